@@ -1,0 +1,338 @@
+"""The content model, shaped after IPTC ninjs: feeds and the wire API are made from these rows.
+
+Data and invariants only. Writes go through services.py, reads through selectors.py; every reader-facing
+path reads articles through ``Article.objects.published(at=...)``, the one visibility gate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:section", kwargs={"slug": self.slug})
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    photo = models.ForeignKey("Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    wikidata_id = models.CharField(
+        max_length=20, blank=True, help_text="Wikidata item id, e.g. Q22686", validators=[RegexValidator(r"^Q\d+$")]
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:person", kwargs={"slug": self.slug})
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    mediatopic_code = models.CharField(
+        "IPTC Media Topic", max_length=20, blank=True, help_text="e.g. medtop:11000000 (politics)"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:topic", kwargs={"slug": self.slug})
+
+
+def photo_upload_to(instance: Photo, filename: str) -> str:
+    now = timezone.now()
+    return f"photos/{now:%Y/%m}/{secrets.token_hex(8)}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class Photo(models.Model):
+    image = models.ImageField(upload_to=photo_upload_to, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0, editable=False)
+    height = models.PositiveIntegerField(default=0, editable=False)
+    caption = models.CharField(max_length=500)
+    credit = models.CharField(max_length=200, help_text="e.g. © AP Photo/Carolyn Kaster")
+    alt_text = models.CharField(max_length=300, help_text="What the picture shows, for readers who cannot see it.")
+    is_placeholder = models.BooleanField(default=False, help_text="A generated stand-in, not the original photo.")
+    # {"480": "photos/…-480.webp", …}: widths → storage names, made by services.photo_create.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.caption[:80]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, at: dt.datetime | None = None) -> ArticleQuerySet:
+        """The one visibility gate: what a reader may see at ``at`` (default: now).
+
+        Scheduling needs no cron: a scheduled item is simply not visible before its publish time.
+        """
+        at = at or timezone.now()
+        return self.filter(
+            status__in=(Article.Status.PUBLISHED, Article.Status.SCHEDULED), publish_at__lte=at
+        )
+
+    def withdrawn(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.WITHDRAWN)
+
+    def for_cards(self) -> ArticleQuerySet:
+        """What a list of article cards needs, in a fixed number of queries."""
+        return self.select_related("section", "lead_photo")
+
+
+def new_public_id() -> int:
+    # Above the agency's legacy 6–7 digit ids, so imported ids never collide with new ones.
+    return 100_000_000 + secrets.randbelow(900_000_000)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    public_id = models.BigIntegerField(unique=True, default=new_public_id, editable=False)
+    guid = models.CharField(max_length=300, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    lead = models.TextField(blank=True, help_text="The standfirst under the headline.")
+    body = models.TextField(help_text="Sanitized HTML. A horizontal rule with class page-break starts a new page.")
+    dateline_place = models.CharField(max_length=100, blank=True)
+    dateline_date = models.DateField(null=True, blank=True)
+    dateline_source = models.CharField(max_length=50, blank=True, default="TASS")
+    byline = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    urgency = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(8)], help_text="1 = flash … 8 (IPTC ninjs)"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(null=True, blank=True, help_text="In the future: scheduled.")
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="Last public update.")
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    modified_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    lead_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    persons = models.ManyToManyField(Person, blank=True, related_name="articles")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    top_story_rank = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 = first top story. Empty: not a top story."
+    )
+    read_also_after = models.PositiveSmallIntegerField(
+        default=2, help_text="Place the Read also block after this paragraph (0 = before the body)."
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-publish_at", "-id"], name="article_feed"),
+            models.Index(fields=["section", "status", "-publish_at", "-id"], name="article_section_feed"),
+            models.Index(fields=["top_story_rank"], name="article_top_story"),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and correct articles"),
+            ("withdraw_article", "Can withdraw articles"),
+            ("order_top_stories", "Can order top stories"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.guid:
+            self.guid = f"urn:newsml:{settings.NEWSDESK_GUID_AUTHORITY}:{self.public_id}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:article", kwargs={"public_id": self.public_id, "slug": self.slug})
+
+    @property
+    def dateline(self) -> str:
+        """ "PSKOV, May 30. /TASS/." — the agency's dateline, built from its fields."""
+        if not self.dateline_place:
+            return ""
+        parts = [self.dateline_place.upper()]
+        if self.dateline_date:
+            parts[0] += f", {self.dateline_date:%B} {self.dateline_date.day}"
+        text = parts[0] + "."
+        if self.dateline_source:
+            text += f" /{self.dateline_source}/."
+        return text
+
+    def visible_at(self, at: dt.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED) and bool(
+            self.publish_at and self.publish_at <= at
+        )
+
+    @property
+    def effective_status(self) -> str:
+        if self.status == self.Status.SCHEDULED and self.visible_at():
+            return self.Status.PUBLISHED.label
+        return self.get_status_display()
+
+
+class ReadAlso(models.Model):
+    """An ordered "Read also" link: to one of our articles, or kept as a title when no match exists."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_also")
+    target = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=300, blank=True, help_text="Used when no target article is set.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "Read also"
+
+    def __str__(self) -> str:
+        return self.target.headline if self.target_id else self.title
+
+    @property
+    def reader_link(self) -> tuple[str, str]:
+        """(title, url) for readers; url is empty unless the target is visible now."""
+        if self.target_id and self.target.visible_at():
+            return self.target.headline, self.target.get_absolute_url()
+        return self.title, ""  # never the headline of an unpublished target
+
+
+class OtherMediaLink(models.Model):
+    """ "In other media": another outlet's coverage of the same story — a link, never our copy."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="other_media")
+    title = models.CharField(max_length=300)
+    outlet = models.CharField(max_length=100)
+    url = models.URLField(max_length=500)
+    published_on = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "url"], name="other_media_unique_url")]
+
+    def __str__(self) -> str:
+        return f"{self.outlet}: {self.title}"
+
+
+class Correction(models.Model):
+    """The public corrections/updates log under an article."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Revision(models.Model):
+    """Every newsroom save keeps one: who, when, what changed, and a snapshot to compare and restore."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_fields = models.JSONField(default=list)
+    snapshot = models.JSONField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {', '.join(self.changed_fields)}"
+
+
+class Gallery(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    lead = models.TextField(blank=True)
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL)
+    is_published = models.BooleanField(default=False)
+    publish_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name_plural = "galleries"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:gallery", kwargs={"slug": self.slug})
+
+
+class GalleryPhoto(models.Model):
+    gallery = models.ForeignKey(Gallery, on_delete=models.CASCADE, related_name="items")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+
+class Infographic(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    image = models.FileField(upload_to="infographics/%Y/%m/", help_text="PNG, JPEG, WebP or SVG.")
+    text_alternative = models.TextField(help_text="The same information as text, for readers who cannot see it.")
+    source = models.CharField(max_length=300, blank=True)
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL)
+    is_published = models.BooleanField(default=False)
+    publish_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:infographic", kwargs={"slug": self.slug})

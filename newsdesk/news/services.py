@@ -1,0 +1,218 @@
+"""Writes to the content model. Keyword-only, typed; permissions are checked here, not only in the UI.
+
+Side effects beyond the row (search index, cache purge, pings) are hooked in with ``transaction.on_commit``
+from these functions, never from ``save()`` or signals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .html import sanitize_html
+from .images import clean_image, make_renditions
+from .models import Article, Correction, Photo, Revision
+
+Status = Article.Status
+SNAPSHOT_FIELDS = (
+    "headline", "slug", "lead", "body", "dateline_place", "dateline_date", "dateline_source", "byline",
+    "language", "section_id", "urgency", "status", "publish_at", "lead_photo_id", "top_story_rank",
+    "read_also_after",
+)  # fmt: skip
+# Changes to these make a new public version of a visible article.
+CONTENT_FIELDS = {"headline", "lead", "body", "dateline_place", "dateline_date", "byline", "lead_photo_id"}
+
+# Domain apps (search, cache purge, live feed, WebSub) subscribe here; called after commit with the article id.
+after_publish_hooks: list[Callable[[int], None]] = []
+
+
+def _require(user, perm: str, action: str) -> None:
+    if user is not None and not user.has_perm(f"news.{perm}"):
+        raise PermissionDenied(f"You are not allowed to {action}; ask an editor.")
+
+
+def allowed_statuses(user) -> set[str]:
+    """The statuses this user may put an article into."""
+    statuses = {Status.DRAFT, Status.REVIEW}
+    if user is None or user.has_perm("news.publish_article"):
+        statuses |= {Status.SCHEDULED, Status.PUBLISHED}
+    if user is None or user.has_perm("news.withdraw_article"):
+        statuses.add(Status.WITHDRAWN)
+    return statuses
+
+
+def snapshot(article: Article) -> dict:
+    data = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
+    for name, value in data.items():
+        if isinstance(value, dt.datetime | dt.date):
+            data[name] = value.isoformat()
+    if article.pk:
+        data["persons"] = sorted(article.persons.values_list("pk", flat=True))
+        data["topics"] = sorted(article.topics.values_list("pk", flat=True))
+    return data
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return [key for key in after if before.get(key) != after.get(key)]
+
+
+def _apply_status(article: Article, target: str, *, now: dt.datetime) -> None:
+    """Publishing decides SCHEDULED vs PUBLISHED from the publish time; withdrawing stamps the time."""
+    if target in (Status.PUBLISHED, Status.SCHEDULED):
+        article.publish_at = article.publish_at or now
+        target = Status.SCHEDULED if article.publish_at > now else Status.PUBLISHED
+        if target == Status.PUBLISHED and article.first_published_at is None:
+            article.first_published_at = article.publish_at
+    if target == Status.WITHDRAWN and article.status != Status.WITHDRAWN:
+        article.withdrawn_at = now
+    article.status = target
+
+
+@transaction.atomic
+def article_save(
+    *,
+    article: Article,
+    by,
+    status: str | None = None,
+    note: str = "",
+    previous: dict | None = None,
+    record_revision: bool = True,
+) -> Article:
+    """Create or update an article through the newsroom's rules; records a revision.
+
+    ``previous`` is the snapshot taken before the caller changed fields (the admin passes it); without it
+    the article is read back from the database. The admin records the revision itself, after it has saved
+    persons and topics (``record_revision=False``).
+    """
+    now = timezone.now()
+    if previous is None:
+        previous = snapshot(Article.objects.get(pk=article.pk)) if article.pk else {}
+    target = status or article.status
+    old_status = previous.get("status", Status.DRAFT)
+    if target != old_status and target not in allowed_statuses(by):
+        raise PermissionDenied(f"You may not set an article to {Status(target).label}; ask an editor.")
+    was_visible = old_status in (Status.PUBLISHED, Status.SCHEDULED) and _was_visible(previous, now)
+    if was_visible and by is not None:
+        _require(by, "publish_article", "change a published article")
+    article.body = sanitize_html(article.body)
+    if not article.pk and by is not None:
+        article.created_by = by
+    _apply_status(article, target, now=now)
+    content_changed = bool(CONTENT_FIELDS & set(_changed(previous, snapshot(article))))
+    if was_visible and content_changed:
+        article.version += 1
+        article.updated_at = now
+    article.full_clean()
+    article.save()
+    if record_revision:
+        revision_record(article=article, by=by, previous=previous, note=note)
+    if article.visible_at(now) or was_visible:
+        _after_commit(article.pk)
+    return article
+
+
+def _was_visible(previous: dict, now: dt.datetime) -> bool:
+    publish_at = previous.get("publish_at")
+    return bool(publish_at) and dt.datetime.fromisoformat(publish_at) <= now
+
+
+def revision_record(*, article: Article, by, previous: dict, note: str = "") -> Revision | None:
+    after = snapshot(article)
+    changed = _changed(previous, after)
+    if previous and not changed:
+        return None
+    return Revision.objects.create(
+        article=article, created_by=by, changed_fields=changed or ["created"], snapshot=after, note=note[:200]
+    )
+
+
+def _after_commit(article_id: int) -> None:
+    for hook in after_publish_hooks:
+        transaction.on_commit(lambda hook=hook: hook(article_id))
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by, at: dt.datetime | None = None) -> Article:
+    _require(by, "publish_article", "publish")
+    previous = snapshot(Article.objects.get(pk=article.pk))
+    if at is not None:
+        article.publish_at = at
+    return article_save(article=article, by=by, status=Status.PUBLISHED, previous=previous, note="published")
+
+
+@transaction.atomic
+def article_submit(*, article: Article, by) -> Article:
+    if article.status not in (Status.DRAFT, Status.REVIEW):
+        raise ValidationError("Only drafts can be submitted for review.")
+    return article_save(article=article, by=by, status=Status.REVIEW, note="submitted for review")
+
+
+@transaction.atomic
+def article_correct(*, article: Article, by, note: str, kind: str = Correction.Kind.CORRECTION) -> Correction:
+    """Add a public correction or update note; the article gets a new version and update time."""
+    _require(by, "publish_article", "correct articles")
+    note = note.strip()
+    if not note:
+        raise ValidationError("A correction needs a note that tells readers what changed.")
+    now = timezone.now()
+    correction = Correction.objects.create(article=article, kind=kind, note=note, created_at=now)
+    Article.objects.filter(pk=article.pk).update(version=article.version + 1, updated_at=now)
+    article.refresh_from_db()
+    _after_commit(article.pk)
+    return correction
+
+
+@transaction.atomic
+def article_withdraw(*, article: Article, by, note: str) -> Article:
+    _require(by, "withdraw_article", "withdraw articles")
+    note = note.strip() or "This article has been withdrawn."
+    previous = snapshot(article)
+    Correction.objects.create(article=article, kind=Correction.Kind.UPDATE, note=note)
+    return article_save(article=article, by=by, status=Status.WITHDRAWN, previous=previous, note="withdrawn")
+
+
+@transaction.atomic
+def article_restore_revision(*, revision: Revision, by) -> Article:
+    """Bring back a revision's text and metadata; status and schedule stay as they are now."""
+    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    previous = snapshot(article)
+    data = revision.snapshot
+    for name in SNAPSHOT_FIELDS:
+        if name in ("status", "publish_at", "top_story_rank") or name not in data:
+            continue
+        value = data[name]
+        if name == "dateline_date" and value:
+            value = dt.date.fromisoformat(value)
+        setattr(article, name, value)
+    article.persons.set(data.get("persons", []))
+    article.topics.set(data.get("topics", []))
+    return article_save(
+        article=article, by=by, previous=previous, note=f"restored revision of {revision.created_at:%Y-%m-%d %H:%M}"
+    )
+
+
+@transaction.atomic
+def top_stories_set(*, by, article_ids: Iterable[int]) -> None:
+    """Order the top stories: the given articles get ranks 1..n, every other article loses its rank."""
+    _require(by, "order_top_stories", "order top stories")
+    ids = list(dict.fromkeys(article_ids))
+    Article.objects.filter(top_story_rank__isnull=False).exclude(pk__in=ids).update(top_story_rank=None)
+    for rank, pk in enumerate(ids, start=1):
+        Article.objects.filter(pk=pk).update(top_story_rank=rank)
+
+
+@transaction.atomic
+def photo_create(*, image, caption: str, credit: str, alt_text: str, is_placeholder: bool = False) -> Photo:
+    if not caption.strip() or not credit.strip():
+        raise ValidationError("A photo needs a caption and a credit.")
+    clean = clean_image(image)
+    photo = Photo(caption=caption.strip(), credit=credit.strip(), alt_text=alt_text.strip() or caption.strip())
+    photo.is_placeholder = is_placeholder
+    photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
+    photo.renditions = make_renditions(photo.image.name)
+    photo.save()
+    return photo

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+admin.site.site_header = "Newsdesk newsroom"
+admin.site.site_title = "Newsroom"
+admin.site.index_title = "Newsroom"
+
+urlpatterns = [
+    path("newsroom/", admin.site.urls),
+    path("", include("newsdesk.site.urls")),
+]
+
+# Uploaded media: served by the app for the embedded setup; the reverse proxy serves it when scaled out.
+urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = "newsdesk.site.views.page_not_found"
+handler500 = "newsdesk.site.views.server_error"
