@@ -26,10 +26,12 @@ def top_stories(*, limit: int = 5, at: dt.datetime | None = None) -> QuerySet[Ar
 def article_for_reader(*, public_id: int, at: dt.datetime | None = None) -> Article | None:
     """The article with everything its page shows, or None when a reader may not see it.
 
-    Withdrawn articles are returned too (the page answers 410 with the notice).
+    Withdrawn articles that readers once saw are returned too (the page answers 410 with the notice); one
+    withdrawn before it was ever published stays unknown, so its headline never reaches readers.
     """
     at = at or timezone.now()
-    qs = (Article.objects.published(at=at) | Article.objects.withdrawn()).filter(public_id=public_id)
+    once_public = Article.objects.withdrawn().filter(first_published_at__isnull=False)
+    qs = (Article.objects.published(at=at) | once_public).filter(public_id=public_id)
     return _with_page_relations(qs, at=at).first()
 
 

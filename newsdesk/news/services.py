@@ -92,12 +92,9 @@ def article_save(
     if previous is None:
         previous = snapshot(Article.objects.get(pk=article.pk)) if article.pk else {}
     target = status or article.status
+    _check_rights(by, article=article, target=target)
     old_status = previous.get("status", Status.DRAFT)
-    if target != old_status and target not in allowed_statuses(by):
-        raise PermissionDenied(f"You may not set an article to {Status(target).label}; ask an editor.")
     was_visible = old_status in (Status.PUBLISHED, Status.SCHEDULED) and _was_visible(previous, now)
-    if was_visible and by is not None:
-        _require(by, "publish_article", "change a published article")
     article.body = sanitize_html(article.body)
     if not article.pk and by is not None:
         article.created_by = by
@@ -113,6 +110,21 @@ def article_save(
     if article.visible_at(now) or was_visible:
         _after_commit(article.pk)
     return article
+
+
+def _check_rights(by, *, article: Article, target: str) -> None:
+    """Reporters touch only drafts and items in review; what readers see, or will see on a schedule, and the
+    top-story order belong to editors. Decided from the stored row, never from what the caller says it was."""
+    if by is None:
+        return
+    stored = Article.objects.filter(pk=article.pk).values("status", "top_story_rank").first() if article.pk else None
+    old_status = stored["status"] if stored else Status.DRAFT
+    if target != old_status and target not in allowed_statuses(by):
+        raise PermissionDenied(f"You may not set an article to {Status(target).label}; ask an editor.")
+    if old_status not in (Status.DRAFT, Status.REVIEW):
+        _require(by, "publish_article", f"change a {Status(old_status).label.lower()} article")
+    if article.top_story_rank != (stored["top_story_rank"] if stored else None):
+        _require(by, "order_top_stories", "order top stories")
 
 
 def _was_visible(previous: dict, now: dt.datetime) -> bool:

@@ -4,6 +4,7 @@ import difflib
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -78,6 +79,7 @@ class OtherMediaInline(admin.TabularInline):
     model = OtherMediaLink
     extra = 0
     fields = ["order", "title", "outlet", "url", "published_on"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # "tass.com/…" means https
 
 
 class CorrectionInline(admin.TabularInline):
