@@ -48,7 +48,10 @@ def allowed_statuses(user) -> set[str]:
 def snapshot(article: Article) -> dict:
     data = {name: getattr(article, name) for name in SNAPSHOT_FIELDS}
     for name, value in data.items():
-        if isinstance(value, dt.datetime | dt.date):
+        if isinstance(value, dt.datetime):
+            # In UTC: the form gives local time, the database UTC; the same instant must compare equal.
+            data[name] = value.astimezone(dt.UTC).isoformat()
+        elif isinstance(value, dt.date):
             data[name] = value.isoformat()
     if article.pk:
         data["persons"] = sorted(article.persons.values_list("pk", flat=True))
@@ -63,7 +66,8 @@ def _changed(before: dict, after: dict) -> list[str]:
 def _apply_status(article: Article, target: str, *, now: dt.datetime) -> None:
     """Publishing decides SCHEDULED vs PUBLISHED from the publish time; withdrawing stamps the time."""
     if target in (Status.PUBLISHED, Status.SCHEDULED):
-        article.publish_at = article.publish_at or now
+        # Whole seconds: the newsroom form shows seconds, so a later save must not look like a schedule change.
+        article.publish_at = article.publish_at or now.replace(microsecond=0)
         target = Status.SCHEDULED if article.publish_at > now else Status.PUBLISHED
         if target == Status.PUBLISHED and article.first_published_at is None:
             article.first_published_at = article.publish_at

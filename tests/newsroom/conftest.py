@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from newsdesk.news.models import Section
 from newsdesk.newsroom.roles import ADMIN, EDITOR, REPORTER
@@ -25,13 +26,17 @@ def politics(db):
     return Section.objects.get(slug="politics")
 
 
-@pytest.fixture
-def reporter_client(client, reporter):
-    client.force_login(reporter)
+def _logged_in(user) -> Client:
+    client = Client()  # one each: a test may act as a reporter and an editor at once
+    client.force_login(user)
     return client
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+def reporter_client(reporter):
+    return _logged_in(reporter)
+
+
+@pytest.fixture
+def editor_client(editor):
+    return _logged_in(editor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from newsdesk.news.models import Article, Revision
 
@@ -42,7 +43,7 @@ def article_form_data(article: Article | None = None, **overrides) -> dict:
             "read_also_after": "2",
         }
     else:
-        local = article.publish_at.astimezone() if article.publish_at else None
+        local = timezone.localtime(article.publish_at) if article.publish_at else None
         data = {
             "headline": article.headline,
             "slug": article.slug,
@@ -57,7 +58,7 @@ def article_form_data(article: Article | None = None, **overrides) -> dict:
             "language": article.language,
             "status": article.status,
             "publish_at_0": f"{local:%Y-%m-%d}" if local else "",
-            "publish_at_1": f"{local:%H:%M:%S}" if local else "",
+            "publish_at_1": f"{local:%H:%M:%S.%f}" if local else "",
             "urgency": str(article.urgency),
             "top_story_rank": str(article.top_story_rank or ""),
             "persons": [str(pk) for pk in article.persons.values_list("pk", flat=True)],

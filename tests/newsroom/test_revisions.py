@@ -1,0 +1,138 @@
+"""Every newsroom save keeps a revision (who, when, what changed) that an editor can compare and restore."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk.news.models import Article, Revision
+from tests.factories import ArticleFactory, PersonFactory, TopicFactory
+
+from .helpers import add_url, article_form_data, change_url
+
+Status = Article.Status
+pytestmark = pytest.mark.django_db
+
+
+def revisions_of(article):
+    return list(Revision.objects.filter(article=article).order_by("created_at", "id"))
+
+
+def test_each_newsroom_save_records_who_when_and_what_changed(editor_client, editor, politics):
+    started = timezone.now()
+    response = editor_client.post(add_url(), article_form_data(section=str(politics.pk)))
+    assert response.status_code == 302
+    article = Article.objects.get()
+    [created] = revisions_of(article)
+    assert created.created_by == editor and created.created_at >= started
+    assert created.snapshot["headline"] == article.headline
+
+    data = article_form_data(article, headline="Moscow sees no breakthrough with Washington", lead="New lead")
+    assert editor_client.post(change_url(article), data).status_code == 302
+    first, second = revisions_of(article)
+    assert first == created
+    assert set(second.changed_fields) == {"headline", "lead"}
+    assert second.created_by == editor
+    assert second.snapshot["headline"] == "Moscow sees no breakthrough with Washington"
+
+
+def test_persons_and_topics_changes_are_recorded(editor_client):
+    article = ArticleFactory(status=Status.DRAFT)
+    trump, policy = PersonFactory(), TopicFactory(name="Foreign policy")
+    data = article_form_data(article, persons=[str(trump.pk)], topics=[str(policy.pk)])
+    assert editor_client.post(change_url(article), data).status_code == 302
+    [revision] = revisions_of(article)
+    assert set(revision.changed_fields) == {"persons", "topics"}
+    assert revision.snapshot["persons"] == [trump.pk] and revision.snapshot["topics"] == [policy.pk]
+    assert list(article.persons.all()) == [trump]
+
+
+def test_compare_view_shows_the_difference(editor_client):
+    article = ArticleFactory(status=Status.DRAFT, headline="Kamaz to supply 1,000 trucks to Philippines")
+    editor_client.post(change_url(article), article_form_data(article, lead="Kamaz signed the deal in Manila"))
+    data = article_form_data(article, headline="Kamaz to supply 2,000 trucks to Philippines")
+    editor_client.post(change_url(article), data)
+    older, newer = revisions_of(article)
+    url = reverse("admin:news_article_revisions", args=[article.pk])
+    page = editor_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "editor" in html and "headline" in html  # who and what changed, per revision
+    diff = editor_client.get(url, {"a": older.pk, "b": newer.pk}).content.decode()
+    assert "Differences" in diff
+    assert '<span class="diff_chg">1</span>,000' in diff  # the older headline, its change marked
+    assert '<span class="diff_chg">2</span>,000' in diff
+    same = editor_client.get(url, {"a": newer.pk, "b": newer.pk}).content.decode()
+    assert "These revisions are the same." in same
+
+
+def test_compare_with_a_foreign_revision_is_refused_politely(editor_client):
+    article, other = ArticleFactory(status=Status.DRAFT), ArticleFactory(status=Status.DRAFT)
+    editor_client.post(change_url(article), article_form_data(article, lead="One"))
+    editor_client.post(change_url(other), article_form_data(other, lead="Two"))
+    url = reverse("admin:news_article_revisions", args=[article.pk])
+    mine, theirs = revisions_of(article)[0], revisions_of(other)[0]
+    for query in ({"a": mine.pk, "b": theirs.pk}, {"a": "x", "b": "1 OR 1=1"}):
+        response = editor_client.get(url, query)
+        assert response.status_code == 200
+        assert "Choose two revisions of this article" in response.content.decode()
+
+
+def test_restore_brings_back_text_and_tags_and_records_a_new_revision(editor_client, editor):
+    trump = PersonFactory()
+    article = ArticleFactory(headline="Original wire headline", body="<p>Original paragraph.</p>")
+    data = article_form_data(article, persons=[str(trump.pk)])
+    assert editor_client.post(change_url(article), data).status_code == 302
+    data = article_form_data(article, headline="Rewritten headline", body="<p>Rewritten paragraph.</p>", persons=[])
+    assert editor_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Rewritten headline" and not article.persons.exists()
+    with_trump = revisions_of(article)[0]
+    count = Revision.objects.count()
+
+    url = reverse("admin:news_article_restore", args=[article.pk, with_trump.pk])
+    assert editor_client.get(url).status_code == 403  # restoring is a POST
+    response = editor_client.post(url)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Original wire headline"
+    assert article.body == "<p>Original paragraph.</p>"
+    assert list(article.persons.all()) == [trump]
+    assert article.status == Status.PUBLISHED  # status and schedule are not rolled back
+    assert Revision.objects.count() == count + 1
+    latest = revisions_of(article)[-1]
+    assert latest.created_by == editor and "restored" in latest.note
+    assert {"headline", "body", "persons"} <= set(latest.changed_fields)
+
+
+def test_restore_of_another_articles_revision_is_404(editor_client):
+    article, other = ArticleFactory(status=Status.DRAFT), ArticleFactory(status=Status.DRAFT)
+    editor_client.post(change_url(other), article_form_data(other, lead="Other lead"))
+    revision = revisions_of(other)[0]
+    url = reverse("admin:news_article_restore", args=[article.pk, revision.pk])
+    assert editor_client.post(url).status_code == 404
+
+
+def test_reporter_cannot_restore_on_a_published_article_but_can_on_own_draft(reporter_client, editor_client):
+    published = ArticleFactory(headline="Published headline")
+    editor_client.post(change_url(published), article_form_data(published, headline="Second headline"))
+    editor_client.post(change_url(published), article_form_data(published, headline="Third headline"))
+    first = revisions_of(published)[0]
+    url = reverse("admin:news_article_restore", args=[published.pk, first.pk])
+    assert reporter_client.post(url).status_code == 403
+    published.refresh_from_db()
+    assert published.headline == "Third headline"
+
+    draft = ArticleFactory(status=Status.DRAFT, headline="Draft one")
+    reporter_client.post(change_url(draft), article_form_data(draft, headline="Draft two"))
+    reporter_client.post(change_url(draft), article_form_data(draft, headline="Draft three"))
+    url = reverse("admin:news_article_restore", args=[draft.pk, revisions_of(draft)[0].pk])
+    assert reporter_client.post(url).status_code == 302
+    draft.refresh_from_db()
+    assert draft.headline == "Draft two"
+
+
+def test_revisions_page_hides_restore_buttons_from_a_reporter_on_published(reporter_client):
+    article = ArticleFactory()
+    page = reporter_client.get(reverse("admin:news_article_revisions", args=[article.pk]))
+    assert page.status_code == 200
+    assert b">Restore</button>" not in page.content
