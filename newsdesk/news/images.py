@@ -25,43 +25,65 @@ class CleanImage:
 
 def clean_image(upload) -> CleanImage:
     """Re-encode the upload from its pixels only, so EXIF/GPS/XMP metadata never reaches readers."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > settings.NEWSDESK_IMAGE_MAX_BYTES:
-        raise ValidationError(
-            f"The image is {size // 1024 // 1024} MB; the limit is "
-            f"{settings.NEWSDESK_IMAGE_MAX_BYTES // 1024 // 1024} MB.",
-            code="too_large",
-        )
-    upload.seek(0)
-    data = upload.read(settings.NEWSDESK_IMAGE_MAX_BYTES + 1)
-    if len(data) > settings.NEWSDESK_IMAGE_MAX_BYTES:
-        raise ValidationError("The image is larger than the upload limit.", code="too_large")
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            fmt = probe.format
-            width, height = probe.size
-            probe.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError("This file is not a readable image (JPEG, PNG, WebP or GIF).", code="invalid") from exc
-    if fmt not in ACCEPTED_FORMATS:
-        raise ValidationError(f"{fmt} images are not accepted; use JPEG, PNG, WebP or GIF.", code="format")
-    if width * height > settings.NEWSDESK_IMAGE_MAX_PIXELS:
-        raise ValidationError(
-            f"The image is {width}×{height} pixels; the limit is {settings.NEWSDESK_IMAGE_MAX_PIXELS:,} pixels.",
-            code="too_many_pixels",
-        )
+    data = _read_within_limit(upload)
+    fmt = _probe(data)
     try:
         with Image.open(io.BytesIO(data)) as img:
-            img = ImageOps.exif_transpose(img)
-            clean = _pixels_only(img)
+            clean = _pixels_only(ImageOps.exif_transpose(img))
             out = io.BytesIO()
-            ext = ACCEPTED_FORMATS[fmt]
-            save_fmt = "PNG" if fmt == "GIF" else fmt
+            save_fmt = "PNG" if fmt == "GIF" else fmt  # one still frame; an animation is not a news photo
             clean.save(out, format=save_fmt, **({"quality": 88} if fmt in ("JPEG", "WEBP") else {}))
     except (OSError, ValueError, SyntaxError) as exc:
         raise ValidationError("The image data is damaged and cannot be decoded.", code="invalid") from exc
-    ext = "png" if fmt == "GIF" else ext
+    ext = "png" if fmt == "GIF" else ACCEPTED_FORMATS[fmt]
     return CleanImage(ContentFile(out.getvalue()), ext, clean.width, clean.height)
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _too_large(size: int | None) -> ValidationError:
+    limit = human_size(settings.NEWSDESK_IMAGE_MAX_BYTES)
+    what = f"The image is {human_size(size)}" if size is not None else "The image is larger than the limit"
+    return ValidationError(f"{what}; the limit is {limit}. Upload a smaller file.", code="too_large")
+
+
+def _read_within_limit(upload) -> bytes:
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.NEWSDESK_IMAGE_MAX_BYTES:
+        raise _too_large(size)
+    upload.seek(0)
+    data = upload.read(settings.NEWSDESK_IMAGE_MAX_BYTES + 1)
+    if len(data) > settings.NEWSDESK_IMAGE_MAX_BYTES:
+        raise _too_large(None)
+    return data
+
+
+def _probe(data: bytes) -> str:
+    """The image's format, after checking it is one we take and within the pixel limit (before decoding)."""
+    limit = settings.NEWSDESK_IMAGE_MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            fmt, (width, height) = probe.format, probe.size
+            probe.verify()
+    except Image.DecompressionBombError as exc:
+        message = f"The image has too many pixels; the limit is {limit:,}."
+        raise ValidationError(message, code="too_many_pixels") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        message = "This file is not a readable image (JPEG, PNG, WebP or GIF)."
+        raise ValidationError(message, code="invalid") from exc
+    if fmt not in ACCEPTED_FORMATS:
+        raise ValidationError(f"{fmt} images are not accepted; use JPEG, PNG, WebP or GIF.", code="format")
+    if width * height > limit:
+        raise ValidationError(
+            f"The image is {width}×{height} pixels; the limit is {limit:,} pixels.", code="too_many_pixels"
+        )
+    return fmt
 
 
 def _pixels_only(img: Image.Image) -> Image.Image:

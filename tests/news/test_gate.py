@@ -166,8 +166,12 @@ def test_read_also_to_an_unpublished_target_never_leaks_its_headline(client):
 def test_latest_list_reads_through_the_gate(client):
     published = ArticleFactory(headline="Russian foreign trade down 11.9%")
     ArticleFactory(status=Status.DRAFT, headline="Draft about the grain deal")
-    ArticleFactory(status=Status.SCHEDULED, publish_at=timezone.now() + dt.timedelta(hours=3), headline="Embargo")
+    ArticleFactory(
+        status=Status.SCHEDULED, publish_at=timezone.now() + dt.timedelta(hours=3), headline="Embargo"
+    )
     ArticleFactory(status=Status.WITHDRAWN, headline="Withdrawn report on hurricane")
     html = client.get("/news/").content.decode()
     assert published.headline in html
-    assert "Draft about the grain deal" not in html and "Embargo" not in html and "Withdrawn report" not in html
+    assert (
+        "Draft about the grain deal" not in html and "Embargo" not in html and "Withdrawn report" not in html
+    )

@@ -24,8 +24,8 @@ def article_form_data(article: Article | None = None, **overrides) -> dict:
         data = {
             "headline": "Moscow concerned over no breakthrough in US administration's relations with Russia",
             "slug": "moscow-concerned-over-no-breakthrough",
-            "lead": "Russian Deputy Foreign Minister Sergey Ryabkov noted bilateral relations hit their lowest point",
-            "body": "<p>Moscow is concerned as no serious breakthrough has been seen in Russian-US relations.</p>",
+            "lead": "Deputy Foreign Minister Sergey Ryabkov noted bilateral relations hit their lowest point",
+            "body": "<p>Moscow is concerned as no serious breakthrough has been seen in relations.</p>",
             "section": "",
             "lead_photo": "",
             "dateline_place": "PSKOV",

@@ -48,7 +48,9 @@ def test_persons_and_topics_changes_are_recorded(editor_client):
 
 def test_compare_view_shows_the_difference(editor_client):
     article = ArticleFactory(status=Status.DRAFT, headline="Kamaz to supply 1,000 trucks to Philippines")
-    editor_client.post(change_url(article), article_form_data(article, lead="Kamaz signed the deal in Manila"))
+    editor_client.post(
+        change_url(article), article_form_data(article, lead="Kamaz signed the deal in Manila")
+    )
     data = article_form_data(article, headline="Kamaz to supply 2,000 trucks to Philippines")
     editor_client.post(change_url(article), data)
     older, newer = revisions_of(article)
@@ -82,7 +84,9 @@ def test_restore_brings_back_text_and_tags_and_records_a_new_revision(editor_cli
     article = ArticleFactory(headline="Original wire headline", body="<p>Original paragraph.</p>")
     data = article_form_data(article, persons=[str(trump.pk)])
     assert editor_client.post(change_url(article), data).status_code == 302
-    data = article_form_data(article, headline="Rewritten headline", body="<p>Rewritten paragraph.</p>", persons=[])
+    data = article_form_data(
+        article, headline="Rewritten headline", body="<p>Rewritten paragraph.</p>", persons=[]
+    )
     assert editor_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.headline == "Rewritten headline" and not article.persons.exists()

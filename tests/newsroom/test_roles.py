@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 def perms_of(role: str) -> set[str]:
     group = Group.objects.get(name=role)
-    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+    return {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")
+    }
 
 
 def test_migrate_creates_the_roles_with_exactly_their_permissions():
@@ -213,7 +215,9 @@ def test_editor_schedules_with_a_future_time(editor_client):
 def test_editor_withdraws_with_the_changelist_action(editor_client, client):
     article = ArticleFactory()
     changelist = reverse("admin:news_article_changelist")
-    response = editor_client.post(changelist, {"action": "withdraw_selected", "_selected_action": [article.pk]})
+    response = editor_client.post(
+        changelist, {"action": "withdraw_selected", "_selected_action": [article.pk]}
+    )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Status.WITHDRAWN
@@ -223,7 +227,10 @@ def test_editor_withdraws_with_the_changelist_action(editor_client, client):
 def test_editor_corrects_orders_top_stories_and_edits_published(editor):
     first, second = ArticleFactory(), ArticleFactory()
     services.top_stories_set(by=editor, article_ids=[second.pk, first.pk])
-    assert list(Article.objects.filter(top_story_rank__isnull=False).order_by("top_story_rank")) == [second, first]
+    assert list(Article.objects.filter(top_story_rank__isnull=False).order_by("top_story_rank")) == [
+        second,
+        first,
+    ]
     services.article_correct(article=first, by=editor, note="An earlier version misstated the date.")
     first.refresh_from_db()
     assert first.version == 2 and first.corrections.count() == 1
@@ -235,7 +242,9 @@ def test_editor_corrects_orders_top_stories_and_edits_published(editor):
 def test_editor_corrects_through_the_newsroom(editor_client, client):
     article = ArticleFactory()
     url = reverse("admin:news_article_correct", args=[article.pk])
-    response = editor_client.post(url, {"note": "An earlier version misstated the date.", "kind": "correction"})
+    response = editor_client.post(
+        url, {"note": "An earlier version misstated the date.", "kind": "correction"}
+    )
     assert response.status_code == 302
     html = client.get(article.get_absolute_url()).content.decode()
     assert "An earlier version misstated the date." in html
