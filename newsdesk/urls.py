@@ -9,11 +9,16 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("newsroom/", admin.site.urls),
+    path("weather/", include("newsdesk.weather.urls")),
+    path("markets/", include("newsdesk.markets.urls")),
+    path("", include("newsdesk.syndication.urls")),
+    path("", include("newsdesk.search.urls")),
     path("", include("newsdesk.site.urls")),
 ]
 
 # Uploaded media: served by the app for the embedded setup; the reverse proxy serves it when scaled out.
 urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
+handler400 = "newsdesk.site.views.bad_request"
 handler404 = "newsdesk.site.views.page_not_found"
 handler500 = "newsdesk.site.views.server_error"

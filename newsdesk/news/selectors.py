@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Article, ReadAlso
+from .models import Article, Gallery, GalleryPhoto, Infographic, ReadAlso, Section
 
 
 def latest_articles(*, limit: int = 20, at: dt.datetime | None = None) -> QuerySet[Article]:
@@ -49,3 +52,115 @@ def _with_page_relations(qs: QuerySet[Article], *, at: dt.datetime) -> QuerySet[
         "other_media",
         Prefetch("read_also", queryset=ReadAlso.objects.select_related("target")),
     )
+
+
+# --- Reader feeds: keyset ("before this item") pagination, one query per page at any depth. ---
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_CURSOR = re.compile(r"^(\d{1,17})-(\d{1,19})$")
+
+
+@dataclass(frozen=True)
+class FeedCursor:
+    """The last item a reader has seen: the next page starts strictly after it in (publish_at, id) order."""
+
+    publish_at: dt.datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{(self.publish_at - _EPOCH) // dt.timedelta(microseconds=1)}-{self.id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> FeedCursor:
+        """Raises ValueError for anything but a well-formed cursor, so callers answer 400."""
+        match = _CURSOR.match(raw)
+        if not match:
+            raise ValueError("A feed cursor looks like 1496133660000000-42.")
+        try:
+            publish_at = _EPOCH + dt.timedelta(microseconds=int(match.group(1)))
+        except OverflowError as exc:
+            raise ValueError("The feed cursor's time is out of range.") from exc
+        if publish_at.year > 9000:
+            raise ValueError("The feed cursor's time is out of range.")
+        return cls(publish_at=publish_at, id=int(match.group(2)))
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    articles: list[Article]
+    next_cursor: FeedCursor | None
+
+
+def feed_page(
+    *,
+    limit: int = 30,
+    cursor: FeedCursor | None = None,
+    section_ids: Collection[int] | None = None,
+    person_id: int | None = None,
+    topic_id: int | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    at: dt.datetime | None = None,
+) -> FeedPage:
+    """A page of the reader feed, newest first, narrowed to sections, a person, a topic or a time span.
+
+    The cursor and ``until`` bounds come before the visibility gate on purpose: SQLite takes the first upper
+    bound on ``publish_at`` it meets as the index range, so a page deep in the feed starts its index scan at
+    the cursor instead of walking every newer row (tests/site/test_feed_keyset.py counts the work).
+    """
+    qs = Article.objects.all()
+    if cursor is not None:
+        qs = qs.filter(publish_at__lte=cursor.publish_at).filter(
+            Q(publish_at__lt=cursor.publish_at) | Q(id__lt=cursor.id)
+        )
+    if until is not None:
+        qs = qs.filter(publish_at__lt=until)
+    qs = qs.published(at=at)
+    if since is not None:
+        qs = qs.filter(publish_at__gte=since)
+    if section_ids:
+        qs = qs.filter(section_id__in=sorted(section_ids))
+    if person_id is not None:
+        qs = qs.filter(persons=person_id)
+    if topic_id is not None:
+        qs = qs.filter(topics=topic_id)
+    rows = list(qs.for_cards().order_by("-publish_at", "-id")[: limit + 1])
+    if len(rows) <= limit:
+        return FeedPage(articles=rows, next_cursor=None)
+    last = rows[limit - 1]
+    return FeedPage(articles=rows[:limit], next_cursor=FeedCursor(publish_at=last.publish_at, id=last.id))
+
+
+def section_blocks(
+    *, sections: Iterable[Section], limit: int = 4, at: dt.datetime | None = None
+) -> list[tuple[Section, list[Article]]]:
+    """(section, latest articles) for the home page: one indexed query per section; empty ones left out."""
+    at = at or timezone.now()
+    blocks = []
+    for section in sections:
+        qs = Article.objects.published(at=at).filter(section=section).for_cards()
+        articles = list(qs.order_by("-publish_at", "-id")[:limit])
+        if articles:
+            blocks.append((section, articles))
+    return blocks
+
+
+def galleries_published(*, at: dt.datetime | None = None) -> QuerySet[Gallery]:
+    at = at or timezone.now()
+    return Gallery.objects.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=at), is_published=True)
+
+
+def infographics_published(*, at: dt.datetime | None = None) -> QuerySet[Infographic]:
+    at = at or timezone.now()
+    return Infographic.objects.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=at), is_published=True)
+
+
+def latest_galleries(*, limit: int = 3, at: dt.datetime | None = None) -> list[Gallery]:
+    """Galleries with their photos (for the cover and the "10 photos" count) in two queries."""
+    items = Prefetch("items", queryset=GalleryPhoto.objects.select_related("photo"))
+    return list(galleries_published(at=at).order_by("-publish_at", "-id").prefetch_related(items)[:limit])
+
+
+def gallery_for_reader(*, slug: str, at: dt.datetime | None = None) -> Gallery | None:
+    items = Prefetch("items", queryset=GalleryPhoto.objects.select_related("photo"))
+    return galleries_published(at=at).filter(slug=slug).prefetch_related(items).first()

@@ -9,6 +9,7 @@ READER_POLICY = (
 )
 # Django's admin templates still carry a few inline style attributes; scripts stay 'self' only.
 NEWSROOM_POLICY = READER_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 
 
 class ContentSecurityPolicyMiddleware:
@@ -21,7 +22,7 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response:
             newsroom = request.path.startswith(self.newsroom_prefix)
             response["Content-Security-Policy"] = NEWSROOM_POLICY if newsroom else READER_POLICY
-        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 

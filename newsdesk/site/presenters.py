@@ -1,70 +1,146 @@
-"""Turn an article into what its reader page shows: pages, Read also placement, JSON-LD, srcset."""
+"""Turn content into what reader pages show: day groups, article pages, Read also, JSON-LD, srcset."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsdesk.news.html import blocks, split_pages
 from newsdesk.news.models import Article, Photo
 
 
-def _page_number(raw: str | None, count: int) -> int:
-    try:
-        number = int(raw or 1)
-    except ValueError:
+class PageOutOfRange(Exception):
+    """An article page number that does not exist: the view answers 404."""
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    day: dt.date
+    label: str
+    articles: list[Article]
+
+
+def day_label(day: dt.date, *, today: dt.date) -> str:
+    if day == today:
+        return "Today"
+    if day == today - dt.timedelta(days=1):
+        return "Yesterday"
+    return f"{day.day} {day:%B %Y}"
+
+
+def group_by_day(articles: list[Article], *, now: dt.datetime | None = None) -> list[DayGroup]:
+    """Consecutive articles of one local day (the active time zone) under one heading, newest first."""
+    today = timezone.localdate(now or timezone.now())
+    groups: list[DayGroup] = []
+    for article in articles:
+        day = timezone.localdate(article.publish_at)
+        if not groups or groups[-1].day != day:
+            groups.append(DayGroup(day=day, label=day_label(day, today=today), articles=[]))
+        groups[-1].articles.append(article)
+    return groups
+
+
+def page_number(raw: str | None, count: int, *, strict: bool = True) -> int:
+    """The article page asked for. Strict (reader pages): a number outside 1..count, or not a number, does not
+    exist; otherwise (newsroom preview) it falls back to the nearest page."""
+    if raw is None:
         return 1
-    return min(max(number, 1), count)
+    if raw.isdigit() and len(raw) <= 4 and 1 <= int(raw) <= count:
+        return int(raw)
+    if strict:
+        raise PageOutOfRange(raw)
+    return count if raw.isdigit() and len(raw) <= 4 and int(raw) > count else 1
 
 
-def article_page_context(article: Article, *, page: str | None = None) -> dict:
+_IMG_WITHOUT_LOADING = re.compile(r"<img(?![^>]*\bloading=)")
+
+
+def lazy_images(html: str) -> str:
+    # Body pictures sit below the lead photo, so the browser may fetch them only when the reader gets near.
+    return _IMG_WITHOUT_LOADING.sub('<img loading="lazy" decoding="async"', html)
+
+
+def article_page_context(article: Article, *, page: str | None = None, strict: bool = False) -> dict:
+    """Everything the article template shows. Strict: raises PageOutOfRange for a page that does not exist."""
     pages = split_pages(article.body)
-    number = _page_number(page, len(pages))
-    body_blocks = blocks(pages[number - 1])
+    number = page_number(page, len(pages), strict=strict)
+    body_blocks = [lazy_images(block) for block in blocks(pages[number - 1])]
     read_also = [link for link in (ra.reader_link for ra in article.read_also.all()) if link[0]]
     position = min(article.read_also_after, len(body_blocks)) if number == 1 and read_also else None
+    canonical = absolute_url(article.get_absolute_url()) + (f"?page={number}" if number > 1 else "")
+    lead_photo = photo_context(article.lead_photo) if article.lead_photo_id else None
+    split_at = len(body_blocks) if position is None else position
+    before, after = body_blocks[:split_at], body_blocks[split_at:]
     return {
         "article": article,
-        "before_read_also": mark_safe("\n".join(body_blocks[:position] if position is not None else body_blocks)),  # noqa: S308 - sanitized on save
-        "after_read_also": mark_safe("\n".join(body_blocks[position:]) if position is not None else ""),  # noqa: S308
-        "read_also": read_also,
+        "before_read_also": mark_safe("\n".join(before)),  # noqa: S308 - sanitized on save
+        "after_read_also": mark_safe("\n".join(after)),  # noqa: S308 - sanitized on save
+        "read_also": read_also if position is not None else [],
         "page_number": number,
         "page_count": len(pages),
         "page_range": range(1, len(pages) + 1),
-        "lead_photo": photo_context(article.lead_photo) if article.lead_photo_id else None,
+        "previous_page": number - 1 if number > 1 else None,
+        "next_page": number + 1 if number < len(pages) else None,
+        "lead_photo": lead_photo,
+        "og_image": absolute_url(lead_photo["src"]) if lead_photo else "",
         "json_ld": mark_safe(json_ld(article)),  # noqa: S308 - json.dumps escapes "<"
-        "canonical_url": settings.NEWSDESK_SITE_URL + article.get_absolute_url(),
+        "canonical_url": canonical,
     }
 
 
+def absolute_url(url: str) -> str:
+    return settings.NEWSDESK_SITE_URL + url if url.startswith("/") else url
+
+
 def photo_context(photo: Photo) -> dict:
-    srcset = [f"{default_storage.url(name)} {width}w" for width, name in sorted(photo.renditions.items(), key=lambda i: int(i[0]))]
+    widths = sorted(photo.renditions.items(), key=lambda item: int(item[0]))
+    srcset = [f"{default_storage.url(name)} {width}w" for width, name in widths if int(width) < photo.width]
     srcset.append(f"{photo.image.url} {photo.width}w")
-    return {"photo": photo, "src": photo.image.url, "srcset": ", ".join(srcset)}
+    thumb = default_storage.url(widths[0][1]) if widths else photo.image.url
+    return {"photo": photo, "src": photo.image.url, "srcset": ", ".join(srcset), "thumb": thumb}
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def json_ld(article: Article) -> str:
+    published = article.first_published_at or article.publish_at
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline,
+        "headline": article.headline[:110],
         "description": article.lead,
-        "datePublished": article.first_published_at.isoformat() if article.first_published_at else None,
-        "dateModified": (article.updated_at or article.first_published_at or article.publish_at).isoformat()
-        if (article.updated_at or article.first_published_at or article.publish_at)
-        else None,
-        "author": {"@type": "Organization", "name": article.byline or settings.NEWSDESK_SITE_NAME},
-        "publisher": {"@type": "Organization", "name": settings.NEWSDESK_SITE_NAME},
+        "datePublished": _iso(published),
+        "dateModified": _iso(article.updated_at or published),
+        "author": _author(article),
+        "publisher": _publisher(),
         "articleSection": article.section.name,
         "inLanguage": article.language,
-        "mainEntityOfPage": settings.NEWSDESK_SITE_URL + article.get_absolute_url(),
+        "url": absolute_url(article.get_absolute_url()),
+        "mainEntityOfPage": absolute_url(article.get_absolute_url()),
+        "isAccessibleForFree": True,
     }
     if article.dateline_place:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline_place.title()}
     if article.lead_photo_id:
-        data["image"] = [settings.NEWSDESK_SITE_URL + article.lead_photo.image.url]
+        data["image"] = [absolute_url(article.lead_photo.image.url)]
     # "</" can't close the script element once "<" is escaped.
-    return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False).replace("<", "\\u003c")
+    return json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def _publisher() -> dict:
+    return {"@type": "Organization", "name": settings.NEWSDESK_SITE_NAME, "url": settings.NEWSDESK_SITE_URL}
+
+
+def _author(article: Article) -> dict:
+    if article.byline:
+        return {"@type": "Person", "name": article.byline}
+    return {"@type": "Organization", "name": settings.NEWSDESK_SITE_NAME}

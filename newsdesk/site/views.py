@@ -1,29 +1,244 @@
-"""Reader pages: thin adapters over newsdesk.news.selectors."""
+"""Reader pages: thin adapters over newsdesk.news.selectors and the presenters.
 
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+Pages never vary by cookie, so a shared cache can keep one copy per URL: the reader's section filter lives in
+the URL; the cookie that remembers it is read only by the two private redirects (feed_filter, my_feed) and by
+site.js.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpResponseRedirect, HttpResponseServerError, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from newsdesk.news import selectors
-from newsdesk.news.models import Article, Gallery, Infographic, Person, Section, Topic
+from newsdesk.news.models import Article, Person, Section, Topic
 
-from .presenters import article_page_context
+from .presenters import PageOutOfRange, article_page_context, group_by_day, photo_context
 
-LIST_LIMIT = 30
+FEED_LIMIT = 30
+HOME_LATEST = 12
+FILTER_COOKIE = "feed_sections"
+FILTER_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _press_review_slug() -> str:
+    return getattr(settings, "NEWSDESK_PRESS_REVIEW_SECTION", "pressreview")
 
 
 @require_safe
 def home(request):
+    sections = list(Section.objects.all())
     return render(
         request,
         "site/home.html",
-        {"top_stories": selectors.top_stories(), "articles": selectors.latest_articles(limit=LIST_LIMIT)},
+        {
+            "nav_sections": sections,
+            "top_stories": list(selectors.top_stories()),
+            "articles": list(selectors.latest_articles(limit=HOME_LATEST)),
+            "section_blocks": selectors.section_blocks(sections=sections),
+            "galleries": [_gallery_card(g) for g in selectors.latest_galleries()],
+            "infographics": list(selectors.infographics_published().order_by("-publish_at", "-id")[:4]),
+        },
     )
+
+
+def _gallery_card(gallery) -> dict:
+    items = list(gallery.items.all())
+    cover = photo_context(items[0].photo) if items else None
+    return {"gallery": gallery, "count": len(items), "cover": cover}
+
+
+# --- Feeds -------------------------------------------------------------------------------------------------
+
+
+def _cursor(request) -> selectors.FeedCursor | None:
+    raw = request.GET.get("before")
+    if raw is None:
+        return None
+    try:
+        return selectors.FeedCursor.decode(raw)
+    except ValueError as exc:
+        message = f"This “More news” link is damaged ({exc}) — start again from the news feed."
+        raise BadRequest(message) from exc
+
+
+def _more_url(request, page: selectors.FeedPage) -> str:
+    if page.next_cursor is None:
+        return ""
+    query = request.GET.copy()
+    query["before"] = page.next_cursor.encode()
+    return f"{request.path}?{query.urlencode()}"
+
+
+def _feed_context(request, title: str, page: selectors.FeedPage, **extra) -> dict:
+    return {
+        "title": title,
+        "groups": group_by_day(page.articles),
+        "more_url": _more_url(request, page),
+        "is_continuation": "before" in request.GET,
+        **extra,
+    }
+
+
+def chosen_sections(slugs: list[str], sections: list[Section]) -> list[Section]:
+    """The sections a reader chose, in the site's order; unknown slugs are ignored; all of them is none."""
+    wanted = set(slugs)
+    chosen = [section for section in sections if section.slug in wanted]
+    return [] if len(chosen) == len(sections) else chosen
+
+
+def _feed_url(chosen: list[Section], **params: str) -> str:
+    query = QueryDict(mutable=True)
+    query.setlist("section", [section.slug for section in chosen])
+    query.update(params)
+    return reverse("site:latest") + (f"?{query.urlencode()}" if query else "")
 
 
 @require_safe
 def latest(request):
-    return render(request, "site/list.html", {"title": "News feed", "articles": selectors.latest_articles()})
+    """The news feed, filtered by the reader's sections (in the URL, so it can be shared and cached)."""
+    sections = list(Section.objects.all())
+    raw = request.GET.getlist("section")
+    chosen = chosen_sections(raw, sections)
+    if raw != [section.slug for section in chosen]:
+        # One URL per choice: unknown, repeated or unordered slugs go to the normalized address.
+        extra = {"before": request.GET["before"]} if "before" in request.GET else {}
+        return redirect(_feed_url(chosen, **extra))
+    page = selectors.feed_page(
+        limit=FEED_LIMIT, cursor=_cursor(request), section_ids=[section.id for section in chosen]
+    )
+    context = _feed_context(
+        request, "News feed", page, nav_sections=sections, chosen=chosen, is_feed_root=True
+    )
+    return render(request, "site/feed.html", context)
+
+
+def _with_no_store(response):
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def feed_filter(request):
+    """The filter form's target: remember the choice in a cookie, then show the filtered feed's shared URL."""
+    chosen = chosen_sections(request.GET.getlist("section"), list(Section.objects.all()))
+    response = HttpResponseRedirect(_feed_url(chosen))
+    if chosen:
+        response.set_cookie(
+            FILTER_COOKIE,
+            ".".join(section.slug for section in chosen),
+            max_age=FILTER_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=False,  # site.js reads it to apply the choice on the next visit
+        )
+    else:
+        response.delete_cookie(FILTER_COOKIE, samesite="Lax")
+    return _with_no_store(response)
+
+
+@require_safe
+def my_feed(request):
+    """ "My sections": the remembered filter applied by a redirect, for readers without JavaScript."""
+    slugs = request.COOKIES.get(FILTER_COOKIE, "")[:1000].split(".")
+    chosen = chosen_sections(slugs, list(Section.objects.all()))
+    response = HttpResponseRedirect(_feed_url(chosen))
+    if not chosen and FILTER_COOKIE in request.COOKIES:
+        response.delete_cookie(FILTER_COOKIE, samesite="Lax")
+    return _with_no_store(response)
+
+
+@require_safe
+def section(request, slug: str):
+    obj = get_object_or_404(Section, slug=slug)
+    page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), section_ids=[obj.id])
+    press_review = obj.slug == _press_review_slug()
+    context = _feed_context(
+        request, obj.name, page, description=obj.description, section=obj, show_leads=press_review
+    )
+    return render(request, "site/feed.html", context)
+
+
+@require_safe
+def press_review(request):
+    return redirect("site:section", slug=_press_review_slug(), permanent=False)
+
+
+@require_safe
+def person(request, slug: str):
+    obj = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
+    page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), person_id=obj.id)
+    photo = photo_context(obj.photo) if obj.photo_id else None
+    context = _feed_context(request, obj.name, page, description=obj.description, person=obj, photo=photo)
+    return render(request, "site/feed.html", context)
+
+
+@require_safe
+def topic(request, slug: str):
+    obj = get_object_or_404(Topic, slug=slug)
+    page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), topic_id=obj.id)
+    context = _feed_context(request, obj.name, page, description=obj.description, topic=obj)
+    return render(request, "site/feed.html", context)
+
+
+# --- Archive by date ---------------------------------------------------------------------------------------
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    # Midnight in the site's zone, computed per day so that DST changes never shift a day's bounds.
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@require_safe
+def archive_day(request, year: int, month: int, day: int):
+    try:
+        date = dt.date(year, month, day)
+    except (ValueError, OverflowError) as exc:
+        raise Http404("There is no such date.") from exc
+    if date > timezone.localdate():
+        raise Http404("That day has not come yet.")
+    page = selectors.feed_page(
+        limit=FEED_LIMIT,
+        cursor=_cursor(request),
+        since=_day_start(date),
+        until=_day_start(date + dt.timedelta(days=1)),
+    )
+    title = f"News of {date.day} {date:%B %Y}"
+    context = _feed_context(request, title, page, archive_day=date, **_archive_neighbours(date))
+    status = 404 if not page.articles and "before" not in request.GET else 200
+    return render(request, "site/feed.html", context, status=status)
+
+
+def _archive_neighbours(date: dt.date) -> dict:
+    previous, following = date - dt.timedelta(days=1), date + dt.timedelta(days=1)
+    return {
+        "previous_day": previous if previous.year >= 1 else None,
+        "next_day": following if following <= timezone.localdate() else None,
+    }
+
+
+@require_safe
+def archive_jump(request):
+    """The archive's date field (GET ?date=2017-05-30) → that day's page."""
+    raw = request.GET.get("date", "")
+    try:
+        date = dt.date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        date = None
+    if date is None:
+        raise BadRequest("Give the date as year-month-day, for example 2017-05-30.")
+    return redirect("site:archive_day", year=date.year, month=f"{date.month:02d}", day=f"{date.day:02d}")
+
+
+# --- Article ------------------------------------------------------------------------------------------------
 
 
 @require_safe
@@ -32,46 +247,71 @@ def article(request, public_id: int, slug: str = ""):
     if item is None:
         raise Http404("No such article.")
     if slug != item.slug:
-        return HttpResponsePermanentRedirect(item.get_absolute_url())
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(item.get_absolute_url() + query, permanent=True)
     if item.status == Article.Status.WITHDRAWN:
         return render(request, "site/withdrawn.html", {"article": item}, status=410)
-    return render(request, "site/article.html", article_page_context(item, page=request.GET.get("page")))
+    try:
+        context = article_page_context(item, page=request.GET.get("page"), strict=True)
+    except PageOutOfRange as exc:
+        raise Http404("This article has no such page.") from exc
+    return render(request, "site/article.html", context)
 
 
-def _filtered_list(request, title: str, description: str, articles):
-    articles = articles.for_cards().order_by("-publish_at", "-id")[:LIST_LIMIT]
-    return render(request, "site/list.html", {"title": title, "description": description, "articles": articles})
-
-
-@require_safe
-def section(request, slug: str):
-    obj = get_object_or_404(Section, slug=slug)
-    return _filtered_list(request, obj.name, obj.description, Article.objects.published().filter(section=obj))
+# --- Galleries and infographics -----------------------------------------------------------------------------
 
 
 @require_safe
-def person(request, slug: str):
-    obj = get_object_or_404(Person, slug=slug)
-    return _filtered_list(request, obj.name, obj.description, Article.objects.published().filter(persons=obj))
+def gallery(request, slug: str, number: int = 1):
+    obj = selectors.gallery_for_reader(slug=slug)
+    if obj is None:
+        raise Http404("No such gallery.")
+    items = list(obj.items.all())
+    if not 1 <= number <= len(items):
+        raise Http404("This gallery has no such photo.")
+    if request.resolver_match.url_name == "gallery_photo" and number == 1:
+        return redirect(obj.get_absolute_url(), permanent=True)
+    slides = [_slide(obj, item, n) for n, item in enumerate(items, start=1)]
+    context = {
+        "gallery": obj,
+        "slides": slides,
+        "current": slides[number - 1],
+        "previous": slides[number - 2] if number > 1 else None,
+        "next": slides[number] if number < len(slides) else None,
+        "count": len(slides),
+    }
+    return render(request, "site/gallery.html", context)
+
+
+def _slide(gallery, item, number: int) -> dict:
+    url = gallery.get_absolute_url() + (f"{number}/" if number > 1 else "")
+    return {"number": number, "url": url, **photo_context(item.photo)}
 
 
 @require_safe
-def topic(request, slug: str):
-    obj = get_object_or_404(Topic, slug=slug)
-    return _filtered_list(request, obj.name, obj.description, Article.objects.published().filter(topics=obj))
-
-
-@require_safe
-def gallery(request, slug: str):
-    obj = get_object_or_404(Gallery.objects.filter(is_published=True), slug=slug)
-    items = obj.items.select_related("photo")
-    return render(request, "site/gallery.html", {"gallery": obj, "items": items})
+def galleries(request):
+    cards = [_gallery_card(g) for g in selectors.latest_galleries(limit=FEED_LIMIT)]
+    return render(request, "site/galleries.html", {"galleries": cards})
 
 
 @require_safe
 def infographic(request, slug: str):
-    obj = get_object_or_404(Infographic.objects.filter(is_published=True), slug=slug)
+    obj = get_object_or_404(selectors.infographics_published(), slug=slug)
     return render(request, "site/infographic.html", {"infographic": obj})
+
+
+@require_safe
+def infographics(request):
+    items = selectors.infographics_published().order_by("-publish_at", "-id")[:FEED_LIMIT]
+    return render(request, "site/infographics.html", {"infographics": list(items)})
+
+
+# --- Errors, in the site's design ---------------------------------------------------------------------------
+
+
+def bad_request(request, exception=None):
+    message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
+    return render(request, "site/400.html", {"message": message}, status=400)
 
 
 def page_not_found(request, exception=None):
@@ -79,4 +319,6 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "site/500.html", status=500)
+    # No context processors, no database: this page must render when the database is the problem.
+    html = loader.get_template("site/500.html").render({"site_name": settings.NEWSDESK_SITE_NAME})
+    return _with_no_store(HttpResponseServerError(html))

@@ -25,4 +25,28 @@ def time_with_zone(value: dt.datetime | None):
         return ""
     local = timezone.localtime(value)
     text = f"{local.day} {local:%B %Y, %H:%M} {zone_label(local)}"
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), text)
+    return format_html('<time datetime="{}" data-local="full">{}</time>', value.isoformat(), text)
+
+
+@register.filter
+def clock_with_zone(value: dt.datetime | None):
+    """<time …>11:41 UTC+3</time>: the time of day, for lists already grouped under a day heading."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    text = f"{local:%H:%M} {zone_label(local)}"
+    return format_html('<time datetime="{}" data-local="clock">{}</time>', value.isoformat(), text)
+
+
+@register.simple_tag
+def count_noun(count: int, singular: str, plural: str) -> str:
+    """ "1 photo", "10 photos": never "1 photos"."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
+@register.filter
+def photo(value):
+    """A Photo as the template needs it: src, srcset and the smallest rendition for thumbnails."""
+    from newsdesk.site.presenters import photo_context
+
+    return photo_context(value) if value else None
