@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "newsdesk.newsroom",
     "newsdesk.site",
     "newsdesk.demo",
+    "newsdesk.search",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,17 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Search follows the database: SQLite FTS5 in the same file, or PostgreSQL full-text search (README "Search").
+SEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "newsdesk.search.backends.postgres.PostgresSearchBackend"
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        else "newsdesk.search.backends.sqlite.SQLiteSearchBackend",
+        # CANDIDATES bounds ranking: only the newest N matches are scored (see README "Search").
+        "OPTIONS": {"CANDIDATES": 2000, "RECENCY_WEIGHT": 1.0, "RECENCY_HALF_LIFE_DAYS": 14},
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

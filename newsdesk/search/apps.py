@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "newsdesk.search"
+    label = "search"
+    verbose_name = "Search"
+
+    def ready(self) -> None:
+        # Publish, correct and withdraw reach the index after commit through the news services' hook list.
+        from newsdesk.news import services as news_services
+
+        from .services import search_index_article
+
+        if search_index_article not in news_services.after_publish_hooks:
+            news_services.after_publish_hooks.append(search_index_article)

@@ -1,0 +1,109 @@
+"""SQLite FTS5 in the same database file: an external-content FTS5 table over ``SearchDocument`` kept in step
+by triggers, the Porter stemmer for English, and FTS5's own BM25 with per-column weights."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from ..query import ParsedQuery, Phrase, Term
+from .base import MARK_END, MARK_START, BaseSearchBackend, Candidate, Highlight, aware, gate_sql, marked_html
+
+DOCS = "search_searchdocument"
+FTS = "search_fts"
+COLUMNS = "headline, lead, body, keywords"
+# BM25 column weights, in COLUMNS order: the headline and the lead count above the body.
+WEIGHTS = "10.0, 5.0, 1.0, 3.0"
+
+NEW = "new.article_id, new.headline, new.lead, new.body, new.keywords"
+OLD = "'delete', old.article_id, old.headline, old.lead, old.body, old.keywords"
+# Identifiers below are this module's constants; every value from a reader travels as a bound parameter.
+SCHEMA = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({COLUMNS}, content='{DOCS}',
+        content_rowid='article_id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS}_ai AFTER INSERT ON {DOCS} BEGIN
+        INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES ({NEW});
+    END""",  # noqa: S608
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS}_ad AFTER DELETE ON {DOCS} BEGIN
+        INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES ({OLD});
+    END""",  # noqa: S608
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS}_au AFTER UPDATE ON {DOCS} BEGIN
+        INSERT INTO {FTS}({FTS}, rowid, {COLUMNS}) VALUES ({OLD});
+        INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES ({NEW});
+    END""",  # noqa: S608
+]
+DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
+
+
+def _clause(clause: Term | Phrase) -> str:
+    # Words come from query.parse (\w+ only), so double quotes cannot occur inside them.
+    if isinstance(clause, Term):
+        return f'"{clause.word}"' + ("*" if clause.prefix else "")
+    return '"' + " ".join(clause.words) + '"'
+
+
+def match_expression(query: ParsedQuery) -> str:
+    groups = []
+    for group in query.must:
+        parts = [_clause(c) for c in group]
+        groups.append(parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")")
+    expression = " AND ".join(groups)
+    if query.must_not:
+        expression = f"({expression}) NOT ({' OR '.join(_clause(c) for c in query.must_not)})"
+    return expression
+
+
+class SQLiteSearchBackend(BaseSearchBackend):
+    vendor = "sqlite"
+    label = "SQLite FTS5"
+
+    def install(self, schema_editor) -> None:
+        for statement in SCHEMA:
+            schema_editor.execute(statement)
+
+    def uninstall(self, schema_editor) -> None:
+        for statement in DROP:
+            schema_editor.execute(statement)
+
+    def clear(self) -> None:
+        super().clear()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")  # noqa: S608
+
+    def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
+        self.check()
+        gate, gate_params = gate_sql(within, f"{FTS}.rowid")
+        # CROSS JOIN fixes the join order: FTS5 walks its matches newest rowid first and stops at the limit.
+        sql = f"""
+            SELECT {FTS}.rowid, -bm25({FTS}, {WEIGHTS}), art.publish_at, art.section_id
+            FROM {FTS} CROSS JOIN news_article AS art
+            WHERE {FTS} MATCH %s AND art.id = {FTS}.rowid AND {gate}
+            ORDER BY {FTS}.rowid DESC LIMIT %s"""  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match_expression(query), *gate_params, limit])
+            rows = cursor.fetchall()
+        return [
+            Candidate(pk, float(score), aware(published), section) for pk, score, published, section in rows
+        ]
+
+    def highlights(self, query: ParsedQuery, article_ids: list[int]) -> dict[int, Highlight]:
+        if not article_ids:
+            return {}
+        marks = f"'{MARK_START}', '{MARK_END}'"
+        placeholders = ", ".join(["%s"] * len(article_ids))
+        sql = f"""
+            SELECT rowid, highlight({FTS}, 0, {marks}), snippet({FTS}, 1, {marks}, '…', 40),
+                   snippet({FTS}, 2, {marks}, '…', 28)
+            FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})"""  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [match_expression(query), *article_ids])
+            rows = cursor.fetchall()
+        return {
+            pk: Highlight(marked_html(headline), marked_html(lead), marked_html(excerpt))
+            for pk, headline, lead, excerpt in rows
+        }
+
+    def indexed_count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {FTS}_docsize")  # noqa: S608
+            return cursor.fetchone()[0]

@@ -1,0 +1,55 @@
+"""Validation of the search page's and the API's query string. Bad values get precise messages (400)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from newsdesk.news.models import Person, Section, Topic
+
+from .selectors import SORTS, SearchFilters
+
+MAX_PAGE = 500
+ISO_DATE = ["%Y-%m-%d"]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, strip=True, label="Search news")
+    section = forms.SlugField(required=False, max_length=200)
+    person = forms.SlugField(required=False, max_length=200)
+    topic = forms.SlugField(required=False, max_length=200)
+    date_from = forms.DateField(required=False, input_formats=ISO_DATE, label="From")
+    date_to = forms.DateField(required=False, input_formats=ISO_DATE, label="To")
+    sort = forms.ChoiceField(required=False, choices=[(s, s.title()) for s in SORTS])
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+
+    def __init__(self, data, *args, **kwargs):
+        # The URL says from=/to= (the issue's API); "from" is a Python keyword, so the fields are date_*.
+        data = data.copy()
+        for short, name in (("from", "date_from"), ("to", "date_to")):
+            if short in data and name not in data:
+                data[name] = data[short]
+        super().__init__(data, *args, **kwargs)
+
+    def _object(self, model, name: str, label: str):
+        slug = self.cleaned_data.get(name)
+        if not slug:
+            return None
+        found = model.objects.filter(slug=slug).first()
+        if found is None:
+            self.add_error(name, f"There is no {label} “{slug}”.")
+        return found
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError("The “from” date must not be after the “to” date.")
+        return data
+
+    def filters(self) -> SearchFilters:
+        return SearchFilters(
+            section=self._object(Section, "section", "section"),
+            person=self._object(Person, "person", "person"),
+            topic=self._object(Topic, "topic", "topic"),
+            date_from=self.cleaned_data.get("date_from"),
+            date_to=self.cleaned_data.get("date_to"),
+        )

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+
+from newsdesk.search.backends import get_backend
+from newsdesk.search.models import SearchDocument
+from newsdesk.search.services import search_rebuild
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index from every article (readers keep searching while it runs)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help="Articles per transaction (default 500)."
+        )
+
+    def handle(self, *args, batch_size: int, **options):
+        if batch_size < 1:
+            self.stderr.write("--batch-size must be at least 1.")
+            raise SystemExit(2)
+        backend = get_backend()
+        backend.check()
+        report = lambda done: self.stdout.write(f"  {done} indexed")  # noqa: E731
+        total = search_rebuild(batch_size=batch_size, progress=report if options["verbosity"] > 1 else None)
+        self.stdout.write(
+            f"Indexed {total} article{'s' if total != 1 else ''} with {backend.label} "
+            f"({SearchDocument.objects.count()} documents, {backend.indexed_count()} in the engine's index)."
+        )

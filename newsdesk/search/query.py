@@ -1,0 +1,114 @@
+"""The reader's query language, parsed once into a small tree that each back end compiles safely.
+
+Supported: words (stemmed by the engine), "exact phrases", -exclusion (of a word or a phrase), OR between two
+clauses, and prefix* (at least two letters). Everything else — punctuation, unbalanced quotes, operators of
+the engines themselves, control characters — is treated as a separator, so no input can become engine syntax:
+back ends only ever see the words extracted here, quoted by them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MAX_QUERY_LENGTH = 200  # characters kept from the reader's query; longer input is cut, not refused
+MAX_CLAUSES = 12  # words/phrases used; more adds cost and almost never changes the results
+MAX_PHRASE_WORDS = 8
+MIN_PREFIX_LENGTH = 2  # "a*" would expand to most of the vocabulary
+
+_WORD = re.compile(r"\w+")
+_CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+
+
+Clause = Term | Phrase
+
+
+@dataclass
+class ParsedQuery:
+    """``must`` is an AND of OR-groups; ``must_not`` excludes any of its clauses."""
+
+    text: str
+    must: list[list[Clause]] = field(default_factory=list)
+    must_not: list[Clause] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.must
+
+    def positive_words(self) -> list[str]:
+        return [w for group in self.must for c in group for w in _words_of(c)]
+
+
+def _words_of(clause: Clause) -> tuple[str, ...]:
+    return (clause.word,) if isinstance(clause, Term) else clause.words
+
+
+def clean_text(raw: str) -> tuple[str, bool]:
+    """Normalise (NFKC), drop control characters, cap the length."""
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", raw or ""))
+    text = " ".join(text.split())
+    return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
+
+
+def _clause(chunk: str, quoted: bool) -> Clause | None:
+    words = [w.lower() for w in _WORD.findall(chunk) if w != "_"][:MAX_PHRASE_WORDS]
+    words = [w.strip("_") for w in words if w.strip("_")]
+    if not words:
+        return None
+    if len(words) > 1:
+        return Phrase(tuple(words))  # "Russian-US" is searched as the phrase "russian us"
+    prefix = not quoted and chunk.endswith("*") and len(words[0]) >= MIN_PREFIX_LENGTH
+    return Term(words[0], prefix=prefix)
+
+
+def parse(raw: str) -> ParsedQuery:
+    text, truncated = clean_text(raw)
+    query = ParsedQuery(text=text, truncated=truncated)
+    pending_or = False
+    count = 0
+    for match in _CHUNK.finditer(text):
+        negated, quoted_text, bare = match.group(1), match.group(2), match.group(3)
+        if bare == "OR":
+            pending_or = bool(query.must)
+            continue
+        if bare is not None:
+            negated, chunk, quoted = ("-" if bare.startswith("-") else ""), bare.lstrip("-"), False
+        else:
+            chunk, quoted = quoted_text, True
+        clause = _clause(chunk, quoted)
+        if clause is None or count >= MAX_CLAUSES:
+            pending_or = False
+            continue
+        count += 1
+        if negated:
+            query.must_not.append(clause)
+        elif pending_or:
+            query.must[-1].append(clause)
+        else:
+            query.must.append([clause])
+        pending_or = False
+    return query
+
+
+def replace_words(query: ParsedQuery, replacements: dict[str, str]) -> str:
+    """The query text with misspelt words swapped ("did you mean"), keeping its operators."""
+
+    def swap(match: re.Match) -> str:
+        word = match.group(0)
+        return replacements.get(word.lower(), word)
+
+    return _WORD.sub(swap, query.text)

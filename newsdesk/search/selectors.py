@@ -1,0 +1,280 @@
+"""Reads: reader search (through the visibility gate), the newsroom's search, related articles, did-you-mean.
+
+Ranking: the engine's relevance (BM25 on SQLite with headline ×10, lead ×5, persons/topics ×3, body ×1;
+``ts_rank`` with weights A 1.0 / B 0.5 / C 0.3 / D 0.1 on PostgreSQL) times a recency boost
+``1 + RECENCY_WEIGHT × 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)``: an item published today counts up to
+twice as much as an old one with the same text score, a two-week-old item 1.5 times. Only the newest
+``CANDIDATES`` matches are scored, so very common words cost the same as rare ones (README "Search").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import string
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from newsdesk.news.models import Article, Person, Section, Topic
+
+from .backends import get_backend
+from .backends.base import Candidate, Highlight
+from .models import SearchTerm
+from .query import ParsedQuery, Term, parse, replace_words
+from .services import search_sync_pending
+
+SORTS = ("relevance", "date")
+FACET_SIZE = 10
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    section: Section | None = None
+    person: Person | None = None
+    topic: Topic | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @property
+    def any(self) -> bool:
+        return any((self.section, self.person, self.topic, self.date_from, self.date_to))
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    score: float
+    highlight: Highlight | None
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    key: str  # the filter value: a slug, or "YYYY-MM" for months
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    query: ParsedQuery
+    sort: str
+    page: int
+    per_page: int
+    total: int = 0
+    total_exact: bool = True
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    did_you_mean: str | None = None
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def gated_articles(*, filters: SearchFilters, at: dt.datetime) -> QuerySet[Article]:
+    """What readers may see now, narrowed by the filters: the set every reader search runs within."""
+    articles = Article.objects.published(at=at)
+    if filters.section:
+        articles = articles.filter(section=filters.section)
+    if filters.person:
+        articles = articles.filter(persons=filters.person)
+    if filters.topic:
+        articles = articles.filter(topics=filters.topic)
+    if filters.date_from:
+        articles = articles.filter(publish_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        articles = articles.filter(publish_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
+    return articles
+
+
+def _browse(within: QuerySet[Article], limit: int) -> list[Candidate]:
+    rows = within.order_by("-publish_at", "-id").values_list("pk", "publish_at", "section_id")[:limit]
+    return [Candidate(pk, 0.0, published, section) for pk, published, section in rows]
+
+
+def rank(candidates: list[Candidate], *, sort: str, at: dt.datetime) -> list[tuple[Candidate, float]]:
+    backend = get_backend()
+    if sort == "date":
+        ordered = sorted(candidates, key=lambda c: (c.publish_at, c.article_id), reverse=True)
+        return [(c, c.relevance) for c in ordered]
+
+    def boosted(c: Candidate) -> float:
+        age_days = max((at - c.publish_at).total_seconds() / 86400, 0.0)
+        return c.relevance * (1 + backend.recency_weight * 0.5 ** (age_days / backend.recency_half_life_days))
+
+    scored = [(c, boosted(c)) for c in candidates]
+    return sorted(scored, key=lambda pair: (pair[1], pair[0].publish_at), reverse=True)
+
+
+def search_articles(
+    *,
+    q: str,
+    filters: SearchFilters = SearchFilters(),  # noqa: B008 - frozen dataclass, never mutated
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 10,
+    at: dt.datetime | None = None,
+) -> SearchResult:
+    """Reader search: matches pass the visibility gate at query time, so scheduled items appear on time."""
+    at = at or timezone.now()
+    search_sync_pending()
+    backend = get_backend()
+    query = parse(q)
+    result = SearchResult(query=query, sort=sort, page=page, per_page=per_page)
+    within = gated_articles(filters=filters, at=at)
+    if query.is_empty:
+        if not filters.any:
+            return result
+        candidates, sort = _browse(within, backend.candidate_limit), "date"
+    else:
+        candidates = backend.candidates(query, within=within, limit=backend.candidate_limit)
+    result.total, result.total_exact = len(candidates), len(candidates) < backend.candidate_limit
+    ranked = rank(candidates, sort=sort, at=at)
+    page_items = ranked[(page - 1) * per_page : page * per_page]
+    result.hits = _hits(query, page_items, at=at)
+    result.facets = _facets(candidates)
+    if not candidates and not query.is_empty:
+        result.did_you_mean = did_you_mean(query=query, within=within)
+    return result
+
+
+def _hits(query: ParsedQuery, page_items: list[tuple[Candidate, float]], *, at: dt.datetime) -> list[Hit]:
+    ids = [c.article_id for c, _ in page_items]
+    if not ids:
+        return []
+    articles = Article.objects.published(at=at).for_cards().in_bulk(ids)
+    marks = {} if query.is_empty else get_backend().highlights(query, ids)
+    return [
+        Hit(articles[c.article_id], score, marks.get(c.article_id))
+        for c, score in page_items
+        if c.article_id in articles
+    ]
+
+
+def _facets(candidates: list[Candidate]) -> dict[str, list[FacetValue]]:
+    ids = [c.article_id for c in candidates]
+    sections = Counter(c.section_id for c in candidates)
+    months = Counter(timezone.localtime(c.publish_at).strftime("%Y-%m") for c in candidates)
+    return {
+        "section": [
+            FacetValue(s.slug, s.name, sections[s.pk]) for s in Section.objects.filter(pk__in=sections)
+        ],
+        "person": _tag_facet(Article.persons.through, "person", ids),
+        "topic": _tag_facet(Article.topics.through, "topic", ids),
+        "month": [
+            FacetValue(key, dt.date.fromisoformat(key + "-01").strftime("%B %Y"), n)
+            for key, n in sorted(months.items(), reverse=True)
+        ],
+    }
+
+
+def _tag_facet(through, name: str, ids: list[int]) -> list[FacetValue]:
+    if not ids:
+        return []
+    rows = (
+        through.objects.filter(article_id__in=ids)
+        .values(f"{name}__slug", f"{name}__name")
+        .annotate(n=Count("article_id"))
+        .order_by("-n", f"{name}__name")[:FACET_SIZE]
+    )
+    return [FacetValue(row[f"{name}__slug"], row[f"{name}__name"], row["n"]) for row in rows]
+
+
+# "Did you mean" -------------------------------------------------------------------------------------------
+def _edits(word: str) -> set[str]:
+    """Every word one deletion, transposition, replacement or insertion away (Norvig's speller)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    letters = string.ascii_lowercase
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in letters}
+        | {a + c + b for a, b in splits for c in letters}
+    )
+
+
+def did_you_mean(*, query: ParsedQuery, within: QuerySet[Article]) -> str | None:
+    """A respelt query that finds something readers may see, or None. Words come from indexed text, and the
+    suggestion is only offered after it was run through the gate (a draft's words are never suggested)."""
+    words = {w for w in query.positive_words() if w.isalpha() and 3 <= len(w) <= 30}
+    known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True))
+    replacements = {}
+    for word in sorted(words - known):
+        best = SearchTerm.objects.filter(term__in=_edits(word)).order_by("-doc_count", "term").first()
+        if best:
+            replacements[word] = best.term
+    if not replacements:
+        return None
+    suggestion = replace_words(query, replacements)
+    found = get_backend().candidates(parse(suggestion), within=within, limit=1)
+    return suggestion if found else None
+
+
+# Newsroom ----------------------------------------------------------------------------------------------
+def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]:
+    """The newsroom's article list: the same engine and query language over every status the list shows."""
+    search_sync_pending()
+    query = parse(q)
+    backend = get_backend()
+    ids = (
+        []
+        if query.is_empty
+        else [c.article_id for c in backend.candidates(query, within=queryset, limit=backend.candidate_limit)]
+    )
+    condition = Q(pk__in=ids)
+    if q.strip().isdigit():
+        condition |= Q(public_id=int(q.strip()))
+    return queryset.filter(condition)
+
+
+# Related articles ------------------------------------------------------------------------------------------
+_STOP = set(
+    "about after again against also amid among been before being between could does during from have into "
+    "more "
+    "most much over said says since some such than that their them then there these they this those through "
+    "under until very were what when where which while will with would year years your".split()
+)
+RELATED_POOL = 200
+
+
+def _headline_terms(article: Article) -> list[Term]:
+    words = [w.lower() for w in re.findall(r"[^\W\d_]{4,}", f"{article.headline} {article.lead}")]
+    return [Term(w) for w in dict.fromkeys(w for w in words if w not in _STOP)][:10]
+
+
+def related_articles(*, article: Article, limit: int = 5, at: dt.datetime | None = None) -> list[Article]:
+    """Suggestions for "Read also": the same story (shared persons and topics) and topically close items
+    (the headline's and lead's words, ranked by the engine), recent first. Never the article itself, and only
+    what readers may see now (no drafts, scheduled or withdrawn items)."""
+    at = at or timezone.now()
+    within = Article.objects.published(at=at).exclude(pk=article.pk)
+    scores: Counter[int] = Counter()
+    terms = _headline_terms(article)
+    if terms:
+        found = get_backend().candidates(
+            ParsedQuery(text="", must=[terms]), within=within, limit=RELATED_POOL
+        )
+        best = max((c.relevance for c in found), default=0) or 1
+        scores.update({c.article_id: c.relevance / best for c in found})
+    shared = _shared_tag_counts(article, within)
+    scores.update({pk: 0.5 * n for pk, n in shared.items()})
+    chosen = [pk for pk, _ in scores.most_common(limit)]
+    return list(within.filter(pk__in=chosen).for_cards().order_by("-publish_at", "-id"))
+
+
+def _shared_tag_counts(article: Article, within: QuerySet[Article]) -> Counter[int]:
+    if article.pk is None:
+        return Counter()
+    tagged = within.filter(
+        Q(persons__in=article.persons.values("pk")) | Q(topics__in=article.topics.values("pk"))
+    ).order_by("-publish_at")
+    rows = tagged.values("pk").annotate(n=Count("pk"))[:RELATED_POOL]
+    return Counter({row["pk"]: row["n"] for row in rows})
