@@ -55,10 +55,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "newsdesk.news",
     "newsdesk.newsroom",
     "newsdesk.site",
     "newsdesk.demo",
+    "newsdesk.syndication",
     "newsdesk.search",
 ]
 
@@ -183,6 +185,18 @@ LOGIN_URL = "admin:login"
 NEWSDESK_SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "Newsdesk")
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NEWSDESK_GUID_AUTHORITY = os.environ.get("NEWSDESK_GUID_AUTHORITY", "newsdesk.example")
+
+# Syndication (newsdesk.syndication, README "Configuration"): feeds, sitemaps, the subscriber API, WebSub.
+NEWSDESK_FEED_FULL_TEXT = env_bool("NEWSDESK_FEED_FULL_TEXT", False)  # off: feeds carry the lead only
+NEWSDESK_FEED_LIMIT = int(os.environ.get("NEWSDESK_FEED_LIMIT", "30"))
+NEWSDESK_FEED_MAX_AGE = int(os.environ.get("NEWSDESK_FEED_MAX_AGE", "300"))  # Cache-Control max-age, seconds
+NEWSDESK_SITEMAP_PAGE_SIZE = int(os.environ.get("NEWSDESK_SITEMAP_PAGE_SIZE", "5000"))
+NEWSDESK_WEBSUB_HUB = os.environ.get("NEWSDESK_WEBSUB_HUB", "")  # empty: no hub links, no pings
+NEWSDESK_WEBSUB_TIMEOUT = float(os.environ.get("NEWSDESK_WEBSUB_TIMEOUT", "3"))
+NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v1/ needs a subscriber token
+NEWSDESK_API_ANONYMOUS_RATE = int(os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60"))  # requests/minute per IP
+# The wire cursor holds back events this many seconds, so a transaction still committing can't be skipped.
+NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", "2"))
 
 LOGGING = {
     "version": 1,

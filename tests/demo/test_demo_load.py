@@ -18,7 +18,10 @@ def test_demo_load_is_complete_and_idempotent(news_csv):
 
     article = Article.objects.get(public_id=929606)
     assert article.section.slug == "world"
-    assert article.lead == "Earlier on Tuesday, the Supreme Court of Belarus upheld a lower court ruling to extradite Lapshin"
+    assert (
+        article.lead
+        == "Earlier on Tuesday, the Supreme Court of Belarus upheld a lower court ruling to extradite Lapshin"
+    )
     assert article.dateline == "BAKU, February 7. /TASS/."
     assert article.body.startswith("<p>Russian citizen Alexander Lapshin")
     assert Article.objects.published().count() == 485

@@ -49,7 +49,10 @@ def test_seed_page_becomes_a_complete_article(client, seed_page_text):
     assert h1 == [HEADLINE]
     assert "Russian Politics & Diplomacy" in texts
     assert "30 May 2017, 11:41 UTC+3" in texts
-    assert "Russian Deputy Foreign Minister Sergey Ryabkov noted that under the previous US administration bilateral relations hit their lowest point" in texts
+    assert (
+        "Russian Deputy Foreign Minister Sergey Ryabkov noted that under the previous US administration bilateral relations hit their lowest point"
+        in texts
+    )
     assert "PSKOV, May 30. /TASS/." in texts
     assert "White House in Washington" in " ".join(texts)
     assert "© AP Photo/Carolyn Kaster" in texts

@@ -14,7 +14,11 @@ def test_all_tass_rows_become_items_with_sections_ids_and_datelines(news_csv):
     lapshin = by_id[929606]
     assert lapshin.section_slug == "world"
     assert lapshin.headline == "Russian blogger Lapshin extradited to Baku - media"
-    assert (lapshin.dateline_place, lapshin.dateline_date, lapshin.dateline_source) == ("BAKU", dt.date(2017, 2, 7), "TASS")
+    assert (lapshin.dateline_place, lapshin.dateline_date, lapshin.dateline_source) == (
+        "BAKU",
+        dt.date(2017, 2, 7),
+        "TASS",
+    )
     assert lapshin.paragraphs[0].startswith("Russian citizen Alexander Lapshin was extradited")
     with_dateline = sum(1 for i in items if i.dateline_place)
     assert with_dateline >= 440  # a few items really have none (press releases, interviews)
@@ -41,7 +45,10 @@ def test_long_text_is_split_into_readable_paragraphs_never_inside_a_quote():
     "csv_text, message",
     [
         ("title,text\nx,y\n", "missing columns"),
-        ("article_id,publish_date,article_source_link,title,subtitle,text\n1,yesterday,http://tass.com/world/1,t,s,x\n", "line 2"),
+        (
+            "article_id,publish_date,article_source_link,title,subtitle,text\n1,yesterday,http://tass.com/world/1,t,s,x\n",
+            "line 2",
+        ),
     ],
 )
 def test_malformed_csv_is_rejected_with_a_precise_message(csv_text, message):

@@ -12,9 +12,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-TIME_LINE = re.compile(r"^(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<hour>\d{1,2}):(?P<minute>\d{2}) UTC(?P<offset>[+-]\d{1,2})$")
+TIME_LINE = re.compile(
+    r"^(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<hour>\d{1,2}):(?P<minute>\d{2}) UTC(?P<offset>[+-]\d{1,2})$"
+)
 CAPTURE_DATE = re.compile(r"\bdate (\d{4})-(\d{2})-(\d{2})\b")
-DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .'\-]+), (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2})\. /(?P<source>[A-Z]+)/\.\s*")
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'\-]+), (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2})\. /(?P<source>[A-Z]+)/\.\s*"
+)
 CHROME_BODY_END = ("{{", "Show more", "Share")
 LIST_HEADINGS = {"Persons", "Topics", "In other media"}
 
@@ -71,14 +75,23 @@ def parse_captured_page(text: str, *, section_names: list[str]) -> CapturedArtic
 def _capture_year(text: str) -> int:
     match = CAPTURE_DATE.search(text)
     if not match:
-        raise CapturedPageError("the capture date line ('date YYYY-MM-DD') is missing, so the year is unknown")
+        raise CapturedPageError(
+            "the capture date line ('date YYYY-MM-DD') is missing, so the year is unknown"
+        )
     return int(match.group(1))
 
 
 def _published_at(match: re.Match, year: int) -> dt.datetime:
     month = dt.datetime.strptime(match.group("month"), "%B").month  # noqa: DTZ007 - a month name
     zone = dt.timezone(dt.timedelta(hours=int(match.group("offset"))))
-    return dt.datetime(year, month, int(match.group("day")), int(match.group("hour")), int(match.group("minute")), tzinfo=zone)
+    return dt.datetime(
+        year,
+        month,
+        int(match.group("day")),
+        int(match.group("hour")),
+        int(match.group("minute")),
+        tzinfo=zone,
+    )
 
 
 def _photo(article: CapturedArticle, lines: list[str]) -> None:

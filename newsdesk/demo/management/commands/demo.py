@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when articles exist already.")
-        parser.add_argument("--seed-page", type=Path, default=SEED_PAGE, help="A captured page to import too.")
+        parser.add_argument(
+            "--seed-page", type=Path, default=SEED_PAGE, help="A captured page to import too."
+        )
 
     def handle(self, *args, if_empty: bool, seed_page: Path, **options):
         if if_empty and Article.objects.exists():
@@ -37,10 +39,14 @@ class Command(BaseCommand):
 
     def _seed_page(self, path: Path) -> None:
         if not path.exists():
-            self.stdout.write("The seed page capture is not here (it sits in the project's shared folder); skipped.")
+            self.stdout.write(
+                "The seed page capture is not here (it sits in the project's shared folder); skipped."
+            )
             return
         try:
             article, created = page_import(text=path.read_text(encoding="utf-8"))
         except CapturedPageError as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        self.stdout.write(f"Seed page {'imported' if created else 'already imported'}: {article.get_absolute_url()}")
+        self.stdout.write(
+            f"Seed page {'imported' if created else 'already imported'}: {article.get_absolute_url()}"
+        )

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         try:
             if file.stat().st_size > MAX_BYTES:
-                raise CommandError(f"{file} is larger than {MAX_BYTES // 1024 // 1024} MB; is it really a page capture?")
+                raise CommandError(
+                    f"{file} is larger than {MAX_BYTES // 1024 // 1024} MB; is it really a page capture?"
+                )
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
