@@ -1,0 +1,195 @@
+"""Reads for every syndication output (feeds, sitemaps, ninjs, NewsML-G2).
+
+All of them take their articles from here, and every list here starts from ``Article.objects.published``,
+the one visibility gate (withdrawn items are added only where a subscriber must hear of the withdrawal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk.news.models import Article, Person, Section, Topic
+
+SCOPE_MODELS = {"section": Section, "person": Person, "topic": Topic}
+SCOPE_FILTERS = {"section": "section", "person": "persons", "topic": "topics"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which articles a feed carries: all news, or one section, person or topic."""
+
+    kind: str = "all"
+    obj: Section | Person | Topic | None = None
+
+    @property
+    def title(self) -> str:
+        name = settings.NEWSDESK_SITE_NAME
+        return f"{name}: latest news" if self.obj is None else f"{name}: {self.obj.name}"
+
+    @property
+    def description(self) -> str:
+        if self.obj is not None and getattr(self.obj, "description", ""):
+            return self.obj.description
+        return f"The latest news from {settings.NEWSDESK_SITE_NAME}."
+
+    @property
+    def page_url(self) -> str:
+        path = reverse("site:latest") if self.obj is None else self.obj.get_absolute_url()
+        return settings.NEWSDESK_SITE_URL + path
+
+    def filter(self, qs: QuerySet[Article]) -> QuerySet[Article]:
+        if self.obj is None:
+            return qs
+        return qs.filter(**{SCOPE_FILTERS[self.kind]: self.obj})
+
+
+def feed_scope(*, kind: str, slug: str | None = None) -> Scope:
+    """The scope for a feed URL; 404 for an unknown section, person or topic."""
+    if kind == "all":
+        return Scope()
+    return Scope(kind=kind, obj=get_object_or_404(SCOPE_MODELS[kind], slug=slug))
+
+
+def scope_or_none(*, kind: str, slug: str) -> Scope | None:
+    obj = SCOPE_MODELS[kind].objects.filter(slug=slug).first()
+    return None if obj is None else Scope(kind=kind, obj=obj)
+
+
+def _with_wire_relations(qs: QuerySet[Article]) -> QuerySet[Article]:
+    return qs.select_related("section", "lead_photo").prefetch_related("persons", "topics")
+
+
+def feed_items(*, scope: Scope, limit: int, at: dt.datetime | None = None) -> list[Article]:
+    qs = scope.filter(Article.objects.published(at=at))
+    return list(_with_wire_relations(qs).order_by("-publish_at", "-id")[:limit])
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What a conditional GET compares: it changes whenever anything the feed shows could have changed."""
+
+    etag: str
+    last_modified: dt.datetime | None
+
+
+def feed_state(*, scope: Scope, variant: str, at: dt.datetime | None = None) -> FeedState:
+    """One aggregate query over the scope's visible and withdrawn articles.
+
+    ``modified_at`` catches any edit of a visible item (a headline, a section move), ``publish_at`` a scheduled
+    item coming due, ``withdrawn_at`` an item leaving the feed, and the count anything else that adds or drops one.
+    """
+    at = at or timezone.now()
+    gone = Q(status=Article.Status.WITHDRAWN)
+    qs = scope.filter(Article.objects.published(at=at) | Article.objects.withdrawn())
+    row = qs.aggregate(
+        modified=Max("modified_at", filter=~gone),
+        published=Max("publish_at", filter=~gone),
+        withdrawn=Max("withdrawn_at", filter=gone),
+        count=Count("pk", filter=~gone),
+    )
+    stamps = [row["modified"], row["published"], row["withdrawn"]]
+    raw = "|".join([variant, *(s.isoformat() if s else "-" for s in stamps), str(row["count"])])
+    latest = max((s for s in stamps if s), default=None)
+    return FeedState(etag=hashlib.sha256(raw.encode()).hexdigest()[:32], last_modified=latest)
+
+
+# --- The wire: a polling cursor over "events" (first publication, each new version, withdrawal) ---------------
+
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    """A position in the wire: (event time in microseconds since the epoch, public id). ``0-0`` is the start."""
+
+    micros: int = 0
+    public_id: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.micros}-{self.public_id}"
+
+    @property
+    def at(self) -> dt.datetime:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=self.micros)
+
+    @classmethod
+    def of(cls, article: Article) -> Cursor:
+        delta = article.event_at - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        return cls(micros=delta // dt.timedelta(microseconds=1), public_id=article.public_id)
+
+
+def _wire_queryset(*, at: dt.datetime) -> QuerySet[Article]:
+    """Visible items plus withdrawn ones that subscribers had received, each with the time of its last event."""
+    withdrawn = Article.objects.withdrawn().filter(first_published_at__isnull=False, publish_at__isnull=False)
+    return (Article.objects.published(at=at) | withdrawn).annotate(
+        event_at=Greatest(
+            "publish_at", Coalesce("updated_at", "publish_at"), Coalesce("withdrawn_at", "publish_at")
+        )
+    )
+
+
+@dataclass(frozen=True)
+class WirePage:
+    items: list[Article]
+    cursor: Cursor
+    has_more: bool
+
+
+def wire_page(*, scope: Scope, since: Cursor | None, limit: int, at: dt.datetime | None = None) -> WirePage:
+    """Items for a subscriber.
+
+    Without ``since``: the latest ``limit`` items, newest first, and the cursor to poll on from.
+    With ``since``: what happened after that cursor, oldest first, so that polling with the returned cursor
+    gets each item once and each later version once more. Events younger than the settle delay wait for the next
+    poll: a transaction that stamped an earlier time may still be committing.
+    """
+    at = at or timezone.now()
+    settled = at - dt.timedelta(seconds=settings.NEWSDESK_API_SETTLE_SECONDS)
+    qs = _with_wire_relations(scope.filter(_wire_queryset(at=at)).filter(event_at__lte=settled))
+    if since is None:
+        items = list(qs.order_by("-event_at", "-public_id")[:limit])
+        return WirePage(items=items, cursor=Cursor.of(items[0]) if items else Cursor(), has_more=False)
+    after = Q(event_at__gt=since.at) | Q(event_at=since.at, public_id__gt=since.public_id)
+    items = list(qs.filter(after).order_by("event_at", "public_id")[: limit + 1])
+    page = items[:limit]
+    return WirePage(items=page, cursor=Cursor.of(page[-1]) if page else since, has_more=len(items) > limit)
+
+
+def wire_item(*, public_id: int, at: dt.datetime | None = None) -> Article | None:
+    at = at or timezone.now()
+    return _with_wire_relations(_wire_queryset(at=at).filter(public_id=public_id)).first()
+
+
+# --- Sitemaps ---------------------------------------------------------------------------------------------------
+
+
+def sitemap_articles(*, at: dt.datetime | None = None) -> QuerySet[Article]:
+    # Oldest first, so that a page of the paginated sitemap keeps its URLs as news is added.
+    return (
+        Article.objects.published(at=at)
+        .only("public_id", "slug", "publish_at", "updated_at")
+        .order_by("publish_at", "id")
+    )
+
+
+def sitemap_articles_lastmod(*, at: dt.datetime | None = None) -> dt.datetime | None:
+    row = Article.objects.published(at=at).aggregate(updated=Max("updated_at"), published=Max("publish_at"))
+    return max((s for s in row.values() if s), default=None)
+
+
+def google_news_articles(*, at: dt.datetime | None = None, limit: int = 1000) -> QuerySet[Article]:
+    """Google News takes articles first published in the last two days, at most 1,000 per sitemap."""
+    at = at or timezone.now()
+    return (
+        Article.objects.published(at=at)
+        .filter(first_published_at__gte=at - dt.timedelta(days=2))
+        .only("public_id", "slug", "headline", "language", "first_published_at", "publish_at", "updated_at")
+        .order_by("-first_published_at", "-id")[:limit]
+    )

@@ -1,0 +1,68 @@
+"""Writes and checks for subscriber access: tokens and their rate limits."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from .models import SubscriberToken
+
+TOKEN_PREFIX = "nd_"  # noqa: S105 - a visible prefix, not a secret
+
+
+def _digest(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def token_create(*, name: str, rate_limit_per_minute: int = 600) -> tuple[SubscriberToken, str]:
+    """Make a token; returns it with the raw key, which is never stored and can't be shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("A subscriber token needs a name that says who uses it.")
+    if rate_limit_per_minute < 1:
+        raise ValidationError("The rate limit must allow at least one request per minute.")
+    raw_key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = SubscriberToken.objects.create(
+        name=name,
+        key_digest=_digest(raw_key),
+        key_prefix=raw_key[:8],
+        rate_limit_per_minute=rate_limit_per_minute,
+    )
+    return token, raw_key
+
+
+def token_for_key(*, raw_key: str) -> SubscriberToken | None:
+    """The active token with this key, or None. Hostile input only ever costs one indexed lookup."""
+    if not raw_key.startswith(TOKEN_PREFIX) or len(raw_key) > 100:
+        return None
+    return SubscriberToken.objects.filter(key_digest=_digest(raw_key), is_active=True).first()
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after: int
+
+
+def rate_limit_hit(*, identity: str, limit: int, now: float | None = None) -> RateDecision:
+    """Count one request in the caller's current one-minute window (the shared cache, so it holds across workers)."""
+    now = time.time() if now is None else now
+    window = int(now // 60)
+    key = f"newsdesk:api-rate:{identity}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: start the window again
+        cache.set(key, 1, timeout=120)
+        count = 1
+    retry_after = 60 - int(now % 60)
+    return RateDecision(
+        allowed=count <= limit, limit=limit, remaining=max(limit - count, 0), retry_after=retry_after
+    )
