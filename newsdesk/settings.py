@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "newsdesk.demo",
     "newsdesk.syndication",
     "newsdesk.search",
+    "newsdesk.analytics",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,17 @@ NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v
 NEWSDESK_API_ANONYMOUS_RATE = int(os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60"))  # requests/minute per IP
 # The wire cursor holds back events this many seconds, so a transaction still committing can't be skipped.
 NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", "2"))
+
+# Most read (newsdesk.analytics, README "Configuration"): reads counted in Redis when REDIS_URL is set, else in
+# the database in batches. Rate limit: beacons per client address per minute per server process (0: off).
+ANALYTICS = {
+    "BACKEND": os.environ.get("ANALYTICS_BACKEND", "redis" if os.environ.get("REDIS_URL") else "database"),
+    "OPTIONS": {"URL": os.environ.get("REDIS_URL", "")},
+    "RATE_LIMIT_PER_MINUTE": int(os.environ.get("ANALYTICS_RATE_LIMIT_PER_MINUTE", "120")),
+    "FLUSH_INTERVAL": float(os.environ.get("ANALYTICS_FLUSH_INTERVAL", "0.5")),  # seconds; 0: only explicit flushes
+    # Behind a reverse proxy: the WSGI name of the header it appends the client address to.
+    "CLIENT_IP_HEADER": os.environ.get("ANALYTICS_CLIENT_IP_HEADER", ""),  # e.g. HTTP_X_FORWARDED_FOR
+}
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
 urlpatterns = [
+    path("", include("newsdesk.analytics.urls")),  # before the admin: holds newsroom/audience/
     path("newsroom/", admin.site.urls),
     path("weather/", include("newsdesk.weather.urls")),
     path("markets/", include("newsdesk.markets.urls")),

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    name = "newsdesk.analytics"
+    label = "analytics"
+    verbose_name = "Audience"
+
+    def ready(self) -> None:
+        from newsdesk.news import services as news_services
+
+        from . import services
+
+        # Publishing, correcting or withdrawing changes what may be counted and shown: forget cached answers.
+        if services.on_article_changed not in news_services.after_publish_hooks:
+            news_services.after_publish_hooks.append(services.on_article_changed)

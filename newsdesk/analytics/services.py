@@ -1,0 +1,130 @@
+"""Writes: accepting a read. Keyword-only; the HTTP adapters (beacon.py, views.py) call only these.
+
+Privacy by design: the reader's address and user agent are hashed with the day's random salt together with
+the article id, the hash lives only until the back end has deduplicated it, and nothing that identifies a
+reader is ever written. See the /privacy/ page, which says the same to readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import re
+import threading
+import time
+
+from django.conf import settings
+from django.utils import timezone
+
+from .backends import Read, get_backend, reset_backend
+from .buffer import ReadBuffer
+from .index import PublishedIndex
+
+# Crawlers, link previewers, monitors, headless browsers and command-line clients: not readers.
+BOT_PATTERN = re.compile(
+    r"bot|crawl|spider|slurp|scrape|fetch|preview|monitor|check|lighthouse|pagespeed|headless|phantom|"
+    r"selenium|puppeteer|playwright|facebookexternalhit|embedly|whatsapp|telegram|skype|discord|"
+    r"curl|wget|python|java/|go-http|okhttp|axios|node-fetch|libwww|httpclient|feed|rss|archiver",
+    re.IGNORECASE,
+)
+
+
+class Outcome(enum.Enum):
+    COUNTED = "counted"  # buffered; the back end still drops a repeat within 30 minutes
+    IGNORED = "ignored"  # a bot: answered like a read, never counted
+    UNKNOWN = "unknown"  # no such published article (unknown, unpublished, scheduled, withdrawn)
+    LIMITED = "limited"  # too many beacons from one client
+
+
+def _config(name: str, default):
+    return getattr(settings, "ANALYTICS", {}).get(name, default)
+
+
+class RateLimiter:
+    """Fixed one-minute windows per client, in process memory; the key is a salted hash, never the address."""
+
+    def __init__(self) -> None:
+        self._minute = -1
+        self._counts: dict[bytes, int] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: bytes, *, limit: int, now: float) -> bool:
+        if limit <= 0:
+            return True
+        minute = int(now // 60)
+        with self._lock:
+            if minute != self._minute:
+                self._minute, self._counts = minute, {}
+            count = self._counts.get(key, 0) + 1
+            self._counts[key] = count
+        return count <= limit
+
+
+class _State:
+    """This process's counting machinery, built on first use (never at import time)."""
+
+    def __init__(self) -> None:
+        self.index = PublishedIndex()
+        self.limiter = RateLimiter()
+        self.buffer = ReadBuffer(interval=float(_config("FLUSH_INTERVAL", 0.5)))
+
+
+_state: _State | None = None
+
+
+def state() -> _State:
+    global _state
+    if _state is None:
+        _state = _State()
+    return _state
+
+
+def reader_hash(*, salt: bytes, client: str, user_agent: str, article_id: int) -> bytes:
+    data = f"{client}\x00{user_agent}\x00{article_id}".encode(errors="replace")
+    return hashlib.blake2b(data, key=salt, digest_size=12).digest()
+
+
+def is_bot(user_agent: str) -> bool:
+    return not user_agent or BOT_PATTERN.search(user_agent) is not None
+
+
+def read_accept(
+    *, public_id: int, client: str, user_agent: str, referrer: str = "", at: dt.datetime | None = None
+) -> Outcome:
+    """Take one read of the article ``public_id`` from ``client`` (an address, used only for hashing)."""
+    at = at or timezone.now()
+    st = state()
+    salt = get_backend().salt(at.astimezone(dt.UTC).date())
+    client_key = hashlib.blake2b(client.encode(errors="replace"), key=salt, digest_size=8).digest()
+    if not st.limiter.allow(client_key, limit=int(_config("RATE_LIMIT_PER_MINUTE", 120)), now=time.time()):
+        return Outcome.LIMITED
+    ref = st.index.lookup(public_id, at=at.timestamp())
+    if ref is None:
+        return Outcome.UNKNOWN
+    if is_bot(user_agent):
+        return Outcome.IGNORED
+    reader = reader_hash(salt=salt, client=client, user_agent=user_agent, article_id=ref.article_id)
+    st.buffer.add(Read(ref.article_id, ref.section_id, at, reader, referrer))
+    return Outcome.COUNTED
+
+
+def reads_flush() -> int:
+    """Write this process's buffered reads now (tests, shutdown); returns how many were counted."""
+    return state().buffer.flush()
+
+
+def on_article_changed(article_id: int) -> None:
+    """after_publish hook: visibility may have changed, so re-check ids and rebuild the box."""
+    if _state is not None:
+        _state.index.invalidate()
+    from .templatetags.analytics import box_cache_clear
+
+    box_cache_clear()
+
+
+def reset_state() -> None:
+    """Forget this process's machinery and back end (tests switch settings)."""
+    global _state
+    _state = None
+    reset_backend()

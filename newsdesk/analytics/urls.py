@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "analytics"
+
+urlpatterns = [
+    # The beacon paths must match beacon.BEACON_PATH / PIXEL_PATH, which answer them in front of Django.
+    path("analytics/read", views.read, name="beacon"),
+    re_path(r"^analytics/read/(?P<public_id>[0-9]{1,12})\.gif$", views.read, name="pixel"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("newsroom/audience/", views.audience_view, name="audience"),
+    path("newsroom/audience/article/<int:pk>/", views.audience_article_view, name="audience_article"),
+]
