@@ -99,7 +99,8 @@ def _feed_url(chosen: list[Section], **params: str) -> str:
     query = QueryDict(mutable=True)
     query.setlist("section", [section.slug for section in chosen])
     query.update(params)
-    return reverse("site:latest") + (f"?{query.urlencode()}" if query else "")
+    encoded = query.urlencode()
+    return reverse("site:latest") + (f"?{encoded}" if encoded else "")
 
 
 @require_safe
