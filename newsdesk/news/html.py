@@ -1,4 +1,4 @@
-"""Article HTML: an allow-list sanitizer (nh3/ammonia) and the page/paragraph helpers the reader site needs."""
+"""Article HTML: an allow-list sanitizer (nh3/ammonia) and the page/paragraph helpers of the reader site."""
 
 import re
 
@@ -31,10 +31,21 @@ def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+# nh3's output is normalised: lower-case tags, every attribute value in double quotes with '"' escaped, and an
+# iframe's content kept as raw text that cannot contain "</iframe>". So this pattern matches it exactly.
+_IFRAME = re.compile(r'(?s)<iframe((?:\s+[a-z-]+(?:="[^"]*")?)*)>.*?</iframe>')
+
+
+def _embed_or_nothing(match: re.Match) -> str:
+    """An iframe whose src was not an allowed embed host is dropped whole; fallback content never renders."""
+    attrs = match.group(1)
+    return f"<iframe{attrs}></iframe>" if re.search(r'\ssrc="', attrs) else ""
+
+
 def sanitize_html(html: str) -> str:
     """Keep structure (paragraphs, sub-headings, quotes, lists, links, images, embeds); drop scripts, styles,
-    event handlers and javascript: URLs."""
-    return nh3.clean(
+    event handlers, javascript: URLs and iframes from hosts other than the allowed embed hosts."""
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -42,7 +53,8 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer",
         attribute_filter=_filter_attribute,
         strip_comments=True,
-    ).strip()
+    )
+    return _IFRAME.sub(_embed_or_nothing, clean).strip()
 
 
 def split_pages(html: str) -> list[str]:

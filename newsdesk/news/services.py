@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .html import sanitize_html
-from .images import clean_image, make_renditions
+from .images import CleanImage, clean_image, make_renditions
 from .models import Article, Correction, Photo, Revision
 
 Status = Article.Status
@@ -223,13 +223,27 @@ def top_stories_set(*, by, article_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def photo_create(*, image, caption: str, credit: str, alt_text: str, is_placeholder: bool = False) -> Photo:
-    if not caption.strip() or not credit.strip():
-        raise ValidationError("A photo needs a caption and a credit.")
-    clean = clean_image(image)
     photo = Photo(caption=caption.strip(), credit=credit.strip(), alt_text=alt_text.strip() or caption.strip())
     photo.is_placeholder = is_placeholder
-    photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
-    photo.width, photo.height = clean.width, clean.height
-    photo.renditions = make_renditions(photo.image.name)
+    _require_caption_and_credit(photo)
+    return photo_save(photo=photo, clean=clean_image(image))
+
+
+@transaction.atomic
+def photo_save(*, photo: Photo, clean: CleanImage | None = None) -> Photo:
+    """Save a photo's text, and its image when ``clean`` (from images.clean_image) brings a new one."""
+    _require_caption_and_credit(photo)
+    if clean is not None:
+        # Drop whatever file the caller attached (a form attaches the raw upload): only re-encoded pixels,
+        # without their metadata, are ever written to storage.
+        photo.image = ""
+        photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
+        photo.width, photo.height = clean.width, clean.height
+        photo.renditions = make_renditions(photo.image.name)
     photo.save()
     return photo
+
+
+def _require_caption_and_credit(photo: Photo) -> None:
+    if not photo.caption.strip() or not photo.credit.strip():
+        raise ValidationError("A photo needs a caption and a credit.")

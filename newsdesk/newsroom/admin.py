@@ -12,7 +12,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from newsdesk.news import services
-from newsdesk.news.images import make_renditions
 from newsdesk.news.models import (
     Article, Correction, Gallery, GalleryPhoto, Infographic, OtherMediaLink, Person, Photo, ReadAlso, Revision,
     Section, Topic,
@@ -21,6 +20,7 @@ from newsdesk.news.selectors import article_for_preview
 from newsdesk.site.presenters import article_page_context
 
 from .forms import ArticleForm, PhotoForm
+from .widgets import SafeAutocompleteMixin
 
 Status = Article.Status
 
@@ -34,7 +34,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "description", "wikidata_id"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -60,14 +60,10 @@ class PhotoAdmin(admin.ModelAdmin):
         return format_html('<img src="{}" alt="" width="80">', obj.image.url) if obj.image else ""
 
     def save_model(self, request, obj, form, change):
-        upload = getattr(form, "clean_upload", None)
-        if upload is not None:
-            obj.image.save(f"upload.{upload.extension}", upload.content, save=False)
-            obj.renditions = make_renditions(obj.image.name)
-        super().save_model(request, obj, form, change)
+        services.photo_save(photo=obj, clean=getattr(form, "clean_upload", None))
 
 
-class ReadAlsoInline(admin.TabularInline):
+class ReadAlsoInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ReadAlso
     fk_name = "article"
     extra = 0
@@ -94,7 +90,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = ["headline", "section", "status_label", "publish_at", "urgency", "top_story_rank"]
     list_filter = ["status", "section", "urgency"]
@@ -274,7 +270,7 @@ def _diff_table(old: Revision, new: Revision) -> list[tuple[str, str]]:
     return rows
 
 
-class GalleryPhotoInline(admin.TabularInline):
+class GalleryPhotoInline(SafeAutocompleteMixin, admin.TabularInline):
     model = GalleryPhoto
     extra = 1
     autocomplete_fields = ["photo"]

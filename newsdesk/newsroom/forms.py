@@ -1,15 +1,22 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from newsdesk.news.html import sanitize_html
 from newsdesk.news.images import clean_image
 from newsdesk.news.models import Article, Photo
 from newsdesk.news.services import allowed_statuses
+
+PUBLISH_YEARS = (1900, 2999)
 
 
 class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "headline", "slug", "lead", "body", "section", "lead_photo",
+            "dateline_place", "dateline_date", "dateline_source", "byline", "language",
+            "status", "publish_at", "urgency", "top_story_rank", "persons", "topics", "read_also_after",
+        ]  # fmt: skip
         widgets = {"lead": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 20})}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -19,6 +26,21 @@ class ArticleForm(forms.ModelForm):
             allowed = allowed_statuses(user) | {self.instance.status}
             self.fields["status"].choices = [c for c in Article.Status.choices if c[0] in allowed]
             self.fields["status"].help_text = "Published with a future publish time means scheduled."
+
+    def clean_body(self):
+        # Sanitized here as well as in the service, so a body that is nothing but stripped markup is a form
+        # error the editor sees, not a failed save.
+        body = sanitize_html(self.cleaned_data["body"])
+        if not body:
+            raise ValidationError("The body is empty once scripts, styles and other unsafe markup are removed.")
+        return body
+
+    def clean_publish_at(self):
+        value = self.cleaned_data.get("publish_at")
+        # Year 1 in Moscow is year 0 in UTC, which no database stores; far-future years are typos.
+        if value is not None and not (PUBLISH_YEARS[0] <= value.year <= PUBLISH_YEARS[1]):
+            raise ValidationError(f"Enter a publish time between {PUBLISH_YEARS[0]} and {PUBLISH_YEARS[1]}.")
+        return value
 
     def clean_status(self):
         status = self.cleaned_data["status"]
