@@ -47,16 +47,20 @@ def group_by_day(articles: list[Article], *, now: dt.datetime | None = None) -> 
     return groups
 
 
+_PAGE = re.compile(r"[0-9]{1,4}")
+
+
 def page_number(raw: str | None, count: int, *, strict: bool = True) -> int:
     """The article page asked for. Strict (reader pages): a number outside 1..count, or not a number, does not
     exist; otherwise (newsroom preview) it falls back to the nearest page."""
     if raw is None:
         return 1
-    if raw.isdigit() and len(raw) <= 4 and 1 <= int(raw) <= count:
-        return int(raw)
+    number = int(raw) if _PAGE.fullmatch(raw) else 0  # ASCII digits only: int() would take "２" too
+    if 1 <= number <= count:
+        return number
     if strict:
         raise PageOutOfRange(raw)
-    return count if raw.isdigit() and len(raw) <= 4 and int(raw) > count else 1
+    return count if number > count else 1
 
 
 _IMG_WITHOUT_LOADING = re.compile(r"<img(?![^>]*\bloading=)")

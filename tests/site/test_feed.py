@@ -28,8 +28,8 @@ def test_days_are_headed_today_yesterday_then_the_date(client, soup):
     headings = [h.get_text() for h in page.select("[data-feed] .day__title")]
     assert headings == ["Today", "Yesterday", "30 May 2017"]
     days = page.select("[data-feed] .day")
-    assert days[0].select_one("a[href='%s']" % today.get_absolute_url())
-    assert days[1].select_one("a[href='%s']" % yesterday.get_absolute_url())
+    assert days[0].select_one(f"a[href='{today.get_absolute_url()}']")
+    assert days[1].select_one(f"a[href='{yesterday.get_absolute_url()}']")
     seed_card = days[2].select_one(".card")
     assert seed_card.select_one("time").get_text() == "11:41 UTC+3"
     assert seed_card.select_one("time")["datetime"] == "2017-05-30T08:41:00+00:00"
@@ -194,7 +194,9 @@ def test_clearing_the_filter_forgets_the_cookie(client):
     assert client.get("/news/mine/")["Location"] == "/news/"
 
 
-@pytest.mark.parametrize("value", ["", "....", "zzz", "x" * 5000, "<script>", "world.%00", "a" * 100 + ".sport"])
+@pytest.mark.parametrize(
+    "value", ["", "....", "zzz", "x" * 5000, "<script>", "world.%00", "a" * 100 + ".sport"]
+)
 def test_a_damaged_cookie_never_breaks_my_sections(client, value):
     client.cookies["feed_sections"] = value
     response = client.get("/news/mine/")

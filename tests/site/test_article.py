@@ -1,0 +1,242 @@
+"""The article page: every element of the seed page, JSON-LD/Open Graph/canonical, pages, errors."""
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.utils import timezone
+
+from newsdesk.news import services
+from newsdesk.news.models import Article, Correction, OtherMediaLink, ReadAlso
+from tests.factories import ArticleFactory, PersonFactory, TopicFactory, image_upload
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+
+SEED_BODY = (
+    "<p>Moscow is concerned as no serious breakthrough has been seen in Russian-US relations under Donald Trump's "
+    "administration, Russian Deputy Foreign Minister Sergey Ryabkov said during the Fort Ross Dialogue forum on "
+    "Tuesday.</p>"
+    "<p>The diplomat noted that under the previous US administration bilateral relations hit their lowest point. "
+    "\"But the new time period, contacts and cooperation with Trump's administration saw no serious breakthrough. "
+    'We are concerned about this," Ryabkov said.</p>'
+    "<p>Moscow wants to change the negative trend in relations with Washington and will work in this direction, "
+    "according to Ryabkov.</p>"
+    "<h2>Moscow did nothing to meddle in US domestic policy</h2>"
+    "<p>Moscow has never done anything which could be considered as an attempt to influence Washington's "
+    "domestic policy, Ryabkov said.</p>"
+    '<figure><img src="/media/photos/fort-ross.jpg" alt="Fort Ross" width="800" height="500"></figure>'
+)
+
+
+@pytest.fixture
+def seed_article():
+    photo = services.photo_create(
+        image=image_upload(size=(1600, 900)),
+        caption="White House in Washington",
+        credit="© AP Photo/Carolyn Kaster",
+        alt_text="The White House seen from the South Lawn",
+    )
+    article = ArticleFactory(
+        headline="Moscow concerned over no breakthrough in US administration's relations with Russia",
+        body=SEED_BODY,
+        lead_photo=photo,
+        publish_at=dt.datetime(2017, 5, 30, 8, 41, tzinfo=UTC),
+        first_published_at=dt.datetime(2017, 5, 30, 8, 41, tzinfo=UTC),
+        updated_at=dt.datetime(2017, 5, 30, 10, 5, tzinfo=UTC),
+    )
+    target = ArticleFactory(headline="Senior Russian MP says too early to speak of thaw in Russia-US ties")
+    hidden = ArticleFactory(headline="Draft: Kremlin mum on Russia-US ties", status=Article.Status.DRAFT)
+    ReadAlso.objects.create(article=article, target=target, order=1)
+    ReadAlso.objects.create(
+        article=article, target=hidden, title="Kremlin mum on prospects of Russia-US ties", order=2
+    )
+    article.persons.add(PersonFactory(name="Donald Trump"))
+    article.topics.add(TopicFactory(name="Foreign policy"))
+    OtherMediaLink.objects.create(
+        article=article,
+        title="Russia says no breakthrough in relations with Trump administration",
+        outlet="Al Jazeera",
+        url="https://www.aljazeera.com/news/2017/05/russia-breakthrough.html",
+        published_on=dt.date(2017, 5, 30),
+    )
+    Correction.objects.create(
+        article=article, kind=Correction.Kind.UPDATE, note="Adds Ryabkov's remarks on Putin."
+    )
+    return article
+
+
+def test_article_page_has_every_element_of_the_seed_page(client, soup, seed_article):
+    response = client.get(seed_article.get_absolute_url())
+    assert response.status_code == 200
+    page = soup(response)
+    article = page.select_one("article.article")
+    assert article.h1.get_text() == seed_article.headline
+    assert article.select_one(".article__section a")["href"] == "/section/politics/"
+    times = article.select(".article__time time")
+    assert times[0].get_text() == "30 May 2017, 11:41 UTC+3"
+    assert "Updated" in article.select_one(".article__time").get_text()
+    assert times[1].get_text() == "30 May 2017, 13:05 UTC+3"
+    assert article.select_one(".article__lead").get_text().startswith("Russian Deputy Foreign Minister")
+    share = article.select_one("[data-share]")
+    assert {a.get_text() for a in share.select("a")} >= {"Share by email", "Share on Telegram"}
+    assert article.select_one(".dateline").get_text() == "PSKOV, May 30. /TASS/."
+    figure = article.select_one("figure.lead-photo")
+    img = figure.img
+    assert img["alt"] == "The White House seen from the South Lawn"
+    assert "480w" in img["srcset"] and "1600w" in img["srcset"]
+    assert img["sizes"] and img.get("loading") is None  # the lead photo is above the fold
+    assert "White House in Washington" in figure.figcaption.get_text()
+    assert figure.select_one(".credit").get_text() == "© AP Photo/Carolyn Kaster"
+    body = article.select_one(".article__body")
+    assert body.find("h2", recursive=False).get_text() == "Moscow did nothing to meddle in US domestic policy"
+    assert body.select_one("figure img")["loading"] == "lazy"  # below the fold
+    assert [t.get_text() for t in article.select(".tags h2")] == ["Persons", "Topics"]
+    assert article.select_one(".tags a[href^='/persons/']").get_text() == "Donald Trump"
+    assert article.select_one(".other-media a")["href"].startswith("https://www.aljazeera.com/")
+    assert "Al Jazeera" in article.select_one(".other-media").get_text()
+    assert "Adds Ryabkov's remarks on Putin." in article.select_one(".corrections").get_text()
+    assert page.select_one("#city-clock") is not None
+    assert page.select_one("form[role=search]")["action"] == "/search/"
+
+
+def test_read_also_sits_after_the_second_paragraph_and_never_links_a_draft(client, soup, seed_article):
+    body = soup(client.get(seed_article.get_absolute_url())).select_one(".article__body")
+    children = [child for child in body.find_all(recursive=False)]
+    names = [c.name for c in children]
+    aside = names.index("aside")
+    assert names[:aside] == ["p", "p", "p"]  # dateline, paragraph 1, paragraph 2
+    links = children[aside].select("li")
+    assert links[0].a.get_text().startswith("Senior Russian MP")
+    assert links[1].a is None and links[1].get_text() == "Kremlin mum on prospects of Russia-US ties"
+    assert "Draft:" not in body.get_text()
+
+
+def test_json_ld_parses_back_with_the_required_fields(client, soup, seed_article):
+    page = soup(client.get(seed_article.get_absolute_url()))
+    data = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == seed_article.headline
+    assert data["datePublished"] == "2017-05-30T08:41:00+00:00"
+    assert data["dateModified"] == "2017-05-30T10:05:00+00:00"
+    assert data["author"]["name"] and data["publisher"]["name"] == "Newsdesk"
+    assert data["image"][0].startswith("http") and data["image"][0].endswith(".jpg")
+    assert data["locationCreated"] == {"@type": "Place", "name": "Pskov"}
+    assert data["mainEntityOfPage"].endswith(seed_article.get_absolute_url())
+
+
+def test_open_graph_and_canonical_are_absolute(client, soup, seed_article):
+    page = soup(client.get(seed_article.get_absolute_url()))
+    canonical = page.select_one('link[rel="canonical"]')["href"]
+    assert canonical.startswith("http") and canonical.endswith(seed_article.get_absolute_url())
+    og = {m["property"]: m["content"] for m in page.select("meta[property]")}
+    assert og["og:type"] == "article"
+    assert og["og:title"] == seed_article.headline
+    assert og["og:url"] == canonical
+    assert og["og:image"].startswith("http")
+    assert og["article:published_time"].startswith("2017-05-30T")
+
+
+def test_json_ld_cannot_break_out_of_its_script_element(client, soup):
+    article = ArticleFactory(headline="</script><script>alert(1)</script> Kamaz to supply trucks")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "</script><script>alert(1)" not in html
+    data = json.loads(
+        soup(client.get(article.get_absolute_url())).select_one('script[type="application/ld+json"]').string
+    )
+    assert data["headline"].startswith("</script>")
+
+
+def test_multi_page_article_says_page_2_of_3(client, soup):
+    body = (
+        '<p>Russia\'s foreign trade went down 11.9% in 2016.</p><hr class="page-break">'
+        '<p>Exports to non-CIS countries fell the most.</p><hr class="page-break">'
+        "<p>Imports from China rose.</p>"
+    )
+    article = ArticleFactory(body=body)
+    first = soup(client.get(article.get_absolute_url()))
+    assert first.select_one(".pages p").get_text() == "Page 1 of 3"
+    assert first.select_one(".pages a[rel=next]")["href"] == "?page=2"
+    second = soup(client.get(article.get_absolute_url() + "?page=2"))
+    assert second.select_one(".pages p").get_text() == "Page 2 of 3"
+    assert "Exports to non-CIS" in second.select_one(".article__body").get_text()
+    assert second.select_one(".dateline") is None
+    assert second.select_one('link[rel="canonical"]')["href"].endswith("?page=2")
+    assert second.select_one(".pages [aria-current=page]").get_text() == "2"
+
+
+def test_a_single_page_article_never_talks_about_pages(client):
+    html = client.get(ArticleFactory().get_absolute_url()).content.decode()
+    assert "1 pages" not in html and "Page 1 of 1" not in html
+
+
+@pytest.mark.parametrize("page", ["0", "4", "-1", "abc", "1e3", "", "9" * 50, "２"])
+def test_a_page_that_does_not_exist_is_404(client, page):
+    article = ArticleFactory(
+        body='<p>One.</p><hr class="page-break"><p>Two.</p><hr class="page-break"><p>Three.</p>'
+    )
+    assert client.get(article.get_absolute_url(), {"page": page}).status_code == 404
+
+
+def test_wrong_slug_redirects_permanently_to_the_canonical_url(client):
+    article = ArticleFactory()
+    response = client.get(f"/news/{article.public_id}/an-old-headline/?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url() + "?page=2"
+    short = client.get(f"/news/{article.public_id}/")
+    assert short.status_code == 301 and short["Location"] == article.get_absolute_url()
+
+
+def test_unknown_and_unpublished_articles_are_404_in_the_sites_design(client, soup):
+    scheduled = ArticleFactory(
+        status=Article.Status.SCHEDULED, publish_at=timezone.now() + dt.timedelta(hours=2)
+    )
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    for url in ("/news/123/no-such-article/", scheduled.get_absolute_url(), draft.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 404
+        page = soup(response)
+        assert page.h1.get_text() == "Page not found"
+        assert page.select_one("nav[aria-label=Sections] a")
+
+
+def test_withdrawn_article_answers_410_with_its_notice(client, soup):
+    article = ArticleFactory()
+    services.article_withdraw(article=article, by=None, note="The report was based on a forged letter.")
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+    page = soup(response)
+    assert page.h1.get_text() == "This article has been withdrawn"
+    assert page.select_one(".notice").get_text() == "The report was based on a forged letter."
+    assert page.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert "Moscow is concerned" not in page.get_text()
+
+
+def test_server_error_page_renders_without_the_database(rf, django_assert_num_queries):
+    from newsdesk.site.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert "{{" not in response.content.decode() and "{%" not in response.content.decode()
+
+
+def test_reader_pages_carry_no_inline_script_or_style(client, soup, seed_article):
+    response = client.get(seed_article.get_absolute_url())
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    page = soup(response)
+    for script in page.select("script"):
+        assert script.get("src") or script.get("type") == "application/ld+json"
+    assert not page.select("[style]") and not page.select("style")
+    assert not [tag for tag in page.find_all(True) if any(attr.startswith("on") for attr in tag.attrs)]
+
+
+def test_article_page_weighs_under_60_kb_compressed(client, seed_article):
+    html = client.get(seed_article.get_absolute_url()).content
+    assets = [Path(finders.find(name)).read_bytes() for name in ("site/site.css", "site/site.js")]
+    total = sum(len(gzip.compress(blob)) for blob in [html, *assets])
+    assert total < 60 * 1024, total
