@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "newsdesk.demo",
     "newsdesk.syndication",
     "newsdesk.search",
+    "newsdesk.worker",
+    "newsdesk.ingest",
     "newsdesk.analytics",
 ]
 
@@ -209,6 +211,25 @@ ANALYTICS = {
     # Behind a reverse proxy: the WSGI name of the header it appends the client address to.
     "CLIENT_IP_HEADER": os.environ.get("ANALYTICS_CLIENT_IP_HEADER", ""),  # e.g. HTTP_X_FORWARDED_FOR
 }
+
+# Background jobs (newsdesk.worker, README "Worker"): Huey. Embedded by default — its queue is a SQLite file in
+# DATA_DIR, no server needed; with REDIS_URL the queue lives in Redis and any number of `newsdesk worker`
+# processes on any number of machines share it.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": os.environ.get("HUEY_QUEUE_NAME", "newsdesk"),
+    "huey_class": "newsdesk.worker.queues.RedisHuey" if REDIS_URL else "newsdesk.worker.queues.SqliteHuey",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(DATA_DIR / "huey.sqlite3")},
+    "immediate": env_bool("HUEY_IMMEDIATE", False),  # run jobs in-process (tests, debugging)
+    "results": False,  # jobs write their outcome to the database, not to the queue
+    "utc": True,
+    "consumer": {"workers": int(os.environ.get("WORKER_THREADS", "2")), "worker_type": "thread"},
+}
+
+# Wire ingest (newsdesk.ingest): limits on what one document, one fetched feed and one item may be.
+NEWSDESK_INGEST_MAX_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_BYTES", 20 * 1024 * 1024))
+NEWSDESK_INGEST_MAX_ITEM_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_ITEM_BYTES", 1024 * 1024))
+NEWSDESK_INGEST_TIMEOUT = float(os.environ.get("NEWSDESK_INGEST_TIMEOUT", "20"))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,519 @@
+"""Wire ingest: documents from files, folders and URLs become articles, photos and "In other media" links.
+
+Each item is imported in its own transaction — a crash (even ``kill -9``) leaves no half-imported item, and
+the rerun finds the guid and creates no duplicate. A bad item is quarantined (``IngestLog``) with its reason
+and never stops the others. Articles are written through newsdesk.news.services, as the newsroom does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import shutil
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from newsdesk.news import services as news
+from newsdesk.news.models import Article, Correction, OtherMediaLink, Person, Section, Topic
+
+from .fetch import FetchError, fetch
+from .formats import FormatError, ItemRejected, Rejected, WireItem, parse_document
+from .matching import matching_articles
+from .models import IngestedItem, IngestLog, IngestSource
+
+logger = logging.getLogger(__name__)
+Status = Article.Status
+DUPLICATE_MIN_CHARS = 200  # shorter bodies ("Photo.", one-line briefs) are too alike to call duplicates
+PROCESSED, FAILED = "processed", "failed"
+
+
+@dataclass
+class Routing:
+    """Where items go and how: from a source's settings, or from the command line."""
+
+    section: Section | None = None
+    status: str = Status.REVIEW
+    topic_map: dict = field(default_factory=dict)
+    mode: str = IngestSource.Mode.COPY
+    outlet: str = ""
+
+    @classmethod
+    def for_source(cls, source: IngestSource | None) -> Routing:
+        if source is None:
+            return cls()
+        return cls(
+            section=source.default_section, status=source.default_status, topic_map=source.topic_map or {},
+            mode=source.mode, outlet=source.outlet,
+        )  # fmt: skip
+
+
+@dataclass
+class IngestReport:
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, outcome: str, n: int = 1) -> None:
+        self.counts[outcome] += n
+
+    def merge(self, other: IngestReport) -> None:
+        self.counts.update(other.counts)
+
+    def __str__(self) -> str:
+        return ", ".join(f"{n} {outcome}" for outcome, n in sorted(self.counts.items())) or "nothing to do"
+
+
+# ---- entry points: paths, documents, sources, the quarantine ------------------------------------------------
+
+
+def ingest_paths(
+    *, paths: Iterable[str], routing: Routing, source: IngestSource | None = None, fmt: str = "auto"
+) -> IngestReport:
+    """Files, folders (their files, not recursing) and http(s) URLs, in the order given."""
+    report = IngestReport()
+    for location in paths:
+        if re.match(r"^https?://", location):
+            report.merge(_ingest_url(url=location, routing=routing, source=source, fmt=fmt))
+            continue
+        path = Path(location)
+        files = _folder_files(path) if path.is_dir() else [path]
+        for file in files:
+            report.merge(ingest_file(path=file, routing=routing, source=source, fmt=fmt))
+    return report
+
+
+def ingest_file(
+    *, path: Path, routing: Routing, source: IngestSource | None, fmt: str = "auto"
+) -> IngestReport:
+    try:
+        size = path.stat().st_size
+        if size > settings.NEWSDESK_INGEST_MAX_BYTES:
+            raise FormatError(f"file is {size} bytes, over the limit of {settings.NEWSDESK_INGEST_MAX_BYTES}")
+        data = path.read_bytes()
+    except (OSError, FormatError) as exc:
+        reason = str(exc) if isinstance(exc, FormatError) else f"cannot read the file: {exc.strerror or exc}"
+        return _document_refused(origin=str(path), reason=reason, source=source)
+    return ingest_document(
+        data=data, origin=str(path), routing=routing, source=source, fmt=fmt, base_dir=path.parent
+    )
+
+
+def ingest_document(
+    *,
+    data: bytes,
+    origin: str,
+    routing: Routing,
+    source: IngestSource | None = None,
+    fmt: str = "auto",
+    base_dir: Path | None = None,
+    content_type: str = "",
+) -> IngestReport:
+    """One document's items, each in its own transaction; the refused ones go to the quarantine."""
+    report = IngestReport()
+    if len(data) > settings.NEWSDESK_INGEST_MAX_BYTES:
+        return _document_refused(
+            origin=origin, source=source, reason=f"document is {len(data)} bytes, over the limit of "
+            f"{settings.NEWSDESK_INGEST_MAX_BYTES}",
+        )  # fmt: skip
+    try:
+        for parsed in _pictures_first(
+            parse_document(data, fmt=fmt, base_dir=base_dir, content_type=content_type)
+        ):
+            outcome = _one(parsed, origin=origin, routing=routing, source=source)
+            report.add(outcome)
+    except FormatError as exc:
+        report.merge(_document_refused(origin=origin, reason=str(exc), source=source))
+    return report
+
+
+def _pictures_first(parsed: Iterable[WireItem | Rejected]) -> list[WireItem | Rejected]:
+    """Pictures before texts, so a package's text finds its photo already imported."""
+    items = list(parsed)
+    return sorted(items, key=lambda p: 0 if isinstance(p, WireItem) and p.kind == "picture" else 1)
+
+
+def _one(parsed: WireItem | Rejected, *, origin: str, routing: Routing, source: IngestSource | None) -> str:
+    if isinstance(parsed, Rejected):
+        _quarantine(origin=origin, ref=parsed.ref, reason=parsed.reason, source=source, item=parsed.item)
+        return "rejected"
+    try:
+        return _item_ingest_retrying(item=parsed, routing=routing, source=source, origin=origin)
+    except ItemRejected as exc:
+        _quarantine(origin=origin, ref=parsed.guid, reason=str(exc), source=source, item=parsed)
+    except Exception as exc:  # one bad item never stops the others; the reason is logged precisely
+        logger.exception("ingest: item %s from %s failed", parsed.guid, origin)
+        _quarantine(
+            origin=origin, ref=parsed.guid, reason=f"internal error: {exc!r}", source=source, item=parsed
+        )
+    return "rejected"
+
+
+def _item_ingest_retrying(*, item: WireItem, routing: Routing, source, origin: str) -> str:
+    try:
+        return item_ingest(item=item, routing=routing, source=source, origin=origin)
+    except IntegrityError:
+        # Another worker stored the same guid between our read and our write: read it again.
+        return item_ingest(item=item, routing=routing, source=source, origin=origin)
+
+
+def source_poll(*, source_id: int, force: bool = False) -> IngestReport | None:
+    """Poll one source if it is due (or ``force``); None when another worker has it or it is not due.
+
+    The conditional UPDATE is the claim: of several workers, exactly one moves ``next_poll_at`` on.
+    """
+    now = timezone.now()
+    due = IngestSource.objects.filter(pk=source_id, enabled=True)
+    if not force:
+        due = due.filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+    source = due.first()
+    if source is None:
+        return None
+    next_at = now + dt.timedelta(minutes=source.interval_minutes)
+    if not due.filter(next_poll_at=source.next_poll_at).update(next_poll_at=next_at):
+        return None
+    routing = Routing.for_source(source)
+    if source.kind == IngestSource.Kind.URL:
+        report = _ingest_url(url=source.location, routing=routing, source=source, fmt=source.format)
+    else:
+        report = _poll_folder(source=source, routing=routing)
+    IngestSource.objects.filter(pk=source.pk).update(last_polled_at=now, last_result=str(report)[:500])
+    return report
+
+
+def quarantine_retry(*, entry_id: int) -> str:
+    """Import a quarantined item again with its source's routing as it is now (after an editor fixed it)."""
+    entry = IngestLog.objects.select_related("source").get(pk=entry_id)
+    if entry.status != IngestLog.Status.QUARANTINED:
+        return "unchanged"
+    if entry.item is None:
+        raise ValidationError(
+            "This entry is a whole document that could not be read; fix it at the source and ingest it again."
+        )
+    try:
+        outcome = item_ingest(
+            item=WireItem.from_json(entry.item), routing=Routing.for_source(entry.source), source=entry.source,
+            origin=entry.origin,
+        )  # fmt: skip
+    except ItemRejected as exc:
+        IngestLog.objects.filter(pk=entry.pk).update(
+            reason=f"{exc} (retried {timezone.now():%Y-%m-%d %H:%M})"
+        )
+        return "rejected"
+    IngestLog.objects.filter(pk=entry.pk).update(status=IngestLog.Status.RETRIED, resolved_at=timezone.now())
+    return outcome
+
+
+# ---- one item ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_ingest(*, item: WireItem, routing: Routing, source: IngestSource | None, origin: str) -> str:
+    """guid + version decide: new → create; same version → nothing; newer → update; older → ignored;
+    canceled → withdrawn. Returns the outcome's name for the report."""
+    _check_item(item)
+    record = IngestedItem.objects.select_for_update().filter(guid=item.guid).first()
+    if record is not None:
+        return _known(record, item=item, routing=routing, origin=origin)
+    if item.pubstatus != "usable":
+        return "ignored"  # the withdrawal of a story we never had: nothing to withdraw
+    if item.kind == "picture":
+        return _picture_create(item, source=source)
+    if item.kind == "link" or (item.kind == "feed" and routing.mode == IngestSource.Mode.LINKS):
+        return _links_create(item, routing=routing, source=source)
+    return _article_create(item, routing=routing, source=source, origin=origin)
+
+
+def _check_item(item: WireItem) -> None:
+    if not item.guid or len(item.guid) > 300:
+        raise ItemRejected("the item has no guid, or one longer than 300 characters")
+    size = len(item.body_html.encode()) + len(item.lead.encode()) + len(item.headline.encode())
+    if size > settings.NEWSDESK_INGEST_MAX_ITEM_BYTES:
+        raise ItemRejected(
+            f"item text is {size} bytes, over the limit of {settings.NEWSDESK_INGEST_MAX_ITEM_BYTES}"
+        )
+
+
+def _known(record: IngestedItem, *, item: WireItem, routing: Routing, origin: str) -> str:
+    if item.version < record.version:
+        return "older"
+    if item.version == record.version and item.pubstatus == "usable":
+        return "unchanged"
+    IngestedItem.objects.filter(pk=record.pk).update(version=item.version, updated_at=timezone.now())
+    if record.duplicate_of_id or record.article_id is None:
+        return "unchanged"  # links, photos and second copies of a story follow their first copy
+    article = Article.objects.select_for_update().get(pk=record.article_id)
+    if item.pubstatus != "usable":
+        return _article_withdraw(article, item=item, routing=routing)
+    return _article_update(article, item=item, routing=routing, origin=origin)
+
+
+def _article_create(item: WireItem, *, routing: Routing, source, origin: str) -> str:
+    _check_copy(item, routing)
+    body_hash = _body_hash(item.body_html)
+    twin = _twin(body_hash)
+    if twin is not None:
+        IngestedItem.objects.create(
+            guid=item.guid, version=item.version, source=source, article_id=twin.article_id, body_hash=body_hash,
+            duplicate_of=twin, url=item.url[:500],
+        )  # fmt: skip
+        return "linked"
+    article = Article(section=routing.section, slug="-")
+    _fill(article, item, routing)
+    article.slug = _unique_slug(item.headline, article.public_id)
+    if not Article.objects.filter(guid=item.guid).exists():
+        article.guid = item.guid  # the provider's guid travels on: our feeds and the wire API show it
+    status = Status.PUBLISHED if routing.status == Status.PUBLISHED else Status.REVIEW
+    _save(article, status=status, note=f"ingested from {origin}"[:200])
+    _tag(article, item, routing)
+    IngestedItem.objects.create(
+        guid=item.guid,
+        version=item.version,
+        source=source,
+        article=article,
+        body_hash=body_hash,
+        url=item.url[:500],
+    )
+    return "created"
+
+
+def _check_copy(item: WireItem, routing: Routing) -> None:
+    if not item.headline.strip():
+        raise ItemRejected("the item has no headline")
+    if not strip_tags(item.body_html).strip():
+        raise ItemRejected("the item has no body text")
+    if routing.section is None:
+        raise ItemRejected("no section to put it in: set the source's default section (or pass --section)")
+
+
+def _save(article: Article, *, status: str, note: str, previous: dict | None = None) -> None:
+    try:
+        news.article_save(article=article, by=None, status=status, note=note, previous=previous)
+    except ValidationError as exc:
+        raise ItemRejected(f"the article would be invalid: {'; '.join(exc.messages)}") from None
+
+
+def _article_update(article: Article, *, item: WireItem, routing: Routing, origin: str) -> str:
+    _check_copy(item, Routing(section=article.section))
+    previous = news.snapshot(article)
+    was_public = article.visible_at()
+    _fill(article, item, routing)
+    _save(
+        article, status=article.status, note=f"version {item.version} from {origin}"[:200], previous=previous
+    )
+    _tag(article, item, routing)
+    IngestedItem.objects.filter(guid=item.guid).update(body_hash=_body_hash(item.body_html))
+    if was_public:
+        outlet = item.outlet or routing.outlet or "the provider"
+        news.article_correct(
+            article=article,
+            by=None,
+            kind=Correction.Kind.UPDATE,
+            note=f"Updated with a new version from {outlet}.",
+        )
+    return "updated"
+
+
+def _article_withdraw(article: Article, *, item: WireItem, routing: Routing) -> str:
+    if article.status == Status.WITHDRAWN:
+        return "unchanged"
+    outlet = item.outlet or routing.outlet or "the provider"
+    news.article_withdraw(article=article, by=None, note=f"This story was withdrawn by {outlet}.")
+    return "withdrawn"
+
+
+def _fill(article: Article, item: WireItem, routing: Routing) -> None:
+    """The item's fields onto the article, cut to the model's limits (a long headline must not fail the item)."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    when = item.versioncreated or item.firstcreated
+    article.headline = item.headline.strip()[:300]
+    article.lead = item.lead.strip()
+    article.body = item.body_html
+    article.byline = item.byline.strip()[:200]
+    article.language = (item.language or "en")[:10]
+    article.dateline_place = item.dateline_place.strip()[:100]
+    article.dateline_date = when.astimezone(zone).date() if when else None
+    article.dateline_source = (item.outlet or routing.outlet)[:50]
+    article.urgency = min(max(item.urgency or 5, 1), 8)  # ninjs has 9 levels; the site shows 1–8
+    photo = _lead_photo(item)
+    if photo is not None:
+        article.lead_photo = photo
+
+
+def _lead_photo(item: WireItem):
+    if not item.photo_guids:
+        return None
+    record = (
+        IngestedItem.objects.filter(guid__in=item.photo_guids, photo__isnull=False)
+        .select_related("photo")
+        .first()
+    )
+    return record.photo if record else None
+
+
+def _unique_slug(headline: str, public_id: int) -> str:
+    base = slugify(headline)[:180] or "article"
+    return base if not Article.objects.filter(slug=base).exists() else f"{base[:160]}-{public_id}"
+
+
+def _body_hash(body_html: str) -> str:
+    text = " ".join(strip_tags(body_html).split()).lower()
+    return hashlib.sha256(text.encode()).hexdigest() if len(text) >= DUPLICATE_MIN_CHARS else ""
+
+
+def _twin(body_hash: str) -> IngestedItem | None:
+    if not body_hash:
+        return None
+    return IngestedItem.objects.filter(
+        body_hash=body_hash, article__isnull=False, duplicate_of__isnull=True
+    ).first()
+
+
+def _tag(article: Article, item: WireItem, routing: Routing) -> None:
+    """Topics from provider codes (the source's map, then IPTC Media Topic codes); persons we already have."""
+    if item.subjects:
+        slugs = [routing.topic_map[code] for code in item.subjects if code in routing.topic_map]
+        topics = Topic.objects.filter(Q(slug__in=slugs) | Q(mediatopic_code__in=item.subjects))
+        article.topics.add(*topics)
+    if item.persons:
+        article.persons.add(*_persons(item.persons))
+
+
+def _persons(names: list[str]) -> list[Person]:
+    """Exact name or slug; a one-word name ("reagan") matches a person's surname when only one person has it."""
+    wanted = [" ".join(n.split()) for n in names if n.strip()]
+    query = Q()
+    for name in wanted:
+        query |= Q(name__iexact=name) | Q(slug=slugify(name))
+        if " " not in name:
+            query |= Q(name__iendswith=f" {name}")
+    found = list(Person.objects.filter(query)) if wanted else []
+    matched = []
+    for name in wanted:
+        exact = [p for p in found if p.name.lower() == name.lower() or p.slug == slugify(name)]
+        by_surname = [p for p in found if " " not in name and p.name.lower().endswith(f" {name.lower()}")]
+        matched += exact or (by_surname if len(by_surname) == 1 else [])
+    return matched
+
+
+def _picture_create(item: WireItem, *, source) -> str:
+    if not item.caption or not item.credit:
+        raise ItemRejected("a picture needs a caption and a credit line")
+    try:
+        with open(item.image_path, "rb") as handle:
+            photo = news.photo_create(
+                image=File(handle, name=Path(item.image_path).name), caption=item.caption[:500],
+                credit=item.credit[:200], alt_text=item.caption[:300],
+            )  # fmt: skip
+    except OSError as exc:
+        raise ItemRejected(f"cannot read the picture file: {exc.strerror or exc}") from None
+    except ValidationError as exc:
+        raise ItemRejected(f"picture refused: {'; '.join(exc.messages)}") from None
+    IngestedItem.objects.create(guid=item.guid, version=item.version, source=source, photo=photo)
+    return "photos"
+
+
+def _links_create(item: WireItem, *, routing: Routing, source) -> str:
+    """Another outlet's story: remembered by guid, shown as "In other media" under our matching articles."""
+    if not re.match(r"^https?://", item.url):
+        raise ItemRejected(f"a link item needs an http(s) link, not {item.url!r}")
+    IngestedItem.objects.create(guid=item.guid, version=item.version, source=source, url=item.url[:500])
+    articles = matching_articles(headline=item.headline, lead=item.lead, at=item.versioncreated)
+    outlet = (routing.outlet or item.outlet or "")[:100]
+    links = [
+        OtherMediaLink(
+            article=article,
+            title=item.headline[:300],
+            outlet=outlet,
+            url=item.url[:500],
+            order=50,
+            published_on=item.versioncreated.date() if item.versioncreated else None,
+        )  # fmt: skip
+        for article in articles
+    ]
+    OtherMediaLink.objects.bulk_create(links, ignore_conflicts=True)
+    return "links" if links else "unmatched links"
+
+
+# ---- documents that could not be read; folders and URLs ----------------------------------------------------
+
+
+def _quarantine(*, origin: str, ref: str, reason: str, source, item: WireItem | None = None) -> None:
+    logger.warning("ingest: refused %s from %s: %s", ref or "document", origin, reason)
+    IngestLog.objects.create(
+        source=source,
+        origin=origin[:500],
+        ref=ref[:300],
+        reason=reason,
+        item=item.to_json() if item else None,
+    )
+
+
+def _document_refused(*, origin: str, reason: str, source) -> IngestReport:
+    _quarantine(origin=origin, ref="", reason=reason, source=source)
+    report = IngestReport()
+    report.add("documents refused")
+    return report
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def _poll_folder(*, source: IngestSource, routing: Routing) -> IngestReport:
+    """Each file is ingested, then moved to processed/ (or failed/, when the document itself was refused)."""
+    folder = Path(source.location)
+    report = IngestReport()
+    if not folder.is_dir():
+        return _document_refused(
+            origin=str(folder), reason="the watched folder does not exist", source=source
+        )
+    for file in _folder_files(folder):
+        result = ingest_file(path=file, routing=routing, source=source, fmt=source.format)
+        report.merge(result)
+        target = folder / (FAILED if result.counts.get("documents refused") else PROCESSED)
+        target.mkdir(exist_ok=True)
+        shutil.move(file, target / file.name)
+    return report
+
+
+def _ingest_url(*, url: str, routing: Routing, source: IngestSource | None, fmt: str) -> IngestReport:
+    etag = source.etag if source else ""
+    last_modified = source.last_modified if source else ""
+    try:
+        fetched = fetch(
+            url, etag=etag, last_modified=last_modified, timeout=settings.NEWSDESK_INGEST_TIMEOUT,
+            max_bytes=settings.NEWSDESK_INGEST_MAX_BYTES,
+        )  # fmt: skip
+    except FetchError as exc:
+        return _document_refused(origin=url, reason=str(exc), source=source)
+    report = IngestReport()
+    if fetched.not_modified:
+        report.add("not modified")
+        return report
+    report = ingest_document(
+        data=fetched.data,
+        origin=url,
+        routing=routing,
+        source=source,
+        fmt=fmt,
+        content_type=fetched.content_type,
+    )
+    if source is not None and not report.counts.get("documents refused"):
+        # Remember the validators only once the document was read, so a refused one is fetched again.
+        IngestSource.objects.filter(pk=source.pk).update(
+            etag=fetched.etag[:300], last_modified=fetched.last_modified[:100]
+        )
+    return report
