@@ -1,0 +1,76 @@
+"""The city page (the picker without JavaScript) and the JSON the header script reads."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from . import presenters, services
+
+CITY_COOKIE = "newsdesk_city"
+TIMES_COOKIE = "newsdesk_times"
+COOKIE_AGE = 365 * 24 * 3600
+
+
+@require_safe
+def cities(request):
+    """All cities with local time and weather; `?city=` chooses one and remembers it in a cookie.
+
+    The page never reads the cookie (the script does), so its HTML varies by URL only."""
+    snapshot = services.weather_snapshot()
+    now = timezone.now()
+    rows = [presenters.city_row(city, now=now) for city in snapshot["cities"]]
+    slug = request.GET.get("city", "")
+    chosen = next((row for row in rows if row["slug"] == slug), None)
+    error = (
+        f"There is no city “{slug[:50]}” in the list; choose one below." if slug and chosen is None else ""
+    )
+    context = {"rows": rows, "chosen": chosen, "error": error, "times": request.GET.get("times") == "city"}
+    response = render(request, "weather/cities.html", context, status=400 if error else 200)
+    if chosen is not None:
+        _remember(response, chosen["slug"], times=context["times"])
+    return response
+
+
+def _remember(response, slug: str, *, times: bool) -> None:
+    response.set_cookie(CITY_COOKIE, slug, max_age=COOKIE_AGE, samesite="Lax")
+    if times:
+        response.set_cookie(TIMES_COOKIE, "city", max_age=COOKIE_AGE, samesite="Lax")
+    else:
+        response.delete_cookie(TIMES_COOKIE, samesite="Lax")
+    patch_cache_control(response, private=True, no_cache=True)
+
+
+@require_safe
+def cities_json(request):
+    now = timezone.now()
+    rows = [presenters.city_row(city, now=now) for city in services.weather_snapshot()["cities"]]
+    payload = {
+        "default": presenters.pick_city({"cities": rows})["slug"] if rows else "",
+        "cities": [_city_json(row) for row in rows],
+    }
+    response = JsonResponse(payload)
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def _city_json(row: dict) -> dict:
+    weather = row["weather"]
+    return {
+        "slug": row["slug"],
+        "name": row["name"],
+        "zone": row["zone"],
+        "weather": None
+        if weather is None
+        else {
+            "text": row["weather_text"],
+            "temperature": weather["temperature"],
+            "condition": weather["condition"],
+            "observed_at": weather["observed_at"],
+            "credit": row["credit"],
+            "credit_url": row["credit_url"],
+        },
+    }
