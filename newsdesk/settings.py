@@ -55,16 +55,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
     "newsdesk.news",
     "newsdesk.newsroom",
     "newsdesk.site",
     "newsdesk.demo",
-    "newsdesk.syndication",
     "newsdesk.search",
-    "newsdesk.worker",
-    "newsdesk.ingest",
-    "newsdesk.analytics",
 ]
 
 MIDDLEWARE = [
@@ -188,48 +183,6 @@ LOGIN_URL = "admin:login"
 NEWSDESK_SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "Newsdesk")
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NEWSDESK_GUID_AUTHORITY = os.environ.get("NEWSDESK_GUID_AUTHORITY", "newsdesk.example")
-
-# Syndication (newsdesk.syndication, README "Configuration"): feeds, sitemaps, the subscriber API, WebSub.
-NEWSDESK_FEED_FULL_TEXT = env_bool("NEWSDESK_FEED_FULL_TEXT", False)  # off: feeds carry the lead only
-NEWSDESK_FEED_LIMIT = int(os.environ.get("NEWSDESK_FEED_LIMIT", "30"))
-NEWSDESK_FEED_MAX_AGE = int(os.environ.get("NEWSDESK_FEED_MAX_AGE", "300"))  # Cache-Control max-age, seconds
-NEWSDESK_SITEMAP_PAGE_SIZE = int(os.environ.get("NEWSDESK_SITEMAP_PAGE_SIZE", "5000"))
-NEWSDESK_WEBSUB_HUB = os.environ.get("NEWSDESK_WEBSUB_HUB", "")  # empty: no hub links, no pings
-NEWSDESK_WEBSUB_TIMEOUT = float(os.environ.get("NEWSDESK_WEBSUB_TIMEOUT", "3"))
-NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v1/ needs a subscriber token
-NEWSDESK_API_ANONYMOUS_RATE = int(os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60"))  # requests/minute per IP
-# The wire cursor holds back events this many seconds, so a transaction still committing can't be skipped.
-NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", "2"))
-
-# Most read (newsdesk.analytics, README "Configuration"): reads counted in Redis when REDIS_URL is set, else in
-# the database in batches. Rate limit: beacons per client address per minute per server process (0: off).
-ANALYTICS = {
-    "BACKEND": os.environ.get("ANALYTICS_BACKEND", "redis" if os.environ.get("REDIS_URL") else "database"),
-    "OPTIONS": {"URL": os.environ.get("REDIS_URL", "")},
-    "RATE_LIMIT_PER_MINUTE": int(os.environ.get("ANALYTICS_RATE_LIMIT_PER_MINUTE", "120")),
-    "FLUSH_INTERVAL": float(os.environ.get("ANALYTICS_FLUSH_INTERVAL", "0.5")),  # seconds; 0: only explicit flushes
-    # Behind a reverse proxy: the WSGI name of the header it appends the client address to.
-    "CLIENT_IP_HEADER": os.environ.get("ANALYTICS_CLIENT_IP_HEADER", ""),  # e.g. HTTP_X_FORWARDED_FOR
-}
-
-# Background jobs (newsdesk.worker, README "Worker"): Huey. Embedded by default — its queue is a SQLite file in
-# DATA_DIR, no server needed; with REDIS_URL the queue lives in Redis and any number of `newsdesk worker`
-# processes on any number of machines share it.
-REDIS_URL = os.environ.get("REDIS_URL", "")
-HUEY = {
-    "name": os.environ.get("HUEY_QUEUE_NAME", "newsdesk"),
-    "huey_class": "newsdesk.worker.queues.RedisHuey" if REDIS_URL else "newsdesk.worker.queues.SqliteHuey",
-    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(DATA_DIR / "huey.sqlite3")},
-    "immediate": env_bool("HUEY_IMMEDIATE", False),  # run jobs in-process (tests, debugging)
-    "results": False,  # jobs write their outcome to the database, not to the queue
-    "utc": True,
-    "consumer": {"workers": int(os.environ.get("WORKER_THREADS", "2")), "worker_type": "thread"},
-}
-
-# Wire ingest (newsdesk.ingest): limits on what one document, one fetched feed and one item may be.
-NEWSDESK_INGEST_MAX_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_BYTES", 20 * 1024 * 1024))
-NEWSDESK_INGEST_MAX_ITEM_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_ITEM_BYTES", 1024 * 1024))
-NEWSDESK_INGEST_TIMEOUT = float(os.environ.get("NEWSDESK_INGEST_TIMEOUT", "20"))
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPELL_WORD = re.compile(r"[^\W\d_]{3,30}")
 
 
+def clean_text(text: str) -> str:
+    """Plain-text fields (headline, lead) as they are, less control characters."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def plain_text(markup: str) -> str:
     text = nh3.clean(re.sub(r"</(p|h[1-6]|li|blockquote|figcaption|td|th)>", r" \g<0>", markup), tags=set())
     return " ".join(_CONTROL.sub(" ", html.unescape(text)).split())
@@ -29,10 +34,10 @@ def build_document(article: Article) -> SearchDocument:
         keywords.append(article.dateline_place.title())
     return SearchDocument(
         article_id=article.pk,
-        headline=plain_text(article.headline),
-        lead=plain_text(article.lead),
+        headline=clean_text(article.headline),
+        lead=clean_text(article.lead),
         body=plain_text(article.body),
-        keywords=plain_text(" · ".join(keywords)),
+        keywords=clean_text(" · ".join(keywords)),
         source_modified_at=article.modified_at,
     )
 

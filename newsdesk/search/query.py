@@ -17,6 +17,18 @@ MAX_CLAUSES = 12  # words/phrases used; more adds cost and almost never changes 
 MAX_PHRASE_WORDS = 8
 MIN_PREFIX_LENGTH = 2  # "a*" would expand to most of the vocabulary
 
+# PostgreSQL's 'english' stop words: both back ends ignore them as single words (phrases keep them), so
+# "Moscow AND NOT hurricane" means the same everywhere: the words moscow and hurricane.
+STOPWORDS = frozenset(
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her "
+    "hers herself it its itself they them their theirs themselves what which who whom this that these "
+    "those am is are was were be been being have has had having do does did doing a an the and but if or "
+    "because as until while of at by for with about against between into through during before after "
+    "above below to from up down in out on off over under again further then once here there when where "
+    "why how all any both each few more most other some such no nor not only own same so than too very s "
+    "t can will just don should now".split()
+)
+
 _WORD = re.compile(r"\w+")
 _CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -72,6 +84,8 @@ def _clause(chunk: str, quoted: bool) -> Clause | None:
     if len(words) > 1:
         return Phrase(tuple(words))  # "Russian-US" is searched as the phrase "russian us"
     prefix = not quoted and chunk.endswith("*") and len(words[0]) >= MIN_PREFIX_LENGTH
+    if words[0] in STOPWORDS and not prefix:
+        return None
     return Term(words[0], prefix=prefix)
 
 

@@ -255,6 +255,7 @@ def related_articles(*, article: Article, limit: int = 5, at: dt.datetime | None
     (the headline's and lead's words, ranked by the engine), recent first. Never the article itself, and only
     what readers may see now (no drafts, scheduled or withdrawn items)."""
     at = at or timezone.now()
+    search_sync_pending()
     within = Article.objects.published(at=at).exclude(pk=article.pk)
     scores: Counter[int] = Counter()
     terms = _headline_terms(article)

@@ -26,7 +26,7 @@ DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "source_modified_at"]
 class Candidate:
     article_id: int
     relevance: float  # higher is better; comparable only within one query
-    publish_at: dt.datetime
+    publish_at: dt.datetime | None
     section_id: int
 
 
@@ -43,7 +43,9 @@ def marked_html(text: str | None) -> SafeString:
     return mark_safe(safe)  # noqa: S308 - escaped above; only our own tags added
 
 
-def aware(value) -> dt.datetime:
+def aware(value) -> dt.datetime | None:
+    if value is None:
+        return None  # drafts have no publish time (newsroom search)
     if isinstance(value, str):
         value = parse_datetime(value)
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

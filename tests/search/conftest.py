@@ -1,0 +1,46 @@
+"""The search contract runs once per back end; each back end needs its own database, so the one that does not
+match this run's database is skipped with the reason (`make test` runs the suite on SQLite, then PostgreSQL)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from newsdesk.news.models import Section
+from tests.factories import ArticleFactory
+
+BACKENDS = {
+    "sqlite": ("newsdesk.search.backends.sqlite.SQLiteSearchBackend", "sqlite"),
+    "postgres": ("newsdesk.search.backends.postgres.PostgresSearchBackend", "postgresql"),
+}
+
+
+@pytest.fixture(params=list(BACKENDS))
+def backend(request, settings, db):
+    path, vendor = BACKENDS[request.param]
+    if connection.vendor != vendor:
+        pytest.skip(
+            f"the {request.param} search back end needs a {vendor} database; this run uses {connection.vendor} "
+            "(`make test` runs the suite on both databases)"
+        )
+    settings.SEARCH_BACKENDS = {"default": {"BACKEND": path, "OPTIONS": {"CANDIDATES": 2000}}}
+    from newsdesk.search.backends import get_backend
+
+    return get_backend()
+
+
+def story(
+    headline: str, body: str = "", lead: str = "", *, hours_ago: float = 1, section: str = "politics", **kw
+):
+    """A published article from real agency copy (the seed article and tass.com items)."""
+    at = timezone.now() - dt.timedelta(hours=hours_ago)
+    return ArticleFactory(
+        headline=headline,
+        lead=lead,
+        body=body or f"<p>{headline}.</p>",
+        publish_at=at,
+        first_published_at=at,
+        section=Section.objects.get(slug=section),
+        **kw,
+    )

@@ -1,0 +1,374 @@
+"""One behavioural contract for every search back end (see conftest.backend): SQLite FTS5 and PostgreSQL."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.news import services as news
+from newsdesk.news.models import Article, Section
+from newsdesk.search import selectors
+from newsdesk.search.models import SearchDocument
+from newsdesk.search.selectors import SearchFilters, newsroom_search, related_articles, search_articles
+from newsdesk.search.services import search_rebuild, search_sync_pending
+from tests.factories import ArticleFactory, PersonFactory, TopicFactory
+
+from .conftest import story
+
+RYABKOV = (
+    "<p>Moscow is concerned as no serious breakthrough has been seen in Russian-US relations under Donald Trump's "
+    "administration, Russian Deputy Foreign Minister Sergey Ryabkov said during the Fort Ross Dialogue forum.</p>"
+    "<p>Moscow did nothing to meddle in US domestic policy, Ryabkov said.</p>"
+)
+KAMAZ = "<p>Kamaz will supply at least 1,000 trucks to the Philippines by 2020, the company said.</p>"
+ARTILLERY = "<p>Russian rocket artillery units will be rearmed with upgraded launchers by 2020.</p>"
+TRADE = (
+    "<p>Russia's foreign trade turnover went down 11.9% to $470 bln in 2016, the customs service said.</p>"
+)
+HURRICANE = "<p>The death toll from the hurricane that hit Moscow and the Moscow Region rose to 14.</p>"
+
+
+def ids(result) -> list[int]:
+    return [hit.article.pk for hit in result.hits]
+
+
+@pytest.fixture
+def newsroom(backend):
+    return {
+        "ryabkov": story("Moscow concerned over no breakthrough in US relations with Russia", RYABKOV),
+        "kamaz": story(
+            "Kamaz to supply at least 1,000 trucks to Philippines by 2020",
+            KAMAZ,
+            hours_ago=2,
+            section="economy",
+        ),
+        "artillery": story(
+            "Russian rocket artillery to be rearmed with upgraded launchers",
+            ARTILLERY,
+            hours_ago=3,
+            section="defense",
+        ),
+        "trade": story(
+            "Russia's foreign trade down 11.9%, to $470 bln in 2016", TRADE, hours_ago=4, section="economy"
+        ),
+        "hurricane": story(
+            "Hurricane death toll rises to 14 in Moscow, Moscow Region",
+            HURRICANE,
+            hours_ago=5,
+            section="society",
+        ),
+    }
+
+
+def test_words_are_stemmed(newsroom):
+    assert ids(search_articles(q="supplying truck")) == [newsroom["kamaz"].pk]
+    assert ids(search_articles(q="concerns")) == [newsroom["ryabkov"].pk]
+
+
+def test_exact_phrase_needs_the_words_in_order(newsroom):
+    assert ids(search_articles(q='"foreign trade"')) == [newsroom["trade"].pk]
+    assert ids(search_articles(q='"trade foreign"')) == []
+    # Unquoted, the same words match wherever they are (the Ryabkov story has "Foreign Minister").
+    assert set(ids(search_articles(q="foreign"))) == {newsroom["trade"].pk, newsroom["ryabkov"].pk}
+
+
+def test_exclusion_or_and_prefix(newsroom):
+    assert ids(search_articles(q="Moscow -hurricane")) == [newsroom["ryabkov"].pk]
+    assert ids(search_articles(q='Moscow -"death toll"')) == [newsroom["ryabkov"].pk]
+    assert set(ids(search_articles(q="Kamaz OR hurricane"))) == {
+        newsroom["kamaz"].pk,
+        newsroom["hurricane"].pk,
+    }
+    assert ids(search_articles(q="artil*")) == [newsroom["artillery"].pk]
+    assert ids(search_articles(q="artil")) == []  # no prefix without the asterisk
+
+
+def test_headline_and_lead_rank_above_body(backend):
+    in_body = story(
+        "Senior MP comments on the talks", "<p>The Kremlin said the sanctions talks continue.</p>"
+    )
+    in_headline = story("Sanctions talks continue in Minsk", "<p>Delegations met on Tuesday.</p>")
+    in_lead = story(
+        "Delegations meet again", "<p>They met on Tuesday.</p>", lead="The sanctions talks continue"
+    )
+    assert ids(search_articles(q="sanctions")) == [in_headline.pk, in_lead.pk, in_body.pk]
+
+
+def test_recency_boost_and_date_sort(backend):
+    old = story(
+        "Putin meets Abe in Moscow", "<p>Putin and Abe discussed the Kuril Islands.</p>", hours_ago=24 * 90
+    )
+    new = story("Putin meets Abe in Moscow again", "<p>Putin and Abe discussed the Kuril Islands.</p>")
+    assert ids(search_articles(q="Kuril")) == [new.pk, old.pk]
+    scores = [hit.score for hit in search_articles(q="Kuril").hits]
+    assert scores[0] > scores[1] * 1.5  # a fresh story counts up to twice as much (README "Search")
+    headline_match_old = story("Kuril Islands talks", "<p>Kuril Islands.</p>", hours_ago=24 * 400)
+    assert ids(search_articles(q="Kuril", sort="date")) == [new.pk, old.pk, headline_match_old.pk]
+
+
+def test_filters_by_section_person_topic_and_dates(newsroom):
+    trump = PersonFactory(name="Donald Trump")
+    topic = TopicFactory(name="Russia-US relations")
+    newsroom["ryabkov"].persons.add(trump)
+    newsroom["ryabkov"].topics.add(topic)
+    Article.objects.filter(pk=newsroom["ryabkov"].pk).update(modified_at=timezone.now())  # tags changed
+    economy = Section.objects.get(slug="economy")
+    assert set(ids(search_articles(q="2020 OR 2016", filters=SearchFilters(section=economy)))) == {
+        newsroom["kamaz"].pk,
+        newsroom["trade"].pk,
+    }
+    assert ids(search_articles(q="Moscow", filters=SearchFilters(person=trump))) == [newsroom["ryabkov"].pk]
+    assert ids(search_articles(q="Moscow", filters=SearchFilters(topic=topic))) == [newsroom["ryabkov"].pk]
+    today = timezone.localdate()
+    assert (
+        len(search_articles(q="Moscow", filters=SearchFilters(date_from=today - dt.timedelta(days=1))).hits)
+        == 2
+    )
+    assert search_articles(q="Moscow", filters=SearchFilters(date_to=today - dt.timedelta(days=2))).hits == []
+
+
+def test_filters_alone_browse_newest_first(newsroom):
+    result = search_articles(q="", filters=SearchFilters(section=Section.objects.get(slug="economy")))
+    assert ids(result) == [newsroom["kamaz"].pk, newsroom["trade"].pk]
+    assert search_articles(q="").hits == []  # no words and no filters: nothing to show
+
+
+def test_facets_count_sections_persons_topics_months(newsroom):
+    trump, putin = PersonFactory(name="Donald Trump"), PersonFactory(name="Vladimir Putin")
+    topic = TopicFactory(name="Russia-US relations")
+    newsroom["ryabkov"].persons.add(trump, putin)
+    newsroom["trade"].persons.add(putin)
+    newsroom["trade"].topics.add(topic)
+    result = search_articles(q="Russia OR Russian OR Moscow")
+    sections = {f.key: f.count for f in result.facets["section"]}
+    assert sections == {"politics": 1, "economy": 1, "defense": 1, "society": 1}
+    assert [(f.label, f.count) for f in result.facets["person"]] == [
+        ("Vladimir Putin", 2),
+        ("Donald Trump", 1),
+    ]
+    assert [(f.label, f.count) for f in result.facets["topic"]] == [("Russia-US relations", 1)]
+    month = timezone.localtime(newsroom["trade"].publish_at).strftime("%Y-%m")
+    assert [(f.key, f.count) for f in result.facets["month"]] == [(month, 4)]
+
+
+def test_highlights_mark_matches_and_escape_text(backend):
+    article = story(
+        "AT&T <b>deal</b>: Kamaz trucks for Philippines",
+        KAMAZ + "<p>The trucks will be assembled locally, the company's head said.</p>",
+        lead="Kamaz plans to supply trucks",
+    )
+    hit = search_articles(q="trucks").hits[0]
+    assert hit.article == article
+    assert "<mark>trucks</mark>" in hit.highlight.headline
+    assert "AT&amp;T &lt;b&gt;deal&lt;/b&gt;" in hit.highlight.headline
+    assert "<mark>trucks</mark>" in hit.highlight.lead
+    assert "<mark>trucks</mark>" in hit.highlight.excerpt
+    assert "<b>" not in hit.highlight.headline
+
+
+def test_pagination(backend):
+    stories = [
+        story(f"Kamaz delivers trucks to customer number {n}", KAMAZ, hours_ago=n) for n in range(1, 24)
+    ]
+    pages = [search_articles(q="trucks", sort="date", page=n, per_page=10) for n in (1, 2, 3)]
+    assert [len(p.hits) for p in pages] == [10, 10, 3]
+    assert pages[0].total == 23 and pages[0].page_count == 3 and pages[0].total_exact
+    assert [pk for p in pages for pk in ids(p)] == [s.pk for s in stories]
+    assert search_articles(q="trucks", page=4).hits == []
+
+
+def test_candidate_bound_reports_an_inexact_total(backend, settings):
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 5}
+    from newsdesk.search.backends import get_backend
+
+    get_backend.cache_clear()
+    stories = [story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=10 - n) for n in range(8)]
+    result = search_articles(q="trucks", sort="date")
+    assert result.total == 5 and not result.total_exact
+    assert ids(result) == [s.pk for s in reversed(stories)][:5]  # the newest matches are the ones scored
+
+
+def test_scheduled_item_is_found_at_its_time_without_a_job(backend, django_capture_on_commit_callbacks):
+    draft = ArticleFactory(headline="Lavrov to visit Tokyo", status=Article.Status.DRAFT, publish_at=None)
+    noon = timezone.now() + dt.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        news.article_publish(article=draft, by=None, at=noon)
+    assert Article.objects.get(pk=draft.pk).status == Article.Status.SCHEDULED
+    assert search_articles(q="Lavrov").hits == []
+    assert search_articles(q="Lavrov", at=noon - dt.timedelta(seconds=1)).hits == []
+    assert ids(search_articles(q="Lavrov", at=noon)) == [draft.pk]
+
+
+def test_publish_correct_withdraw_reach_the_index_after_commit(backend, django_capture_on_commit_callbacks):
+    article = ArticleFactory(
+        headline="Kremlin comments on talks", status=Article.Status.DRAFT, publish_at=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        news.article_publish(article=article, by=None)
+    # Indexed by the after-publish hook, not by a later search.
+    assert SearchDocument.objects.get(pk=article.pk).headline == "Kremlin comments on talks"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.headline = "Kremlin comments on Minsk talks"
+        news.article_save(article=article, by=None)
+        news.article_correct(article=article, by=None, note="The place of the talks is added.")
+    assert SearchDocument.objects.get(pk=article.pk).headline == "Kremlin comments on Minsk talks"
+    assert ids(search_articles(q="Minsk")) == [article.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        news.article_withdraw(article=article, by=None, note="Withdrawn.")
+    assert search_articles(q="Minsk").hits == []
+
+
+def test_index_agrees_with_the_visibility_gate(backend, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    states = {
+        "published": dict(status=Article.Status.PUBLISHED, publish_at=now - dt.timedelta(hours=3)),
+        "due": dict(status=Article.Status.SCHEDULED, publish_at=now - dt.timedelta(minutes=1)),
+        "scheduled": dict(status=Article.Status.SCHEDULED, publish_at=now + dt.timedelta(hours=1)),
+        "draft": dict(status=Article.Status.DRAFT, publish_at=None),
+        "review": dict(status=Article.Status.REVIEW, publish_at=now - dt.timedelta(hours=1)),
+        "withdrawn": dict(status=Article.Status.WITHDRAWN, publish_at=now - dt.timedelta(hours=5)),
+    }
+    for name, fields in states.items():
+        ArticleFactory(headline=f"Ryabkov on Russia-US relations ({name})", body=RYABKOV, **fields)
+    found = {hit.article.pk for hit in search_articles(q="Ryabkov", per_page=100).hits}
+    gate = set(
+        Article.objects.published(at=now).filter(body__contains="Ryabkov").values_list("pk", flat=True)
+    )
+    assert found == gate and len(gate) == 2
+    # Every article has a current document, and the engine's own index holds exactly those documents.
+    assert search_sync_pending() == 0
+    assert SearchDocument.objects.count() == Article.objects.count() == backend.indexed_count() == 6
+    search_rebuild(batch_size=4)
+    assert {hit.article.pk for hit in search_articles(q="Ryabkov", per_page=100).hits} == gate
+    assert backend.indexed_count() == 6
+
+
+def test_deleted_article_leaves_the_index(backend):
+    article = story("Kamaz trucks for Philippines", KAMAZ)
+    assert ids(search_articles(q="Kamaz")) == [article.pk]
+    article.delete()
+    assert search_articles(q="Kamaz").hits == []
+    assert backend.indexed_count() == 0
+
+
+def test_did_you_mean_suggests_a_spelling_that_finds_something(newsroom):
+    result = search_articles(q="Kamaz truks")
+    assert result.hits == [] and result.did_you_mean == "Kamaz trucks"
+    assert search_articles(q="trucks").did_you_mean is None
+    assert search_articles(q="xqzvbn").did_you_mean is None
+
+
+def test_did_you_mean_never_reveals_a_draft(backend):
+    ArticleFactory(
+        headline="Embargoed: merger of Kamaz and Sollers", status=Article.Status.DRAFT, publish_at=None
+    )
+    story("Kamaz trucks for Philippines", KAMAZ)
+    assert search_articles(q="mergr").did_you_mean is None
+
+
+def test_newsroom_search_includes_drafts(backend):
+    draft = ArticleFactory(
+        headline="Draft: Kamaz trucks for Vietnam", status=Article.Status.DRAFT, publish_at=None
+    )
+    published = story("Kamaz trucks for Philippines", KAMAZ)
+    found = newsroom_search(queryset=Article.objects.all(), q="kamaz truck")
+    assert set(found) == {draft, published}
+    assert list(newsroom_search(queryset=Article.objects.all(), q=str(published.public_id))) == [published]
+    assert search_articles(q="Vietnam").hits == []  # readers never see the draft
+
+
+def test_related_articles_same_story_and_close_topics(backend):
+    topic = TopicFactory(name="Russia-US relations")
+    article = story("Moscow concerned over no breakthrough in US relations with Russia", RYABKOV)
+    article.topics.add(topic)
+    same_story = story(
+        "Kremlin mum on prospects of Russia-US ties", "<p>Peskov declined to comment.</p>", hours_ago=5
+    )
+    same_story.topics.add(topic)
+    close = story("Trump says improving US-Russia relations beneficial to both countries", hours_ago=3)
+    unrelated = story("Kamaz to supply trucks to Philippines", KAMAZ, hours_ago=2)
+    draft = ArticleFactory(
+        headline="US relations with Russia: draft", status=Article.Status.DRAFT, publish_at=None
+    )
+    withdrawn = story("Breakthrough in US relations with Russia", RYABKOV, status=Article.Status.WITHDRAWN)
+    related = related_articles(article=article, limit=5)
+    assert set(related) == {same_story, close}
+    assert related == [close, same_story]  # recent first
+    assert not {article, unrelated, draft, withdrawn} & set(related)
+    assert related_articles(article=article, limit=1) in ([close], [same_story])
+
+
+def test_rank_is_stable_for_equal_scores(backend):
+    a = story("Kamaz trucks", KAMAZ, hours_ago=2)
+    b = story("Kamaz trucks", KAMAZ, hours_ago=1)
+    assert ids(search_articles(q="Kamaz")) == [b.pk, a.pk]
+
+
+HOSTILE = [
+    '"',
+    '"unbalanced phrase',
+    'Moscow "',
+    "AND",
+    "NOT",
+    "OR",
+    "OR OR OR",
+    "-",
+    "--",
+    "-Moscow",
+    "*",
+    "a*",
+    "***trucks***",
+    "NEAR(Moscow trucks)",
+    "headline:Moscow",
+    "{headline lead}:Moscow",
+    "^Moscow",
+    "Moscow:*",
+    "'; DROP TABLE news_article; --",
+    "1' OR '1'='1",
+    "Robert'); DROP TABLE Students;--",
+    "\x00\x01\x02\x03 Moscow \x1b[31m",
+    "(((((",
+    ")))",
+    "!!&&||<->",
+    "Moscow & | ! trucks",
+    "<script>alert(1)</script>",
+    "Москва",
+    "trucks" * 2000,
+    " ".join(["Moscow"] * 3000),
+    "Kamaz " + '"' * 500,
+    "\u202e\u200bMoscow\ufeff",
+    "%s %(x)s {0} $1",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_hostile_queries_never_reach_the_engine_as_syntax(newsroom, q):
+    result = search_articles(q=q)
+    assert len(result.query.text) <= 200
+    assert all(hit.article.pk in {a.pk for a in newsroom.values()} for hit in result.hits)
+    assert Article.objects.count() == 5
+
+
+def test_sql_and_operators_are_plain_words(newsroom):
+    # Not operators: "and"/"not" are stop words, ignored like "the", so the hurricane story is not excluded.
+    assert ids(search_articles(q="Moscow AND NOT hurricane")) == [newsroom["hurricane"].pk]
+    assert ids(search_articles(q="'Kamaz'")) == [newsroom["kamaz"].pk]
+    assert ids(search_articles(q="Kamaz;")) == [newsroom["kamaz"].pk]
+
+
+def test_selector_queries_do_not_grow_with_articles(backend, django_assert_max_num_queries):
+    for n in range(3):
+        story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=n + 1)
+    search_articles(q="trucks")  # index what the factories wrote
+    with django_assert_max_num_queries(9) as few:
+        search_articles(q="trucks")
+    for n in range(30):
+        story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=n + 1)
+    search_articles(q="trucks")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        search_articles(q="trucks")
+
+
+def test_selectors_module_exports_a_related_selector():
+    # The reader site calls this name (see the search README section).
+    assert callable(selectors.related_articles)
