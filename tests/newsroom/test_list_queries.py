@@ -1,0 +1,58 @@
+"""Newsroom list pages: their number of queries does not grow with the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from newsdesk.news import services
+from newsdesk.news.models import Article
+from tests.factories import ArticleFactory, PersonFactory
+from tests.news.images import jpeg_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def make_articles(n: int, editor) -> None:
+    person = PersonFactory()
+    for article in ArticleFactory.create_batch(n):
+        article.persons.add(person)
+        article.lead = article.lead + " (updated)"
+        services.article_save(article=article, by=editor)  # a revision each, with an author
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("admin:news_article_changelist", {}),
+        ("admin:news_article_changelist", {"status__exact": "published"}),
+        ("admin:news_article_changelist", {"q": "Moscow"}),
+        ("admin:news_revision_changelist", {}),
+    ],
+)
+def test_list_query_count_does_not_depend_on_the_number_of_articles(editor_client, editor, name, params):
+    url = reverse(name)
+    make_articles(5, editor)
+    few = queries_for(editor_client, url, params)
+    make_articles(55, editor)
+    assert Article.objects.count() == 60
+    many = queries_for(editor_client, url, params)
+    assert many == few, f"{few} queries for 5 articles, {many} for 60"
+    assert few <= 12
+
+
+def test_photo_list_query_count_does_not_depend_on_the_number_of_photos(editor_client):
+    url = reverse("admin:news_photo_changelist")
+    for _ in range(2):
+        services.photo_create(image=upload(jpeg_bytes((300, 200))), caption="Kremlin", credit="© TASS", alt_text="")
+    few = queries_for(editor_client, url)
+    for _ in range(8):
+        services.photo_create(image=upload(jpeg_bytes((300, 200))), caption="Kremlin", credit="© TASS", alt_text="")
+    assert queries_for(editor_client, url) == few
