@@ -55,17 +55,26 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "newsdesk.news",
     "newsdesk.newsroom",
     "newsdesk.site",
     "newsdesk.demo",
+    "newsdesk.syndication",
     "newsdesk.search",
+    "newsdesk.worker",
+    "newsdesk.ingest",
+    "newsdesk.analytics",
+    "newsdesk.edge",
+    "newsdesk.live",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsdesk.edge.middleware.EdgeCacheMiddleware",  # after WhiteNoise: sees every cookie set below it
+    "newsdesk.edge.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -183,6 +192,78 @@ LOGIN_URL = "admin:login"
 NEWSDESK_SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "Newsdesk")
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NEWSDESK_GUID_AUTHORITY = os.environ.get("NEWSDESK_GUID_AUTHORITY", "newsdesk.example")
+
+# Syndication (newsdesk.syndication, README "Configuration"): feeds, sitemaps, the subscriber API, WebSub.
+NEWSDESK_FEED_FULL_TEXT = env_bool("NEWSDESK_FEED_FULL_TEXT", False)  # off: feeds carry the lead only
+NEWSDESK_FEED_LIMIT = int(os.environ.get("NEWSDESK_FEED_LIMIT", "30"))
+NEWSDESK_FEED_MAX_AGE = int(os.environ.get("NEWSDESK_FEED_MAX_AGE", "300"))  # Cache-Control max-age, seconds
+NEWSDESK_SITEMAP_PAGE_SIZE = int(os.environ.get("NEWSDESK_SITEMAP_PAGE_SIZE", "5000"))
+NEWSDESK_WEBSUB_HUB = os.environ.get("NEWSDESK_WEBSUB_HUB", "")  # empty: no hub links, no pings
+NEWSDESK_WEBSUB_TIMEOUT = float(os.environ.get("NEWSDESK_WEBSUB_TIMEOUT", "3"))
+NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v1/ needs a subscriber token
+NEWSDESK_API_ANONYMOUS_RATE = int(os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60"))  # requests/minute per IP
+# The wire cursor holds back events this many seconds, so a transaction still committing can't be skipped.
+NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", "2"))
+
+# Most read (newsdesk.analytics, README "Configuration"): reads counted in Redis when REDIS_URL is set, else in
+# the database in batches. Rate limit: beacons per client address per minute per server process (0: off).
+ANALYTICS = {
+    "BACKEND": os.environ.get("ANALYTICS_BACKEND", "redis" if os.environ.get("REDIS_URL") else "database"),
+    "OPTIONS": {"URL": os.environ.get("REDIS_URL", "")},
+    "RATE_LIMIT_PER_MINUTE": int(os.environ.get("ANALYTICS_RATE_LIMIT_PER_MINUTE", "120")),
+    "FLUSH_INTERVAL": float(os.environ.get("ANALYTICS_FLUSH_INTERVAL", "0.5")),  # seconds; 0: only explicit flushes
+    # Behind a reverse proxy: the WSGI name of the header it appends the client address to.
+    "CLIENT_IP_HEADER": os.environ.get("ANALYTICS_CLIENT_IP_HEADER", ""),  # e.g. HTTP_X_FORWARDED_FOR
+}
+
+# Background jobs (newsdesk.worker, README "Worker"): Huey. Embedded by default — its queue is a SQLite file in
+# DATA_DIR, no server needed; with REDIS_URL the queue lives in Redis and any number of `newsdesk worker`
+# processes on any number of machines share it.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": os.environ.get("HUEY_QUEUE_NAME", "newsdesk"),
+    "huey_class": "newsdesk.worker.queues.RedisHuey" if REDIS_URL else "newsdesk.worker.queues.SqliteHuey",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(DATA_DIR / "huey.sqlite3")},
+    "immediate": env_bool("HUEY_IMMEDIATE", False),  # run jobs in-process (tests, debugging)
+    "results": False,  # jobs write their outcome to the database, not to the queue
+    "utc": True,
+    "consumer": {"workers": int(os.environ.get("WORKER_THREADS", "2")), "worker_type": "thread"},
+}
+
+# Wire ingest (newsdesk.ingest): limits on what one document, one fetched feed and one item may be.
+NEWSDESK_INGEST_MAX_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_BYTES", 20 * 1024 * 1024))
+NEWSDESK_INGEST_MAX_ITEM_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_ITEM_BYTES", 1024 * 1024))
+NEWSDESK_INGEST_TIMEOUT = float(os.environ.get("NEWSDESK_INGEST_TIMEOUT", "20"))
+
+# Scale out (newsdesk.edge, newsdesk.live, README "Scale out"): shared cache, read replica, edge cache, live feed.
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsdesk.edge.replica.ReplicaRouter"]
+NEWSDESK_EDGE = {
+    "MAX_AGE": int(os.environ.get("NEWSDESK_EDGE_MAX_AGE", "3600")),  # s-maxage of keyed pages (purged exactly)
+    "UNKEYED_MAX_AGE": int(os.environ.get("NEWSDESK_EDGE_UNKEYED_MAX_AGE", "60")),  # pages no purge reaches
+    "STALE_WHILE_REVALIDATE": int(os.environ.get("NEWSDESK_EDGE_STALE_WHILE_REVALIDATE", "30")),
+    "BROWSER_MAX_AGE": int(os.environ.get("NEWSDESK_EDGE_BROWSER_MAX_AGE", "0")),  # browsers revalidate (ETag)
+}
+# Every proxy to purge, e.g. http://10.0.0.5:6081,http://10.0.0.6:6081 (deploy/varnish/); none: purges stay in memory.
+NEWSDESK_EDGE_PURGE = (
+    {"BACKEND": "varnish", "OPTIONS": {"URLS": env_list("NEWSDESK_PURGE_URLS", "")}}
+    if os.environ.get("NEWSDESK_PURGE_URLS")
+    else {"BACKEND": "memory", "OPTIONS": {}}
+)
+NEWSDESK_LIVE = (
+    {"BACKEND": "redis", "OPTIONS": {"URL": os.environ["REDIS_URL"]}}
+    if os.environ.get("REDIS_URL")
+    else {"BACKEND": "database", "OPTIONS": {}}
+)
+NEWSDESK_LIVE_URGENT_AT = int(os.environ.get("NEWSDESK_LIVE_URGENT_AT", "2"))  # urgency 1..this: shown at once
+# Under WSGI a stream holds a thread: end it after this long; the browser resumes with Last-Event-ID.
+NEWSDESK_LIVE_WSGI_STREAM_SECONDS = float(os.environ.get("NEWSDESK_LIVE_WSGI_STREAM_SECONDS", "25"))
 
 LOGGING = {
     "version": 1,

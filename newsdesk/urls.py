@@ -12,6 +12,7 @@ urlpatterns = [
     path("newsroom/", admin.site.urls),
     path("weather/", include("newsdesk.weather.urls")),
     path("markets/", include("newsdesk.markets.urls")),
+    path("live/", include("newsdesk.live.urls")),
     path("", include("newsdesk.syndication.urls")),
     path("", include("newsdesk.search.urls")),
     path("", include("newsdesk.site.urls")),

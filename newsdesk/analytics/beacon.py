@@ -103,8 +103,16 @@ def _require_honest_fetch(environ: dict, *, dest: str) -> None:
     if fetch_dest is not None and fetch_dest != dest:
         raise Rejected(403, f"Expected a request for {dest!r}.")
     origin = environ.get("HTTP_ORIGIN")
-    if origin is not None and urlsplit(origin).netloc != environ.get("HTTP_HOST", ""):
+    if origin is not None and urlsplit(origin).netloc != _host(environ):
         raise Rejected(403, "Reads are counted only from this site's own pages.")
+
+
+def _host(environ: dict) -> str:
+    if environ.get("HTTP_HOST"):
+        return environ["HTTP_HOST"]
+    port = environ.get("SERVER_PORT", "")
+    default = "443" if environ.get("wsgi.url_scheme") == "https" else "80"
+    return environ.get("SERVER_NAME", "") + ("" if port in ("", default) else f":{port}")
 
 
 def _parse_body(environ: dict, read_body: Callable[[int], bytes]) -> tuple[int, str]:

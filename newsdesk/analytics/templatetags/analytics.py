@@ -52,8 +52,8 @@ def most_read_box(section=None) -> SafeString:
     return cached[1]
 
 
-@register.inclusion_tag("analytics/read_beacon.html")
-def read_beacon(article) -> dict:
-    """The read beacon for an article page; nothing for previews or anything a reader may not see."""
-    countable = isinstance(article, Article) and article.visible_at()
+@register.inclusion_tag("analytics/read_beacon.html", takes_context=True)
+def read_beacon(context, article) -> dict:
+    """The read beacon for an article page; nothing for newsroom previews or what a reader may not see."""
+    countable = isinstance(article, Article) and not context.get("preview") and article.visible_at()
     return {"article": article if countable else None}
