@@ -1,0 +1,43 @@
+"""Purge back ends, in Django's shape: ``NEWSDESK_EDGE_PURGE = {"BACKEND": dotted path, "OPTIONS": {...}}``."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from .base import BasePurger
+
+BACKENDS = {
+    "memory": "newsdesk.edge.backends.memory.MemoryPurger",
+    "varnish": "newsdesk.edge.backends.varnish.VarnishPurger",
+}
+
+
+def load_purger(config: dict) -> BasePurger:
+    path = BACKENDS.get(config.get("BACKEND", ""), config.get("BACKEND", ""))
+    try:
+        cls = import_string(path)
+    except ImportError as exc:
+        choices = ", ".join(BACKENDS)
+        raise ImproperlyConfigured(
+            f"NEWSDESK_EDGE_PURGE BACKEND {path!r} cannot be imported; choose one of: {choices} or a dotted path."
+        ) from exc
+    return cls(**{key.lower(): value for key, value in config.get("OPTIONS", {}).items()})
+
+
+@functools.cache
+def _purger() -> BasePurger:
+    return load_purger(settings.NEWSDESK_EDGE_PURGE)
+
+
+def get_purger() -> BasePurger:
+    """The configured purger, built once per process (lazily: settings are read on first use)."""
+    return _purger()
+
+
+def reset_purger() -> None:
+    """Forget the built purger (tests that change NEWSDESK_EDGE_PURGE)."""
+    _purger.cache_clear()

@@ -1,0 +1,90 @@
+"""Which surrogate keys a page carries, and which keys an article's change must purge.
+
+Page keys are derived from the URL that was resolved (the view's name and arguments), so reader views need no
+edits; a view can add its own with ``add_keys(request, ...)``. The two sides must agree: every key a page gets
+here is one ``article_keys`` can produce.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+ATTR = "_surrogate_keys"
+
+# Lists that show any article: purged when an article's listed fields change.
+GLOBAL_LIST_KEYS = ("home", "feed", "feeds", "sitemaps", "api", "search")
+
+
+def add_keys(request, *keys: str) -> None:
+    """For views that render something the URL does not say (e.g. a block of another section's articles)."""
+    getattr(request, ATTR, None) or setattr(request, ATTR, set())
+    getattr(request, ATTR).update(keys)
+
+
+def page_keys(request) -> set[str]:
+    keys = set(getattr(request, ATTR, ()))
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        keys |= _keys_for_route(match.view_name, match.kwargs, request.GET)
+    return keys
+
+
+def _keys_for_route(view_name: str, kwargs: dict, query) -> set[str]:
+    namespace, _, name = view_name.rpartition(":")
+    if namespace == "site":
+        return _site_keys(name, kwargs, query)
+    if namespace == "syndication":
+        return _syndication_keys(name, kwargs)
+    if namespace == "search":
+        return {"search"}
+    return set()
+
+
+def _site_keys(name: str, kwargs: dict, query) -> set[str]:
+    if name == "home":
+        return {"home"}
+    if name == "latest":
+        sections = query.getlist("section")
+        return {f"feed:{slug}" for slug in sections} if sections else {"feed"}
+    if name in ("article", "article_short"):
+        return {f"article:{kwargs['public_id']}"}
+    if name in ("section", "person", "topic"):
+        return {f"{name}:{kwargs['slug']}"}
+    if name == "archive_day":
+        return {f"day:{kwargs['year']:04d}-{kwargs['month']:02d}-{kwargs['day']:02d}"}
+    return set()
+
+
+def _syndication_keys(name: str, kwargs: dict) -> set[str]:
+    kind, _, _fmt = name.rpartition("-")
+    if kind == "news":
+        return {"feeds"}
+    if kind in ("section", "person", "topic"):
+        return {f"{kind}:{kwargs['slug']}"}
+    if name.startswith("sitemap"):
+        return {"sitemaps"}
+    if name in ("api-item", "api-newsml-item"):
+        return {f"article:{kwargs['public_id']}"}
+    if name.startswith("api-"):
+        return {"api"}
+    return set()
+
+
+def article_keys(article, *, listed: bool) -> set[str]:
+    """Keys of the pages that show ``article``. ``listed``: its card changed, so lists showing it must go too."""
+    keys = {f"article:{article.public_id}", "feeds", "api"}
+    if not listed:
+        return keys
+    section = article.section.slug
+    keys |= set(GLOBAL_LIST_KEYS) | {f"section:{section}", f"feed:{section}"}
+    keys |= {f"person:{slug}" for slug in article.persons.values_list("slug", flat=True)}
+    keys |= {f"topic:{slug}" for slug in article.topics.values_list("slug", flat=True)}
+    if article.publish_at:
+        keys.add(f"day:{_local_day(article.publish_at)}")
+    return keys
+
+
+def _local_day(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()

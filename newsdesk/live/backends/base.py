@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from asgiref.sync import sync_to_async
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    data: dict
+
+
+class BaseLiveBackend:
+    """An ordered, shared log of live events. Ids are opaque strings that only grow."""
+
+    def announce(self, *, key: str, data: dict) -> str | None:
+        """Append ``data`` once per ``key``; returns the new id, or None when ``key`` was announced before."""
+        raise NotImplementedError
+
+    def read(self, *, after: str, limit: int = 100) -> list[Event]:
+        """Events strictly after ``after`` (``""``: from the start of the kept log), oldest first."""
+        raise NotImplementedError
+
+    def latest_id(self) -> str:
+        """The id of the newest event, ``""`` when there is none: where a freshly rendered page resumes."""
+        raise NotImplementedError
+
+    def parse_id(self, raw: str) -> str:
+        """``raw`` as an id, or ValueError: ids come from browsers (Last-Event-ID, ?after=)."""
+        raise NotImplementedError
+
+    def wait(self, *, after: str, timeout: float) -> list[Event]:
+        """Block until there are events after ``after``, or ``timeout`` seconds pass (then ``[]``)."""
+        raise NotImplementedError
+
+    async def await_events(self, *, after: str, timeout: float) -> list[Event]:
+        return await sync_to_async(self.wait, thread_sensitive=False)(after=after, timeout=timeout)

@@ -1,0 +1,137 @@
+"""Redis: the log is a stream (XADD/XRANGE/XREAD), shared by every app process on every machine.
+
+A stream, not bare pub/sub: a browser that reconnects to another process asks for "everything after id X", which
+only a kept, ordered log can answer without gaps. Under ASGI each process runs one reader task (``_Hub``) that
+follows the stream and wakes all its open connections, so 2,000 connections cost one Redis connection, not 2,000.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from .base import BaseLiveBackend, Event
+
+ID_RE = re.compile(r"^\d{1,20}-\d{1,20}$")
+
+
+def _key(event_id: str) -> tuple[int, int]:
+    ms, _, seq = event_id.partition("-")
+    return int(ms or 0), int(seq or 0)
+
+
+def _events(entries) -> list[Event]:
+    import json
+
+    return [Event(id=_text(entry_id), data=json.loads(fields[b"data"])) for entry_id, fields in entries]
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class RedisLiveBackend(BaseLiveBackend):
+    def __init__(
+        self, url: str, stream: str = "newsdesk:live", keep: int = 10000, announced_ttl: int = 7 * 86400
+    ):
+        import redis
+
+        self.url, self.stream, self.keep, self.announced_ttl = url, stream, keep, announced_ttl
+        self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        self._hub: _Hub | None = None
+
+    def announce(self, *, key: str, data: dict) -> str | None:
+        import json
+
+        if not self.client.set(f"{self.stream}:announced:{key}", 1, nx=True, ex=self.announced_ttl):
+            return None
+        entry_id = self.client.xadd(
+            self.stream, {"data": json.dumps(data)}, maxlen=self.keep, approximate=True
+        )
+        return _text(entry_id)
+
+    def read(self, *, after: str, limit: int = 100) -> list[Event]:
+        return _events(self.client.xrange(self.stream, min=f"({after}" if after else "-", count=limit))
+
+    def latest_id(self) -> str:
+        entries = self.client.xrevrange(self.stream, count=1)
+        return _text(entries[0][0]) if entries else ""
+
+    def parse_id(self, raw: str) -> str:
+        if raw == "":
+            return ""
+        if not ID_RE.match(raw):
+            raise ValueError("an event id looks like 1700000000000-0")
+        return raw
+
+    def wait(self, *, after: str, timeout: float) -> list[Event]:
+        events = self.read(after=after)
+        if events:
+            return events
+        reply = self.client.xread({self.stream: after or "0-0"}, block=max(1, int(timeout * 1000)), count=100)
+        return _events(reply[0][1]) if reply else []
+
+    async def await_events(self, *, after: str, timeout: float) -> list[Event]:
+        if self._hub is None or self._hub.loop is not asyncio.get_running_loop():
+            self._hub = _Hub(self)
+        return await self._hub.after(after, timeout=timeout)
+
+
+class _Hub:
+    """One task per process follows the stream and keeps its recent events; connections wait on it."""
+
+    BUFFER = 2000
+
+    def __init__(self, backend: RedisLiveBackend) -> None:
+        import redis.asyncio
+
+        self.backend = backend
+        self.loop = asyncio.get_running_loop()
+        self.client = redis.asyncio.Redis.from_url(backend.url, socket_connect_timeout=2)
+        self.events: list[Event] = []
+        self.floor: str | None = None  # the buffer holds every event after this id
+        self.changed = asyncio.Condition()
+        self.task: asyncio.Task | None = None
+
+    async def after(self, after: str, *, timeout: float) -> list[Event]:
+        await self._start()
+        if not after or _key(after) < _key(self.floor):
+            # Older than what this process has seen: ask the stream itself.
+            events = _events(
+                await self.client.xrange(self.backend.stream, min=f"({after}" if after else "-", count=100)
+            )
+            if events:
+                return events
+            after = after or self.floor
+        async with self.changed:
+            try:
+                await asyncio.wait_for(self.changed.wait_for(lambda: self._newer(after)), timeout)
+            except TimeoutError:
+                return []
+            return self._newer(after)
+
+    def _newer(self, after: str) -> list[Event]:
+        floor = _key(after)
+        return [event for event in self.events if _key(event.id) > floor][:100]
+
+    async def _start(self) -> None:
+        if self.task is not None and not self.task.done():
+            return
+        latest = await self.client.xrevrange(self.backend.stream, count=1)
+        self.floor = _text(latest[0][0]) if latest else "0-0"
+        self.events = []
+        self.task = asyncio.create_task(self._follow())
+
+    async def _follow(self) -> None:
+        last = self.floor
+        while True:
+            reply = await self.client.xread({self.backend.stream: last}, block=15000, count=100)
+            if not reply:
+                continue
+            events = _events(reply[0][1])
+            last = events[-1].id
+            async with self.changed:
+                self.events = (self.events + events)[-self.BUFFER :]
+                if len(self.events) == self.BUFFER:
+                    self.floor = self.events[0].id
+                self.changed.notify_all()

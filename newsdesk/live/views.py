@@ -1,0 +1,128 @@
+"""The live feed's endpoints: an SSE stream and a JSON fallback for polling. Thin: parse, then read the log.
+
+Under ASGI the stream is an async generator that lives as long as the connection (one process holds thousands);
+under WSGI, where a connection holds a worker thread, it ends after a short while and the browser reconnects with
+Last-Event-ID, so nothing is lost either way.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import JsonResponse, StreamingHttpResponse
+from django.views.decorators.http import require_safe
+
+from .backends import Event, get_backend
+from .selectors import for_sections
+
+logger = logging.getLogger(__name__)
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+MAX_SECTIONS = 50
+HEARTBEAT = 15.0
+
+
+class BadLiveRequest(ValueError):
+    pass
+
+
+def _params(request) -> tuple[str, frozenset[str]]:
+    raw_sections = request.GET.getlist("section")
+    if len(raw_sections) > MAX_SECTIONS or not all(SLUG_RE.match(slug) for slug in raw_sections):
+        raise BadLiveRequest(
+            f"'section' takes up to {MAX_SECTIONS} section slugs (letters, digits, '-', '_')."
+        )
+    raw_after = (request.headers.get("Last-Event-ID") or request.GET.get("after", "")).strip()
+    try:
+        if len(raw_after) > 100:
+            raise ValueError("it is too long")
+        after = get_backend().parse_id(raw_after)
+    except ValueError as exc:
+        raise BadLiveRequest(f"'after' / Last-Event-ID is not an event id: {exc}.") from exc
+    return after, frozenset(raw_sections)
+
+
+def _bad(exc: Exception) -> JsonResponse:
+    response = JsonResponse({"error": str(exc)}, status=400)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _frame(event: Event) -> str:
+    return f"id: {event.id}\nevent: story\ndata: {json.dumps(event.data, separators=(',', ':'))}\n\n"
+
+
+@require_safe
+def events(request):
+    """Polling fallback: ``?after=ID&section=slug…`` → ``{"events": [...], "last": ID}``."""
+    try:
+        after, sections = _params(request)
+        found = get_backend().read(after=after)
+    except BadLiveRequest as exc:
+        return _bad(exc)
+    except Exception:  # the log is down: no updates now, the page itself still works
+        logger.exception("Live log unreachable")
+        found = []
+    last = found[-1].id if found else after
+    payload = [{"id": event.id, **event.data} for event in for_sections(found, sections)]
+    response = JsonResponse({"events": payload, "last": last})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def stream(request):
+    try:
+        after, sections = _params(request)
+    except BadLiveRequest as exc:
+        return _bad(exc)
+    if isinstance(request, ASGIRequest):
+        body = _async_stream(after, sections)
+    else:
+        body = _sync_stream(after, sections, lifetime=settings.NEWSDESK_LIVE_WSGI_STREAM_SECONDS)
+    response = StreamingHttpResponse(body, content_type="text/event-stream")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event at once
+    return response
+
+
+def _sync_stream(after: str, sections: frozenset[str], *, lifetime: float):
+    yield "retry: 1000\n\n"
+    deadline = time.monotonic() + lifetime
+    backend = get_backend()
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            found = backend.wait(after=after, timeout=min(HEARTBEAT, left))
+        except Exception:
+            logger.exception("Live log unreachable; closing the stream")
+            yield "retry: 5000\n\n"
+            return
+        yield from _frames(found, sections) if found else [": keepalive\n\n"]
+        after = found[-1].id if found else after
+
+
+async def _async_stream(after: str, sections: frozenset[str]):
+    yield "retry: 1000\n\n"
+    backend = get_backend()
+    while True:
+        try:
+            found = await backend.await_events(after=after, timeout=HEARTBEAT)
+        except Exception:
+            logger.exception("Live log unreachable; closing the stream")
+            yield "retry: 5000\n\n"
+            return
+        for frame in _frames(found, sections) if found else [": keepalive\n\n"]:
+            yield frame
+        after = found[-1].id if found else after
+
+
+def _frames(found: list[Event], sections: frozenset[str]) -> list[str]:
+    frames = [_frame(event) for event in for_sections(found, sections)]
+    # Events of other sections still move the reader's position, so a resume does not fetch them again.
+    if found and (not frames or not frames[-1].startswith(f"id: {found[-1].id}\n")):
+        frames.append(f"id: {found[-1].id}\n\n")
+    return frames
