@@ -13,13 +13,17 @@ urlpatterns = [
     path("weather/", include("newsdesk.weather.urls")),
     path("markets/", include("newsdesk.markets.urls")),
     path("live/", include("newsdesk.live.urls")),
+    path("", include("newsdesk.search.urls")),  # before syndication's api/v1/ catch-all
     path("", include("newsdesk.syndication.urls")),
-    path("", include("newsdesk.search.urls")),
     path("", include("newsdesk.site.urls")),
 ]
 
 # Uploaded media: served by the app for the embedded setup; the reverse proxy serves it when scaled out.
-urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+def media(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request: tests override it
+
+
+urlpatterns += [path("media/<path:path>", media)]
 
 handler400 = "newsdesk.site.views.bad_request"
 handler404 = "newsdesk.site.views.page_not_found"

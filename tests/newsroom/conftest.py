@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.test import Client
 
@@ -19,6 +21,14 @@ def editor(db):
 @pytest.fixture
 def newsroom_admin(db):
     return user_with_role(ADMIN)
+
+
+@pytest.fixture
+def default_sections(db):
+    """The sections migrate creates: a transactional test's flush removes them for the tests after it."""
+    sections = importlib.import_module("newsdesk.news.migrations.0002_default_sections").SECTIONS
+    for order, (name, slug) in enumerate(sections, start=1):
+        Section.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
 
 
 @pytest.fixture

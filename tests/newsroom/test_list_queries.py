@@ -51,8 +51,12 @@ def test_list_query_count_does_not_depend_on_the_number_of_articles(editor_clien
 def test_photo_list_query_count_does_not_depend_on_the_number_of_photos(editor_client):
     url = reverse("admin:news_photo_changelist")
     for _ in range(2):
-        services.photo_create(image=upload(jpeg_bytes((300, 200))), caption="Kremlin", credit="© TASS", alt_text="")
+        services.photo_create(
+            image=upload(jpeg_bytes((300, 200))), caption="Kremlin", credit="© TASS", alt_text=""
+        )
     few = queries_for(editor_client, url)
     for _ in range(8):
-        services.photo_create(image=upload(jpeg_bytes((300, 200))), caption="Kremlin", credit="© TASS", alt_text="")
+        services.photo_create(
+            image=upload(jpeg_bytes((300, 200))), caption="Kremlin", credit="© TASS", alt_text=""
+        )
     assert queries_for(editor_client, url) == few
