@@ -24,6 +24,8 @@ class SearchForm(forms.Form):
     def __init__(self, data, *args, **kwargs):
         # The URL says from=/to= (the API); "from" is a Python keyword, so the fields are date_*.
         data = data.copy()
+        # Control characters separate words in the query language; NUL would otherwise fail CharField.
+        data["q"] = "".join(ch if ch.isprintable() else " " for ch in data.get("q", ""))
         for short, name in (("from", "date_from"), ("to", "date_to")):
             if short in data and name not in data:
                 data[name] = data[short]
