@@ -103,20 +103,31 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["persons", "topics", "lead_photo", "section"]
     inlines = [ReadAlsoInline, OtherMediaInline, CorrectionInline]
-    readonly_fields = ["public_id", "version", "first_published_at", "updated_at", "links"]
+    readonly_fields = ["public_id", "version", "first_published_at", "updated_at", "links", "read_also_suggestions"]
     actions = ["withdraw_selected"]
     change_form_template = "newsroom/article_change_form.html"
     fieldsets = [
         (None, {"fields": ["headline", "slug", "lead", "body", "section", "lead_photo"]}),
         ("Dateline and byline", {"fields": ["dateline_place", "dateline_date", "dateline_source", "byline", "language"]}),
         ("Publishing", {"fields": ["status", "publish_at", "urgency", "top_story_rank"]}),
-        ("Tags", {"fields": ["persons", "topics", "read_also_after"]}),
+        ("Tags", {"fields": ["persons", "topics", "read_also_after", "read_also_suggestions"]}),
         ("Identity", {"fields": ["public_id", "version", "first_published_at", "updated_at", "links"]}),
     ]
 
     @admin.display(description="Status")
     def status_label(self, obj):
         return obj.effective_status
+
+    @admin.display(description="Suggested Read also")
+    def read_also_suggestions(self, obj):
+        from newsdesk.search.newsroom import read_also_suggestions_html
+
+        return read_also_suggestions_html(obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        from newsdesk.search.newsroom import article_list_search  # the site-wide search engine
+
+        return article_list_search(queryset=queryset, term=search_term)
 
     @admin.display(description="Links")
     def links(self, obj):

@@ -22,7 +22,9 @@ def articles():
     ryabkov = story("Moscow concerned over no breakthrough in US relations with Russia", RYABKOV)
     ryabkov.persons.add(trump)
     ryabkov.topics.add(topic)
-    kamaz = story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ, hours_ago=2, section="economy")
+    kamaz = story(
+        "Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ, hours_ago=2, section="economy"
+    )
     return {"ryabkov": ryabkov, "kamaz": kamaz}
 
 
@@ -52,7 +54,10 @@ def test_api_filters_sort_and_did_you_mean(client, articles):
     assert hit_ids(q="Moscow OR trucks", topic="russia-us") == [articles["ryabkov"].public_id]
     today = timezone.localdate().isoformat()
     assert len(hit_ids(q="Moscow OR trucks", **{"from": today, "to": today})) == 2
-    assert hit_ids(q="Moscow OR trucks", sort="date") == [articles["ryabkov"].public_id, articles["kamaz"].public_id]
+    assert hit_ids(q="Moscow OR trucks", sort="date") == [
+        articles["ryabkov"].public_id,
+        articles["kamaz"].public_id,
+    ]
     assert client.get("/api/v1/search", {"q": "Kamaz truks"}).json()["did_you_mean"] == "Kamaz trucks"
 
 
