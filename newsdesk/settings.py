@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "newsdesk.demo",
     "newsdesk.syndication",
     "newsdesk.search",
+    "newsdesk.weather",
+    "newsdesk.markets",
     "newsdesk.worker",
     "newsdesk.ingest",
     "newsdesk.analytics",
@@ -193,27 +195,19 @@ NEWSDESK_SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "Newsdesk")
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NEWSDESK_GUID_AUTHORITY = os.environ.get("NEWSDESK_GUID_AUTHORITY", "newsdesk.example")
 
-# Syndication (newsdesk.syndication, README "Configuration"): feeds, sitemaps, the subscriber API, WebSub.
-NEWSDESK_FEED_FULL_TEXT = env_bool("NEWSDESK_FEED_FULL_TEXT", False)  # off: feeds carry the lead only
-NEWSDESK_FEED_LIMIT = int(os.environ.get("NEWSDESK_FEED_LIMIT", "30"))
-NEWSDESK_FEED_MAX_AGE = int(os.environ.get("NEWSDESK_FEED_MAX_AGE", "300"))  # Cache-Control max-age, seconds
-NEWSDESK_SITEMAP_PAGE_SIZE = int(os.environ.get("NEWSDESK_SITEMAP_PAGE_SIZE", "5000"))
-NEWSDESK_WEBSUB_HUB = os.environ.get("NEWSDESK_WEBSUB_HUB", "")  # empty: no hub links, no pings
-NEWSDESK_WEBSUB_TIMEOUT = float(os.environ.get("NEWSDESK_WEBSUB_TIMEOUT", "3"))
-NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v1/ needs a subscriber token
-NEWSDESK_API_ANONYMOUS_RATE = int(os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60"))  # requests/minute per IP
-# The wire cursor holds back events this many seconds, so a transaction still committing can't be skipped.
-NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", "2"))
-
-# Most read (newsdesk.analytics, README "Configuration"): reads counted in Redis when REDIS_URL is set, else in
-# the database in batches. Rate limit: beacons per client address per minute per server process (0: off).
-ANALYTICS = {
-    "BACKEND": os.environ.get("ANALYTICS_BACKEND", "redis" if os.environ.get("REDIS_URL") else "database"),
-    "OPTIONS": {"URL": os.environ.get("REDIS_URL", "")},
-    "RATE_LIMIT_PER_MINUTE": int(os.environ.get("ANALYTICS_RATE_LIMIT_PER_MINUTE", "120")),
-    "FLUSH_INTERVAL": float(os.environ.get("ANALYTICS_FLUSH_INTERVAL", "0.5")),  # seconds; 0: only explicit flushes
-    # Behind a reverse proxy: the WSGI name of the header it appends the client address to.
-    "CLIENT_IP_HEADER": os.environ.get("ANALYTICS_CLIENT_IP_HEADER", ""),  # e.g. HTTP_X_FORWARDED_FOR
+# Header widgets (newsdesk.weather, newsdesk.markets). Providers are called only by `newsdesk fetch_weather` /
+# `newsdesk fetch_rates` and the worker, never while a page renders; off until named (Open-Meteo's free API is
+# non-commercial; met.no wants a User-Agent with a contact).
+NEWSDESK_PROVIDER_OPTIONS = {
+    "timeout": float(os.environ.get("NEWSDESK_PROVIDER_TIMEOUT", "10")),
+    "user_agent": os.environ.get("NEWSDESK_PROVIDER_USER_AGENT", ""),
+}
+NEWSDESK_WEATHER = {"BACKEND": os.environ.get("NEWSDESK_WEATHER_BACKEND", ""), "OPTIONS": NEWSDESK_PROVIDER_OPTIONS}
+NEWSDESK_WEATHER_MAX_AGE_MINUTES = int(os.environ.get("NEWSDESK_WEATHER_MAX_AGE_MINUTES", "180"))
+NEWSDESK_DEFAULT_CITY = os.environ.get("NEWSDESK_DEFAULT_CITY", "moscow")
+NEWSDESK_RATES = {
+    alias: {"BACKEND": alias, "OPTIONS": NEWSDESK_PROVIDER_OPTIONS}
+    for alias in env_list("NEWSDESK_RATES_BACKENDS", "")  # cbr, ecb (or dotted paths)
 }
 
 # Background jobs (newsdesk.worker, README "Worker"): Huey. Embedded by default — its queue is a SQLite file in
@@ -230,10 +224,33 @@ HUEY = {
     "consumer": {"workers": int(os.environ.get("WORKER_THREADS", "2")), "worker_type": "thread"},
 }
 
+# Most read (newsdesk.analytics, README "Configuration"): reads counted in Redis when REDIS_URL is set, else in
+# the database in batches. Rate limit: beacons per client address per minute per server process (0: off).
+ANALYTICS = {
+    "BACKEND": os.environ.get("ANALYTICS_BACKEND", "redis" if os.environ.get("REDIS_URL") else "database"),
+    "OPTIONS": {"URL": os.environ.get("REDIS_URL", "")},
+    "RATE_LIMIT_PER_MINUTE": int(os.environ.get("ANALYTICS_RATE_LIMIT_PER_MINUTE", "120")),
+    "FLUSH_INTERVAL": float(os.environ.get("ANALYTICS_FLUSH_INTERVAL", "0.5")),  # seconds; 0: only explicit flushes
+    # Behind a reverse proxy: the WSGI name of the header it appends the client address to.
+    "CLIENT_IP_HEADER": os.environ.get("ANALYTICS_CLIENT_IP_HEADER", ""),  # e.g. HTTP_X_FORWARDED_FOR
+}
+
 # Wire ingest (newsdesk.ingest): limits on what one document, one fetched feed and one item may be.
 NEWSDESK_INGEST_MAX_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_BYTES", 20 * 1024 * 1024))
 NEWSDESK_INGEST_MAX_ITEM_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_ITEM_BYTES", 1024 * 1024))
 NEWSDESK_INGEST_TIMEOUT = float(os.environ.get("NEWSDESK_INGEST_TIMEOUT", "20"))
+
+# Syndication (newsdesk.syndication, README "Configuration"): feeds, sitemaps, the subscriber API, WebSub.
+NEWSDESK_FEED_FULL_TEXT = env_bool("NEWSDESK_FEED_FULL_TEXT", False)  # off: feeds carry the lead only
+NEWSDESK_FEED_LIMIT = int(os.environ.get("NEWSDESK_FEED_LIMIT", "30"))
+NEWSDESK_FEED_MAX_AGE = int(os.environ.get("NEWSDESK_FEED_MAX_AGE", "300"))  # Cache-Control max-age, seconds
+NEWSDESK_SITEMAP_PAGE_SIZE = int(os.environ.get("NEWSDESK_SITEMAP_PAGE_SIZE", "5000"))
+NEWSDESK_WEBSUB_HUB = os.environ.get("NEWSDESK_WEBSUB_HUB", "")  # empty: no hub links, no pings
+NEWSDESK_WEBSUB_TIMEOUT = float(os.environ.get("NEWSDESK_WEBSUB_TIMEOUT", "3"))
+NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v1/ needs a subscriber token
+NEWSDESK_API_ANONYMOUS_RATE = int(os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60"))  # requests/minute per IP
+# The wire cursor holds back events this many seconds, so a transaction still committing can't be skipped.
+NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", "2"))
 
 # Scale out (newsdesk.edge, newsdesk.live, README "Scale out"): shared cache, read replica, edge cache, live feed.
 if os.environ.get("REDIS_URL"):

@@ -1,0 +1,62 @@
+"""Exchange-rate providers in Django's back-end shape: settings NEWSDESK_RATES maps aliases to a BACKEND
+(an alias below or a dotted path) and OPTIONS."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from .base import RateProvider, RateRecord
+
+__all__ = [
+    "ALIASES",
+    "RateProvider",
+    "RateRecord",
+    "configured_providers",
+    "get_provider",
+    "known_provider",
+    "provider_class",
+]
+
+ALIASES = {
+    "cbr": "newsdesk.markets.backends.cbr.CbrProvider",
+    "ecb": "newsdesk.markets.backends.ecb.EcbProvider",
+}
+
+
+def provider_class(backend: str) -> type[RateProvider]:
+    try:
+        cls = import_string(ALIASES.get(backend, backend))
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            f"Rate back end {backend!r} is unknown; choose one of: {', '.join(ALIASES)}"
+        ) from exc
+    if not (isinstance(cls, type) and issubclass(cls, RateProvider)):
+        raise ImproperlyConfigured(f"Rate back end {backend!r} is not a RateProvider subclass")
+    return cls
+
+
+def get_provider(alias: str) -> RateProvider:
+    """A configured provider by alias, or a known one (cbr, ecb) with the shared provider options."""
+    config = getattr(settings, "NEWSDESK_RATES", {}).get(alias)
+    if config is None:
+        if alias not in ALIASES:
+            raise ImproperlyConfigured(
+                f"Rate provider {alias!r} is unknown; choose one of: {', '.join(ALIASES)}"
+            )
+        config = {"BACKEND": alias, "OPTIONS": getattr(settings, "NEWSDESK_PROVIDER_OPTIONS", {})}
+    return provider_class(config["BACKEND"])(**config.get("OPTIONS", {}))
+
+
+def configured_providers() -> list[str]:
+    return list(getattr(settings, "NEWSDESK_RATES", {}))
+
+
+def known_provider(name: str) -> type[RateProvider] | None:
+    """The class behind a stored provider name, for labels and base currencies; None if unknown."""
+    config = getattr(settings, "NEWSDESK_RATES", {}).get(name)
+    try:
+        return provider_class(config["BACKEND"] if config else name)
+    except ImproperlyConfigured:
+        return None
