@@ -1,0 +1,53 @@
+"""Searching, filtering and paging in a real Chromium, without JavaScript help; checked with axe-core."""
+
+import pytest
+
+from tests.browser import axe_violations
+
+from .conftest import story
+from .test_contract import KAMAZ, RYABKOV
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_search_filter_and_page_in_chromium(live_server, browser_page):
+    for n in range(12):
+        story(f"Kamaz delivers trucks to customer {n}", KAMAZ, hours_ago=n + 1, section="economy")
+    story("Moscow concerned over trucks policy of the US", RYABKOV, hours_ago=30)
+    page = browser_page
+    page.goto(live_server.url + "/search/")
+    page.fill("#q", "truck")
+    page.click(".search-form button[type=submit]")
+    assert "13 results for “truck”, page 1 of 2." in page.locator(".search-summary").inner_text()
+    assert page.locator(".search-hits mark").first.inner_text().lower().startswith("truck")
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
+
+    page.click(".search-facets a:has-text('Business & Economy')")
+    assert "12 results" in page.locator(".search-summary").inner_text()
+    assert page.locator(".search-facets a[aria-current]").count() == 1
+    page.click(".pages a[rel=next]")
+    assert "page 2 of 2" in page.locator(".search-summary").inner_text()
+    assert page.locator(".search-hits > li").count() == 2
+    assert "section=economy" in page.url and "page=2" in page.url
+
+    page.fill("#q", "Kamaz truks")
+    page.select_option("#sort", "date")
+    page.click(".search-form button[type=submit]")
+    page.click(".did-you-mean a")
+    assert page.locator("#q").input_value() == "Kamaz trucks"
+    assert page.locator(".search-hits > li").count() == 10
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_search_page_works_without_javascript(live_server, chromium):
+    story("Kamaz delivers trucks to Philippines", KAMAZ)
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.fill("#search-q", "trucks")
+    page.press("#search-q", "Enter")
+    page.wait_for_url("**/search/?q=trucks")
+    assert page.locator(".search-hits > li").count() == 1
+    context.close()
