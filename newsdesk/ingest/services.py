@@ -28,6 +28,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from newsdesk.news import services as news
+from newsdesk.news.html import sanitize_html
 from newsdesk.news.models import Article, Correction, OtherMediaLink, Person, Section, Topic
 
 from .fetch import FetchError, fetch
@@ -291,7 +292,7 @@ def _article_create(item: WireItem, *, routing: Routing, source, origin: str) ->
 def _check_copy(item: WireItem, routing: Routing) -> None:
     if not item.headline.strip():
         raise ItemRejected("the item has no headline")
-    if not strip_tags(item.body_html).strip():
+    if not strip_tags(sanitize_html(item.body_html)).strip():
         raise ItemRejected("the item has no body text")
     if routing.section is None:
         raise ItemRejected("no section to put it in: set the source's default section (or pass --section)")

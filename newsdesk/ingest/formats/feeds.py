@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterator
+from urllib.parse import urljoin
 from xml.etree.ElementTree import ParseError
 
 import feedparser
@@ -33,9 +34,10 @@ def parse(data: bytes, *, content_type: str = "") -> Iterator[WireItem | Rejecte
     feed = feedparser.parse(data, response_headers=headers, sanitize_html=True, resolve_relative_uris=False)
     _check_structure(feed, data)
     outlet = repair(feed.feed.get("title", "")).strip()
+    home = feed.feed.get("link", "")
     for number, entry in enumerate(feed.entries, start=1):
         try:
-            yield entry_item(entry, outlet=outlet)
+            yield entry_item(entry, outlet=outlet, home=home)
         except ItemRejected as exc:
             yield Rejected(ref=entry.get("id") or entry.get("link") or f"entry {number}", reason=str(exc))
 
@@ -64,8 +66,8 @@ def _check_structure(feed, data: bytes) -> None:
         raise FormatError(f"broken feed with no readable items: {feed.bozo_exception}")
 
 
-def entry_item(entry, *, outlet: str) -> WireItem:
-    link = (entry.get("link") or "").strip()
+def entry_item(entry, *, outlet: str, home: str = "") -> WireItem:
+    link = urljoin(home, (entry.get("link") or "").strip())  # Atom links may be relative to the site
     guid = (entry.get("id") or link).strip()
     title = repair(" ".join((entry.get("title") or "").split()))
     if not guid:
@@ -77,7 +79,8 @@ def entry_item(entry, *, outlet: str) -> WireItem:
     summary = repair(" ".join(_strip_tags(entry.get("summary") or "").split()))
     content = entry.get("content") or []
     body = content[0].get("value", "") if content else ""
-    published = entry.get("published_parsed") or entry.get("updated_parsed")
+    # dict.get: feedparser's own get() maps updated→published with a deprecation warning.
+    published = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
     return WireItem(
         guid=guid,
         kind="feed",  # copy or link: the source decides
