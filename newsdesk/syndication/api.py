@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 
 from . import selectors, services
 from .newsmlg2 import NewsMLG2
@@ -43,6 +44,7 @@ class ApiError(Exception):
 def api_view(view):
     """GET/HEAD only, subscriber access and rate limit checked, errors answered as JSON."""
 
+    @csrf_exempt  # GET only, and a token in a header, not a cookie: nothing for CSRF to protect
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
@@ -142,27 +144,22 @@ def _since(request: HttpRequest) -> selectors.Cursor | None:
     return selectors.Cursor(micros=int(match[1]), public_id=int(match[2]))
 
 
-def _scope(request: HttpRequest) -> selectors.Scope:
-    given = [kind for kind in selectors.SCOPE_MODELS if kind in request.GET]
-    if len(given) > 1:
-        raise ApiError(
-            422,
-            "invalid_parameter",
-            "Filter by one of section, person or topic at a time.",
-            parameter=given[1],
-        )
-    if not given:
-        return selectors.Scope()
-    kind = given[0]
-    slug = request.GET[kind]
-    if not SLUG.match(slug):
-        raise ApiError(
-            422, "invalid_parameter", f"{kind} must be a slug (letters, digits, - and _).", parameter=kind
-        )
-    scope = selectors.scope_or_none(kind=kind, slug=slug)
-    if scope is None:
-        raise ApiError(404, "not_found", f"There is no {kind} {slug!r}.", parameter=kind)
-    return scope
+def _scopes(request: HttpRequest) -> list[selectors.Scope]:
+    """section, person and topic filters; given together, an item must match all of them."""
+    scopes = []
+    for kind in selectors.SCOPE_MODELS:
+        slug = request.GET.get(kind)
+        if slug is None:
+            continue
+        if not SLUG.match(slug):
+            raise ApiError(
+                422, "invalid_parameter", f"{kind} must be a slug (letters, digits, - and _).", parameter=kind
+            )
+        scope = selectors.scope_or_none(kind=kind, slug=slug)
+        if scope is None:
+            raise ApiError(404, "not_found", f"There is no {kind} {slug!r}.", parameter=kind)
+        scopes.append(scope)
+    return scopes
 
 
 # --- views ------------------------------------------------------------------------------------------------------
@@ -179,7 +176,7 @@ def _json(data: dict, *, version: str | None = None) -> JsonResponse:
 @api_view
 def items(request: HttpRequest) -> HttpResponse:
     version, limit, since = _ninjs_version(request), _limit(request), _since(request)
-    page = selectors.wire_page(scope=_scope(request), since=since, limit=limit)
+    page = selectors.wire_page(scopes=_scopes(request), since=since, limit=limit)
     serializer = SERIALIZERS[version]
     return _json(
         {
@@ -219,5 +216,5 @@ def newsml_item(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @api_view
 def newsml_items(request: HttpRequest) -> HttpResponse:
-    page = selectors.wire_page(scope=_scope(request), since=None, limit=_limit(request))
+    page = selectors.wire_page(scopes=_scopes(request), since=None, limit=_limit(request))
     return HttpResponse(NewsMLG2().message_bytes(page.items), content_type=NewsMLG2.message_content_type)

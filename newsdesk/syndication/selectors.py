@@ -126,11 +126,18 @@ class Cursor:
 
 
 def _wire_queryset(*, at: dt.datetime) -> QuerySet[Article]:
-    """Visible items plus withdrawn ones that subscribers had received, each with the time of its last event."""
+    """Visible items plus withdrawn ones that subscribers had received, each with the time of its last event.
+
+    ``created_at`` takes part so that an item created now with an earlier publish time (an ingested wire item
+    keeping its original time) still lands after every subscriber's cursor instead of behind it.
+    """
     withdrawn = Article.objects.withdrawn().filter(first_published_at__isnull=False, publish_at__isnull=False)
     return (Article.objects.published(at=at) | withdrawn).annotate(
         event_at=Greatest(
-            "publish_at", Coalesce("updated_at", "publish_at"), Coalesce("withdrawn_at", "publish_at")
+            "publish_at",
+            "created_at",
+            Coalesce("updated_at", "publish_at"),
+            Coalesce("withdrawn_at", "publish_at"),
         )
     )
 
@@ -142,7 +149,9 @@ class WirePage:
     has_more: bool
 
 
-def wire_page(*, scope: Scope, since: Cursor | None, limit: int, at: dt.datetime | None = None) -> WirePage:
+def wire_page(
+    *, scopes: list[Scope], since: Cursor | None, limit: int, at: dt.datetime | None = None
+) -> WirePage:
     """Items for a subscriber.
 
     Without ``since``: the latest ``limit`` items, newest first, and the cursor to poll on from.
@@ -152,7 +161,10 @@ def wire_page(*, scope: Scope, since: Cursor | None, limit: int, at: dt.datetime
     """
     at = at or timezone.now()
     settled = at - dt.timedelta(seconds=settings.NEWSDESK_API_SETTLE_SECONDS)
-    qs = _with_wire_relations(scope.filter(_wire_queryset(at=at)).filter(event_at__lte=settled))
+    qs = _wire_queryset(at=at).filter(event_at__lte=settled)
+    for scope in scopes:  # section, person and topic filters combine
+        qs = scope.filter(qs)
+    qs = _with_wire_relations(qs)
     if since is None:
         items = list(qs.order_by("-event_at", "-public_id")[:limit])
         return WirePage(items=items, cursor=Cursor.of(items[0]) if items else Cursor(), has_more=False)

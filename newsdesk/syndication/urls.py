@@ -17,7 +17,8 @@ urlpatterns = [
     path("sitemap-news.xml", sitemap_views.sitemap,
          {"sitemaps": {"news": SITEMAPS["news"]}, "template_name": "syndication/sitemap_news.xml"},
          name="sitemap-news"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap,
+         {"sitemaps": SITEMAPS, "template_name": "syndication/sitemap.xml"}, name="sitemap-section"),  # lastmod with time
     path("api/v1/openapi.json", openapi.openapi_json, name="openapi"),
     path("api/v1/items", api.items, name="api-items"),
     path("api/v1/items/<str:public_id>", api.item, name="api-item"),
