@@ -260,3 +260,19 @@ def test_fetch_rates_command_says_when_rates_are_off(settings, capsys):
     settings.NEWSDESK_RATES = {}
     call_command("fetch_rates")
     assert "Rates are off" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_worker_jobs_fetch_daily_rates_hourly_and_history_daily(settings):
+    from newsdesk.markets.tasks import rates_daily_job, rates_history_job
+
+    assert rates_daily_job.task_class().validate_datetime(dt.datetime(2024, 1, 1, 16, 7))
+    assert rates_history_job.task_class().validate_datetime(dt.datetime(2024, 1, 1, 5, 17))
+    assert not rates_history_job.task_class().validate_datetime(dt.datetime(2024, 1, 1, 16, 7))
+    settings.NEWSDESK_RATES = {}
+    rates_daily_job.call_local()  # off: nothing fetched, nothing fails
+    with ProviderServer({"/scripts/XML_daily.asp": Reply(cbr_daily())}) as server:
+        use_providers(settings, server.url, "cbr")
+        rates_daily_job.call_local()
+    assert Rate.objects.count() == 43
+    assert [path for path, _ in server.requests] == ["/scripts/XML_daily.asp"]

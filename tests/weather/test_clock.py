@@ -33,7 +33,14 @@ def ensure_cities() -> None:
     """The migration's cities (a transactional test elsewhere may have flushed them)."""
     for order, (name, slug, zone, latitude, longitude) in enumerate(CITIES):
         City.objects.get_or_create(
-            slug=slug, defaults={"name": name, "zone": zone, "latitude": latitude, "longitude": longitude, "order": order}
+            slug=slug,
+            defaults={
+                "name": name,
+                "zone": zone,
+                "latitude": latitude,
+                "longitude": longitude,
+                "order": order,
+            },
         )
 
 
@@ -86,13 +93,17 @@ def test_the_migration_ships_the_fifteen_cities_with_real_zones():
 
 @pytest.mark.django_db
 def test_a_city_with_an_unknown_zone_or_coordinates_is_refused():
-    city = City(name="Atlantis", slug="atlantis", zone="Ocean/Atlantis", latitude=Decimal(95), longitude=Decimal(0))
+    city = City(
+        name="Atlantis", slug="atlantis", zone="Ocean/Atlantis", latitude=Decimal(95), longitude=Decimal(0)
+    )
     with pytest.raises(ValidationError) as error:
         city.full_clean()
     assert set(error.value.message_dict) == {"zone", "latitude"}
 
 
-@pytest.mark.parametrize(("value", "text"), [("17.7", "+18 °C"), ("-3.5", "−4 °C"), ("0.4", "0 °C"), ("-0.4", "0 °C")])
+@pytest.mark.parametrize(
+    ("value", "text"), [("17.7", "+18 °C"), ("-3.5", "−4 °C"), ("0.4", "0 °C"), ("-0.4", "0 °C")]
+)
 def test_temperatures_show_their_sign(value, text):
     assert temperature_text(value) == text
 
@@ -131,7 +142,11 @@ def test_the_clock_is_right_at_render_and_shows_its_zone(django_assert_num_queri
 @pytest.mark.parametrize("mode", ["hang", "garbage", "down"])
 def test_a_provider_down_slow_or_talking_garbage_leaves_the_widget_empty(settings, mode):
     ensure_cities()
-    reply = Reply(b"<html>busy</html>") if mode == "garbage" else Reply(mode="hang" if mode == "hang" else "drop", delay=3)
+    reply = (
+        Reply(b"<html>busy</html>")
+        if mode == "garbage"
+        else Reply(mode="hang" if mode == "hang" else "drop", delay=3)
+    )
     with ProviderServer({"/": reply}) as server:
         use_provider(settings, server.url, timeout=0.3)
         started = time.monotonic()
@@ -244,4 +259,21 @@ def test_fetch_weather_command_reports_each_failure_and_fails_when_nothing_came(
         use_provider(settings, server.url)
         with pytest.raises(CommandError, match="answered for no city"):
             call_command("fetch_weather")
-    assert "Moscow: the provider's answer is JSON but not an object (its old reading is kept)" in capsys.readouterr().err
+    assert (
+        "Moscow: the provider's answer is JSON but not an object (its old reading is kept)"
+        in capsys.readouterr().err
+    )
+
+
+@pytest.mark.django_db
+def test_the_worker_job_refreshes_the_weather_every_half_hour(settings):
+    from newsdesk.weather.tasks import weather_refresh_job
+
+    assert weather_refresh_job.task_class().validate_datetime(dt.datetime(2024, 1, 1, 10, 30))
+    assert not weather_refresh_job.task_class().validate_datetime(dt.datetime(2024, 1, 1, 10, 31))
+    ensure_cities()
+    body = (recorded("openmeteo") / OPEN_METEO).read_bytes()
+    with ProviderServer({"/": Reply(body, content_type="application/json")}) as server:
+        use_provider(settings, server.url)
+        weather_refresh_job.call_local()
+    assert Reading.objects.count() == 15
