@@ -192,3 +192,27 @@ def test_feed_query_count_does_not_grow_with_articles(client, django_assert_num_
     make_articles(12)
     with django_assert_num_queries(5 if "section" in url else 4):
         assert client.get(url).status_code == 200
+
+
+def test_pages_advertise_their_feeds(client, story):
+    from bs4 import BeautifulSoup
+
+    def alternates(url):
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        return {(link["type"], link["href"]) for link in soup.select('head link[rel="alternate"]')}
+
+    home = alternates("/")
+    assert ("application/rss+xml", "/feeds/news.rss") in home
+    assert ("application/atom+xml", "/feeds/news.atom") in home
+    assert ("application/feed+json", "/feeds/news.json") in home
+    section = alternates("/section/politics/")
+    assert ("application/atom+xml", "/feeds/section/politics.atom") in section
+    assert ("application/rss+xml", "/feeds/news.rss") in section
+    person = story.persons.get()
+    assert ("application/feed+json", f"/feeds/person/{person.slug}.json") in alternates(
+        person.get_absolute_url()
+    )
+    topic = story.topics.get()
+    assert ("application/rss+xml", f"/feeds/topic/{topic.slug}.rss") in alternates(topic.get_absolute_url())
+    for url, _type in [(href, t) for t, href in alternates(topic.get_absolute_url())]:
+        assert client.get(url).status_code == 200
