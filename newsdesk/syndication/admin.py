@@ -8,6 +8,10 @@ from .models import SubscriberToken
 
 
 class SubscriberTokenForm(forms.ModelForm):
+    rate_limit_per_minute = forms.IntegerField(
+        min_value=1, max_value=1_000_000, initial=600, help_text="Requests per minute; more are answered 429."
+    )
+
     class Meta:
         model = SubscriberToken
         fields = ["name", "rate_limit_per_minute", "is_active"]
