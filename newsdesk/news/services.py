@@ -121,7 +121,11 @@ def _check_rights(by, *, article: Article, target: str) -> None:
     top-story order belong to editors. Decided from the stored row, never from what the caller says it was."""
     if by is None:
         return
-    stored = Article.objects.filter(pk=article.pk).values("status", "top_story_rank").first() if article.pk else None
+    stored = (
+        Article.objects.filter(pk=article.pk).values("status", "top_story_rank").first()
+        if article.pk
+        else None
+    )
     old_status = stored["status"] if stored else Status.DRAFT
     if target != old_status and target not in allowed_statuses(by):
         raise PermissionDenied(f"You may not set an article to {Status(target).label}; ask an editor.")
@@ -207,7 +211,10 @@ def article_restore_revision(*, revision: Revision, by) -> Article:
     article.persons.set(data.get("persons", []))
     article.topics.set(data.get("topics", []))
     return article_save(
-        article=article, by=by, previous=previous, note=f"restored revision of {revision.created_at:%Y-%m-%d %H:%M}"
+        article=article,
+        by=by,
+        previous=previous,
+        note=f"restored revision of {revision.created_at:%Y-%m-%d %H:%M}",
     )
 
 
@@ -223,7 +230,9 @@ def top_stories_set(*, by, article_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def photo_create(*, image, caption: str, credit: str, alt_text: str, is_placeholder: bool = False) -> Photo:
-    photo = Photo(caption=caption.strip(), credit=credit.strip(), alt_text=alt_text.strip() or caption.strip())
+    photo = Photo(
+        caption=caption.strip(), credit=credit.strip(), alt_text=alt_text.strip() or caption.strip()
+    )
     photo.is_placeholder = is_placeholder
     _require_caption_and_credit(photo)
     return photo_save(photo=photo, clean=clean_image(image))

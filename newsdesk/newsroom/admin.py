@@ -13,8 +13,18 @@ from django.utils.html import format_html
 
 from newsdesk.news import services
 from newsdesk.news.models import (
-    Article, Correction, Gallery, GalleryPhoto, Infographic, OtherMediaLink, Person, Photo, ReadAlso, Revision,
-    Section, Topic,
+    Article,
+    Correction,
+    Gallery,
+    GalleryPhoto,
+    Infographic,
+    OtherMediaLink,
+    Person,
+    Photo,
+    ReadAlso,
+    Revision,
+    Section,
+    Topic,
 )  # fmt: skip
 from newsdesk.news.selectors import article_for_preview
 from newsdesk.site.presenters import article_page_context
@@ -89,11 +99,25 @@ class CorrectionInline(admin.TabularInline):
         return False  # corrections are added with the "Correct" button, which bumps the version
 
 
+class UrgencyFilter(admin.SimpleListFilter):
+    """The fixed IPTC scale: Django's default filter would SELECT DISTINCT over every article on each page."""
+
+    title = "urgency"
+    parameter_name = "urgency"
+
+    def lookups(self, request, model_admin):
+        return [(str(n), "1 (flash)" if n == 1 else str(n)) for n in range(1, 9)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(urgency=int(value)) if value in {str(n) for n in range(1, 9)} else queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = ["headline", "section", "status_label", "publish_at", "urgency", "top_story_rank"]
-    list_filter = ["status", "section", "urgency"]
+    list_filter = ["status", "section", UrgencyFilter]
     list_select_related = ["section"]
     search_fields = ["headline", "=public_id"]
     date_hierarchy = None  # a date drill-down scans the whole table; the filters above use indexes
@@ -103,12 +127,22 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["persons", "topics", "lead_photo", "section"]
     inlines = [ReadAlsoInline, OtherMediaInline, CorrectionInline]
-    readonly_fields = ["public_id", "version", "first_published_at", "updated_at", "links", "read_also_suggestions"]
+    readonly_fields = [
+        "public_id",
+        "version",
+        "first_published_at",
+        "updated_at",
+        "links",
+        "read_also_suggestions",
+    ]
     actions = ["withdraw_selected"]
     change_form_template = "newsroom/article_change_form.html"
     fieldsets = [
         (None, {"fields": ["headline", "slug", "lead", "body", "section", "lead_photo"]}),
-        ("Dateline and byline", {"fields": ["dateline_place", "dateline_date", "dateline_source", "byline", "language"]}),
+        (
+            "Dateline and byline",
+            {"fields": ["dateline_place", "dateline_date", "dateline_source", "byline", "language"]},
+        ),
         ("Publishing", {"fields": ["status", "publish_at", "urgency", "top_story_rank"]}),
         ("Tags", {"fields": ["persons", "topics", "read_also_after", "read_also_suggestions"]}),
         ("Identity", {"fields": ["public_id", "version", "first_published_at", "updated_at", "links"]}),
@@ -187,7 +221,9 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.action(description="Withdraw selected articles", permissions=["withdraw"])
     def withdraw_selected(self, request, queryset):
         for article in queryset:
-            services.article_withdraw(article=article, by=request.user, note="This article has been withdrawn.")
+            services.article_withdraw(
+                article=article, by=request.user, note="This article has been withdrawn."
+            )
         self.message_user(request, f"{queryset.count()} article(s) withdrawn.", messages.SUCCESS)
 
     def has_withdraw_permission(self, request):
@@ -195,9 +231,21 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     def get_urls(self):
         urls = [
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="news_article_preview"),
-            path("<int:pk>/revisions/", self.admin_site.admin_view(self.revisions_view), name="news_article_revisions"),
-            path("<int:pk>/correct/", self.admin_site.admin_view(self.correct_view), name="news_article_correct"),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="news_article_preview",
+            ),
+            path(
+                "<int:pk>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="news_article_revisions",
+            ),
+            path(
+                "<int:pk>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="news_article_correct",
+            ),
             path(
                 "<int:pk>/revisions/<int:revision_id>/restore/",
                 self.admin_site.admin_view(self.restore_view),
@@ -260,7 +308,9 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                 article=article,
                 by=request.user,
                 note=request.POST.get("note", "")[:2000],
-                kind=request.POST.get("kind") if request.POST.get("kind") in Correction.Kind.values else "correction",
+                kind=request.POST.get("kind")
+                if request.POST.get("kind") in Correction.Kind.values
+                else "correction",
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

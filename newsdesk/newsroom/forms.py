@@ -32,7 +32,9 @@ class ArticleForm(forms.ModelForm):
         # error the editor sees, not a failed save.
         body = sanitize_html(self.cleaned_data["body"])
         if not body:
-            raise ValidationError("The body is empty once scripts, styles and other unsafe markup are removed.")
+            raise ValidationError(
+                "The body is empty once scripts, styles and other unsafe markup are removed."
+            )
         return body
 
     def clean_publish_at(self):

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, username, if_missing, **options):
         User = get_user_model()
         if if_missing and User.objects.filter(is_superuser=True).exists():
-            self.stdout.write("A newsroom admin exists already (reset with: newsdesk changepassword USERNAME).")
+            self.stdout.write(
+                "A newsroom admin exists already (reset with: newsdesk changepassword USERNAME)."
+            )
             return
         password = secrets.token_urlsafe(18)
         user, _ = User.objects.get_or_create(username=username)
