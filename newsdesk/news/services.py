@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .html import sanitize_html
 from .images import CleanImage, clean_image, make_renditions
-from .models import Article, Correction, Photo, Revision
+from .models import Article, Correction, Person, Photo, Revision, Topic
 
 Status = Article.Status
 SNAPSHOT_FIELDS = (
@@ -180,7 +181,7 @@ def article_correct(*, article: Article, by, note: str, kind: str = Correction.K
         raise ValidationError("A correction needs a note that tells readers what changed.")
     now = timezone.now()
     correction = Correction.objects.create(article=article, kind=kind, note=note, created_at=now)
-    Article.objects.filter(pk=article.pk).update(version=article.version + 1, updated_at=now)
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1, updated_at=now)
     article.refresh_from_db()
     _after_commit(article.pk)
     return correction
@@ -208,8 +209,9 @@ def article_restore_revision(*, revision: Revision, by) -> Article:
         if name == "dateline_date" and value:
             value = dt.date.fromisoformat(value)
         setattr(article, name, value)
-    article.persons.set(data.get("persons", []))
-    article.topics.set(data.get("topics", []))
+    # Persons and topics deleted since the revision are left out: a dangling id fails only at commit.
+    article.persons.set(Person.objects.filter(pk__in=data.get("persons", [])))
+    article.topics.set(Topic.objects.filter(pk__in=data.get("topics", [])))
     return article_save(
         article=article,
         by=by,

@@ -140,3 +140,19 @@ def test_revisions_page_hides_restore_buttons_from_a_reporter_on_published(repor
     page = reporter_client.get(reverse("admin:news_article_revisions", args=[article.pk]))
     assert page.status_code == 200
     assert b">Restore</button>" not in page.content
+
+
+def test_restore_skips_persons_and_topics_deleted_since(editor_client):
+    trump, policy = PersonFactory(), TopicFactory()
+    article = ArticleFactory(status=Status.DRAFT, headline="First")
+    data = article_form_data(article, persons=[str(trump.pk)], topics=[str(policy.pk)])
+    editor_client.post(change_url(article), data)
+    editor_client.post(
+        change_url(article), article_form_data(article, headline="Second", persons=[], topics=[])
+    )
+    trump.delete()
+    url = reverse("admin:news_article_restore", args=[article.pk, revisions_of(article)[0].pk])
+    assert editor_client.post(url).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "First"
+    assert list(article.topics.all()) == [policy] and not article.persons.exists()
