@@ -25,7 +25,10 @@ run: $(STAMP)
 	$(BIN)/newsdesk collectstatic --no-input -v0
 	$(BIN)/newsdesk demo --if-empty
 	$(BIN)/newsdesk create_admin --if-missing
-	@echo "Newsdesk: site http://$(HOST):$(PORT)/   newsroom http://$(HOST):$(PORT)/newsroom/"
+	@echo "Newsdesk: site http://$(HOST):$(PORT)/   newsroom http://$(HOST):$(PORT)/newsroom/   worker log: var/worker.log"
+	@mkdir -p var
+# One background worker (ingest polls, periodic and after-commit jobs) lives as long as the server.
+	$(BIN)/newsdesk worker >var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
 		--blocking-threads 1 --no-ws newsdesk.wsgi:application
 
