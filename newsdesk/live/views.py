@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
 from .backends import Event, get_backend
@@ -43,13 +43,20 @@ def _params(request) -> tuple[str, frozenset[str]]:
         after = get_backend().parse_id(raw_after)
     except ValueError as exc:
         raise BadLiveRequest(f"'after' / Last-Event-ID is not an event id: {exc}.") from exc
-    return after, frozenset(raw_sections)
+    return after or _since(request.GET.get("since", "")), frozenset(raw_sections)
+
+
+def _since(raw: str) -> str:
+    """A page's render time (Unix ms) → where its stream starts; absent: from now on."""
+    if not raw:
+        return get_backend().latest_id()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 15:
+        raise BadLiveRequest("'since' is a time in milliseconds since 1970, e.g. 1496142000000.")
+    return get_backend().id_at(ms=int(raw))
 
 
 def _bad(exc: Exception) -> JsonResponse:
-    response = JsonResponse({"error": str(exc)}, status=400)
-    response["Cache-Control"] = "no-store"
-    return response
+    return _no_store(JsonResponse({"error": str(exc)}, status=400))
 
 
 def _frame(event: Event) -> str:
@@ -64,14 +71,12 @@ def events(request):
         found = get_backend().read(after=after)
     except BadLiveRequest as exc:
         return _bad(exc)
-    except Exception:  # the log is down: no updates now, the page itself still works
+    except Exception:  # the log is down: no updates now; the page itself still works
         logger.exception("Live log unreachable")
-        found = []
+        return _no_store(JsonResponse({"events": [], "last": request.GET.get("after", "")}))
     last = found[-1].id if found else after
     payload = [{"id": event.id, **event.data} for event in for_sections(found, sections)]
-    response = JsonResponse({"events": payload, "last": last})
-    response["Cache-Control"] = "no-store"
-    return response
+    return _no_store(JsonResponse({"events": payload, "last": last}))
 
 
 @require_safe
@@ -80,13 +85,20 @@ def stream(request):
         after, sections = _params(request)
     except BadLiveRequest as exc:
         return _bad(exc)
+    except Exception:  # the log is down: live updates pause, the browser retries
+        logger.exception("Live log unreachable")
+        return _no_store(HttpResponse("retry: 5000\n\n", content_type="text/event-stream", status=503))
     if isinstance(request, ASGIRequest):
         body = _async_stream(after, sections)
     else:
         body = _sync_stream(after, sections, lifetime=settings.NEWSDESK_LIVE_WSGI_STREAM_SECONDS)
-    response = StreamingHttpResponse(body, content_type="text/event-stream")
-    response["Cache-Control"] = "no-store"
+    response = _no_store(StreamingHttpResponse(body, content_type="text/event-stream"))
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event at once
+    return response
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
     return response
 
 

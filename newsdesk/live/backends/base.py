@@ -26,6 +26,10 @@ class BaseLiveBackend:
         """The id of the newest event, ``""`` when there is none: where a freshly rendered page resumes."""
         raise NotImplementedError
 
+    def id_at(self, *, ms: int) -> str:
+        """An id to resume from for a page rendered at ``ms`` (Unix milliseconds): events after it are newer."""
+        raise NotImplementedError
+
     def parse_id(self, raw: str) -> str:
         """``raw`` as an id, or ValueError: ids come from browsers (Last-Event-ID, ?after=)."""
         raise NotImplementedError

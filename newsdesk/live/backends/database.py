@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.db import IntegrityError, transaction
@@ -33,6 +34,16 @@ class DatabaseLiveBackend(BaseLiveBackend):
     def latest_id(self) -> str:
         pk = LiveEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
         return str(pk) if pk else ""
+
+    def id_at(self, *, ms: int) -> str:
+        moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC)
+        pk = (
+            LiveEvent.objects.filter(created_at__lt=moment)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return str(pk or 0)
 
     def parse_id(self, raw: str) -> str:
         if raw == "":

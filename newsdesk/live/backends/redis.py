@@ -57,6 +57,9 @@ class RedisLiveBackend(BaseLiveBackend):
         entries = self.client.xrevrange(self.stream, count=1)
         return _text(entries[0][0]) if entries else ""
 
+    def id_at(self, *, ms: int) -> str:
+        return f"{max(ms - 1, 0)}-0"  # stream ids begin with the time they were added, in milliseconds
+
     def parse_id(self, raw: str) -> str:
         if raw == "":
             return ""

@@ -7,7 +7,8 @@
   var notice = hook.querySelector("[data-live-notice]");
   var status = hook.querySelector("[data-live-status]");
   var sections = (hook.dataset.liveSections || "").split(" ").filter(Boolean);
-  var last = hook.dataset.liveAfter || "";
+  var last = "";
+  var since = hook.dataset.liveSince || "";
   var pending = [];
   var POLL_MS = 15000;
 
@@ -95,7 +96,7 @@
   }
 
   function poll() {
-    fetch(hook.dataset.liveEvents + "?" + query(last ? { after: last } : {}), { headers: { Accept: "application/json" } })
+    fetch(hook.dataset.liveEvents + "?" + query(last ? { after: last } : { since: since }), { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : { events: [], last: last }; })
       .then(function (body) { body.events.forEach(receive); last = body.last || last; })
       .catch(function () {})
@@ -104,7 +105,7 @@
 
   function listen() {
     var failures = 0;
-    var source = new EventSource(hook.dataset.liveStream + "?" + query(last ? { after: last } : {}));
+    var source = new EventSource(hook.dataset.liveStream + "?" + query(last ? { after: last } : { since: since }));
     source.addEventListener("story", function (e) {
       failures = 0;
       last = e.lastEventId || last;

@@ -1,0 +1,85 @@
+"""One contract for every live event log back end: the embedded database table and the Redis stream."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from newsdesk.live.backends import load_backend
+from tests.servers import redis_server
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    try:
+        with redis_server() as url:
+            yield url
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(params=["database", "redis"])
+def backend(request):
+    if request.param == "database":
+        return load_backend({"BACKEND": "database", "OPTIONS": {"POLL_INTERVAL": 0.05}})
+    url = request.getfixturevalue("redis_url")
+    stream = f"test:{request.node.name}:{time.monotonic_ns()}"
+    return load_backend({"BACKEND": "redis", "OPTIONS": {"URL": url, "STREAM": stream}})
+
+
+def story(n: int) -> dict:
+    return {"public_id": n, "headline": f"Putin holds talks with Macron ({n})", "section": "politics"}
+
+
+def test_announce_once_per_key(backend):
+    assert backend.announce(key="article:1", data=story(1))
+    assert backend.announce(key="article:1", data=story(1)) is None
+    assert [event.data["public_id"] for event in backend.read(after="")] == [1]
+
+
+def test_resume_after_an_id_has_no_gap_and_no_duplicate(backend):
+    ids = [backend.announce(key=f"article:{n}", data=story(n)) for n in range(5)]
+    assert ids == sorted(ids, key=lambda i: tuple(int(p) for p in i.split("-")))
+    resumed = backend.read(after=ids[1])
+    assert [event.id for event in resumed] == ids[2:]
+    assert backend.read(after=ids[-1]) == []
+    assert backend.latest_id() == ids[-1]
+
+
+def test_wait_wakes_up_when_another_thread_announces(backend):
+    start = backend.latest_id()
+    threading.Timer(0.2, lambda: backend.announce(key="article:9", data=story(9))).start()
+    began = time.monotonic()
+    found = backend.wait(after=start, timeout=5)
+    assert [event.data["public_id"] for event in found] == [9]
+    assert time.monotonic() - began < 2
+
+
+def test_wait_times_out_empty(backend):
+    assert backend.wait(after=backend.latest_id(), timeout=0.3) == []
+
+
+def test_await_events(backend):
+    first = backend.announce(key="article:3", data=story(3))
+    found = async_to_sync(backend.await_events)(after="", timeout=2)
+    assert [event.id for event in found] == [first]
+
+
+def test_id_at_a_render_time_resumes_after_older_events(backend):
+    backend.announce(key="article:1", data=story(1))
+    time.sleep(0.05)
+    rendered = int(time.time() * 1000)
+    time.sleep(0.05)
+    newer = backend.announce(key="article:2", data=story(2))
+    assert [event.id for event in backend.read(after=backend.id_at(ms=rendered))] == [newer]
+
+
+@pytest.mark.parametrize("raw", ["abc", "1-", "-1", "1.5", "١٢", "9" * 40, "1-2-3", "' OR 1=1"])
+def test_hostile_ids_are_refused(backend, raw):
+    with pytest.raises(ValueError):
+        backend.parse_id(raw)
