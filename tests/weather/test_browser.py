@@ -51,7 +51,9 @@ def no_js_page(chromium):
     context.close()
 
 
-def test_without_javascript_the_clock_is_right_and_the_city_page_picks(live_server, no_js_page, cities_with_weather):
+def test_without_javascript_the_clock_is_right_and_the_city_page_picks(
+    live_server, no_js_page, cities_with_weather
+):
     page = no_js_page
     page.goto(live_server.url + "/weather/")
     assert page.locator("#city-clock .city-clock__time").inner_text() in clock_texts("Europe/Moscow")
@@ -82,15 +84,20 @@ def test_a_city_picked_with_javascript_survives_a_reload(live_server, browser_pa
     # It ticks: the datetime attribute moves on every second.
     first = clock.get_attribute("datetime")
     page.wait_for_function(
-        "(first) => document.querySelector('#city-clock .city-clock__time').getAttribute('datetime') !== first", arg=first
+        "(first) => document.querySelector('#city-clock .city-clock__time').getAttribute('datetime') !== first",
+        arg=first,
     )
     violations = axe_violations(page)
     assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
 
 
-def test_article_times_can_follow_the_city_and_always_show_their_zone(live_server, browser_page, cities_with_weather):
+def test_article_times_can_follow_the_city_and_always_show_their_zone(
+    live_server, browser_page, cities_with_weather
+):
     # A transactional test before this one may have flushed the migration's sections.
-    section, _ = Section.objects.get_or_create(slug="politics", defaults={"name": "Russian Politics & Diplomacy"})
+    section, _ = Section.objects.get_or_create(
+        slug="politics", defaults={"name": "Russian Politics & Diplomacy"}
+    )
     article = ArticleFactory(section=section, publish_at=dt.datetime(2017, 5, 30, 8, 41, tzinfo=dt.UTC))
     page = browser_page
     page.goto(live_server.url + article.get_absolute_url())
@@ -109,7 +116,9 @@ def test_article_times_can_follow_the_city_and_always_show_their_zone(live_serve
     assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
 
 
-def test_when_the_city_list_cannot_be_loaded_the_rendered_clock_stays(live_server, browser_page, cities_with_weather):
+def test_when_the_city_list_cannot_be_loaded_the_rendered_clock_stays(
+    live_server, browser_page, cities_with_weather
+):
     page = browser_page
     page.route("**/weather/cities.json", lambda route: route.fulfill(status=503, body="down"))
     page.goto(live_server.url + "/weather/")
