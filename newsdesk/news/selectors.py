@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -80,6 +82,9 @@ class FeedCursor:
         return cls(publish_at=publish_at, id=int(match.group(2)))
 
 
+MAX_RANKED = 50  # more ranked stories than any front page shows; bounds the top-story lookup
+
+
 @dataclass(frozen=True)
 class FeedPage:
     articles: list[Article]
@@ -99,10 +104,49 @@ def feed_page(
 ) -> FeedPage:
     """A page of the reader feed, newest first, narrowed to sections, a person, a topic or a time span.
 
-    The cursor and ``until`` bounds come before the visibility gate on purpose: SQLite takes the first upper
-    bound on ``publish_at`` it meets as the index range, so a page deep in the feed starts its index scan at
-    the cursor instead of walking every newer row (tests/site/test_feed_keyset.py counts the work).
+    Two steps keep every page, at any depth, an index range of ``limit`` rows: the keys (id, publish_at) of
+    the page from the covering feed indexes — one query per chosen section, merged here, because with two
+    IN lists SQLite's planner may walk every older row — then the cards themselves by id.
     """
+    at = at or timezone.now()
+    narrow = {"since": since, "until": until, "person_id": person_id, "topic_id": topic_id}
+    groups = [[one] for one in sorted(section_ids)] if section_ids else [None]
+    runs = [
+        _feed_keys(cursor=cursor, section_ids=group, limit=limit + 1, at=at, **narrow) for group in groups
+    ]
+    keys = heapq.merge(*runs, reverse=True)
+    keys = list(itertools.islice(keys, limit + 1))
+    next_cursor = (
+        FeedCursor(publish_at=keys[limit - 1][0], id=keys[limit - 1][1]) if len(keys) > limit else None
+    )
+    return FeedPage(articles=_cards([key[1] for key in keys[:limit]], at=at), next_cursor=next_cursor)
+
+
+def _cards(ids: list[int], *, at: dt.datetime) -> list[Article]:
+    """Articles for ids that the gate has just chosen, in that order.
+
+    Looked up by primary key alone: with the gate's conditions in the same query SQLite prefers the feed
+    index and walks every row. ``visible_at`` (the gate's rule on one row) drops an article withdrawn between
+    the two queries.
+    """
+    cards = Article.objects.for_cards().in_bulk(ids)
+    return [cards[pk] for pk in ids if pk in cards and cards[pk].visible_at(at)]
+
+
+def _feed_keys(
+    *,
+    cursor: FeedCursor | None,
+    section_ids: list[int] | None,
+    limit: int,
+    at: dt.datetime,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    person_id: int | None,
+    topic_id: int | None,
+) -> list[tuple[dt.datetime, int]]:
+    # The cursor and ``until`` bounds come before the visibility gate on purpose: SQLite takes the first upper
+    # bound on publish_at it meets as the index range, so a deep page starts its scan at the cursor instead of
+    # walking every newer row (tests/site/test_feed_keyset.py counts the work).
     qs = Article.objects.all()
     if cursor is not None:
         qs = qs.filter(publish_at__lte=cursor.publish_at).filter(
@@ -114,30 +158,40 @@ def feed_page(
     if since is not None:
         qs = qs.filter(publish_at__gte=since)
     if section_ids:
-        qs = qs.filter(section_id__in=sorted(section_ids))
+        qs = qs.filter(section_id__in=section_ids)
     if person_id is not None:
         qs = qs.filter(persons=person_id)
     if topic_id is not None:
         qs = qs.filter(topics=topic_id)
-    rows = list(qs.for_cards().order_by("-publish_at", "-id")[: limit + 1])
-    if len(rows) <= limit:
-        return FeedPage(articles=rows, next_cursor=None)
-    last = rows[limit - 1]
-    return FeedPage(articles=rows[:limit], next_cursor=FeedCursor(publish_at=last.publish_at, id=last.id))
+    return list(qs.order_by("-publish_at", "-id").values_list("publish_at", "id")[:limit])
+
+
+def top_story_cards(*, limit: int = 5, at: dt.datetime | None = None) -> list[Article]:
+    """The top stories in the editors' order, through the top-story index (few rows carry a rank).
+
+    ``top_stories`` asks the same with the gate in one query, which SQLite without statistics answers by
+    walking the whole feed index; here the ranked rows come first and the gate's rule is applied to them.
+    """
+    at = at or timezone.now()
+    ranked = Article.objects.filter(top_story_rank__isnull=False).order_by("top_story_rank", "-publish_at")
+    return _cards(list(ranked.values_list("id", flat=True)[:MAX_RANKED]), at=at)[:limit]
 
 
 def section_blocks(
     *, sections: Iterable[Section], limit: int = 4, at: dt.datetime | None = None
 ) -> list[tuple[Section, list[Article]]]:
-    """(section, latest articles) for the home page: one indexed query per section; empty ones left out."""
+    """(section, latest articles) for the home page: an index range per section, then all cards at once.
+
+    Empty sections are left out.
+    """
     at = at or timezone.now()
-    blocks = []
-    for section in sections:
-        qs = Article.objects.published(at=at).filter(section=section).for_cards()
-        articles = list(qs.order_by("-publish_at", "-id")[:limit])
-        if articles:
-            blocks.append((section, articles))
-    return blocks
+    narrow = {"cursor": None, "since": None, "until": None, "person_id": None, "topic_id": None}
+    keys = {
+        section: _feed_keys(section_ids=[section.id], limit=limit, at=at, **narrow) for section in sections
+    }
+    cards = {card.id: card for card in _cards([pk for run in keys.values() for _, pk in run], at=at)}
+    blocks = [(section, [cards[pk] for _, pk in run if pk in cards]) for section, run in keys.items()]
+    return [(section, articles) for section, articles in blocks if articles]
 
 
 def galleries_published(*, at: dt.datetime | None = None) -> QuerySet[Gallery]:

@@ -41,8 +41,8 @@ def home(request):
         "site/home.html",
         {
             "nav_sections": sections,
-            "top_stories": list(selectors.top_stories()),
-            "articles": list(selectors.latest_articles(limit=HOME_LATEST)),
+            "top_stories": selectors.top_story_cards(),
+            "articles": selectors.feed_page(limit=HOME_LATEST).articles,
             "section_blocks": selectors.section_blocks(sections=sections),
             "galleries": [_gallery_card(g) for g in selectors.latest_galleries()],
             "infographics": list(selectors.infographics_published().order_by("-publish_at", "-id")[:4]),
