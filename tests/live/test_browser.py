@@ -1,0 +1,80 @@
+"""In Chromium: an open feed shows stories published in the newsroom within 2 seconds, section filter respected."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from newsdesk.news import services
+from newsdesk.news.models import Article, Section
+from newsdesk.newsroom.roles import sync_roles
+from tests.browser import axe_violations
+from tests.factories import ArticleFactory, user_with_role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def newsroom(settings):
+    settings.NEWSDESK_LIVE_WSGI_STREAM_SECONDS = 10
+    sync_roles()  # a transactional test's flush removes what the migrations made
+    for name, slug in [("Russian Politics & Diplomacy", "politics"), ("Sport", "sport")]:
+        Section.objects.get_or_create(slug=slug, defaults={"name": name})
+    return user_with_role("Editor")
+
+
+def draft(section: str, headline: str, urgency: int = 5) -> Article:
+    return ArticleFactory(section=Section.objects.get(slug=section), headline=headline, urgency=urgency,
+                          status=Article.Status.DRAFT, publish_at=None, first_published_at=None)  # fmt: skip
+
+
+def publish_and_time(editor, article: Article) -> float:
+    services.article_publish(article=article, by=editor)
+    return time.monotonic()
+
+
+def test_new_stories_appear_in_an_open_filtered_feed(live_server, browser_page, newsroom):
+    ArticleFactory(section=Section.objects.get(slug="politics"), headline="Putin meets Macron at Versailles")
+    page = browser_page
+    with page.expect_request(lambda request: "/live/stream" in request.url):
+        page.goto(f"{live_server.url}/news/?section=politics")
+    time.sleep(0.3)  # the stream is open
+
+    other = draft("sport", "Russia's national team beats Hungary in a friendly")
+    urgent = draft("politics", "Kremlin confirms Putin-Trump meeting in Hamburg", urgency=1)
+    publish_and_time(newsroom, other)
+    published = publish_and_time(newsroom, urgent)
+    page.locator(".cards a", has_text=urgent.headline).wait_for(timeout=2000)
+    assert time.monotonic() - published < 2.0  # urgent: inserted at once
+
+    routine = draft("politics", "Lavrov and Tillerson discuss Syria by phone")
+    published = publish_and_time(newsroom, routine)
+    notice = page.locator("[data-live-notice]")
+    notice.wait_for(state="visible", timeout=2000)
+    assert time.monotonic() - published < 2.0
+    assert notice.inner_text() == "Show 1 new story"
+    assert page.locator(".cards a", has_text=routine.headline).count() == 0  # only on request
+    assert axe_violations(page) == []
+    notice.click()
+    assert page.locator(".cards a", has_text=routine.headline).count() == 1
+    assert notice.is_hidden()
+
+    assert page.locator("a", has_text=other.headline).count() == 0  # another section's story never shows
+    headlines = page.locator(".cards .card__headline a").all_inner_texts()
+    assert headlines[:2] == [routine.headline, urgent.headline]
+    assert len(headlines) == len(set(headlines))  # no duplicates
+    page.goto("about:blank")  # close the stream before the test database goes away
+
+
+def test_home_page_shows_new_stories_of_every_section(live_server, browser_page, newsroom):
+    page = browser_page
+    with page.expect_request(lambda request: "/live/stream" in request.url):
+        page.goto(f"{live_server.url}/")
+    time.sleep(0.3)
+    story = draft("sport", "Russia's national team beats Hungary in a friendly")
+    publish_and_time(newsroom, story)
+    page.locator("[data-live-notice]").wait_for(state="visible", timeout=2000)
+    page.locator("[data-live-notice]").click()
+    assert page.locator(".cards a", has_text=story.headline).count() == 1
+    page.goto("about:blank")
