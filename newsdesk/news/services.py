@@ -258,3 +258,24 @@ def photo_save(*, photo: Photo, clean: CleanImage | None = None) -> Photo:
 def _require_caption_and_credit(photo: Photo) -> None:
     if not photo.caption.strip() or not photo.credit.strip():
         raise ValidationError("A photo needs a caption and a credit.")
+
+
+def scheduled_release_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Mark scheduled articles whose time has come as published and run the after-publish hooks for them.
+
+    Readers never wait for this: the visibility gate shows a scheduled item at its minute without it. What it
+    adds is the side effects that a publish runs (cache purge, search index, WebSub ping, live feed), which
+    otherwise would only happen when someone next saves the article. Each item is released once: its status
+    changes in the same transaction.
+    """
+    now = now or timezone.now()
+    released: list[int] = []
+    with transaction.atomic():
+        due = Article.objects.select_for_update().filter(status=Status.SCHEDULED, publish_at__lte=now)
+        for article in due.only("pk", "publish_at", "first_published_at"):
+            Article.objects.filter(pk=article.pk).update(
+                status=Status.PUBLISHED, first_published_at=article.first_published_at or article.publish_at
+            )
+            released.append(article.pk)
+            _after_commit(article.pk)
+    return released
