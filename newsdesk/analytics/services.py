@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
-import re
 import threading
 import time
 
@@ -21,13 +20,14 @@ from .backends import Read, get_backend, reset_backend
 from .buffer import ReadBuffer
 from .index import PublishedIndex
 
-# Crawlers, link previewers, monitors, headless browsers and command-line clients: not readers.
-BOT_PATTERN = re.compile(
-    r"bot|crawl|spider|slurp|scrape|fetch|preview|monitor|check|lighthouse|pagespeed|headless|phantom|"
-    r"selenium|puppeteer|playwright|facebookexternalhit|embedly|whatsapp|telegram|skype|discord|"
-    r"curl|wget|python|java/|go-http|okhttp|axios|node-fetch|libwww|httpclient|feed|rss|archiver",
-    re.IGNORECASE,
-)
+# Crawlers, link previewers, monitors, headless browsers and command-line clients: not readers. Substring
+# tests on the lower-cased user agent: several times faster than one big regular expression on this hot path.
+BOT_MARKERS = (
+    "bot", "crawl", "spider", "slurp", "scrape", "fetch", "preview", "monitor", "check", "lighthouse",
+    "pagespeed", "headless", "phantom", "selenium", "puppeteer", "playwright", "facebookexternalhit",
+    "embedly", "whatsapp", "telegram", "skype", "discord", "curl", "wget", "python", "java/", "go-http",
+    "okhttp", "axios", "node-fetch", "libwww", "httpclient", "feed", "rss", "archiver",
+)  # fmt: skip
 
 
 class Outcome(enum.Enum):
@@ -86,7 +86,8 @@ def reader_hash(*, salt: bytes, client: str, user_agent: str, article_id: int) -
 
 
 def is_bot(user_agent: str) -> bool:
-    return not user_agent or BOT_PATTERN.search(user_agent) is not None
+    agent = user_agent.lower()
+    return not agent or any(marker in agent for marker in BOT_MARKERS)
 
 
 def read_accept(
