@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from newsdesk.news import selectors
 from newsdesk.news.models import Article, Person, Section, Topic
 
-from .presenters import PageOutOfRange, article_page_context, group_by_day, photo_context
+from .presenters import PageOutOfRange, absolute_url, article_page_context, group_by_day, photo_context
 
 FEED_LIMIT = 30
 HOME_LATEST = 12
@@ -84,6 +84,7 @@ def _feed_context(request, title: str, page: selectors.FeedPage, **extra) -> dic
         "groups": group_by_day(page.articles),
         "more_url": _more_url(request, page),
         "is_continuation": "before" in request.GET,
+        "canonical_url": absolute_url(request.get_full_path()),
         **extra,
     }
 

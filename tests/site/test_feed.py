@@ -249,3 +249,9 @@ def test_a_cursor_older_than_everything_is_an_empty_page(client, soup):
     page = soup(client.get("/news/?before=1-1"))
     assert feed_ids(page) == []
     assert "Nothing has been published here yet." in page.get_text()
+
+
+def test_first_feed_pages_name_their_canonical_address(client, soup, settings):
+    make_articles(3)
+    page = soup(client.get("/news/?section=world"))
+    assert page.select_one('link[rel="canonical"]')["href"] == settings.NEWSDESK_SITE_URL + "/news/?section=world"
