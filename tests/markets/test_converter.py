@@ -297,7 +297,14 @@ def test_ecb_history_is_shown_as_the_ecb_publishes_it(client, rates):
 
 
 @pytest.mark.parametrize(
-    "path", ["/markets/history/cbr/XYZ/", "/markets/history/fed/USD/", "/markets/history/ecb/EUR/"]
+    "path",
+    [
+        "/markets/history/cbr/XYZ/",
+        "/markets/history/fed/USD/",
+        "/markets/history/ecb/EUR/",
+        "/markets/history/newsdesk.markets.backends.cbr.CbrProvider/USD/",  # never imported from a URL
+        "/markets/history/os.system/USD/",
+    ],
 )
 def test_history_of_something_we_do_not_keep_is_404(client, rates, path):
     assert client.get(path).status_code == 404

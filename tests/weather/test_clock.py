@@ -277,3 +277,26 @@ def test_the_worker_job_refreshes_the_weather_every_half_hour(settings):
         use_provider(settings, server.url)
         weather_refresh_job.call_local()
     assert Reading.objects.count() == 15
+
+
+@pytest.mark.django_db
+def test_operators_edit_cities_in_the_newsroom_and_the_header_follows(admin_client):
+    ensure_cities()
+    moscow = City.objects.get(slug="moscow")
+    services.weather_snapshot_store()
+    url = f"/newsroom/weather/city/{moscow.pk}/change/"
+    form = {
+        "name": "Moscow (Kremlin)",
+        "slug": "moscow",
+        "zone": "Europe/Moscow",
+        "latitude": "55.7520",
+        "longitude": "37.6175",
+        "order": "0",
+        "is_active": "on",
+    }
+    assert (
+        admin_client.post(url, {**form, "zone": "Europe/Atlantis"}).status_code == 200
+    )  # the form again, with the error
+    assert City.objects.get(pk=moscow.pk).zone == "Europe/Moscow"
+    assert admin_client.post(url, form).status_code == 302
+    assert parts(WIDGET.render(Context())).text["city-clock__city"].startswith("Moscow (Kremlin)")

@@ -56,6 +56,8 @@ def configured_providers() -> list[str]:
 def known_provider(name: str) -> type[RateProvider] | None:
     """The class behind a stored provider name, for labels and base currencies; None if unknown."""
     config = getattr(settings, "NEWSDESK_RATES", {}).get(name)
+    if config is None and name not in ALIASES:
+        return None  # never import a path that came from a URL
     try:
         return provider_class(config["BACKEND"] if config else name)
     except ImproperlyConfigured:
