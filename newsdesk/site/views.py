@@ -27,6 +27,8 @@ FEED_LIMIT = 30
 HOME_LATEST = 12
 FILTER_COOKIE = "feed_sections"
 FILTER_COOKIE_AGE = 365 * 24 * 3600
+# Far enough back for any wire archive; earlier midnights can't be converted to UTC safely (year 1 overflows).
+ARCHIVE_FIRST_DAY = dt.date(1900, 1, 1)
 
 
 def _press_review_slug() -> str:
@@ -207,6 +209,8 @@ def archive_day(request, year: int, month: int, day: int):
         raise Http404("There is no such date.") from exc
     if date > timezone.localdate():
         raise Http404("That day has not come yet.")
+    if date < ARCHIVE_FIRST_DAY:
+        raise Http404("The archive does not go back that far.")
     page = selectors.feed_page(
         limit=FEED_LIMIT,
         cursor=_cursor(request),
@@ -222,7 +226,7 @@ def archive_day(request, year: int, month: int, day: int):
 def _archive_neighbours(date: dt.date) -> dict:
     previous, following = date - dt.timedelta(days=1), date + dt.timedelta(days=1)
     return {
-        "previous_day": previous if previous.year >= 1 else None,
+        "previous_day": previous if previous >= ARCHIVE_FIRST_DAY else None,
         "next_day": following if following <= timezone.localdate() else None,
     }
 

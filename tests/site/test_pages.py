@@ -145,7 +145,15 @@ def test_archive_day_pages_through_a_busy_day(client, soup):
 
 @pytest.mark.parametrize(
     "url",
-    ["/news/2017/02/30/", "/news/2017/13/01/", "/news/0000/01/01/", "/news/2017/00/10/", "/news/9999/12/31/"],
+    [
+        "/news/2017/02/30/",
+        "/news/2017/13/01/",
+        "/news/0000/01/01/",
+        "/news/0001/01/01/",
+        "/news/1899/12/31/",
+        "/news/2017/00/10/",
+        "/news/9999/12/31/",
+    ],  # fmt: skip
 )
 def test_impossible_or_future_dates_are_404(client, url):
     assert client.get(url).status_code == 404
