@@ -37,3 +37,15 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class SearchSyncMark(models.Model):
+    """One row: the time of the last check that found every article's document current. The next check
+    only reads articles modified after it (less ``services.SYNC_LOOKBACK`` for late commits), through the
+    index on ``news_article.modified_at``: its cost follows what changed, not the size of the archive."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    synced_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"search index current at {self.synced_at:%Y-%m-%d %H:%M:%S}"

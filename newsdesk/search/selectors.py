@@ -1,6 +1,7 @@
 """Reads: reader search (through the visibility gate), the newsroom's search, related articles, did-you-mean.
 
-Ranking: the engine's relevance (BM25 on SQLite with headline ×10, lead ×5, persons/topics ×3, body ×1;
+Ranking (by the database, in the statement that also counts the facets: backends.base.SEARCH_SQL): the
+engine's relevance (BM25 on SQLite with headline ×10, lead ×5, persons/topics ×3, body ×1;
 ``ts_rank`` with weights A 1.0 / B 0.5 / C 0.3 / D 0.1 on PostgreSQL) times a recency boost
 ``1 + RECENCY_WEIGHT × 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)``: an item published today counts up to
 twice as much as an old one with the same text score, a two-week-old item 1.5 times. Only the newest
@@ -22,7 +23,7 @@ from django.utils import timezone
 from newsdesk.news.models import Article, Person, Section, Topic
 
 from .backends import get_backend
-from .backends.base import Candidate, Highlight
+from .backends.base import FacetRow, Highlight
 from .models import SearchTerm
 from .query import ParsedQuery, Term, parse, replace_words
 from .services import search_sync_pending
@@ -95,25 +96,6 @@ def gated_articles(*, filters: SearchFilters, at: dt.datetime) -> QuerySet[Artic
     return articles
 
 
-def _browse(within: QuerySet[Article], limit: int) -> list[Candidate]:
-    rows = within.order_by("-publish_at", "-id").values_list("pk", "publish_at", "section_id")[:limit]
-    return [Candidate(pk, 0.0, published, section) for pk, published, section in rows]
-
-
-def rank(candidates: list[Candidate], *, sort: str, at: dt.datetime) -> list[tuple[Candidate, float]]:
-    backend = get_backend()
-    if sort == "date":
-        ordered = sorted(candidates, key=lambda c: (c.publish_at, c.article_id), reverse=True)
-        return [(c, c.relevance) for c in ordered]
-
-    def boosted(c: Candidate) -> float:
-        age_days = max((at - c.publish_at).total_seconds() / 86400, 0.0)
-        return c.relevance * (1 + backend.recency_weight * 0.5 ** (age_days / backend.recency_half_life_days))
-
-    scored = [(c, boosted(c)) for c in candidates]
-    return sorted(scored, key=lambda pair: (pair[1], pair[0].publish_at), reverse=True)
-
-
 def search_articles(
     *,
     q: str,
@@ -130,62 +112,45 @@ def search_articles(
     query = parse(q)
     result = SearchResult(query=query, sort=sort, page=page, per_page=per_page)
     within = gated_articles(filters=filters, at=at)
-    if query.is_empty:
-        if not filters.any:
-            return result
-        candidates, sort = _browse(within, backend.candidate_limit), "date"
-    else:
-        candidates = backend.candidates(query, within=within, limit=backend.candidate_limit)
-    result.total, result.total_exact = len(candidates), len(candidates) < backend.candidate_limit
-    ranked = rank(candidates, sort=sort, at=at)
-    page_items = ranked[(page - 1) * per_page : page * per_page]
-    result.hits = _hits(query, page_items, at=at)
-    result.facets = _facets(candidates)
-    if not candidates and not query.is_empty:
+    if query.is_empty and not filters.any:
+        return result
+    found = backend.search(
+        None if query.is_empty else query,
+        within=within,
+        sort="date" if query.is_empty else sort,
+        at=at,
+        offset=(page - 1) * per_page,
+        count=per_page,
+        facet_size=FACET_SIZE,
+    )
+    result.total, result.total_exact = found.total, found.total < backend.candidate_limit
+    result.hits = _hits(query, found.hits, at=at)
+    result.facets = _facets(found.facets)
+    if not found.total and not query.is_empty:
         result.did_you_mean = did_you_mean(query=query, within=within)
     return result
 
 
-def _hits(query: ParsedQuery, page_items: list[tuple[Candidate, float]], *, at: dt.datetime) -> list[Hit]:
-    ids = [c.article_id for c, _ in page_items]
+def _hits(query: ParsedQuery, page_items: list[tuple[int, float]], *, at: dt.datetime) -> list[Hit]:
+    ids = [article_id for article_id, _ in page_items]
     if not ids:
         return []
     articles = Article.objects.published(at=at).for_cards().in_bulk(ids)
     marks = {} if query.is_empty else get_backend().highlights(query, ids)
     return [
-        Hit(articles[c.article_id], score, marks.get(c.article_id))
-        for c, score in page_items
-        if c.article_id in articles
+        Hit(articles[article_id], score, marks.get(article_id))
+        for article_id, score in page_items
+        if article_id in articles
     ]
 
 
-def _facets(candidates: list[Candidate]) -> dict[str, list[FacetValue]]:
-    ids = [c.article_id for c in candidates]
-    sections = Counter(c.section_id for c in candidates)
-    months = Counter(timezone.localtime(c.publish_at).strftime("%Y-%m") for c in candidates)
-    return {
-        "section": [
-            FacetValue(s.slug, s.name, sections[s.pk]) for s in Section.objects.filter(pk__in=sections)
-        ],
-        "person": _tag_facet(Article.persons.through, "person", ids),
-        "topic": _tag_facet(Article.topics.through, "topic", ids),
-        "month": [
-            FacetValue(key, dt.date.fromisoformat(key + "-01").strftime("%B %Y"), n)
-            for key, n in sorted(months.items(), reverse=True)
-        ],
-    }
-
-
-def _tag_facet(through, name: str, ids: list[int]) -> list[FacetValue]:
-    if not ids:
-        return []
-    rows = (
-        through.objects.filter(article_id__in=ids)
-        .values(f"{name}__slug", f"{name}__name")
-        .annotate(n=Count("article_id"))
-        .order_by("-n", f"{name}__name")[:FACET_SIZE]
-    )
-    return [FacetValue(row[f"{name}__slug"], row[f"{name}__name"], row["n"]) for row in rows]
+def _facets(rows: dict[str, list[FacetRow]]) -> dict[str, list[FacetValue]]:
+    facets = {name: [FacetValue(r.key, r.label, r.count) for r in values] for name, values in rows.items()}
+    facets["month"] = [
+        FacetValue(r.key, dt.date.fromisoformat(r.key + "-01").strftime("%B %Y"), r.count)
+        for r in rows.get("month", [])
+    ]
+    return facets
 
 
 # "Did you mean" -------------------------------------------------------------------------------------------

@@ -5,7 +5,8 @@ Three paths keep the index in step with the newsroom:
   withdraw);
 - ``search_sync_pending`` runs before every search and picks up what no hook announces (drafts, schedules,
   edits by other write paths): articles whose ``modified_at`` differs from the document's. It reads only the
-  recently modified range, through an index on ``news_article.modified_at``;
+  articles modified since a stored mark (``SearchSyncMark``), through an index on ``news_article.modified_at``,
+  so its cost follows the number of recent changes, not the archive;
 - ``search_rebuild`` (``newsdesk reindex``) rebuilds everything.
 Visibility is never decided here: readers' searches pass every match through ``Article.objects.published``.
 """
@@ -17,16 +18,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from newsdesk.news.models import Article
 
 from .backends import get_backend
 from .documents import articles_for_index, build_document, spelling_words
-from .models import SearchDocument
+from .models import SearchDocument, SearchSyncMark
 
-# A transaction that stamped modified_at earlier may commit after a later one was indexed: look back this far.
+# A transaction that stamped modified_at earlier may commit after the mark moved past it: look back this far.
 SYNC_LOOKBACK = dt.timedelta(minutes=10)
+SYNC_MARK_EVERY = dt.timedelta(seconds=60)
 SYNC_BATCH = 200
 
 
@@ -64,25 +67,40 @@ def _count_words(documents: list[SearchDocument]) -> None:
         )
 
 
-def stale_article_ids(*, limit: int = SYNC_BATCH) -> list[int]:
-    """Articles changed since their document was built, or never indexed, in the recent range."""
-    newest = SearchDocument.objects.aggregate(newest=Max("source_modified_at"))["newest"]
-    articles = Article.objects.all()
-    if newest is not None:
-        articles = articles.filter(modified_at__gt=newest - SYNC_LOOKBACK)
+def stale_article_ids(*, since: dt.datetime | None, limit: int = SYNC_BATCH) -> list[int]:
+    """Articles modified after ``since`` (all when None) whose document is missing or older."""
+    articles = Article.objects.all() if since is None else Article.objects.filter(modified_at__gt=since)
     fresh = SearchDocument.objects.filter(article=OuterRef("pk"), source_modified_at=OuterRef("modified_at"))
     return list(articles.filter(~Exists(fresh)).order_by("modified_at").values_list("pk", flat=True)[:limit])
 
 
 def search_sync_pending(*, limit: int = SYNC_BATCH) -> int:
-    stale = stale_article_ids(limit=limit)
-    return search_index_articles(article_ids=stale) if stale else 0
+    """Index what changed since the stored mark. Reads only articles modified after it (an index range), and
+    moves the mark forward at most every ``SYNC_MARK_EVERY`` so searches rarely write."""
+    now = timezone.now()
+    mark = SearchSyncMark.objects.filter(pk=1).values_list("synced_at", flat=True).first()
+    stale = stale_article_ids(since=None if mark is None else mark - SYNC_LOOKBACK, limit=limit)
+    done = search_index_articles(article_ids=stale) if stale else 0
+    if len(stale) < limit and (mark is None or now - mark >= SYNC_MARK_EVERY):
+        search_mark_synced(at=now)
+    return done
+
+
+def search_mark_synced(*, at: dt.datetime) -> None:
+    """Everything modified up to ``at`` (and committed by then) is indexed. Never moves the mark back."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO search_searchsyncmark (id, synced_at) VALUES (1, %s) ON CONFLICT (id) DO UPDATE "
+            "SET synced_at = excluded.synced_at WHERE search_searchsyncmark.synced_at < excluded.synced_at",
+            [at],
+        )
 
 
 def search_rebuild(*, batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
     """Drop and rebuild the whole index in batches (one transaction per batch, so readers keep reading)."""
     from .models import SearchTerm
 
+    started = timezone.now()
     with transaction.atomic():
         get_backend().clear()
         SearchTerm.objects.all().delete()
@@ -92,6 +110,7 @@ def search_rebuild(*, batch_size: int = 500, progress: Callable[[int], None] | N
             Article.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size]
         )
         if not ids:
+            search_mark_synced(at=started)  # what changed during the rebuild is newer than this
             return done
         done += search_index_articles(article_ids=ids)
         last = ids[-1]

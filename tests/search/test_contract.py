@@ -8,9 +8,9 @@ from django.utils import timezone
 from newsdesk.news import services as news
 from newsdesk.news.models import Article, Section
 from newsdesk.search import selectors
-from newsdesk.search.models import SearchDocument
+from newsdesk.search.models import SearchDocument, SearchSyncMark
 from newsdesk.search.selectors import SearchFilters, newsroom_search, related_articles, search_articles
-from newsdesk.search.services import search_rebuild, search_sync_pending
+from newsdesk.search.services import SYNC_LOOKBACK, SYNC_MARK_EVERY, search_rebuild, search_sync_pending
 from tests.factories import ArticleFactory, PersonFactory, TopicFactory
 
 from .conftest import story
@@ -241,6 +241,34 @@ def test_index_agrees_with_the_visibility_gate(backend, django_capture_on_commit
     search_rebuild(batch_size=4)
     assert {hit.article.pk for hit in search_articles(q="Ryabkov", per_page=100).hits} == gate
     assert backend.indexed_count() == 6
+
+
+def test_freshness_check_reads_only_what_changed_since_the_mark(backend):
+    kamaz = story("Kamaz trucks for Philippines", KAMAZ)
+    assert ids(search_articles(q="Kamaz")) == [kamaz.pk]  # indexed by the check; the mark is set
+    mark = SearchSyncMark.objects.get().synced_at
+    # A write no hook announces, stamped now: the next search finds it.
+    Article.objects.filter(pk=kamaz.pk).update(headline="Kamaz lorries", modified_at=timezone.now())
+    assert ids(search_articles(q="lorries")) == [kamaz.pk]
+    # One stamped before the mark (less the look-back for late commits) is outside the range the check reads:
+    # proof that it reads an index range, not the archive. `newsdesk reindex` picks it up.
+    long_ago = mark - SYNC_LOOKBACK - dt.timedelta(seconds=1)
+    Article.objects.filter(pk=kamaz.pk).update(headline="Kamaz buses", modified_at=long_ago)
+    assert search_articles(q="buses").hits == []
+    search_rebuild()
+    assert ids(search_articles(q="buses")) == [kamaz.pk]
+    assert SearchSyncMark.objects.get().synced_at >= mark
+
+
+def test_sync_mark_moves_forward_only_every_so_often(backend):
+    story("Kamaz trucks for Philippines", KAMAZ)
+    search_sync_pending()
+    mark = SearchSyncMark.objects.get().synced_at
+    search_sync_pending()  # within SYNC_MARK_EVERY: reads only, no write
+    assert SearchSyncMark.objects.get().synced_at == mark
+    SearchSyncMark.objects.update(synced_at=mark - SYNC_MARK_EVERY)
+    search_sync_pending()
+    assert SearchSyncMark.objects.get().synced_at > mark - SYNC_MARK_EVERY
 
 
 def test_deleted_article_leaves_the_index(backend):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import FloatField, QuerySet, Value
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +28,23 @@ class Candidate:
     relevance: float  # higher is better; comparable only within one query
     publish_at: dt.datetime | None
     section_id: int
+
+
+@dataclass(frozen=True)
+class FacetRow:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchPage:
+    """One search, as the database answered it in one statement: the number of candidates, the requested
+    page of (article id, score) in rank order, and facet counts over all candidates."""
+
+    total: int = 0
+    hits: list[tuple[int, float]] = field(default_factory=list)
+    facets: dict[str, list[FacetRow]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,65 @@ def gate_sql(within: QuerySet, outer_id: str) -> tuple[str, list]:
     subquery = within.order_by().filter(pk=RawSQL(outer_id, ()))  # noqa: S611 - a column name of ours.values("pk")
     sql, params = subquery.query.get_compiler(using=within.db).as_sql()
     return f"EXISTS ({sql})", list(params)
+
+
+def browse_sql(within: QuerySet, limit: int) -> tuple[str, list]:
+    newest = within.annotate(rel=Value(0.0, output_field=FloatField())).order_by("-publish_at", "-id")
+    sql, params = newest.values_list("pk", "rel", "publish_at", "section_id")[:limit].query.sql_with_params()
+    return sql, list(params)
+
+
+ORDERS = {"relevance": "score DESC, publish_at DESC, id DESC", "date": "publish_at DESC, id DESC"}
+_TAG_FACET = """
+    SELECT '{name}', CAST(NULL AS INTEGER), slug, name, n, 0 FROM (
+        SELECT t.slug, t.name, count(*) AS n
+        FROM cand JOIN news_article_{name}s AS link ON link.article_id = cand.id
+        JOIN news_{name} AS t ON t.id = link.{name}_id
+        GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT {{facet_size}}) AS {name}_facet"""
+# Rows: (kind, article id, key, label, value, position). Identifiers are ours; values are bound parameters.
+SEARCH_SQL = (
+    """
+WITH cand(id, rel, publish_at, section_id) AS MATERIALIZED ({candidates})
+SELECT 'total', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+       CAST(count(*) AS DOUBLE PRECISION), 0
+FROM cand
+UNION ALL
+SELECT 'hit', id, NULL, NULL, score, pos FROM (
+    SELECT id, score, row_number() OVER (ORDER BY {order}) AS pos
+    FROM (SELECT id, publish_at, rel * {score} AS score FROM cand) AS scored) AS ranked
+WHERE pos > %s AND pos <= %s
+UNION ALL
+SELECT 'section', NULL, s.slug, s.name, count(*), min(s."order")
+FROM cand JOIN news_section AS s ON s.id = cand.section_id GROUP BY s.id, s.slug, s.name
+UNION ALL"""  # noqa: S608
+    + _TAG_FACET.format(name="person")
+    + "\nUNION ALL"
+    + _TAG_FACET.format(name="topic")
+    + """
+UNION ALL
+SELECT 'month', NULL, month, NULL, count(*), 0 FROM (SELECT {month} AS month FROM cand) AS m GROUP BY month
+"""
+)
+
+
+def read_search_rows(rows) -> SearchPage:
+    page = SearchPage(facets={"section": [], "person": [], "topic": [], "month": []})
+    hits, sections = [], []
+    for kind, article_id, key, label, value, position in rows:
+        if kind == "total":
+            page.total = int(value)
+        elif kind == "hit":
+            hits.append((position, article_id, float(value)))
+        elif kind == "section":
+            sections.append((-int(value), position, FacetRow(key, label, int(value))))
+        else:
+            page.facets[kind].append(FacetRow(key, label or "", int(value)))
+    page.hits = [(article_id, score) for _, article_id, score in sorted(hits)]
+    page.facets["section"] = [row for *_, row in sorted(sections, key=lambda s: s[:2])]
+    page.facets["person"].sort(key=lambda r: (-r.count, r.label))
+    page.facets["topic"].sort(key=lambda r: (-r.count, r.label))
+    page.facets["month"].sort(key=lambda r: r.key, reverse=True)
+    return page
 
 
 class BaseSearchBackend:
@@ -103,6 +179,50 @@ class BaseSearchBackend:
         """The newest ``limit`` matches of ``query`` among ``within`` (a queryset of articles), each with its
         relevance. Newest-first keeps the cost bounded however common the words are."""
         raise NotImplementedError
+
+    def candidate_sql(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> tuple[str, list]:
+        """SELECT of the newest ``limit`` matches among ``within``: columns id, rel, publish_at, section_id."""
+        raise NotImplementedError
+
+    def month_sql(self, column: str) -> tuple[str, list]:
+        """SQL of "YYYY-MM" of ``column`` in the active time zone."""
+        raise NotImplementedError
+
+    def boost_sql(self) -> str:
+        """SQL of the recency boost of a candidate row (columns rel, publish_at) at the bound time ``%s``."""
+        raise NotImplementedError
+
+    def search(
+        self,
+        query: ParsedQuery | None,
+        *,
+        within: QuerySet,
+        sort: str,
+        at: dt.datetime,
+        offset: int,
+        count: int,
+        facet_size: int,
+    ) -> SearchPage:
+        """Candidates, the total, one page of hits and every facet in ONE statement: the candidate set is
+        computed once (a materialized CTE), then ranked, paged and grouped by the database — no per-candidate
+        Python work. Without a query the newest articles of ``within`` are the candidates (browsing)."""
+        if query is None:
+            cand_sql, cand_params = browse_sql(within, self.candidate_limit)
+        else:
+            cand_sql, cand_params = self.candidate_sql(query, within=within, limit=self.candidate_limit)
+        month_sql, month_params = self.month_sql("publish_at")
+        sql = SEARCH_SQL.format(
+            candidates=cand_sql,
+            score=self.boost_sql(),
+            order=ORDERS[sort],
+            month=month_sql,
+            facet_size=int(facet_size),
+        )
+        boost_params = [self.recency_weight, at, self.recency_half_life_days]
+        params = [*cand_params, *boost_params, offset, offset + count, *month_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return read_search_rows(cursor.fetchall())
 
     def highlights(self, query: ParsedQuery, article_ids: list[int]) -> dict[int, Highlight]:
         raise NotImplementedError

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ..query import ParsedQuery, Phrase, Term
-from .base import MARK_END, MARK_START, BaseSearchBackend, Candidate, Highlight, aware, gate_sql, marked_html
+from .base import (
+    MARK_END,
+    MARK_START,
+    BaseSearchBackend,
+    Candidate,
+    Highlight,
+    SearchPage,
+    aware,
+    gate_sql,
+    marked_html,
+)
 
 DOCS = "search_searchdocument"
 CONFIG = "english"
@@ -66,23 +77,41 @@ class PostgresSearchBackend(BaseSearchBackend):
         for statement in DROP:
             schema_editor.execute(statement)
 
-    def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
-        self.check()
+    def candidate_sql(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> tuple[str, list]:
         tsquery, tsquery_params = tsquery_sql(query)
+        tsquery = f"({tsquery})"
         gate, gate_params = gate_sql(within, "doc.article_id")
         sql = f"""
-            WITH q AS MATERIALIZED (SELECT {tsquery} AS query)
-            SELECT doc.article_id, ts_rank('{RANK_WEIGHTS}', doc.vector, q.query, 1),
+            SELECT doc.article_id AS id, ts_rank('{RANK_WEIGHTS}', doc.vector, {tsquery}, 1) AS rel,
                    art.publish_at, art.section_id
-            FROM q, {DOCS} AS doc JOIN news_article AS art ON art.id = doc.article_id
-            WHERE doc.vector @@ q.query AND {gate}
+            FROM {DOCS} AS doc JOIN news_article AS art ON art.id = doc.article_id
+            WHERE doc.vector @@ {tsquery} AND {gate}
             ORDER BY doc.article_id DESC LIMIT %s"""  # noqa: S608 - our identifiers; values are parameters
+        return sql, [*tsquery_params, *tsquery_params, *gate_params, limit]
+
+    def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
+        self.check()
+        sql, params = self.candidate_sql(query, within=within, limit=limit)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*tsquery_params, *gate_params, limit])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [
             Candidate(pk, float(score), aware(published), section) for pk, score, published, section in rows
         ]
+
+    def search(self, query: ParsedQuery | None, **kwargs) -> SearchPage:
+        self.check()
+        return super().search(query, **kwargs)
+
+    def month_sql(self, column: str) -> tuple[str, list]:
+        return f"to_char({column} AT TIME ZONE %s, 'YYYY-MM')", [timezone.get_current_timezone_name()]
+
+    def boost_sql(self) -> str:
+        # 1 + weight * 0.5 ^ (age in days / half-life)
+        return (
+            "(1 + %s * power(0.5, greatest(extract(epoch FROM (%s::timestamptz - publish_at))::float8 / 86400, 0)"
+            " / %s))"
+        )
 
     def highlights(self, query: ParsedQuery, article_ids: list[int]) -> dict[int, Highlight]:
         if not article_ids:

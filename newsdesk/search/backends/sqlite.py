@@ -3,11 +3,26 @@ by triggers, the Porter stemmer for English, and FTS5's own BM25 with per-column
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import zoneinfo
+
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ..query import ParsedQuery, Phrase, Term
-from .base import MARK_END, MARK_START, BaseSearchBackend, Candidate, Highlight, aware, gate_sql, marked_html
+from .base import (
+    MARK_END,
+    MARK_START,
+    BaseSearchBackend,
+    Candidate,
+    Highlight,
+    SearchPage,
+    aware,
+    gate_sql,
+    marked_html,
+)
 
 DOCS = "search_searchdocument"
 FTS = "search_fts"
@@ -33,6 +48,21 @@ SCHEMA = [
     END""",  # noqa: S608
 ]
 DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
+
+
+MONTH_FUNCTION = "newsdesk_local_month"
+
+
+def local_month(stored: str | None, zone: str) -> str | None:
+    """ "YYYY-MM" in ``zone`` of a datetime as Django stores it in SQLite (UTC text): an SQL function for the
+    month facet, cached by the minute (all a month boundary depends on)."""
+    return None if stored is None else _minute_month(stored[:16], zone)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _minute_month(minute: str, zone: str) -> str:
+    instant = dt.datetime.fromisoformat(minute).replace(tzinfo=dt.UTC)
+    return instant.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m")
 
 
 def _clause(clause: Term | Phrase) -> str:
@@ -70,21 +100,39 @@ class SQLiteSearchBackend(BaseSearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")  # noqa: S608
 
-    def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
-        self.check()
+    def candidate_sql(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> tuple[str, list]:
         gate, gate_params = gate_sql(within, f"{FTS}.rowid")
-        # CROSS JOIN fixes the join order: FTS5 walks its matches newest rowid first and stops at the limit.
+        # CROSS JOIN fixes the join order: FTS5 walks its matches newest rowid first and stops at the limit,
+        # so a word in half the corpus costs no more than a rare one; bm25() runs on those rows only.
         sql = f"""
-            SELECT {FTS}.rowid, -bm25({FTS}, {WEIGHTS}), art.publish_at, art.section_id
+            SELECT {FTS}.rowid AS id, -bm25({FTS}, {WEIGHTS}) AS rel, art.publish_at, art.section_id
             FROM {FTS} CROSS JOIN news_article AS art
             WHERE {FTS} MATCH %s AND art.id = {FTS}.rowid AND {gate}
             ORDER BY {FTS}.rowid DESC LIMIT %s"""  # noqa: S608
+        return sql, [match_expression(query), *gate_params, limit]
+
+    def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
+        self.check()
+        sql, params = self.candidate_sql(query, within=within, limit=limit)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match_expression(query), *gate_params, limit])
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [
             Candidate(pk, float(score), aware(published), section) for pk, score, published, section in rows
         ]
+
+    def search(self, query: ParsedQuery | None, **kwargs) -> SearchPage:
+        self.check()
+        connection.ensure_connection()
+        connection.connection.create_function(MONTH_FUNCTION, 2, local_month, deterministic=True)
+        return super().search(query, **kwargs)
+
+    def month_sql(self, column: str) -> tuple[str, list]:
+        return f"{MONTH_FUNCTION}({column}, %s)", [timezone.get_current_timezone_name()]
+
+    def boost_sql(self) -> str:
+        # 1 + weight * 0.5 ** (age in days / half-life); julianday() reads Django's stored UTC text.
+        return "(1 + %s * pow(0.5, max(julianday(%s) - julianday(publish_at), 0) / %s))"
 
     def highlights(self, query: ParsedQuery, article_ids: list[int]) -> dict[int, Highlight]:
         if not article_ids:
