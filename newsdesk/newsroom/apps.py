@@ -15,7 +15,7 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         # Roles follow the code after every migrate, like Django's own permissions do. The signal is taken
-        # from the news app: this app has no models, and Django sends post_migrate only to apps with models.
-        # By then auth has created the news app's permissions (auth's receiver was connected first).
-        news = self.apps.get_app_config("news")
-        post_migrate.connect(_sync_roles, sender=news, dispatch_uid="newsdesk.sync_roles")
+        # from the last app that has models: this app has none (Django sends post_migrate only to apps with
+        # models), and roles name permissions of every app, which auth creates app by app in the same order.
+        last = [config for config in self.apps.get_app_configs() if config.models_module][-1]
+        post_migrate.connect(_sync_roles, sender=last, dispatch_uid="newsdesk.sync_roles")

@@ -26,8 +26,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMIN: [],  # filled below: editors' rights plus users and sections
 }  # fmt: skip
+# The wire, audience and widget apps: editors watch ingest and the audience; admins configure the rest.
+ROLE_PERMISSIONS[EDITOR] += [
+    "ingest.view_ingestsource", "ingest.view_ingestlog", "ingest.change_ingestlog", "ingest.view_ingesteditem",
+    "analytics.view_hourreads",
+]  # fmt: skip
 ROLE_PERMISSIONS[ADMIN] = [
     *ROLE_PERMISSIONS[EDITOR],
+    *[f"ingest.{a}_ingestsource" for a in ("add", "change", "delete")],
+    *[f"syndication.{a}_subscribertoken" for a in ("view", "add", "change", "delete")],
+    *[f"weather.{a}_city" for a in ("view", "add", "change", "delete")],
+    "weather.view_reading", "markets.view_rate",
     *[f"news.{a}_section" for a in ("add", "change", "delete")],
     *[f"auth.{a}_{m}" for m in ("user", "group") for a in ("view", "add", "change", "delete")],
 ]
