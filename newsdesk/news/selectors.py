@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import itertools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -104,22 +103,17 @@ def feed_page(
 ) -> FeedPage:
     """A page of the reader feed, newest first, narrowed to sections, a person, a topic or a time span.
 
-    Two steps keep every page, at any depth, an index range of ``limit`` rows: the keys (id, publish_at) of
-    the page from the covering feed indexes — one query per chosen section, merged here, because with two
-    IN lists SQLite's planner may walk every older row — then the cards themselves by id.
+    Two steps keep every page, at any depth, an index range of about ``limit`` rows: the page's keys from
+    the covering feed indexes (see ``_feed_keys``), then the cards themselves by id.
     """
     at = at or timezone.now()
-    narrow = {"since": since, "until": until, "person_id": person_id, "topic_id": topic_id}
+    keys = FeedKeys(cursor=cursor, since=since, until=until, person_id=person_id, topic_id=topic_id, at=at)
     groups = [[one] for one in sorted(section_ids)] if section_ids else [None]
-    runs = [
-        _feed_keys(cursor=cursor, section_ids=group, limit=limit + 1, at=at, **narrow) for group in groups
-    ]
-    keys = heapq.merge(*runs, reverse=True)
-    keys = list(itertools.islice(keys, limit + 1))
+    rows = sorted(_feed_keys(keys, section_groups=groups, limit=limit + 1), reverse=True)[: limit + 1]
     next_cursor = (
-        FeedCursor(publish_at=keys[limit - 1][0], id=keys[limit - 1][1]) if len(keys) > limit else None
+        FeedCursor(publish_at=rows[limit - 1][0], id=rows[limit - 1][1]) if len(rows) > limit else None
     )
-    return FeedPage(articles=_cards([key[1] for key in keys[:limit]], at=at), next_cursor=next_cursor)
+    return FeedPage(articles=_cards([row[1] for row in rows[:limit]], at=at), next_cursor=next_cursor)
 
 
 def _cards(ids: list[int], *, at: dt.datetime) -> list[Article]:
@@ -133,37 +127,59 @@ def _cards(ids: list[int], *, at: dt.datetime) -> list[Article]:
     return [cards[pk] for pk in ids if pk in cards and cards[pk].visible_at(at)]
 
 
+@dataclass(frozen=True)
+class FeedKeys:
+    """What narrows a feed besides its sections."""
+
+    at: dt.datetime
+    cursor: FeedCursor | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    person_id: int | None = None
+    topic_id: int | None = None
+
+
 def _feed_keys(
-    *,
-    cursor: FeedCursor | None,
-    section_ids: list[int] | None,
-    limit: int,
-    at: dt.datetime,
-    since: dt.datetime | None,
-    until: dt.datetime | None,
-    person_id: int | None,
-    topic_id: int | None,
-) -> list[tuple[dt.datetime, int]]:
+    keys: FeedKeys, *, section_groups: list[list[int] | None], limit: int
+) -> list[tuple[dt.datetime, int, int]]:
+    """(publish_at, id, section_id) of up to ``limit`` newest visible articles per section group.
+
+    Each slice must be an index range that stops after ``limit`` rows. SQLite stops early across the gate's
+    IN list of statuses but not across two IN lists, hence one query per section group. PostgreSQL sorts
+    the whole range for an IN list, hence one slice per status (the gate still decides which are visible;
+    the others come back empty at once), all sent as one UNION ALL.
+    """
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return [row for group in section_groups for row in _keys_slice(keys, section_ids=group, limit=limit)]
+    parts = [
+        _keys_slice(keys, section_ids=group, status=status, limit=limit)
+        for group in section_groups
+        for status in Article.Status.values
+    ]
+    return list(parts[0].union(*parts[1:], all=True))
+
+
+def _keys_slice(keys: FeedKeys, *, section_ids: list[int] | None, limit: int, status: str | None = None):
     # The cursor and ``until`` bounds come before the visibility gate on purpose: SQLite takes the first upper
     # bound on publish_at it meets as the index range, so a deep page starts its scan at the cursor instead of
     # walking every newer row (tests/site/test_feed_keyset.py counts the work).
     qs = Article.objects.all()
-    if cursor is not None:
-        qs = qs.filter(publish_at__lte=cursor.publish_at).filter(
-            Q(publish_at__lt=cursor.publish_at) | Q(id__lt=cursor.id)
+    if keys.cursor is not None:
+        qs = qs.filter(publish_at__lte=keys.cursor.publish_at).filter(
+            Q(publish_at__lt=keys.cursor.publish_at) | Q(id__lt=keys.cursor.id)
         )
-    if until is not None:
-        qs = qs.filter(publish_at__lt=until)
-    qs = qs.published(at=at)
-    if since is not None:
-        qs = qs.filter(publish_at__gte=since)
-    if section_ids:
-        qs = qs.filter(section_id__in=section_ids)
-    if person_id is not None:
-        qs = qs.filter(persons=person_id)
-    if topic_id is not None:
-        qs = qs.filter(topics=topic_id)
-    return list(qs.order_by("-publish_at", "-id").values_list("publish_at", "id")[:limit])
+    if keys.until is not None:
+        qs = qs.filter(publish_at__lt=keys.until)
+    qs = qs.published(at=keys.at)
+    filters = {
+        "status": status,
+        "publish_at__gte": keys.since,
+        "section_id__in": section_ids,
+        "persons": keys.person_id,
+        "topics": keys.topic_id,
+    }
+    qs = qs.filter(**{name: value for name, value in filters.items() if value is not None})
+    return qs.order_by("-publish_at", "-id").values_list("publish_at", "id", "section_id")[:limit]
 
 
 def top_story_cards(*, limit: int = 5, at: dt.datetime | None = None) -> list[Article]:
@@ -180,17 +196,19 @@ def top_story_cards(*, limit: int = 5, at: dt.datetime | None = None) -> list[Ar
 def section_blocks(
     *, sections: Iterable[Section], limit: int = 4, at: dt.datetime | None = None
 ) -> list[tuple[Section, list[Article]]]:
-    """(section, latest articles) for the home page: an index range per section, then all cards at once.
+    """(section, latest articles) for the home page: index ranges for the keys, then all cards at once.
 
     Empty sections are left out.
     """
     at = at or timezone.now()
-    narrow = {"cursor": None, "since": None, "until": None, "person_id": None, "topic_id": None}
-    keys = {
-        section: _feed_keys(section_ids=[section.id], limit=limit, at=at, **narrow) for section in sections
-    }
-    cards = {card.id: card for card in _cards([pk for run in keys.values() for _, pk in run], at=at)}
-    blocks = [(section, [cards[pk] for _, pk in run if pk in cards]) for section, run in keys.items()]
+    sections = list(sections)
+    rows = sorted(
+        _feed_keys(FeedKeys(at=at), section_groups=[[s.id] for s in sections], limit=limit), reverse=True
+    )
+    cards = {card.id: card for card in _cards([row[1] for row in rows], at=at)}
+    blocks = [
+        (s, [cards[pk] for _, pk, sid in rows if sid == s.id and pk in cards][:limit]) for s in sections
+    ]
     return [(section, articles) for section, articles in blocks if articles]
 
 

@@ -5,6 +5,7 @@ does not depend on the machine's load.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -100,3 +101,31 @@ def test_feed_query_reads_through_the_feed_indexes():
         plan = qs.order_by("-publish_at", "-id").values_list("publish_at", "id")[:31].explain()
         assert f"USING COVERING INDEX {index}" in plan, plan
         assert "SCAN news_article" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan for the same keys")
+@pytest.mark.parametrize("deep", [False, True])
+def test_postgresql_reads_feed_keys_as_index_ranges_that_stop_early(deep):
+    world = Section.objects.get(slug="world")
+    articles = make_articles(4000, section=world)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE news_article")
+    keys = selectors.FeedKeys(at=timezone.now())
+    if deep:
+        keys = selectors.FeedKeys(
+            at=keys.at,
+            cursor=selectors.FeedCursor(publish_at=articles[3500].publish_at, id=articles[3500].id),
+        )
+    for groups in ([None], [[world.id]]):
+        parts = [
+            selectors._keys_slice(keys, section_ids=group, status=status, limit=31)
+            for group in groups
+            for status in Article.Status.values
+        ]
+        plan = parts[0].union(*parts[1:], all=True).explain(analyze=True)
+        assert "Seq Scan" not in plan and "Sort" not in plan, plan
+        scanned = [
+            int(n)
+            for n in re.findall(r"Index (?:Only )?Scan .*?actual time=[\d.]+\.\.[\d.]+ rows=(\d+)", plan)
+        ]
+        assert scanned and max(scanned) <= 31, plan
