@@ -30,6 +30,7 @@ class ReadBuffer:
         self._flush_lock = threading.Lock()
         self._thread_pid: int | None = None
         self._pruned_at = time.monotonic()
+        self._flushed_at = time.monotonic()
 
     def add(self, read: Read) -> None:
         with self._lock:
@@ -39,13 +40,22 @@ class ReadBuffer:
                 logger.error("analytics: read buffer full; oldest reads dropped")
         if self.interval > 0 and self._thread_pid != os.getpid():
             self._start()
+        elif self.interval > 0 and time.monotonic() - self._flushed_at > 2 * self.interval:
+            # The flusher is starved (an overloaded machine): this request writes the batch itself.
+            self._flush_quietly(wait=False)
 
     def __len__(self) -> int:
         return len(self._pending)
 
     def flush(self) -> int:
         """Write what is pending; returns how many reads were counted. On failure the batch is kept."""
-        with self._flush_lock:
+        return self._flush(wait=True)
+
+    def _flush(self, *, wait: bool) -> int:
+        if not self._flush_lock.acquire(blocking=wait):
+            return 0  # a flush is already under way
+        try:
+            self._flushed_at = time.monotonic()
             with self._lock:
                 batch, self._pending = self._pending, []
             if not batch:
@@ -56,6 +66,8 @@ class ReadBuffer:
                 with self._lock:
                     self._pending[:0] = batch
                 raise
+        finally:
+            self._flush_lock.release()
 
     def _start(self) -> None:
         with self._lock:
@@ -74,9 +86,9 @@ class ReadBuffer:
                 self._pruned_at = time.monotonic()
                 self._prune_quietly()
 
-    def _flush_quietly(self) -> None:
+    def _flush_quietly(self, *, wait: bool = True) -> None:
         try:
-            self.flush()
+            self._flush(wait=wait)
         except Exception:
             logger.exception("analytics: flush failed; will retry")
             connection.close()  # a broken connection is reopened on the next try
