@@ -95,7 +95,8 @@ def test_per_article_chart_table_and_referrers(reporter, site_backend):
     assert svg["role"] == "img" and "6 reads in all" in svg.select_one("desc").get_text()
     assert len(svg.select("rect")) == 48
     cells = [[td.get_text() for td in tr.select("td")] for tr in html.select("details table tbody tr")]
-    assert len(cells) == 48 and cells[-1][1] == "4" and sum(int(c[1]) for c in cells) == 6
+    # Hour buckets: the newest reads sit in one of the last two hours (the clock may just have turned).
+    assert len(cells) == 48 and "4" in [c[1] for c in cells[-2:]] and sum(int(c[1]) for c in cells) == 6
     assert ["t.co", "4"] in [
         [td.get_text() for td in tr.select("td")] for tr in html.select(".audience-referrers tr")
     ]
@@ -110,7 +111,8 @@ def test_per_article_csv(reporter, db):
     reads(article, 3, ago=dt.timedelta(minutes=1))
     response = reporter.get(f"{AUDIENCE}article/{article.pk}/", {"range": "7d", "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["start", "reads"] and len(rows) == 1 + 7 * 24 and rows[-1][1] == "3"
+    assert rows[0] == ["start", "reads"] and len(rows) == 1 + 7 * 24
+    assert "3" in [row[1] for row in rows[-2:]] and sum(int(row[1]) for row in rows[1:]) == 3
     assert dt.datetime.fromisoformat(rows[-1][0]).utcoffset() is not None
 
 
