@@ -36,6 +36,7 @@ test: $(STAMP)
 	$(BIN)/python -m tests.run_all
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python -m benchmarks
 
 lint: $(STAMP)

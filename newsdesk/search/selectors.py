@@ -104,8 +104,10 @@ def search_articles(
     page: int = 1,
     per_page: int = 10,
     at: dt.datetime | None = None,
+    facets: bool = True,
 ) -> SearchResult:
-    """Reader search: matches pass the visibility gate at query time, so scheduled items appear on time."""
+    """Reader search: matches pass the visibility gate at query time, so scheduled items appear on time.
+    ``facets=False`` leaves the facet counts out of the statement (callers that show none)."""
     at = at or timezone.now()
     search_sync_pending()
     backend = get_backend()
@@ -122,6 +124,7 @@ def search_articles(
         offset=(page - 1) * per_page,
         count=per_page,
         facet_size=FACET_SIZE,
+        facets=facets,
     )
     result.total, result.total_exact = found.total, found.total < backend.candidate_limit
     result.hits = _hits(query, found.hits, at=at)

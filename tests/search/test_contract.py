@@ -149,6 +149,9 @@ def test_facets_count_sections_persons_topics_months(newsroom):
     assert [(f.label, f.count) for f in result.facets["topic"]] == [("Russia-US relations", 1)]
     month = timezone.localtime(newsroom["trade"].publish_at).strftime("%Y-%m")
     assert [(f.key, f.count) for f in result.facets["month"]] == [(month, 4)]
+    bare = search_articles(q="Russia OR Russian OR Moscow", facets=False)
+    assert ids(bare) == ids(result) and bare.total == result.total == 4
+    assert not any(bare.facets.values())
 
 
 def test_highlights_mark_matches_and_escape_text(backend):

@@ -92,8 +92,7 @@ _TAG_FACET = """
         JOIN news_{name} AS t ON t.id = link.{name}_id
         GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT {{facet_size}}) AS {name}_facet"""
 # Rows: (kind, article id, key, label, value, position). Identifiers are ours; values are bound parameters.
-SEARCH_SQL = (
-    """
+SEARCH_SQL = """
 WITH cand(id, rel, publish_at, section_id) AS MATERIALIZED ({candidates})
 SELECT 'total', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
        CAST(count(*) AS DOUBLE PRECISION), 0
@@ -102,7 +101,9 @@ UNION ALL
 SELECT 'hit', id, NULL, NULL, score, pos FROM (
     SELECT id, score, row_number() OVER (ORDER BY {order}) AS pos
     FROM (SELECT id, publish_at, rel * {score} AS score FROM cand) AS scored) AS ranked
-WHERE pos > %s AND pos <= %s
+WHERE pos > %s AND pos <= %s"""
+FACETS_SQL = (
+    """
 UNION ALL
 SELECT 'section', NULL, s.slug, s.name, count(*), min(s."order")
 FROM cand JOIN news_section AS s ON s.id = cand.section_id GROUP BY s.id, s.slug, s.name
@@ -202,6 +203,7 @@ class BaseSearchBackend:
         offset: int,
         count: int,
         facet_size: int,
+        facets: bool = True,
     ) -> SearchPage:
         """Candidates, the total, one page of hits and every facet in ONE statement: the candidate set is
         computed once (a materialized CTE), then ranked, paged and grouped by the database — no per-candidate
@@ -210,16 +212,13 @@ class BaseSearchBackend:
             cand_sql, cand_params = browse_sql(within, self.candidate_limit)
         else:
             cand_sql, cand_params = self.candidate_sql(query, within=within, limit=self.candidate_limit)
-        month_sql, month_params = self.month_sql("publish_at")
-        sql = SEARCH_SQL.format(
-            candidates=cand_sql,
-            score=self.boost_sql(),
-            order=ORDERS[sort],
-            month=month_sql,
-            facet_size=int(facet_size),
-        )
+        sql = SEARCH_SQL.format(candidates=cand_sql, score=self.boost_sql(), order=ORDERS[sort])
         boost_params = [self.recency_weight, at, self.recency_half_life_days]
-        params = [*cand_params, *boost_params, offset, offset + count, *month_params]
+        params = [*cand_params, *boost_params, offset, offset + count]
+        if facets:
+            month_sql, month_params = self.month_sql("publish_at")
+            sql += FACETS_SQL.format(month=month_sql, facet_size=int(facet_size))
+            params += month_params
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return read_search_rows(cursor.fetchall())
