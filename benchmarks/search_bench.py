@@ -49,6 +49,7 @@ class Source:
     persons: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     place: str = ""
+    published: dt.datetime | None = None
 
 
 @dataclass
@@ -74,7 +75,9 @@ def reuters_sources() -> list[Source]:
             if isinstance(item, WireItem):
                 paragraphs = re.findall(r"<p>(.*?)</p>", item.body_html, re.S)
                 topics = [s.removeprefix("reuters:") for s in item.subjects]
-                sources.append(Source(item.headline, paragraphs, item.persons, topics, item.dateline_place))
+                sources.append(
+                    Source(item.headline, paragraphs, item.persons, topics, item.dateline_place, item.versioncreated)
+                )
     return sources
 
 
@@ -117,8 +120,8 @@ def recombine(sources: list[Source], n: int, *, now: dt.datetime) -> list[Doc]:
                 headline=first.headline[:300],
                 lead=lead,
                 paragraphs=paragraphs,
-                persons=first.persons,
-                topics=first.topics,
+                persons=list(dict.fromkeys(first.persons)),
+                topics=list(dict.fromkeys(first.topics)),
                 place=first.place[:100],
                 section=SECTIONS[a % len(SECTIONS)],
                 published=published,
@@ -226,12 +229,12 @@ def _load_articles(docs: list[Doc]) -> None:
 
     sections = {s.slug: s for s in Section.objects.all()}
     persons = {
-        name: Person(name=name, slug=slugify(name)[:190] or f"p{i}")
+        name: Person(name=name, slug=f"{slugify(name)[:180]}-{i}")
         for i, name in enumerate(sorted({p for d in docs for p in d.persons}))
     }
     Person.objects.bulk_create(persons.values(), batch_size=2000)
     topics = {
-        name: Topic(name=name, slug=slugify(name)[:190] or f"t{i}")
+        name: Topic(name=name, slug=f"{slugify(name)[:180]}-{i}")
         for i, name in enumerate(sorted({t for d in docs for t in d.topics}))
     }
     Topic.objects.bulk_create(topics.values(), batch_size=2000)

@@ -19,6 +19,8 @@ from ..models import SearchDocument
 from ..query import ParsedQuery
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (documents.plain_text drops them)
+# Relative weight of a match in each field (README "Search"); OPTIONS["FIELD_WEIGHTS"] overrides them.
+DEFAULT_FIELD_WEIGHTS = {"headline": 10.0, "lead": 5.0, "keywords": 3.0, "body": 1.0}
 DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "source_modified_at"]
 
 
@@ -147,6 +149,8 @@ class BaseSearchBackend:
         self.candidate_limit = int(options.get("CANDIDATES", 2000))
         self.recency_weight = float(options.get("RECENCY_WEIGHT", 1.0))
         self.recency_half_life_days = float(options.get("RECENCY_HALF_LIFE_DAYS", 14))
+        weights = {**DEFAULT_FIELD_WEIGHTS, **options.get("FIELD_WEIGHTS", {})}
+        self.field_weights = {name: float(weights[name]) for name in DEFAULT_FIELD_WEIGHTS}
 
     def check(self) -> None:
         if connection.vendor != self.vendor:

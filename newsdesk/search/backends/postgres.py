@@ -22,8 +22,7 @@ from .base import (
 
 DOCS = "search_searchdocument"
 CONFIG = "english"
-# Weights A..D: headline A, lead B, persons/topics/place C, body D. ts_rank takes them as {D, C, B, A}.
-RANK_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"
+# Weights A..D: headline A, lead B, persons/topics/place C, body D.
 VECTOR = (
     f"setweight(to_tsvector('{CONFIG}'::regconfig, coalesce(headline, '')), 'A') || "
     f"setweight(to_tsvector('{CONFIG}'::regconfig, coalesce(lead, '')), 'B') || "
@@ -82,12 +81,18 @@ class PostgresSearchBackend(BaseSearchBackend):
         tsquery = f"({tsquery})"
         gate, gate_params = gate_sql(within, "doc.article_id")
         sql = f"""
-            SELECT doc.article_id AS id, ts_rank('{RANK_WEIGHTS}', doc.vector, {tsquery}, 1) AS rel,
+            SELECT doc.article_id AS id, ts_rank('{self._weights()}', doc.vector, {tsquery}, 1) AS rel,
                    art.publish_at, art.section_id
             FROM {DOCS} AS doc JOIN news_article AS art ON art.id = doc.article_id
             WHERE doc.vector @@ {tsquery} AND {gate}
             ORDER BY doc.article_id DESC LIMIT %s"""  # noqa: S608 - our identifiers; values are parameters
         return sql, [*tsquery_params, *tsquery_params, *gate_params, limit]
+
+    def _weights(self) -> str:
+        """ts_rank's {D, C, B, A} array, scaled so the headline's weight is 1 (ts_rank needs 0..1)."""
+        w = self.field_weights
+        top = max(w.values()) or 1.0
+        return "{" + ", ".join(f"{w[name] / top:.6f}" for name in ("body", "keywords", "lead", "headline")) + "}"
 
     def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
         self.check()

@@ -27,8 +27,6 @@ from .base import (
 DOCS = "search_searchdocument"
 FTS = "search_fts"
 COLUMNS = "headline, lead, body, keywords"
-# BM25 column weights, in COLUMNS order: the headline and the lead count above the body.
-WEIGHTS = "10.0, 5.0, 1.0, 3.0"
 
 NEW = "new.article_id, new.headline, new.lead, new.body, new.keywords"
 OLD = "'delete', old.article_id, old.headline, old.lead, old.body, old.keywords"
@@ -105,11 +103,16 @@ class SQLiteSearchBackend(BaseSearchBackend):
         # CROSS JOIN fixes the join order: FTS5 walks its matches newest rowid first and stops at the limit,
         # so a word in half the corpus costs no more than a rare one; bm25() runs on those rows only.
         sql = f"""
-            SELECT {FTS}.rowid AS id, -bm25({FTS}, {WEIGHTS}) AS rel, art.publish_at, art.section_id
+            SELECT {FTS}.rowid AS id, -bm25({FTS}, {self._weights()}) AS rel, art.publish_at, art.section_id
             FROM {FTS} CROSS JOIN news_article AS art
             WHERE {FTS} MATCH %s AND art.id = {FTS}.rowid AND {gate}
             ORDER BY {FTS}.rowid DESC LIMIT %s"""  # noqa: S608
         return sql, [match_expression(query), *gate_params, limit]
+
+    def _weights(self) -> str:
+        """bm25() column weights in COLUMNS order (numbers we formatted, so safe to inline)."""
+        w = self.field_weights
+        return ", ".join(f"{w[name]:.6f}" for name in ("headline", "lead", "body", "keywords"))
 
     def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
         self.check()
