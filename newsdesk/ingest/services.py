@@ -7,6 +7,7 @@ and never stops the others. Articles are written through newsdesk.news.services,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -16,6 +17,7 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 from django.conf import settings
@@ -24,12 +26,11 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from newsdesk.news import services as news
 from newsdesk.news.html import sanitize_html
-from newsdesk.news.models import Article, Correction, OtherMediaLink, Person, Section, Topic
+from newsdesk.news.models import Article, Correction, OtherMediaLink, Person, Section, Topic, new_public_id
 
 from .fetch import FetchError, fetch
 from .formats import FormatError, ItemRejected, Rejected, WireItem, parse_document
@@ -40,6 +41,7 @@ logger = logging.getLogger(__name__)
 Status = Article.Status
 DUPLICATE_MIN_CHARS = 200  # shorter bodies ("Photo.", one-line briefs) are too alike to call duplicates
 PROCESSED, FAILED = "processed", "failed"
+TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass
@@ -121,22 +123,19 @@ def ingest_document(
     base_dir: Path | None = None,
     content_type: str = "",
 ) -> IngestReport:
-    """One document's items, each in its own transaction; the refused ones go to the quarantine."""
-    report = IngestReport()
+    """One document's items, in batches (see batch.py); the refused ones go to the quarantine."""
     if len(data) > settings.NEWSDESK_INGEST_MAX_BYTES:
         return _document_refused(
             origin=origin, source=source, reason=f"document is {len(data)} bytes, over the limit of "
             f"{settings.NEWSDESK_INGEST_MAX_BYTES}",
         )  # fmt: skip
+    from .batch import ingest_items  # batch.py builds on this module's one-item path
+
     try:
-        for parsed in _pictures_first(
-            parse_document(data, fmt=fmt, base_dir=base_dir, content_type=content_type)
-        ):
-            outcome = _one(parsed, origin=origin, routing=routing, source=source)
-            report.add(outcome)
+        items = _pictures_first(parse_document(data, fmt=fmt, base_dir=base_dir, content_type=content_type))
     except FormatError as exc:
-        report.merge(_document_refused(origin=origin, reason=str(exc), source=source))
-    return report
+        return _document_refused(origin=origin, reason=str(exc), source=source)
+    return ingest_items(items, origin=origin, routing=routing, source=source)
 
 
 def _pictures_first(parsed: Iterable[WireItem | Rejected]) -> list[WireItem | Rejected]:
@@ -145,7 +144,9 @@ def _pictures_first(parsed: Iterable[WireItem | Rejected]) -> list[WireItem | Re
     return sorted(items, key=lambda p: 0 if isinstance(p, WireItem) and p.kind == "picture" else 1)
 
 
-def _one(parsed: WireItem | Rejected, *, origin: str, routing: Routing, source: IngestSource | None) -> str:
+def item_outcome(
+    parsed: WireItem | Rejected, *, origin: str, routing: Routing, source: IngestSource | None
+) -> str:
     if isinstance(parsed, Rejected):
         _quarantine(origin=origin, ref=parsed.ref, reason=parsed.reason, source=source, item=parsed.item)
         return "rejected"
@@ -223,7 +224,7 @@ def quarantine_retry(*, entry_id: int) -> str:
 def item_ingest(*, item: WireItem, routing: Routing, source: IngestSource | None, origin: str) -> str:
     """guid + version decide: new → create; same version → nothing; newer → update; older → ignored;
     canceled → withdrawn. Returns the outcome's name for the report."""
-    _check_item(item)
+    check_item(item)
     record = IngestedItem.objects.select_for_update().filter(guid=item.guid).first()
     if record is not None:
         return _known(record, item=item, routing=routing, origin=origin)
@@ -236,7 +237,7 @@ def item_ingest(*, item: WireItem, routing: Routing, source: IngestSource | None
     return _article_create(item, routing=routing, source=source, origin=origin)
 
 
-def _check_item(item: WireItem) -> None:
+def check_item(item: WireItem) -> None:
     if not item.guid or len(item.guid) > 300:
         raise ItemRejected("the item has no guid, or one longer than 300 characters")
     size = len(item.body_html.encode()) + len(item.lead.encode()) + len(item.headline.encode())
@@ -261,41 +262,90 @@ def _known(record: IngestedItem, *, item: WireItem, routing: Routing, origin: st
 
 
 def _article_create(item: WireItem, *, routing: Routing, source, origin: str) -> str:
-    _check_copy(item, routing)
-    body_hash = _body_hash(item.body_html)
-    twin = _twin(body_hash)
+    routing = routed(item, routing)
+    check_copy(item, routing)
+    digest = body_hash(item.body_html)
+    twin = _twin(digest)
     if twin is not None:
         IngestedItem.objects.create(
-            guid=item.guid, version=item.version, source=source, article_id=twin.article_id, body_hash=body_hash,
+            guid=item.guid, version=item.version, source=source, article_id=twin.article_id, body_hash=digest,
             duplicate_of=twin, url=item.url[:500],
         )  # fmt: skip
         return "linked"
-    article = Article(section=routing.section, slug="-")
-    _fill(article, item, routing)
+    article = new_article(item, routing)
+    if (
+        article.public_id == item_public_id(item)
+        and Article.objects.filter(public_id=article.public_id).exists()
+    ):
+        article.public_id = new_public_id()  # our item's public id is taken (by the original, still here)
     article.slug = _unique_slug(item.headline, article.public_id)
     if not Article.objects.filter(guid=item.guid).exists():
         article.guid = item.guid  # the provider's guid travels on: our feeds and the wire API show it
-    status = Status.PUBLISHED if routing.status == Status.PUBLISHED else Status.REVIEW
-    _save(article, status=status, note=f"ingested from {origin}"[:200])
+    _save(article, status=new_status(routing), note=f"ingested from {origin}"[:200])
     _tag(article, item, routing)
     IngestedItem.objects.create(
         guid=item.guid,
         version=item.version,
         source=source,
         article=article,
-        body_hash=body_hash,
+        body_hash=digest,
         url=item.url[:500],
     )
     return "created"
 
 
-def _check_copy(item: WireItem, routing: Routing) -> None:
+def check_copy(item: WireItem, routing: Routing) -> str:
+    """The reason an item cannot become an article, or its sanitized body."""
     if not item.headline.strip():
         raise ItemRejected("the item has no headline")
-    if not strip_tags(sanitize_html(item.body_html)).strip():
+    body = sanitize_html(item.body_html)
+    if not plain_text(body):
         raise ItemRejected("the item has no body text")
     if routing.section is None:
         raise ItemRejected("no section to put it in: set the source's default section (or pass --section)")
+    return body
+
+
+def routed(item: WireItem, routing: Routing, sections: dict[str, Section] | None = None) -> Routing:
+    """The item's own section when it names one of ours (our exports do), else the source's default."""
+    if not item.section:
+        return routing
+    if sections is None:
+        found = Section.objects.filter(name__iexact=item.section).first()
+    else:
+        found = sections.get(item.section.lower())
+    return dataclasses.replace(routing, section=found) if found else routing
+
+
+def new_status(routing: Routing) -> str:
+    return Status.PUBLISHED if routing.status == Status.PUBLISHED else Status.REVIEW
+
+
+def new_article(item: WireItem, routing: Routing, *, now: dt.datetime | None = None) -> Article:
+    """A new article from an item. The provider's version and times travel on, and an item of ours keeps its
+    public id (when free), so that re-importing our own export gives the same document."""
+    article = Article(section=routing.section, slug="-", version=max(item.version, 1))
+    article.public_id = item_public_id(item) or article.public_id
+    fill(article, item, routing)
+    if new_status(routing) == Status.PUBLISHED:
+        now = (now or timezone.now()).replace(microsecond=0)  # whole seconds, as the newsroom publishes
+        # Never in the future: a provider's clock ahead of ours must not turn copy into a schedule.
+        article.publish_at = min(item.firstcreated or now, now)
+        if item.versioncreated and article.publish_at < item.versioncreated <= now:
+            article.updated_at = item.versioncreated
+    return article
+
+
+def item_public_id(item: WireItem) -> int | None:
+    """Our own guid (urn:newsml:<our authority>:<public id>) coming back: its public id."""
+    prefix = f"urn:newsml:{settings.NEWSDESK_GUID_AUTHORITY}:"
+    number = item.guid.removeprefix(prefix)
+    return int(number) if item.guid.startswith(prefix) and number.isdigit() and len(number) < 16 else None
+
+
+def plain_text(html: str) -> str:
+    """Text of HTML, whitespace collapsed: markup dropped, entities decoded (fast; for checks and hashes)."""
+    return " ".join(unescape(TAG.sub("", html)).split())
 
 
 def _save(article: Article, *, status: str, note: str, previous: dict | None = None) -> None:
@@ -306,15 +356,15 @@ def _save(article: Article, *, status: str, note: str, previous: dict | None = N
 
 
 def _article_update(article: Article, *, item: WireItem, routing: Routing, origin: str) -> str:
-    _check_copy(item, Routing(section=article.section))
+    check_copy(item, Routing(section=article.section))
     previous = news.snapshot(article)
     was_public = article.visible_at()
-    _fill(article, item, routing)
+    fill(article, item, routing)
     _save(
         article, status=article.status, note=f"version {item.version} from {origin}"[:200], previous=previous
     )
     _tag(article, item, routing)
-    IngestedItem.objects.filter(guid=item.guid).update(body_hash=_body_hash(item.body_html))
+    IngestedItem.objects.filter(guid=item.guid).update(body_hash=body_hash(item.body_html))
     if was_public:
         outlet = item.outlet or routing.outlet or "the provider"
         news.article_correct(
@@ -334,7 +384,7 @@ def _article_withdraw(article: Article, *, item: WireItem, routing: Routing) -> 
     return "withdrawn"
 
 
-def _fill(article: Article, item: WireItem, routing: Routing) -> None:
+def fill(article: Article, item: WireItem, routing: Routing) -> None:
     """The item's fields onto the article, cut to the model's limits (a long headline must not fail the item)."""
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     when = item.versioncreated or item.firstcreated
@@ -344,7 +394,7 @@ def _fill(article: Article, item: WireItem, routing: Routing) -> None:
     article.byline = item.byline.strip()[:200]
     article.language = (item.language or "en")[:10]
     article.dateline_place = item.dateline_place.strip()[:100]
-    article.dateline_date = when.astimezone(zone).date() if when else None
+    article.dateline_date = item.dateline_date or (when.astimezone(zone).date() if when else None)
     article.dateline_source = (item.outlet or routing.outlet)[:50]
     article.urgency = min(max(item.urgency or 5, 1), 8)  # ninjs has 9 levels; the site shows 1–8
     photo = _lead_photo(item)
@@ -364,12 +414,20 @@ def _lead_photo(item: WireItem):
 
 
 def _unique_slug(headline: str, public_id: int) -> str:
-    base = slugify(headline)[:180] or "article"
-    return base if not Article.objects.filter(slug=base).exists() else f"{base[:160]}-{public_id}"
+    base = slug_base(headline)
+    return base if not Article.objects.filter(slug=base).exists() else slug_with_id(base, public_id)
 
 
-def _body_hash(body_html: str) -> str:
-    text = " ".join(strip_tags(body_html).split()).lower()
+def slug_base(headline: str) -> str:
+    return slugify(headline)[:180] or "article"
+
+
+def slug_with_id(base: str, public_id: int) -> str:
+    return f"{base[:160]}-{public_id}"
+
+
+def body_hash(body_html: str) -> str:
+    text = plain_text(body_html).lower()
     return hashlib.sha256(text.encode()).hexdigest() if len(text) >= DUPLICATE_MIN_CHARS else ""
 
 
@@ -383,29 +441,44 @@ def _twin(body_hash: str) -> IngestedItem | None:
 
 def _tag(article: Article, item: WireItem, routing: Routing) -> None:
     """Topics from provider codes (the source's map, then IPTC Media Topic codes); persons we already have."""
-    if item.subjects:
-        slugs = [routing.topic_map[code] for code in item.subjects if code in routing.topic_map]
-        topics = Topic.objects.filter(Q(slug__in=slugs) | Q(mediatopic_code__in=item.subjects))
-        article.topics.add(*topics)
+    if item.subjects or item.topics:
+        article.topics.add(*Topic.objects.filter(topics_query(item, routing)))
     if item.persons:
         article.persons.add(*_persons(item.persons))
 
 
+def topics_query(item: WireItem, routing: Routing) -> Q:
+    """The source's map of provider codes, IPTC Media Topic codes, and topic names as we write them."""
+    slugs = [routing.topic_map[code] for code in item.subjects if code in routing.topic_map]
+    return Q(slug__in=slugs) | Q(mediatopic_code__in=item.subjects) | Q(name__in=item.topics)
+
+
 def _persons(names: list[str]) -> list[Person]:
-    """Exact name or slug; a one-word name ("reagan") matches a person's surname when only one person has it."""
-    wanted = [" ".join(n.split()) for n in names if n.strip()]
+    query = persons_query(names)
+    return persons_matched(names, list(Person.objects.filter(query)) if query else [])
+
+
+def _wanted(names: list[str]) -> list[str]:
+    return [" ".join(n.split()) for n in names if n.strip()]
+
+
+def persons_query(names: list[str]) -> Q:
     query = Q()
-    for name in wanted:
+    for name in _wanted(names):
         query |= Q(name__iexact=name) | Q(slug=slugify(name))
         if " " not in name:
             query |= Q(name__iendswith=f" {name}")
-    found = list(Person.objects.filter(query)) if wanted else []
+    return query
+
+
+def persons_matched(names: list[str], found: list[Person]) -> list[Person]:
+    """Exact name or slug; a one-word name ("reagan") matches a person's surname when only one person has it."""
     matched = []
-    for name in wanted:
+    for name in _wanted(names):
         exact = [p for p in found if p.name.lower() == name.lower() or p.slug == slugify(name)]
         by_surname = [p for p in found if " " not in name and p.name.lower().endswith(f" {name.lower()}")]
         matched += exact or (by_surname if len(by_surname) == 1 else [])
-    return matched
+    return list(dict.fromkeys(matched))
 
 
 def _picture_create(item: WireItem, *, source) -> str:
@@ -451,8 +524,14 @@ def _links_create(item: WireItem, *, routing: Routing, source) -> str:
 
 
 def _quarantine(*, origin: str, ref: str, reason: str, source, item: WireItem | None = None) -> None:
+    quarantine_entry(origin=origin, ref=ref, reason=reason, source=source, item=item).save()
+
+
+def quarantine_entry(
+    *, origin: str, ref: str, reason: str, source, item: WireItem | None = None
+) -> IngestLog:
     logger.warning("ingest: refused %s from %s: %s", ref or "document", origin, reason)
-    IngestLog.objects.create(
+    return IngestLog(
         source=source,
         origin=origin[:500],
         ref=ref[:300],

@@ -31,6 +31,9 @@ class WireItem:
     versioncreated: dt.datetime | None = None
     firstcreated: dt.datetime | None = None
     subjects: list[str] = field(default_factory=list)  # codes: "medtop:20000056", "reuters:acq"
+    topics: list[str] = field(default_factory=list)  # names of subjects that carry no code
+    section: str = ""  # the section the provider files it under (our own exports say it)
+    dateline_date: dt.date | None = None  # when the dateline says a day ("PSKOV, May 30. /TASS/.")
     persons: list[str] = field(default_factory=list)  # names as the provider wrote them
     url: str = ""  # the story on the provider's site
     outlet: str = ""
@@ -41,7 +44,7 @@ class WireItem:
 
     def to_json(self) -> dict:
         data = dataclasses.asdict(self)
-        for name in ("versioncreated", "firstcreated"):
+        for name in ("versioncreated", "firstcreated", "dateline_date"):
             if data[name]:
                 data[name] = data[name].isoformat()
         return data
@@ -53,6 +56,8 @@ class WireItem:
         for name in ("versioncreated", "firstcreated"):
             if values.get(name):
                 values[name] = dt.datetime.fromisoformat(values[name])
+        if values.get("dateline_date"):
+            values["dateline_date"] = dt.date.fromisoformat(values["dateline_date"])
         return cls(**values)
 
 

@@ -7,6 +7,7 @@ pictures go with which text: those pictures become the text's lead photo.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,13 @@ from .base import FormatError, ItemRejected, Rejected, WireItem, parse_datetime,
 from .safexml import child, children, local, text_of
 from .text import repair
 
+DATELINE = re.compile(
+    r"^[^,]+,\s*(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?P<day>\d{1,2})\b\.?"
+    r"(?:\s*/(?P<source>[^/]{1,50})/)?"
+)
+MONTHS = {
+    name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
 PUBSTATUS = {"stat:usable": "usable", "stat:canceled": "canceled", "stat:withheld": "canceled"}
 BODY_TAGS = {
     "p",
@@ -101,6 +109,7 @@ def news_item(element: Element, *, base_dir: Path | None) -> WireItem:
         versioncreated=parse_datetime(text_of(child(meta, "versionCreated")), what="versionCreated"),
         firstcreated=parse_datetime(text_of(child(meta, "firstCreated")), what="firstCreated"),
         subjects=[s.get("qcode") for s in children(content, "subject") if s.get("qcode")],
+        topics=[text_of(child(s, "name")) for s in children(content, "subject") if _is_named_topic(s)],
         persons=[text_of(child(s, "name")) for s in children(content, "subject") if _is_person(s)],
         byline=", ".join(
             text_of(child(c, "name")) for c in children(content, "creator") if child(c, "name") is not None
@@ -113,11 +122,51 @@ def news_item(element: Element, *, base_dir: Path | None) -> WireItem:
     if not item_class.endswith("text") and not item_class.endswith("composite"):
         raise ItemRejected(f"itemClass {item_class or '(none)'} is not text or picture")
     item.lead, item.body_html = _text_content(child(element, "contentSet"))
+    item.lead = item.lead or text_of(_description(content, "drol:summary"))
+    _dateline(item, content)
     return item
 
 
 def _is_person(subject: Element) -> bool:
     return subject.get("type") == "cpnat:person" and child(subject, "name") is not None
+
+
+def _is_named_topic(subject: Element) -> bool:
+    """A subject known only by its name (our own exports write topics without a Media Topic code so)."""
+    return (
+        subject.get("type") == "cpnat:abstract"
+        and not subject.get("qcode")
+        and child(subject, "name") is not None
+    )
+
+
+def _description(content: Element, role: str) -> Element | None:
+    return next((d for d in children(content, "description") if d.get("role") == role), None)
+
+
+def _dateline(item: WireItem, content: Element) -> None:
+    """An agency dateline ("PSKOV, May 30. /TASS/.") gives its day and source; else the credit line names
+    the source."""
+    match = DATELINE.match(text_of(child(content, "dateline")))
+    when = item.firstcreated or item.versioncreated
+    if match and when:
+        item.dateline_date = _nearest_date(
+            int(MONTHS[match.group("month")[:3].lower()]), int(match.group("day")), when
+        )
+    item.outlet = (match.group("source") if match and match.group("source") else "") or text_of(
+        child(content, "creditline")
+    )
+
+
+def _nearest_date(month: int, day: int, when: dt.datetime) -> dt.date | None:
+    """The dateline's day in the year that puts it nearest the item's time (a story of Dec 31 sent on Jan 1)."""
+    candidates = []
+    for year in (when.year - 1, when.year, when.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda d: abs(d - when.date()), default=None)
 
 
 def _dateline_place(content: Element) -> str:
@@ -147,6 +196,8 @@ def _text_content(content_set: Element | None) -> tuple[str, str]:
         abstract = next((e for e in inline.iter() if local(e.tag) == "abstract"), None)
         if local(getattr(body, "tag", "")) == "body" and child(body, "body.content") is not None:
             body = child(body, "body.content")
+        if body is not None and local(body.tag) == "body":
+            return text_of(abstract), _xhtml(body)
         return text_of(abstract), _html(body) if body is not None else ""
     data = child(content_set, "inlineData")
     if data is not None:
@@ -169,9 +220,18 @@ def _html(body: Element) -> str:
     return "".join(parts)
 
 
+def _xhtml(body: Element) -> str:
+    """An XHTML body as it is, less namespaces (whitespace kept, so our own exports come back unchanged);
+    nh3 sanitizes it when the article is saved."""
+    for node in body.iter():
+        node.tag = local(node.tag)
+    inner = (body.text or "") + "".join(tostring(element, encoding="unicode") for element in body)
+    return inner.strip()
+
+
 def _picture(item: WireItem, element: Element, content: Element, base_dir: Path | None) -> WireItem:
     item.kind = "picture"
-    caption = next((d for d in children(content, "description") if d.get("role") == "drol:caption"), None)
+    caption = _description(content, "drol:caption")
     item.caption = text_of(caption) or item.headline
     item.credit = text_of(child(content, "creditline")) or item.byline
     item.image_path = _image_file(child(element, "contentSet"), base_dir)

@@ -72,6 +72,8 @@ def item_from(raw) -> WireItem:
         versioncreated=parse_datetime(doc.get("versioncreated"), what="versioncreated"),
         firstcreated=parse_datetime(doc.get("firstcreated"), what="firstcreated"),
         subjects=_subjects(doc),
+        topics=_topic_names(doc),
+        section=_section(doc),
         persons=_names(doc.get("people") or doc.get("person") or []),
         dateline_place=_located(doc),
     )
@@ -151,18 +153,34 @@ def _byline(doc: dict) -> str:
     return str(doc.get("byline") or doc.get("by") or "").strip()
 
 
+def _subject_entries(doc: dict) -> list[dict]:
+    return [s for s in doc.get("subjects") or doc.get("subject") or [] if isinstance(s, dict)]
+
+
 def _subjects(doc: dict) -> list[str]:
+    """Codes: ninjs 1.x/2.x ``code`` (with its ``scheme``), 3.x ``literal``, and Media Topic URIs."""
     codes = []
-    for subject in doc.get("subjects") or doc.get("subject") or []:
-        if not isinstance(subject, dict):
-            continue
-        code, uri = str(subject.get("code") or ""), str(subject.get("uri") or "")
+    for subject in _subject_entries(doc):
+        code, uri = str(subject.get("code") or subject.get("literal") or ""), str(subject.get("uri") or "")
         if match := MEDIATOPIC_URI.match(uri):
             code = code or f"medtop:{match.group(1)}"
         if code:
             scheme = str(subject.get("scheme") or "")
             codes.append(code if ":" in code or not scheme else f"{scheme.rsplit('/', 1)[-1]}:{code}")
     return codes
+
+
+def _topic_names(doc: dict) -> list[str]:
+    """Subjects known only by name (our own exports write topics without a Media Topic code so)."""
+    return [
+        str(s["name"]).strip()
+        for s in _subject_entries(doc)
+        if s.get("name") and s.get("rel") != "section" and not _subjects({"subjects": [s]})
+    ]
+
+
+def _section(doc: dict) -> str:
+    return next((str(s.get("name") or "") for s in _subject_entries(doc) if s.get("rel") == "section"), "")
 
 
 def _names(entries) -> list[str]:
