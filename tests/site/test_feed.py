@@ -254,4 +254,7 @@ def test_a_cursor_older_than_everything_is_an_empty_page(client, soup):
 def test_first_feed_pages_name_their_canonical_address(client, soup, settings):
     make_articles(3)
     page = soup(client.get("/news/?section=world"))
-    assert page.select_one('link[rel="canonical"]')["href"] == settings.NEWSDESK_SITE_URL + "/news/?section=world"
+    assert (
+        page.select_one('link[rel="canonical"]')["href"]
+        == settings.NEWSDESK_SITE_URL + "/news/?section=world"
+    )
