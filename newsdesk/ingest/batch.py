@@ -18,8 +18,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from newsdesk.news import services as news
@@ -44,12 +43,27 @@ class _New:
     article: Article
     body_hash: str
     routing: Routing
+    twin: _Twin | None = None  # a second copy of a story: linked to the first, no article of its own
+    record: IngestedItem | None = None
+
+
+@dataclass
+class _Twin:
+    """The first copy of a body: an ingest record in the database, or a new story earlier in the batch."""
+
+    record_id: int | None = None
+    article_id: int | None = None
+    first: _New | None = None
 
 
 def ingest_items(
     items: list[WireItem | Rejected], *, origin: str, routing: Routing, source: IngestSource | None
 ) -> IngestReport:
     report = IngestReport()
+    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no ids back
+        for item in items:
+            report.add(services.item_outcome(item, origin=origin, routing=routing, source=source))
+        return report
     for start in range(0, len(items), BATCH_SIZE):
         batch = _Batch(origin=origin, routing=routing, source=source, report=report)
         batch.run(items[start : start + BATCH_SIZE])
@@ -67,19 +81,18 @@ class _Batch:
         hashes = [services.body_hash(item.body_html) for item in texts]
         self._preload(texts, hashes)
         seen_guids: set[str] = set()
-        seen_hashes: set[str] = set()
         digests = iter(hashes)
         for parsed in items:
             if isinstance(parsed, Rejected):
                 self._refuse(parsed.ref, parsed.reason, parsed.item)
                 continue
             digest = next(digests)
-            simple = self._simply_new(parsed, digest, seen_guids, seen_hashes)
+            simple = self._simply_new(parsed, digest, seen_guids)
             seen_guids.add(parsed.guid)
-            seen_hashes.add(digest)
             if simple:
                 self._add(parsed, digest)
             else:
+                self.touched.add(digest)  # the per-item path may give this body a first copy: ask it again
                 self._flush()  # what came before it is written first: the outcome is the item-by-item one
                 self.report.add(
                     services.item_outcome(
@@ -92,16 +105,18 @@ class _Batch:
         self.known = set(
             IngestedItem.objects.filter(guid__in=[t.guid for t in texts]).values_list("guid", flat=True)
         )
-        self.twins = set(
-            IngestedItem.objects.filter(
-                body_hash__in=[h for h in hashes if h], article__isnull=False, duplicate_of__isnull=True
-            ).values_list("body_hash", flat=True)
-        )
+        firsts = IngestedItem.objects.filter(
+            body_hash__in=[h for h in hashes if h], article__isnull=False, duplicate_of__isnull=True
+        ).values_list("body_hash", "pk", "article_id")  # newest first, as services._twin picks
+        self.twins: dict[str, _Twin] = {}
+        for digest, record_id, article_id in firsts:
+            self.twins.setdefault(digest, _Twin(record_id=record_id, article_id=article_id))
+        self.touched: set[str] = set()
         self.sections = {section.name.lower(): section for section in Section.objects.all()}
         self.now = timezone.now()
 
-    def _simply_new(self, item: WireItem, digest: str, seen_guids: set, seen_hashes: set) -> bool:
-        """A story to create and nothing else: what item_ingest would send to _article_create, untwinned."""
+    def _simply_new(self, item: WireItem, digest: str, seen_guids: set) -> bool:
+        """A story to create or to link to its first copy: what item_ingest sends to _article_create."""
         if item.kind in ("picture", "link") or (
             item.kind == "feed" and self.routing.mode == IngestSource.Mode.LINKS
         ):
@@ -110,7 +125,7 @@ class _Batch:
             return False
         if item.guid in self.known or item.guid in seen_guids:
             return False
-        return not digest or (digest not in self.twins and digest not in seen_hashes)
+        return not digest or digest not in self.touched
 
     def _add(self, item: WireItem, digest: str) -> None:
         try:
@@ -127,7 +142,12 @@ class _Batch:
         except ItemRejected as exc:
             self._refuse(item.guid, str(exc), item)
         else:
-            self.pending.append(_New(item=item, article=article, body_hash=digest, routing=routing))
+            new = _New(
+                item=item, article=article, body_hash=digest, routing=routing, twin=self.twins.get(digest)
+            )
+            if digest and new.twin is None:
+                self.twins[digest] = _Twin(first=new)
+            self.pending.append(new)
 
     def _refuse(self, ref: str, reason: str, item: WireItem | None) -> None:
         entry = services.quarantine_entry(
@@ -156,12 +176,18 @@ class _Batch:
                         new.item, origin=self.origin, routing=self.routing, source=self.source
                     )
                 )
+            self.twins = {d: t for d, t in self.twins.items() if t.first not in pending}
+            self.touched |= {new.body_hash for new in pending}
             return
-        self.report.add("created", len(pending))
+        for new in pending:
+            self.report.add("linked" if new.twin else "created")
+            if new.body_hash and new.twin is None:
+                self.twins[new.body_hash] = _Twin(record_id=new.record.pk, article_id=new.article.pk)
 
 
-def _write(pending: list[_New], *, source: IngestSource | None, origin: str, now) -> None:
+def _write(group: list[_New], *, source: IngestSource | None, origin: str, now) -> None:
     """Articles, their topics and persons, first revisions and ingest records: a few statements in all."""
+    pending = [new for new in group if new.twin is None]
     _settle_identities(pending)
     note = f"ingested from {origin}"[:200]
     # As article_save records it: before persons and topics are added.
@@ -172,20 +198,32 @@ def _write(pending: list[_New], *, source: IngestSource | None, origin: str, now
         Revision(article=article, changed_fields=["created"], snapshot=snapshot, note=note)
         for article, snapshot in zip(articles, snapshots, strict=True)
     )
-    IngestedItem.objects.bulk_create(
-        IngestedItem(
-            guid=new.item.guid,
-            version=new.item.version,
-            source=source,
-            article=new.article,
-            body_hash=new.body_hash,
-            url=new.item.url[:500],
+    for new in pending:
+        new.record = _record(new, source=source, article_id=new.article.pk)
+    IngestedItem.objects.bulk_create([new.record for new in pending])
+    twins = [new for new in group if new.twin is not None]
+    for new in twins:  # linked to the first copy, as services._article_create does
+        first = new.twin.first
+        new.record = _record(
+            new, source=source, article_id=first.article.pk if first else new.twin.article_id,
+            duplicate_of_id=first.record.pk if first else new.twin.record_id,
         )  # fmt: skip
-        for new in pending
-    )
+    IngestedItem.objects.bulk_create([new.record for new in twins])
     ids = [article.pk for article in articles]
     visible = [article.pk for article in articles if article.visible_at(now)]
     transaction.on_commit(partial(_after_commit, ids, visible), robust=True)
+
+
+def _record(new: _New, *, source: IngestSource | None, **ids: int | None) -> IngestedItem:
+    item = new.item
+    return IngestedItem(
+        guid=item.guid,
+        version=item.version,
+        source=source,
+        body_hash=new.body_hash,
+        url=item.url[:500],
+        **ids,
+    )
 
 
 def _after_commit(ids: list[int], visible: list[int]) -> None:
@@ -202,14 +240,15 @@ def _settle_identities(pending: list[_New]) -> None:
     """Public id, slug and guid, unique as the per-item path makes them, from three queries for the batch."""
     own = [n.article.public_id for n in pending if n.article.public_id == services.item_public_id(n.item)]
     taken_ids = set(Article.objects.filter(public_id__in=own).values_list("public_id", flat=True))
-    bases = [services.slug_base(n.item.headline) for n in pending]
+    for new in pending:
+        if new.article.public_id in taken_ids:
+            new.article.public_id = new_public_id()
+    bases = [services.wanted_slug(n.item, n.article.public_id) for n in pending]
     taken_slugs = set(Article.objects.filter(slug__in=bases).values_list("slug", flat=True))
     guids = [n.item.guid for n in pending]
     taken_guids = set(Article.objects.filter(guid__in=guids).values_list("guid", flat=True))
     for new, base in zip(pending, bases, strict=True):
         article = new.article
-        if article.public_id in taken_ids:
-            article.public_id = new_public_id()
         article.slug = base if base not in taken_slugs else services.slug_with_id(base, article.public_id)
         taken_slugs.add(article.slug)
         if new.item.guid in taken_guids:
@@ -220,15 +259,16 @@ def _settle_identities(pending: list[_New]) -> None:
 
 def _tag(pending: list[_New]) -> None:
     """Topics and persons as services._tag finds them, from one query each for the whole batch."""
-    query = Q()
-    for new in pending:
-        if new.item.subjects or new.item.topics:
-            query |= services.topics_query(new.item, new.routing)
-    topics = list(Topic.objects.filter(query)) if query else []
-    names = sorted({name for new in pending for name in new.item.persons})
+    if not pending:
+        return
+    codes = sorted({code for new in pending for code in new.item.subjects})
+    names = sorted({name for new in pending for name in new.item.topics})
+    query = services.topics_query(codes=codes, names=names, topic_map=pending[0].routing.topic_map)
+    topics = list(Topic.objects.filter(query)) if codes or names else []
+    people = sorted({name for new in pending for name in new.item.persons})
     found: dict[int, Person] = {}
-    for start in range(0, len(names), NAMES_PER_QUERY):
-        chunk = services.persons_query(names[start : start + NAMES_PER_QUERY])
+    for start in range(0, len(people), NAMES_PER_QUERY):
+        chunk = services.persons_query(people[start : start + NAMES_PER_QUERY])
         found |= {person.pk: person for person in Person.objects.filter(chunk)} if chunk else {}
     topic_rows, person_rows = [], []
     for new in pending:

@@ -19,12 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -278,7 +280,7 @@ def _article_create(item: WireItem, *, routing: Routing, source, origin: str) ->
         and Article.objects.filter(public_id=article.public_id).exists()
     ):
         article.public_id = new_public_id()  # our item's public id is taken (by the original, still here)
-    article.slug = _unique_slug(item.headline, article.public_id)
+    article.slug = _unique_slug(wanted_slug(item, article.public_id), article.public_id)
     if not Article.objects.filter(guid=item.guid).exists():
         article.guid = item.guid  # the provider's guid travels on: our feeds and the wire API show it
     _save(article, status=new_status(routing), note=f"ingested from {origin}"[:200])
@@ -413,9 +415,21 @@ def _lead_photo(item: WireItem):
     return record.photo if record else None
 
 
-def _unique_slug(headline: str, public_id: int) -> str:
-    base = slug_base(headline)
+def _unique_slug(base: str, public_id: int) -> str:
     return base if not Article.objects.filter(slug=base).exists() else slug_with_id(base, public_id)
+
+
+def wanted_slug(item: WireItem, public_id: int) -> str:
+    """The headline's slug; our own item keeping its public id keeps its slug too (from its page's address)."""
+    site = settings.NEWSDESK_SITE_URL + "/"
+    if public_id == item_public_id(item) and item.url.startswith(site):
+        try:
+            match = resolve(urlsplit(item.url).path)
+        except Resolver404:
+            match = None
+        if match and match.view_name == "site:article" and match.kwargs.get("public_id") == public_id:
+            return slugify(match.kwargs["slug"])[:180] or slug_base(item.headline)
+    return slug_base(item.headline)
 
 
 def slug_base(headline: str) -> str:
@@ -442,15 +456,16 @@ def _twin(body_hash: str) -> IngestedItem | None:
 def _tag(article: Article, item: WireItem, routing: Routing) -> None:
     """Topics from provider codes (the source's map, then IPTC Media Topic codes); persons we already have."""
     if item.subjects or item.topics:
-        article.topics.add(*Topic.objects.filter(topics_query(item, routing)))
+        query = topics_query(codes=item.subjects, names=item.topics, topic_map=routing.topic_map)
+        article.topics.add(*Topic.objects.filter(query))
     if item.persons:
         article.persons.add(*_persons(item.persons))
 
 
-def topics_query(item: WireItem, routing: Routing) -> Q:
+def topics_query(*, codes: list[str], names: list[str], topic_map: dict) -> Q:
     """The source's map of provider codes, IPTC Media Topic codes, and topic names as we write them."""
-    slugs = [routing.topic_map[code] for code in item.subjects if code in routing.topic_map]
-    return Q(slug__in=slugs) | Q(mediatopic_code__in=item.subjects) | Q(name__in=item.topics)
+    slugs = [topic_map[code] for code in codes if code in topic_map]
+    return Q(slug__in=slugs) | Q(mediatopic_code__in=codes) | Q(name__in=names)
 
 
 def _persons(names: list[str]) -> list[Person]:

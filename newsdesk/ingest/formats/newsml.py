@@ -123,6 +123,8 @@ def news_item(element: Element, *, base_dir: Path | None) -> WireItem:
         raise ItemRejected(f"itemClass {item_class or '(none)'} is not text or picture")
     item.lead, item.body_html = _text_content(child(element, "contentSet"))
     item.lead = item.lead or text_of(_description(content, "drol:summary"))
+    web = next((link for link in children(meta, "link") if link.get("rel") == "irel:seeAlso"), None)
+    item.url = web.get("href", "") if web is not None else ""
     _dateline(item, content)
     return item
 

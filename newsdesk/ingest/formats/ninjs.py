@@ -74,6 +74,7 @@ def item_from(raw) -> WireItem:
         subjects=_subjects(doc),
         topics=_topic_names(doc),
         section=_section(doc),
+        url=_web_page(doc),
         persons=_names(doc.get("people") or doc.get("person") or []),
         dateline_place=_located(doc),
     )
@@ -177,6 +178,19 @@ def _topic_names(doc: dict) -> list[str]:
         for s in _subject_entries(doc)
         if s.get("name") and s.get("rel") != "section" and not _subjects({"subjects": [s]})
     ]
+
+
+def _web_page(doc: dict) -> str:
+    """The story on the provider's site: its text/html rendition (our exports name it "web")."""
+    renditions = doc.get("renditions")
+    entries = renditions.values() if isinstance(renditions, dict) else renditions or []
+    for entry in entries:
+        content_type = str(
+            entry.get("contenttype") or entry.get("contentType") or entry.get("mimetype") or ""
+        )
+        if entry.get("name") == "web" or content_type.startswith("text/html"):
+            return str(entry.get("href") or "")
+    return ""
 
 
 def _section(doc: dict) -> str:

@@ -1,0 +1,131 @@
+"""The bulk path: new stories a batch at a time, with the outcome item-by-item import gives — whatever the mix,
+the batch size, or a batch that fails — a fixed number of queries per batch, and the search index in one go."""
+
+import json
+
+import pytest
+from django.db import IntegrityError
+
+from newsdesk.ingest import batch
+from newsdesk.ingest.models import IngestedItem, IngestLog
+from newsdesk.ingest.services import ingest_document
+from newsdesk.news.models import Article, Person, Revision, Topic
+from newsdesk.search.models import SearchDocument
+
+from .test_formats import HEADLINE, PARAGRAPHS
+
+pytestmark = pytest.mark.django_db
+BODY = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+OTHER_BODY = (
+    "<p>Kamaz will supply at least 1,000 trucks to the Philippines by 2020, the company said, and will open "
+    "service centres in Manila and Davao to maintain them, its director general Sergey Kogogin added.</p>"
+)
+
+
+def story(guid, version=1, headline=HEADLINE, body=BODY, **extra) -> dict:
+    return {"uri": guid, "version": str(version), "headline": headline, "body_html": body, **extra}
+
+
+MIX = [
+    story("urn:a"),
+    story("urn:b", headline="Ryabkov on relations"),  # the same body as urn:a: linked
+    story("urn:a", version=2, headline="Ryabkov: no breakthrough yet"),  # an update, in the same batch
+    story("urn:c", headline=""),  # refused
+    story("urn:d", headline="Kamaz to supply trucks to the Philippines", body=OTHER_BODY),
+    story("urn:e", pubstatus="canceled"),  # withdrawal of a story we never had
+    story("urn:d", headline="Kamaz to supply trucks to the Philippines", body=OTHER_BODY),  # the same again
+    story(
+        "urn:f",
+        headline="Putin and Trump to meet in Hamburg",
+        body=OTHER_BODY.replace("Kamaz will", "Putin said Kamaz would"),
+        subject=[{"code": "medtop:20000638"}],
+        person=[{"name": "Sergey Ryabkov"}],
+    ),  # fmt: skip
+]
+OUTCOME = {"created": 3, "linked": 1, "updated": 1, "rejected": 1, "ignored": 1, "unchanged": 1}
+
+
+def ingest(items, routing):
+    return ingest_document(data=json.dumps(items).encode(), origin="mix.json", routing=routing)
+
+
+def _state() -> dict:
+    a = Article.objects.get(guid="urn:a")
+    f = Article.objects.get(guid="urn:f")
+    first, second = IngestedItem.objects.filter(guid__in=["urn:a", "urn:b"]).order_by("guid")
+    return {
+        "articles": sorted(Article.objects.values_list("guid", flat=True)),
+        "a": (a.headline, a.revisions.count()),
+        "linked": (second.duplicate_of_id == first.pk, second.article_id == first.article_id),
+        "f": (list(f.topics.values_list("slug", flat=True)), list(f.persons.values_list("slug", flat=True))),
+        "refused": list(IngestLog.objects.values_list("ref", "reason")),
+        "revisions": Revision.objects.count(),
+    }
+
+
+@pytest.fixture
+def tags(db):
+    Topic.objects.create(name="Foreign policy", slug="foreign-policy", mediatopic_code="medtop:20000638")
+    Person.objects.create(name="Sergey Ryabkov", slug="sergey-ryabkov")
+
+
+EXPECTED = {
+    "articles": ["urn:a", "urn:d", "urn:f"],
+    "a": ("Ryabkov: no breakthrough yet", 2),
+    "linked": (True, True),
+    "f": (["foreign-policy"], ["sergey-ryabkov"]),
+    "refused": [("urn:c", "the item has no headline")],
+    "revisions": 4,
+}
+
+
+def test_a_mixed_document_comes_out_as_item_by_item(routing, tags):
+    assert ingest(MIX, routing).counts == OUTCOME
+    assert _state() == EXPECTED
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_any_batch_size_gives_the_same_outcome(routing, tags, monkeypatch, size):
+    monkeypatch.setattr(batch, "BATCH_SIZE", size)
+    assert ingest(MIX, routing).counts == OUTCOME
+    assert _state() == EXPECTED
+
+
+def test_a_failing_batch_is_imported_item_by_item(routing, tags, monkeypatch):
+    def fails(*args, **kwargs):
+        raise IntegrityError("UNIQUE constraint failed: news_article.public_id")
+
+    monkeypatch.setattr(batch, "_write", fails)
+    assert ingest(MIX, routing).counts == OUTCOME
+    assert _state() == EXPECTED
+
+
+def test_rerun_changes_nothing(routing, tags):
+    ingest(MIX, routing)
+    assert ingest(MIX, routing).counts == {"unchanged": 5, "older": 1, "ignored": 1, "rejected": 1}
+    assert Article.objects.count() == 3
+
+
+def _many(n: int, start: int = 0) -> list[dict]:
+    return [
+        story(
+            f"urn:many:{i}", headline=f"Kamaz to supply {i} trucks", body=OTHER_BODY.replace("1,000", str(i))
+        )
+        for i in range(start, start + n)
+    ]
+
+
+def test_a_batch_costs_a_few_statements_not_queries_per_item(routing, django_assert_max_num_queries):
+    """Reads are one query per batch; inserts grow only by the database's statement size (SQLite: 999
+    parameters, so an INSERT of some 40 articles)."""
+    ingest(_many(5), routing)  # warm caches (content types, sections)
+    with django_assert_max_num_queries(12):
+        assert ingest(_many(10, start=100), routing).counts == {"created": 10}
+    with django_assert_max_num_queries(30):
+        assert ingest(_many(400, start=1000), routing).counts == {"created": 400}
+
+
+def test_the_batch_is_indexed_for_search_after_commit(routing, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(_many(20), routing)
+    assert SearchDocument.objects.count() == Article.objects.count() == 20
