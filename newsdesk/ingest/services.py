@@ -32,7 +32,16 @@ from django.utils.text import slugify
 
 from newsdesk.news import services as news
 from newsdesk.news.html import sanitize_html
-from newsdesk.news.models import Article, Correction, OtherMediaLink, Person, Section, Topic, new_public_id
+from newsdesk.news.models import (
+    Article,
+    Correction,
+    OtherMediaLink,
+    Person,
+    Photo,
+    Section,
+    Topic,
+    new_public_id,
+)
 
 from .fetch import FetchError, fetch
 from .formats import FormatError, ItemRejected, Rejected, WireItem, parse_document
@@ -412,7 +421,13 @@ def _lead_photo(item: WireItem):
         .select_related("photo")
         .first()
     )
-    return record.photo if record else None
+    if record is not None:
+        return record.photo
+    prefix = (
+        f"urn:newsml:{settings.NEWSDESK_GUID_AUTHORITY}:photo:"  # our own photos, as our exports name them
+    )
+    own = [g.removeprefix(prefix) for g in item.photo_guids if g.startswith(prefix)]
+    return Photo.objects.filter(pk__in=[int(n) for n in own if n.isdigit()]).first() if own else None
 
 
 def _unique_slug(base: str, public_id: int) -> str:

@@ -75,6 +75,7 @@ def item_from(raw) -> WireItem:
         topics=_topic_names(doc),
         section=_section(doc),
         url=_web_page(doc),
+        photo_guids=_pictures(doc),
         persons=_names(doc.get("people") or doc.get("person") or []),
         dateline_place=_located(doc),
     )
@@ -191,6 +192,17 @@ def _web_page(doc: dict) -> str:
         if entry.get("name") == "web" or content_type.startswith("text/html"):
             return str(entry.get("href") or "")
     return ""
+
+
+def _pictures(doc: dict) -> list[str]:
+    """Associated pictures by uri (ninjs 1.x/2.x: an object of named associations; 3.x: a list)."""
+    associations = doc.get("associations")
+    entries = associations.values() if isinstance(associations, dict) else associations or []
+    return [
+        str(entry["uri"])
+        for entry in entries
+        if entry.get("type") == "picture" and isinstance(entry.get("uri"), str)
+    ]
 
 
 def _section(doc: dict) -> str:
