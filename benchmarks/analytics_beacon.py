@@ -33,7 +33,7 @@ local n = 0
 request = function()
   n = n + 1
   local headers = {["Content-Type"] = "application/x-www-form-urlencoded",
-    ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0 r" .. n .. "-" .. math.random(1, 1000000000)}
+    ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0 %s" .. n .. "-" .. math.random(1, 1000000000)}
   return wrk.format("POST", "/analytics/read", headers, "a=" .. ids[(n %% #ids) + 1])
 end
 """
@@ -115,6 +115,18 @@ def paced_pages(port: int, path: str, rate: int, done: threading.Event, out: dic
     out.update(rps=served / (time.monotonic() - start), slowest_ms=slowest * 1000)
 
 
+def settled(count, *, timeout: float = 10.0) -> int:
+    """The stored count once it stops growing (the last batches are being written)."""
+    last, deadline = -1, time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = count()
+        if now == last:
+            break
+        last = now
+    return last
+
+
 def warm_up(port: int, path: str, script: str) -> None:
     """Both workers import, compile templates and load the published ids before anything is measured."""
     for _ in range(6):
@@ -131,14 +143,15 @@ def run_backend(name: str, extra_env: dict, stored) -> dict:
     try:
         env = server_env(data_dir, ANALYTICS_BACKEND=name, **extra_env)
         ids = prepare_site(env, articles=200, static=True)
-        script = Path(data_dir) / "beacon.lua"
-        script.write_text(BEACON_LUA % ", ".join(map(str, ids)))
+        # Each phase's readers are new ones: the same user agents again would be deduplicated, rightly.
+        warm_script, script = Path(data_dir) / "warm.lua", Path(data_dir) / "beacon.lua"
+        warm_script.write_text(BEACON_LUA % (", ".join(map(str, ids)), "warm"))
+        script.write_text(BEACON_LUA % (", ".join(map(str, ids)), "run"))
         with granian(env) as (port, proc):
             path = f"/news/{ids[0]}/bench-0/"
-            warm_up(port, path, str(script))
+            warm_up(port, path, str(warm_script))
             where = data_dir if name == "database" else extra_env["REDIS_URL"]
-            time.sleep(1.2)  # the warm-up's reads are flushed, then left out of the count
-            before = stored(where)
+            before = settled(lambda: stored(where))  # the warm-up's reads are left out of the count
             pages: dict = {}
             done = threading.Event()
             side = threading.Thread(target=paced_pages, args=(port, path, PAGE_RATE, done, pages))
@@ -148,8 +161,7 @@ def run_backend(name: str, extra_env: dict, stored) -> dict:
             )
             done.set()
             side.join()
-            time.sleep(1.5)  # two flush intervals
-            counted = stored(where) - before
+            counted = settled(lambda: stored(where)) - before
             stop(proc)
         return {"beacons": beacons, "pages": pages, "stored": counted}
     finally:
