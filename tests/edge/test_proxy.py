@@ -63,8 +63,7 @@ def test_publish_purges_exactly_the_pages_that_show_the_article(proxy, sections,
     services.article_publish(article=fresh, by=editor)
 
     for path in affected:
-        page = until_fresh(proxy, path, lambda r: fresh.headline in r.body)
-        assert page.cache == "MISS"
+        until_fresh(proxy, path, lambda r: fresh.headline in r.body)
     for path in unrelated:
         assert proxy.get(path).cache == "HIT", f"{path} was purged but does not show the article"
 
@@ -143,7 +142,8 @@ def test_purge_is_refused_from_hostile_input(proxy):
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(proxy.url + "/", method="BAN", headers={"X-Purge-Keys": ".*"})
-    with pytest.raises(urllib.error.HTTPError) as exc:
-        urllib.request.urlopen(request, timeout=5)  # noqa: S310
-    assert exc.value.code == 400
+    for keys in (".*", "home feed", "home|feed", "home,", ",", "home,,feed"):
+        request = urllib.request.Request(proxy.url + "/", method="PURGE", headers={"X-Purge-Keys": keys})
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(request, timeout=5)  # noqa: S310
+        assert exc.value.code == 400, keys

@@ -1,12 +1,15 @@
-"""Varnish: one ``BAN`` request per proxy; deploy/varnish/newsdesk.vcl turns it into a ban on X-Surrogate-Keys.
+"""Varnish: one ``PURGE`` request per proxy; deploy/varnish/newsdesk.vcl soft-purges the pages with those keys.
 
-Bans test only ``obj.*`` so Varnish's ban lurker retires them in the background. A proxy that cannot be reached
-is logged, never raised: a publish must not fail because a cache is down (its entries then expire by TTL).
+The purge is sent again ``repeat_after`` seconds later: a page whose re-render read the database just before the
+publish committed would otherwise be stored stale *after* the first purge and stay so until its TTL. A proxy that
+cannot be reached is logged, never raised: a publish must not fail because a cache is down (its entries then
+expire by TTL).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Collection
@@ -17,19 +20,25 @@ logger = logging.getLogger(__name__)
 
 
 class VarnishPurger(BasePurger):
-    def __init__(self, urls: Collection[str] = (), timeout: float = 2.0) -> None:
+    def __init__(self, urls: Collection[str] = (), timeout: float = 2.0, repeat_after: float = 1.0) -> None:
         self.urls = [url.rstrip("/") + "/" for url in urls]
         self.timeout = timeout
+        self.repeat_after = repeat_after
 
     def purge(self, keys: Collection[str]) -> None:
         keys = check_keys(keys)
         if not keys:
             return
-        for url in self.urls:
-            self._ban(url, "|".join(keys))
+        self._purge_all(",".join(keys))
+        if self.repeat_after > 0:
+            threading.Timer(self.repeat_after, self._purge_all, args=(",".join(keys),)).start()
 
-    def _ban(self, url: str, pattern: str) -> None:
-        request = urllib.request.Request(url, method="BAN", headers={"X-Purge-Keys": pattern})  # noqa: S310
+    def _purge_all(self, pattern: str) -> None:
+        for url in self.urls:
+            self._purge(url, pattern)
+
+    def _purge(self, url: str, pattern: str) -> None:
+        request = urllib.request.Request(url, method="PURGE", headers={"X-Purge-Keys": pattern})  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured URL
                 response.read()
