@@ -33,4 +33,6 @@ def declared_encoding(data: bytes) -> str:
 
 def repair(text: str) -> str:
     """Undo mojibake ("cosa Ã¨ successo" → "cosa è successo"); leaves sound text as it is."""
-    return ftfy.fix_encoding(text) if text else text
+    if text.isascii():  # mojibake is made of non-ASCII characters: plain ASCII is sound (and common)
+        return text
+    return ftfy.fix_encoding(text)
