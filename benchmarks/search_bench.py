@@ -76,7 +76,14 @@ def reuters_sources() -> list[Source]:
                 paragraphs = re.findall(r"<p>(.*?)</p>", item.body_html, re.S)
                 topics = [s.removeprefix("reuters:") for s in item.subjects]
                 sources.append(
-                    Source(item.headline, paragraphs, item.persons, topics, item.dateline_place, item.versioncreated)
+                    Source(
+                        item.headline,
+                        paragraphs,
+                        item.persons,
+                        topics,
+                        item.dateline_place,
+                        item.versioncreated,
+                    )
                 )
     return sources
 
@@ -423,7 +430,9 @@ def _spawn(engine: str, n: int, now: dt.datetime, env: dict[str, str]) -> dict |
         if subprocess.call(command, cwd=ROOT, env=child_env) != 0:  # noqa: S603 - our own module
             print(f"search_bench: {engine} failed (see above)", flush=True)
             return None
-        return json.loads(Path(out.name).read_text())
+        result = json.loads(Path(out.name).read_text())
+        print(report([result]), flush=True)
+        return result
 
 
 def report(results: list[dict]) -> str:

@@ -191,6 +191,22 @@ def test_candidate_bound_reports_an_inexact_total(backend, settings):
     assert ids(result) == [s.pk for s in reversed(stories)][:5]  # the newest matches are the ones scored
 
 
+def test_bounded_candidates_still_find_old_and_rare_matches(backend, settings):
+    # With 2 candidates PostgreSQL looks in the newest 8 ids, then 128, then all (backends.postgres.WINDOWS):
+    # matches older than the first windows must still be found, newest first, and never more than the bound.
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 2}
+    from newsdesk.search.backends import get_backend
+
+    get_backend.cache_clear()
+    old = [story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=500 - n) for n in range(3)]
+    for n in range(12):
+        story(f"Hurricane in Moscow, update {n}", HURRICANE, hours_ago=100 - n)
+    result = search_articles(q="Kamaz", sort="date")
+    assert ids(result) == [old[2].pk, old[1].pk] and result.total == 2 and not result.total_exact
+    story("Kamaz trucks, latest", KAMAZ, hours_ago=1)
+    assert len(search_articles(q="Kamaz").hits) == 2
+
+
 def test_scheduled_item_is_found_at_its_time_without_a_job(backend, django_capture_on_commit_callbacks):
     draft = ArticleFactory(headline="Lavrov to visit Tokyo", status=Article.Status.DRAFT, publish_at=None)
     noon = timezone.now() + dt.timedelta(hours=2)

@@ -87,11 +87,13 @@ def browse_sql(within: QuerySet, limit: int) -> tuple[str, list]:
 
 
 ORDERS = {"relevance": "score DESC, publish_at DESC, id DESC", "date": "publish_at DESC, id DESC"}
+# CROSS JOIN makes SQLite start from the candidates and probe the link table by article (PostgreSQL plans it as
+# an inner join), instead of scanning every article's tags.
 _TAG_FACET = """
     SELECT '{name}', CAST(NULL AS INTEGER), slug, name, n, 0 FROM (
         SELECT t.slug, t.name, count(*) AS n
-        FROM cand JOIN news_article_{name}s AS link ON link.article_id = cand.id
-        JOIN news_{name} AS t ON t.id = link.{name}_id
+        FROM cand CROSS JOIN news_article_{name}s AS link CROSS JOIN news_{name} AS t
+        WHERE link.article_id = cand.id AND t.id = link.{name}_id
         GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT {{facet_size}}) AS {name}_facet"""
 # Rows: (kind, article id, key, label, value, position). Identifiers are ours; values are bound parameters.
 SEARCH_SQL = """
@@ -108,7 +110,7 @@ FACETS_SQL = (
     """
 UNION ALL
 SELECT 'section', NULL, s.slug, s.name, count(*), min(s."order")
-FROM cand JOIN news_section AS s ON s.id = cand.section_id GROUP BY s.id, s.slug, s.name
+FROM cand CROSS JOIN news_section AS s WHERE s.id = cand.section_id GROUP BY s.id, s.slug, s.name
 UNION ALL"""  # noqa: S608
     + _TAG_FACET.format(name="person")
     + "\nUNION ALL"

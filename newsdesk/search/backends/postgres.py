@@ -34,6 +34,8 @@ SCHEMA = [
     f"CREATE INDEX IF NOT EXISTS search_document_vector ON {DOCS} USING gin (vector)",
 ]
 DROP = ["DROP INDEX IF EXISTS search_document_vector", f"ALTER TABLE {DOCS} DROP COLUMN IF EXISTS vector"]
+# Candidate id windows, in multiples of the candidate limit (see candidate_sql).
+WINDOWS = (4, 64)
 HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 LEAD_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20"
 EXCERPT_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2"
@@ -77,22 +79,44 @@ class PostgresSearchBackend(BaseSearchBackend):
             schema_editor.execute(statement)
 
     def candidate_sql(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> tuple[str, list]:
+        """The newest ``limit`` matches, looked for in widening id windows (newest ``WINDOWS[0] × limit`` ids,
+        then ``WINDOWS[1] × limit``, then the rest), each tried only if the ones before found too few. The GIN
+        bitmap is ANDed with the id range before the heap is read, so a word in half the archive reads about
+        ``WINDOWS[0] × limit / 2`` rows instead of half the archive; rare words fall through to the last window,
+        where there are few matches to read anyway."""
         tsquery, tsquery_params = tsquery_sql(query)
         tsquery = f"({tsquery})"
         gate, gate_params = gate_sql(within, "doc.article_id")
-        sql = f"""
+        newest = self._newest_id()
+        bounds = [newest - factor * limit for factor in WINDOWS]
+        select = f"""
             SELECT doc.article_id AS id, ts_rank('{self._weights()}', doc.vector, {tsquery}, 1) AS rel,
                    art.publish_at, art.section_id
             FROM {DOCS} AS doc JOIN news_article AS art ON art.id = doc.article_id
-            WHERE doc.vector @@ {tsquery} AND {gate}
-            ORDER BY doc.article_id DESC LIMIT %s"""  # noqa: S608 - our identifiers; values are parameters
-        return sql, [*tsquery_params, *tsquery_params, *gate_params, limit]
+            WHERE doc.vector @@ {tsquery} AND {gate} AND doc.article_id > %s AND doc.article_id <= %s"""  # noqa: S608
+        match_params = [*tsquery_params, *tsquery_params, *gate_params]
+        windows, params, found = [], [], []
+        for index, (low, high) in enumerate(zip([*bounds, -1], [newest, *bounds], strict=True)):
+            enough = f" AND ({' + '.join(found)}) < %s" if found else ""
+            windows.append(
+                f"w{index} AS MATERIALIZED ({select}{enough} ORDER BY doc.article_id DESC LIMIT %s)"
+            )
+            params += [*match_params, low, high, *([limit] if found else []), limit]
+            found.append(f"(SELECT count(*) FROM w{index})")  # noqa: S608
+        union = " UNION ALL ".join(f"SELECT * FROM w{index}" for index in range(len(windows)))  # noqa: S608
+        sql = f"WITH {', '.join(windows)} SELECT * FROM ({union}) AS c ORDER BY id DESC LIMIT %s"  # noqa: S608
+        return sql, [*params, limit]
 
     def _weights(self) -> str:
-        """ts_rank's {D, C, B, A} array, scaled so the headline's weight is 1 (ts_rank needs 0..1)."""
+        """ts_rank's {D, C, B, A} array, scaled so the highest weight is 1 (ts_rank needs 0..1)."""
         w = self.field_weights
         top = max(w.values()) or 1.0
         return "{" + ", ".join(f"{w[name] / top:.6f}" for name in ("body", "keywords", "lead", "headline")) + "}"
+
+    def _newest_id(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT coalesce(max(article_id), 0) FROM {DOCS}")  # noqa: S608
+            return cursor.fetchone()[0]
 
     def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
         self.check()
