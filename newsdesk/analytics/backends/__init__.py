@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
+
+from newsdesk.backends import import_backend
 
 from .base import BaseReadsBackend, Read, Window
 
@@ -25,15 +25,9 @@ _backend: BaseReadsBackend | None = None
 
 
 def load_backend(config: dict) -> BaseReadsBackend:
-    name = config.get("BACKEND") or "database"
-    path = ALIASES.get(name, name)
-    try:
-        cls = import_string(path)
-    except ImportError as exc:
-        choices = ", ".join(ALIASES)
-        raise ImproperlyConfigured(
-            f"ANALYTICS BACKEND {name!r} cannot be loaded ({exc}); choose one of: {choices}, or a dotted path."
-        ) from exc
+    cls = import_backend(
+        config.get("BACKEND") or "database", setting="ANALYTICS", aliases=ALIASES, base=BaseReadsBackend
+    )
     return cls(dict(config.get("OPTIONS") or {}))
 
 

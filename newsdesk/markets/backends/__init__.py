@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
+
+from newsdesk.backends import import_backend
 
 from .base import RateProvider, RateRecord
 
@@ -26,15 +27,7 @@ ALIASES = {
 
 
 def provider_class(backend: str) -> type[RateProvider]:
-    try:
-        cls = import_string(ALIASES.get(backend, backend))
-    except ImportError as exc:
-        raise ImproperlyConfigured(
-            f"Rate back end {backend!r} is unknown; choose one of: {', '.join(ALIASES)}"
-        ) from exc
-    if not (isinstance(cls, type) and issubclass(cls, RateProvider)):
-        raise ImproperlyConfigured(f"Rate back end {backend!r} is not a RateProvider subclass")
-    return cls
+    return import_backend(backend, setting="NEWSDESK_RATES", aliases=ALIASES, base=RateProvider)
 
 
 def get_provider(alias: str) -> RateProvider:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
+
+from newsdesk.backends import import_backend
 
 from .base import Observation, WeatherProvider
 
@@ -22,14 +22,5 @@ def get_provider(backend: str | None = None) -> WeatherProvider | None:
     backend = backend or config.get("BACKEND", "")
     if not backend:
         return None
-    path = ALIASES.get(backend, backend)
-    try:
-        cls = import_string(path)
-    except ImportError as exc:
-        choices = ", ".join(ALIASES)
-        raise ImproperlyConfigured(
-            f"Weather back end {backend!r} is unknown; choose one of: {choices}"
-        ) from exc
-    if not (isinstance(cls, type) and issubclass(cls, WeatherProvider)):
-        raise ImproperlyConfigured(f"Weather back end {backend!r} is not a WeatherProvider subclass")
+    cls = import_backend(backend, setting="NEWSDESK_WEATHER", aliases=ALIASES, base=WeatherProvider)
     return cls(**config.get("OPTIONS", {}))
