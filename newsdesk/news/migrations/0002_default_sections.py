@@ -1,17 +1,8 @@
-"""The agency's sections as initial data: editable in the newsroom afterwards, never referenced by code."""
+"""The agency's sections as initial data (see newsdesk.news.defaults): editable in the newsroom afterwards."""
 
 from django.db import migrations
 
-SECTIONS = [
-    ("Russian Politics & Diplomacy", "politics"),
-    ("World", "world"),
-    ("Business & Economy", "economy"),
-    ("Military & Defense", "defense"),
-    ("Science & Space", "science"),
-    ("Society & Culture", "society"),
-    ("Sport", "sport"),
-    ("Press Review", "pressreview"),
-]
+from newsdesk.news.defaults import DEFAULT_SECTIONS as SECTIONS
 
 
 def create_sections(apps, schema_editor):
