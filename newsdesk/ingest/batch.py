@@ -209,9 +209,8 @@ def _write(group: list[_New], *, source: IngestSource | None, origin: str, now) 
             duplicate_of_id=first.record.pk if first else new.twin.record_id,
         )  # fmt: skip
     IngestedItem.objects.bulk_create([new.record for new in twins])
-    ids = [article.pk for article in articles]
     visible = [article.pk for article in articles if article.visible_at(now)]
-    transaction.on_commit(partial(_after_commit, ids, visible), robust=True)
+    transaction.on_commit(partial(_after_commit, articles, visible), robust=True)
 
 
 def _record(new: _New, *, source: IngestSource | None, **ids: int | None) -> IngestedItem:
@@ -226,10 +225,10 @@ def _record(new: _New, *, source: IngestSource | None, **ids: int | None) -> Ing
     )
 
 
-def _after_commit(ids: list[int], visible: list[int]) -> None:
+def _after_commit(articles: list[Article], visible: list[int]) -> None:
     """The whole batch into the search index at once (drafts too: the newsroom searches them); the other
     after-publish hooks (cache purge, live feed, pings) for each article readers can see."""
-    search_index_articles(article_ids=ids)
+    search_index_articles(article_ids=[article.pk for article in articles], loaded=articles)
     for hook in news.after_publish_hooks:
         if hook is not search_index_article:
             for article_id in visible:

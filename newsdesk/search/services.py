@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 
 from newsdesk.news.models import Article
@@ -39,10 +39,13 @@ def search_index_article(article_id: int) -> None:
 
 
 @transaction.atomic
-def search_index_articles(*, article_ids: Iterable[int]) -> int:
+def search_index_articles(*, article_ids: Iterable[int], loaded: list[Article] | None = None) -> int:
+    """``loaded``: these articles as just written (a bulk import's), indexed without reading them again."""
     backend = get_backend()
     ids = list(dict.fromkeys(article_ids))
-    documents = [build_document(article) for article in articles_for_index(ids)]
+    if loaded is not None:
+        prefetch_related_objects(loaded, "persons", "topics")
+    documents = [build_document(article) for article in (loaded or articles_for_index(ids))]
     gone = set(ids) - {d.article_id for d in documents}
     if gone:
         backend.remove(gone)
