@@ -131,3 +131,24 @@ def test_the_batch_is_indexed_for_search_after_commit(routing, django_capture_on
         ingest(_many(20), routing)
     assert SearchDocument.objects.count() == Article.objects.count() == 20
     assert stale_article_ids(since=None) == []  # indexed as written: nothing for the search sync to redo
+
+
+def test_hostile_items_in_a_batch_are_refused_precisely_and_the_rest_imported(routing):
+    items = [
+        *_many(3),
+        story(
+            "urn:huge",
+            version=10**20,
+            headline="Kamaz version overflow",
+            body=OTHER_BODY.replace("1,000", "9"),
+        ),
+        story("u" * 301, headline="Too long a guid", body=OTHER_BODY.replace("1,000", "8")),
+        story("urn:script", headline="Putin to visit France", body="<script>alert(1)</script>"),
+    ]
+    report = ingest(items, routing)
+    assert report.counts == {"created": 3, "rejected": 3}
+    reasons = dict(IngestLog.objects.values_list("ref", "reason"))
+    assert reasons["urn:huge"].startswith("the article would be invalid: Ensure this value is less than")
+    assert reasons["urn:script"] == "the item has no body text"
+    assert reasons["u" * 300] == "'uri' is longer than 300 characters"  # the log keeps 300 of them
+    assert not IngestedItem.objects.filter(guid__in=["urn:huge", "urn:script"]).exists()
