@@ -127,7 +127,13 @@ if os.environ.get("DATABASE_URL"):
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 else:
     DATABASES = {
-        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH, "OPTIONS": SQLITE_OPTIONS}
+        # Persistent connections: opening one and running the PRAGMAs above costs ~1 ms, per request without it.
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": SQLITE_PATH,
+            "OPTIONS": SQLITE_OPTIONS,
+            "CONN_MAX_AGE": 600,
+        }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -254,7 +260,8 @@ NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", 
 
 # Scale out (newsdesk.edge, newsdesk.live, README "Scale out"): shared cache, read replica, edge cache, live feed.
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    # Django's Redis cache, acting as an empty cache while Redis is away (pages then come from the database).
+    CACHES = {"default": {"BACKEND": "newsdesk.edge.cache.DegradingRedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True

@@ -8,10 +8,23 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Article, Gallery, GalleryPhoto, Infographic, ReadAlso, Section
+from .models import (
+    Article,
+    Correction,
+    Gallery,
+    GalleryPhoto,
+    Infographic,
+    OtherMediaLink,
+    Person,
+    Photo,
+    ReadAlso,
+    Section,
+    Topic,
+)
+from .prepared import PreparedQuery
 
 
 def latest_articles(*, limit: int = 20, at: dt.datetime | None = None) -> QuerySet[Article]:
@@ -34,9 +47,14 @@ def article_for_reader(*, public_id: int, at: dt.datetime | None = None) -> Arti
     withdrawn before it was ever published stays unknown, so its headline never reaches readers.
     """
     at = at or timezone.now()
-    once_public = Article.objects.withdrawn().filter(first_published_at__isnull=False)
-    qs = (Article.objects.published(at=at) | once_public).filter(public_id=public_id)
+    qs = _reader_reachable(at=at).filter(public_id=public_id)
     return _with_page_relations(qs, at=at).first()
+
+
+def _reader_reachable(*, at: dt.datetime) -> QuerySet[Article]:
+    """What a reader may open at ``at``: the gate, plus withdrawn articles readers once saw (their 410 page)."""
+    once_public = Article.objects.withdrawn().filter(first_published_at__isnull=False)
+    return Article.objects.published(at=at) | once_public
 
 
 def article_for_preview(*, pk: int) -> Article | None:
@@ -231,3 +249,150 @@ def latest_galleries(*, limit: int = 3, at: dt.datetime | None = None) -> list[G
 def gallery_for_reader(*, slug: str, at: dt.datetime | None = None) -> Gallery | None:
     items = Prefetch("items", queryset=GalleryPhoto.objects.select_related("photo"))
     return galleries_published(at=at).filter(slug=slug).prefetch_related(items).first()
+
+
+# --- The article page's reads, compiled once (prepared.py): what every request needs, cheaply. ---
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What decides an article page before anything is rendered: its address, status and version."""
+
+    id: int
+    status: str
+    slug: str
+    version: int
+    modified_at: dt.datetime
+    section_id: int
+
+
+_ARTICLE_STATE = PreparedQuery(
+    lambda public_id, at: (
+        _reader_reachable(at=at)
+        .filter(public_id=public_id)
+        .values_list("id", "status", "slug", "version", "modified_at", "section_id")
+    ),
+    public_id=int,
+    at=dt.datetime,
+)
+
+
+def article_state(*, public_id: int, at: dt.datetime | None = None) -> ArticleState | None:
+    """The article's state if a reader may open it (as ``article_for_reader`` decides), in one small read."""
+    rows = _ARTICLE_STATE.rows(public_id=public_id, at=at or timezone.now())
+    return ArticleState(*rows[0]) if rows else None
+
+
+_SECTIONS = PreparedQuery(lambda: Section.objects.values_list("id", "name", "slug", "order", "description"))
+
+
+def section_rows() -> tuple[tuple, ...]:
+    """(id, name, slug, order, description) of every section in the site's order: the header's data and,
+    being what the header shows, the key of everything cached with it."""
+    return tuple(_SECTIONS.rows())
+
+
+def sections_all() -> list[Section]:
+    """Every section in the site's order (the header, the feed filter), without building a queryset."""
+    return sections_from_rows(section_rows())
+
+
+def sections_from_rows(rows: tuple[tuple, ...]) -> list[Section]:
+    names = ("id", "name", "slug", "order", "description")
+    return [Section.from_db("default", names, row) for row in rows]
+
+
+_READ_ALSO = PreparedQuery(
+    lambda article_id, at: (
+        ReadAlso.objects.filter(article_id=article_id)
+        .annotate(visible=Exists(Article.objects.published(at=at).filter(pk=OuterRef("target_id"))))
+        .values_list("title", "target__headline", "target__public_id", "target__slug", "visible")
+    ),
+    article_id=int,
+    at=dt.datetime,
+)
+
+
+def read_also_links(*, article_id: int, at: dt.datetime | None = None) -> list[tuple[str, int | None, str]]:
+    """(title, public id, slug) of an article's Read also links, in the editor's order; a target that readers
+    may not see now comes without its id and with the editor's title, never its own headline."""
+    links = []
+    for title, headline, public_id, slug, visible in _READ_ALSO.rows(
+        article_id=article_id, at=at or timezone.now()
+    ):
+        links.append((headline, public_id, slug) if visible else (title, None, ""))
+    return [link for link in links if link[0]]
+
+
+_PERSONS = PreparedQuery(
+    lambda article_id: Person.objects.filter(articles=article_id).values_list("name", "slug"), article_id=int
+)
+_TOPICS = PreparedQuery(
+    lambda article_id: Topic.objects.filter(articles=article_id).values_list("name", "slug"), article_id=int
+)
+_OTHER_MEDIA = PreparedQuery(
+    lambda article_id: OtherMediaLink.objects.filter(article_id=article_id).values_list(
+        "title", "outlet", "url", "published_on"
+    ),
+    article_id=int,
+)
+_CORRECTIONS = PreparedQuery(
+    lambda article_id: Correction.objects.filter(article_id=article_id).values_list(
+        "kind", "note", "created_at"
+    ),
+    article_id=int,
+)
+
+
+@dataclass(frozen=True)
+class ArticleRelations:
+    """What the article page lists under the body, as plain rows."""
+
+    persons: list[tuple[str, str]]  # (name, slug)
+    topics: list[tuple[str, str]]
+    other_media: list[tuple]  # (title, outlet, url, published_on)
+    corrections: list[tuple]  # (kind, note, created_at)
+
+
+def article_relations(*, article_id: int) -> ArticleRelations:
+    return ArticleRelations(
+        persons=_PERSONS.rows(article_id=article_id),
+        topics=_TOPICS.rows(article_id=article_id),
+        other_media=_OTHER_MEDIA.rows(article_id=article_id),
+        corrections=_CORRECTIONS.rows(article_id=article_id),
+    )
+
+
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _article_row(pk: int) -> QuerySet:
+    related = [f"section__{name}" for name in _attnames(Section)]
+    related += [f"lead_photo__{name}" for name in _attnames(Photo)]
+    return Article.objects.filter(pk=pk).values_list(*_attnames(Article), *related)
+
+
+_ARTICLE_ROW = PreparedQuery(_article_row, pk=int)
+
+
+def article_public_id(*, pk: int) -> int | None:
+    return Article.objects.filter(pk=pk).values_list("public_id", flat=True).first()
+
+
+def article_for_page(*, pk: int) -> Article | None:
+    """The article with its section and lead photo, for a page whose visibility ``article_state`` decided.
+
+    One compiled read, made into model instances by hand (what ``select_related`` would do).
+    """
+    rows = _ARTICLE_ROW.rows(pk=pk)
+    if not rows:
+        return None
+    row, names = rows[0], [_attnames(Article), _attnames(Section), _attnames(Photo)]
+    article_values, rest = row[: len(names[0])], row[len(names[0]) :]
+    section_values, photo_values = rest[: len(names[1])], rest[len(names[1]) :]
+    article = Article.from_db("default", names[0], article_values)
+    article.section = Section.from_db("default", names[1], section_values)
+    if article.lead_photo_id:
+        article.lead_photo = Photo.from_db("default", names[2], photo_values)
+    return article

@@ -1,11 +1,11 @@
 from django.conf import settings
 
-from newsdesk.news.models import Section
+from newsdesk.news import selectors
 
 
 def site(request):
     # A lazy callable: pages that don't render the header (feeds, API) never query the sections.
     return {
         "site_name": settings.NEWSDESK_SITE_NAME,
-        "nav_sections": lambda: list(Section.objects.all()),
+        "nav_sections": selectors.sections_all,
     }

@@ -9,11 +9,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsdesk.news.html import blocks, split_pages
-from newsdesk.news.models import Article, Photo
+from newsdesk.news.models import Article, Correction, Photo
+from newsdesk.news.selectors import ArticleRelations
+
+from .fragments import read_also_html
 
 
 class PageOutOfRange(Exception):
@@ -71,13 +75,28 @@ def lazy_images(html: str) -> str:
     return _IMG_WITHOUT_LOADING.sub('<img loading="lazy" decoding="async"', html)
 
 
-def article_page_context(article: Article, *, page: str | None = None, strict: bool = False) -> dict:
-    """Everything the article template shows. Strict: raises PageOutOfRange for a page that does not exist."""
+def article_page_context(
+    article: Article,
+    *,
+    page: str | None = None,
+    strict: bool = False,
+    relations: ArticleRelations | None = None,
+    holes=None,
+) -> dict:
+    """Everything the article template shows. Strict: raises PageOutOfRange for a page that does not exist.
+
+    ``relations`` come from ``selectors.article_relations`` on reader pages; without them (the newsroom's
+    preview) they are read from the article's own relations. With ``holes`` (fragments.Holes) the Read also
+    block is left as a hole to fill per request, since its targets change visibility on their own.
+    """
     pages = split_pages(article.body)
     number = page_number(page, len(pages), strict=strict)
     body_blocks = [lazy_images(block) for block in blocks(pages[number - 1])]
-    read_also = [link for link in (ra.reader_link for ra in article.read_also.all()) if link[0]]
-    position = min(article.read_also_after, len(body_blocks)) if number == 1 and read_also else None
+    if holes is not None:
+        read_also = holes["read_also"] if number == 1 else ""
+    else:
+        read_also = read_also_html(_own_read_also(article)) if number == 1 else ""
+    position = min(article.read_also_after, len(body_blocks)) if read_also else None
     canonical = absolute_url(article.get_absolute_url()) + (f"?page={number}" if number > 1 else "")
     lead_photo = photo_context(article.lead_photo) if article.lead_photo_id else None
     split_at = len(body_blocks) if position is None else position
@@ -86,7 +105,7 @@ def article_page_context(article: Article, *, page: str | None = None, strict: b
         "article": article,
         "before_read_also": mark_safe("\n".join(before)),  # noqa: S308 - sanitized on save
         "after_read_also": mark_safe("\n".join(after)),  # noqa: S308 - sanitized on save
-        "read_also": read_also if position is not None else [],
+        "read_also_html": read_also,
         "page_number": number,
         "page_count": len(pages),
         "page_range": range(1, len(pages) + 1),
@@ -96,6 +115,43 @@ def article_page_context(article: Article, *, page: str | None = None, strict: b
         "og_image": absolute_url(lead_photo["src"]) if lead_photo else "",
         "json_ld": mark_safe(json_ld(article)),  # noqa: S308 - json.dumps escapes "<"
         "canonical_url": canonical,
+        "holes": holes,
+        **_relations_context(relations or _own_relations(article)),
+    }
+
+
+def _own_read_also(article: Article) -> list[tuple[str, int | None, str]]:
+    links = []
+    for link in article.read_also.all():
+        title, url = link.reader_link
+        links.append((title, link.target.public_id, link.target.slug) if url else (title, None, ""))
+    return [link for link in links if link[0]]
+
+
+def _own_relations(article: Article) -> ArticleRelations:
+    return ArticleRelations(
+        persons=[(p.name, p.slug) for p in article.persons.all()],
+        topics=[(t.name, t.slug) for t in article.topics.all()],
+        other_media=[(o.title, o.outlet, o.url, o.published_on) for o in article.other_media.all()],
+        corrections=[(c.kind, c.note, c.created_at) for c in article.corrections.all()],
+    )
+
+
+def _relations_context(relations: ArticleRelations) -> dict:
+    def link(view: str, name: str, slug: str) -> dict:
+        return {"name": name, "url": reverse(view, kwargs={"slug": slug})}
+
+    return {
+        "persons": [link("site:person", name, slug) for name, slug in relations.persons],
+        "topics": [link("site:topic", name, slug) for name, slug in relations.topics],
+        "other_media": [
+            {"title": title, "outlet": outlet, "url": url, "published_on": on}
+            for title, outlet, url, on in relations.other_media
+        ],
+        "corrections": [
+            {"label": Correction.Kind(kind).label, "note": note, "created_at": at}
+            for kind, note, at in relations.corrections
+        ],
     }
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpResponseRedirect, HttpResponseServerError, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, HttpResponseServerError, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -21,7 +21,15 @@ from django.views.decorators.http import require_safe
 from newsdesk.news import selectors
 from newsdesk.news.models import Article, Person, Section, Topic
 
-from .presenters import PageOutOfRange, absolute_url, article_page_context, group_by_day, photo_context
+from . import fragments
+from .presenters import (
+    PageOutOfRange,
+    absolute_url,
+    article_page_context,
+    group_by_day,
+    page_number,
+    photo_context,
+)
 
 FEED_LIMIT = 30
 HOME_LATEST = 12
@@ -249,19 +257,54 @@ def archive_jump(request):
 
 @require_safe
 def article(request, public_id: int, slug: str = ""):
-    item = selectors.article_for_reader(public_id=public_id)
-    if item is None:
+    """The article page: decided by one small read (visible? which version?), then served from the page kept
+    for that version (fragments.py), rendered on a miss; the per-request parts are filled in either way."""
+    state = selectors.article_state(public_id=public_id)
+    if state is None:
         raise Http404("No such article.")
-    if slug != item.slug:
+    if slug != state.slug:
         query = f"?{request.GET.urlencode()}" if request.GET else ""
-        return redirect(item.get_absolute_url() + query, permanent=True)
-    if item.status == Article.Status.WITHDRAWN:
+        return redirect(fragments.article_url(public_id, state.slug) + query, permanent=True)
+    if state.status == Article.Status.WITHDRAWN:
+        item = selectors.article_for_reader(public_id=public_id)
         return render(request, "site/withdrawn.html", {"article": item}, status=410)
+    number = _article_page_number(request.GET.get("page"))
+    rows = selectors.section_rows()
+    key = fragments.article_key(
+        state, public_id=public_id, page=number, sections_stamp=fragments.sections_stamp(rows)
+    )
+    page = fragments.article_page_get(key) or _article_render(request, state, number, key, public_id)
+    section = selectors.sections_from_rows(tuple(row for row in rows if row[0] == state.section_id))
+    fills = {
+        "clock": fragments.city_clock(),
+        "most_read": fragments.most_read(section[0] if section else None),
+        "read_also": fragments.read_also_html(selectors.read_also_links(article_id=state.id))
+        if "read_also" in page.names
+        else "",
+    }
+    return HttpResponse(page.fill(fills))
+
+
+def _article_page_number(raw: str | None) -> int:
     try:
-        context = article_page_context(item, page=request.GET.get("page"), strict=True)
+        return page_number(raw, count=9999, strict=True)
     except PageOutOfRange as exc:
         raise Http404("This article has no such page.") from exc
-    return render(request, "site/article.html", context)
+
+
+def _article_render(request, state, number: int, key: str, public_id: int) -> fragments.HoledPage:
+    item = selectors.article_for_page(pk=state.id)
+    if item is None or not item.visible_at():  # changed since the state was read
+        raise Http404("No such article.")
+    holes = fragments.Holes()
+    relations = selectors.article_relations(article_id=item.id)
+    try:
+        context = article_page_context(item, page=str(number), strict=True, relations=relations, holes=holes)
+    except PageOutOfRange as exc:
+        raise Http404("This article has no such page.") from exc
+    page = holes.split(loader.render_to_string("site/article.html", context, request))
+    fragments.article_page_set(key, page, public_id=public_id)
+    return page
 
 
 # --- Galleries and infographics -----------------------------------------------------------------------------

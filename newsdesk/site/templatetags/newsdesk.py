@@ -3,6 +3,10 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from newsdesk.news.models import Section
+from newsdesk.site import fragments
 
 register = template.Library()
 
@@ -50,3 +54,17 @@ def photo(value):
     from newsdesk.site.presenters import photo_context
 
     return photo_context(value) if value else None
+
+
+@register.simple_tag(takes_context=True)
+def city_clock_slot(context):
+    """The header's city clock; a hole to fill per request when the page is kept in the cache."""
+    holes = context.get("holes")
+    return holes["clock"] if holes is not None else mark_safe(fragments.city_clock())  # noqa: S308 - rendered
+
+
+@register.simple_tag(takes_context=True)
+def section_nav(context):
+    """The header's links to every section, the current one marked."""
+    current = context.get("section")
+    return fragments.section_nav(current_slug=current.slug if isinstance(current, Section) else None)

@@ -1,0 +1,185 @@
+"""Rendered fragments kept between requests, each with a key that changes whenever its content would.
+
+- **Article pages** are rendered once per (article, version, last change, status, page, sections, zone) and
+  kept in Django's cache "with holes": the parts that change on their own clock — the header's city clock, the
+  Most read box and the Read also links (whose targets can be published, scheduled or withdrawn without the
+  article changing) — are filled in on every request. A new version, a correction, any save, a withdrawal or a
+  renamed section changes the key, so a stale page cannot be served even when the cache is per process; the
+  after-publish hook also deletes the old entries at once (what a shared cache needs to free memory).
+  Renaming a person, a topic or a photo caption does not touch the article: those reach cached pages within
+  ``ARTICLE_TTL``.
+- **The header's section list** and **the city clock** are kept in process memory: the sections by their
+  own rows (read on every request, one small compiled query), the clock by the minute it shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from functools import cache as memoize
+from urllib.parse import quote
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from newsdesk.news import selectors
+
+ARTICLE_TTL = 600  # seconds; bounds how long a renamed person or topic may wait to show on an article page
+CACHE_VERSION = "1"  # bump when the article template changes in a way old entries must not outlive
+
+
+# --- Holes: a page rendered once, with the per-request parts filled in later --------------------------------
+
+
+class Holes:
+    """Passed to a template as ``holes``: ``{{ holes.clock }}`` renders a marker where the clock goes."""
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(8)
+
+    def __getitem__(self, name: str) -> SafeString:
+        return mark_safe(f"<!--hole:{self.token}:{name}-->")  # noqa: S308 - hex token and an identifier
+
+    def split(self, html: str) -> HoledPage:
+        pieces = re.split(f"<!--hole:{self.token}:([a-z_]+)-->", html)
+        return HoledPage(parts=tuple(pieces[0::2]), names=tuple(pieces[1::2]))
+
+
+@dataclass(frozen=True)
+class HoledPage:
+    parts: tuple[str, ...]
+    names: tuple[str, ...]
+
+    def fill(self, fills: dict[str, str]) -> str:
+        out = [self.parts[0]]
+        for name, part in zip(self.names, self.parts[1:], strict=True):
+            out.append(fills[name])
+            out.append(part)
+        return "".join(out)
+
+
+# --- Article pages ----------------------------------------------------------------------------------------
+
+
+def article_key(state: selectors.ArticleState, *, public_id: int, page: int, sections_stamp: str) -> str:
+    stamp = f"{state.version}:{state.modified_at.timestamp()}:{state.status}"
+    zone = timezone.get_current_timezone_name()
+    return f"site:article:{CACHE_VERSION}:{public_id}:{stamp}:{page}:{sections_stamp}:{zone}"
+
+
+def _index_key(public_id: int) -> str:
+    return f"site:article:{CACHE_VERSION}:keys:{public_id}"
+
+
+def article_page_get(key: str) -> HoledPage | None:
+    return cache.get(key)
+
+
+def article_page_set(key: str, page: HoledPage, *, public_id: int) -> None:
+    keys = [k for k in cache.get(_index_key(public_id), []) if k != key][-20:] + [key]
+    cache.set_many({key: page, _index_key(public_id): keys}, ARTICLE_TTL)
+
+
+def article_changed(article_id: int) -> None:
+    """after_publish_hooks: drop every cached page of the article (its new key would miss them anyway)."""
+    public_id = selectors.article_public_id(pk=article_id)
+    if public_id is None:
+        return
+    index = _index_key(public_id)
+    cache.delete_many([*cache.get(index, []), index])
+
+
+# --- Per-page constant fragments ---------------------------------------------------------------------------
+
+_nav: dict[tuple, SafeString] = {}
+_stamps: dict[tuple, str] = {}
+_clock: dict[tuple, str] = {}
+
+
+def sections_stamp(rows: tuple) -> str:
+    """A short digest of the sections' rows: part of every cached page that shows section names."""
+    stamp = _stamps.get(rows)
+    if stamp is None:
+        if len(_stamps) > 32:
+            _stamps.clear()
+        stamp = _stamps[rows] = hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
+    return stamp
+
+
+def section_nav(*, current_slug: str | None) -> SafeString:
+    """The header's section links, rendered once per set of sections and current section."""
+    rows = selectors.section_rows()
+    key = (rows, current_slug)
+    html = _nav.get(key)
+    if html is None:
+        if len(_nav) > 64:
+            _nav.clear()
+        html = _nav[key] = _render_nav(rows, current_slug)
+    return html
+
+
+def _render_nav(rows: tuple, current_slug: str | None) -> SafeString:
+    items = []
+    for _id, name, slug, *_rest in rows:
+        current = mark_safe(' aria-current="page"') if slug == current_slug else ""  # noqa: S308
+        url = reverse("site:section", kwargs={"slug": slug})
+        items.append(format_html('<li><a href="{}"{}>{}</a></li>', url, current, name))
+    return mark_safe("".join(items))  # noqa: S308 - each item built by format_html
+
+
+def city_clock() -> str:
+    """The header's city clock (the weather app's widget), rendered once per minute and weather snapshot:
+    what it shows changes by the minute; site.js and city-clock.js keep it ticking in the browser."""
+    from newsdesk.weather.selectors import cached_weather_snapshot
+
+    snapshot = cached_weather_snapshot()
+    key = (int(time.time() // 60), (snapshot or {}).get("built_at"), timezone.get_current_timezone_name())
+    html = _clock.get(key)
+    if html is None:
+        _clock.clear()
+        html = _clock[key] = render_to_string("weather/_city_clock.html")
+    return html
+
+
+def most_read(section) -> str:
+    """The Most read box: the analytics app's template tag, which keeps it rendered for a minute."""
+    from newsdesk.analytics.templatetags.analytics import most_read_box
+
+    return most_read_box(section)
+
+
+def read_also_html(links: list[tuple[str, int | None, str]]) -> SafeString:
+    """The Read also block for (title, public id or None, slug) links; nothing when there are none."""
+    if not links:
+        return mark_safe("")
+    items = "".join(
+        f'<li><a href="{escape(article_url(pid, slug))}">{escape(title)}</a></li>'
+        if pid is not None
+        else f"<li>{escape(title)}</li>"
+        for title, pid, slug in links
+    )
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        '<aside class="read-also" aria-labelledby="read-also-title">\n'
+        '      <h2 id="read-also-title">Read also</h2>\n'
+        f"      <ul>{items}</ul>\n    </aside>"
+    )
+
+
+def article_url(public_id: int, slug: str) -> str:
+    """``Article.get_absolute_url`` without a reverse() per link (lists of links add up)."""
+    return f"{_article_prefix(get_urlconf(), get_script_prefix())}{public_id}/{quote(slug)}/"
+
+
+@memoize
+def _article_prefix(urlconf, script_prefix: str) -> str:
+    url = reverse("site:article", kwargs={"public_id": 1, "slug": "s"})
+    if not url.endswith("/1/s/"):
+        raise ValueError(f"The article URL pattern changed ({url}); update fragments.article_url.")
+    return url[: -len("1/s/")]
