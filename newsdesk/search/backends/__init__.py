@@ -10,14 +10,15 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils.module_loading import import_string
+
+from newsdesk.backends import import_backend
 
 from .base import BaseSearchBackend
 
-KNOWN = (
-    "newsdesk.search.backends.sqlite.SQLiteSearchBackend, "
-    "newsdesk.search.backends.postgres.PostgresSearchBackend"
-)
+ALIASES = {
+    "sqlite": "newsdesk.search.backends.sqlite.SQLiteSearchBackend",
+    "postgres": "newsdesk.search.backends.postgres.PostgresSearchBackend",
+}
 
 
 @cache
@@ -29,16 +30,12 @@ def get_backend(alias: str = "default") -> BaseSearchBackend:
             f"(aliases now: {', '.join(backends) or 'none'})."
         )
     config = backends[alias]
-    path = config.get("BACKEND", "")
-    try:
-        backend_class = import_string(path)
-    except ImportError as exc:
-        raise ImproperlyConfigured(
-            f"SEARCH_BACKENDS[{alias!r}]['BACKEND'] = {path!r} cannot be imported ({exc}); "
-            f"choose one of: {KNOWN}."
-        ) from exc
-    if not (isinstance(backend_class, type) and issubclass(backend_class, BaseSearchBackend)):
-        raise ImproperlyConfigured(f"{path!r} is not a search back end (a BaseSearchBackend subclass).")
+    backend_class = import_backend(
+        config.get("BACKEND", ""),
+        setting=f"SEARCH_BACKENDS[{alias!r}]",
+        aliases=ALIASES,
+        base=BaseSearchBackend,
+    )
     return backend_class(alias=alias, options=config.get("OPTIONS", {}))
 
 
