@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import threading
+import time
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from newsdesk.news.models import Article
@@ -12,6 +16,9 @@ from newsdesk.news.models import Article
 from .backends import get_backend
 
 logger = logging.getLogger(__name__)
+MISSED_WINDOW = dt.timedelta(hours=1)
+MISSED_LIMIT = 500
+RETRY_SECONDS = 1.0
 
 
 def event_data(article: Article) -> dict:
@@ -29,16 +36,60 @@ def event_data(article: Article) -> dict:
     }
 
 
+def _announce(article: Article) -> str | None:
+    return get_backend().announce(key=f"article:{article.public_id}", data=event_data(article))
+
+
 def announce_article(article_id: int) -> str | None:
     """Announce an article the first time it is visible; corrections and re-saves are not new stories.
 
-    A live log that is down must not fail the publish: the story is still on the (purged) pages.
+    A live log that is down must not fail the publish: the story is still on the (purged) pages, and it is
+    announced once the log is back (``announce_missed``, retried here and run by the worker every minute).
     """
     article = Article.objects.published().select_related("section").filter(pk=article_id).first()
     if article is None:
         return None
     try:
-        return get_backend().announce(key=f"article:{article.public_id}", data=event_data(article))
-    except Exception:  # the log's own errors (Redis down, ...): degrade to "no live update"
-        logger.exception("Live announcement of article %s failed", article_id)
+        return _announce(article)
+    except Exception:  # the log's own errors (Redis down, ...): live updates pause until it is back
+        logger.warning("Live announcement of article %s failed; retrying until the log is back", article_id)
+        _retry_in_background()
         return None
+
+
+def announce_missed(*, within: dt.timedelta = MISSED_WINDOW) -> int:
+    """Announce the stories that became visible within ``within`` and never were (the log was down, or the
+    process that published stopped first). Announcing is once per story, so this repeats nothing."""
+    since = timezone.now() - within
+    recent = (
+        Article.objects.published()
+        .filter(publish_at__gte=since)
+        .select_related("section")
+        .order_by("publish_at", "pk")[:MISSED_LIMIT]
+    )
+    return sum(1 for article in recent if _announce(article))
+
+
+_retrying = threading.Lock()
+
+
+def _retry_in_background() -> None:
+    """One thread per process retries ``announce_missed`` until the log answers again."""
+    if _retrying.acquire(blocking=False):
+        threading.Thread(target=_retry_until_back, name="live-announce-retry", daemon=True).start()
+
+
+def _retry_until_back() -> None:
+    try:
+        while True:
+            time.sleep(RETRY_SECONDS)
+            try:
+                count = announce_missed()
+            except Exception:  # still down
+                connection.close()
+                continue
+            logger.warning("Live log is back; announced %s missed stories", count)
+            return
+    finally:
+        connection.close()
+        _retrying.release()

@@ -85,9 +85,10 @@ def stream(request):
         after, sections = _params(request)
     except BadLiveRequest as exc:
         return _bad(exc)
-    except Exception:  # the log is down: live updates pause, the browser retries
-        logger.exception("Live log unreachable")
-        return _no_store(HttpResponse("retry: 5000\n\n", content_type="text/event-stream", status=503))
+    except Exception:  # the log is down: live updates pause; the browser reconnects in 5 s (an error status
+        # would make EventSource give up for good)
+        logger.warning("Live log unreachable; asking the browser to come back later")
+        return _no_store(HttpResponse("retry: 5000\n\n", content_type="text/event-stream"))
     if isinstance(request, ASGIRequest):
         body = _async_stream(after, sections)
     else:

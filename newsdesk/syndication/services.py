@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from .models import SubscriberToken
+
+logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "nd_"  # noqa: S105 - a visible prefix, not a secret
 
@@ -51,17 +54,25 @@ class RateDecision:
     retry_after: int
 
 
+def _count_hit(key: str) -> int:
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # evicted between add and incr: start the window again
+        cache.set(key, 1, timeout=120)
+        return 1
+
+
 def rate_limit_hit(*, identity: str, limit: int, now: float | None = None) -> RateDecision:
     """Count one request in the caller's current one-minute window (the shared cache, so it holds across workers)."""
     now = time.time() if now is None else now
     window = int(now // 60)
     key = f"newsdesk:api-rate:{identity}:{window}"
-    cache.add(key, 0, timeout=120)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr: start the window again
-        cache.set(key, 1, timeout=120)
-        count = 1
+        count = _count_hit(key)
+    except Exception:  # the shared cache (Redis) is down: serve unlimited rather than fail every request
+        logger.warning("API rate limit not counted: the cache is unreachable")
+        count = 0
     retry_after = 60 - int(now % 60)
     return RateDecision(
         allowed=count <= limit, limit=limit, remaining=max(limit - count, 0), retry_after=retry_after

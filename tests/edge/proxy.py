@@ -84,7 +84,9 @@ def _lower(headers) -> dict:
 
 
 @contextlib.contextmanager
-def varnish_server(*, app_port: int, live_port: int | None = None) -> Iterator[Proxy]:
+def varnish_server(
+    *, app_port: int, live_port: int | None = None, extra_args: tuple | list = ()
+) -> Iterator[Proxy]:
     binary = require_varnish()
     root = tempfile.mkdtemp(prefix="newsdesk-varnish-")
     os.chmod(root, 0o755)  # noqa: S103 - varnishd drops to its own user when started as root
@@ -95,6 +97,7 @@ def varnish_server(*, app_port: int, live_port: int | None = None) -> Iterator[P
             "-p", "default_grace=0", "-T", "none"]  # fmt: skip
     if os.geteuid() != 0:
         args += ["-j", "none"]
+    args += list(extra_args)
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_for_port(port, proc)

@@ -53,7 +53,9 @@ def setup() -> dict:
         cursor.execute("SELECT pg_is_in_recovery()")
         in_recovery = cursor.fetchone()[0]
         cursor.execute("SELECT pg_wal_replay_pause()")  # from now on the replica lags behind on purpose
-    Article.objects.filter(pk=article.pk).update(headline="Putin and Macron agree on a Syria working group")
+    Article.objects.filter(pk=article.pk).update(
+        headline="Putin and Macron agree on a Syria working group", modified_at=django.utils.timezone.now()
+    )
     return {"url": article.get_absolute_url(), "in_recovery": in_recovery}
 
 

@@ -13,6 +13,7 @@ A batch is counted by one Lua script, so deduplication and counting are atomic a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import threading
 import uuid
@@ -20,7 +21,10 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ..memory import DailySalt
 from .base import DEDUP_SECONDS, BaseReadsBackend, Read, Window, floor_time
+
+logger = logging.getLogger(__name__)
 
 WRITE_SCRIPT = """
 local p, window, history = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -82,6 +86,7 @@ class RedisBackend(BaseReadsBackend):
         self._lock = threading.Lock()
         self._salt_day: dt.date | None = None
         self._salt = b""
+        self._local_salt = DailySalt()
 
     @property
     def client(self):
@@ -97,11 +102,18 @@ class RedisBackend(BaseReadsBackend):
     def salt(self, day: dt.date) -> bytes:
         with self._lock:
             if day != self._salt_day:
-                key = f"{self.prefix}salt:{day.isoformat()}"
-                # Every server process must hash alike, so the first one to need the day's salt makes it.
-                self.client.set(key, secrets.token_bytes(16), nx=True, ex=2 * 86400)
-                self._salt, self._salt_day = self.client.get(key), day
+                try:
+                    self._salt, self._salt_day = self._shared_salt(day), day
+                except Exception:  # Redis away: count with this process's own salt until it answers again
+                    logger.warning("analytics: Redis unreachable; reads hashed with a process salt meanwhile")
+                    return self._local_salt.get(day)  # a reader may count once per process: never lost
             return self._salt
+
+    def _shared_salt(self, day: dt.date) -> bytes:
+        key = f"{self.prefix}salt:{day.isoformat()}"
+        # Every server process must hash alike, so the first one to need the day's salt makes it.
+        self.client.set(key, secrets.token_bytes(16), nx=True, ex=2 * 86400)
+        return self.client.get(key)
 
     def write(self, reads: Sequence[Read]) -> int:
         if not reads:

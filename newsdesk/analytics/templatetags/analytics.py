@@ -6,6 +6,7 @@ costs a dictionary look-up. It renders nothing until reads have been counted: ne
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django import template
@@ -20,6 +21,8 @@ from ..backends import Window
 register = template.Library()
 
 BOX_TTL = 60.0
+BOX_RETRY = 5.0
+logger = logging.getLogger(__name__)
 HELP = {
     Window.NOW: "the last 60 minutes",
     Window.TODAY: "the last 24 hours",
@@ -47,7 +50,11 @@ def most_read_box(section=None) -> SafeString:
     cached = _box_cache.get(key)
     now = time.monotonic()
     if cached is None or cached[0] <= now:
-        cached = (now + BOX_TTL, _render_box(section))
+        try:
+            cached = (now + BOX_TTL, _render_box(section))
+        except Exception:  # the counters' store is down: the last box (or none) until it answers, never a 500
+            logger.warning("analytics: Most read unavailable; serving the last box", exc_info=True)
+            cached = (now + BOX_RETRY, cached[1] if cached else mark_safe(""))
         _box_cache[key] = cached
     return cached[1]
 

@@ -13,6 +13,13 @@ import re
 from .base import BaseLiveBackend, Event
 
 ID_RE = re.compile(r"^\d{1,20}-\d{1,20}$")
+# Mark and append in one step: a Redis that goes away between the two must not leave a story marked but unsent.
+ANNOUNCE_SCRIPT = """
+if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
+  return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[3])
+end
+return false
+"""
 
 
 def _key(event_id: str) -> tuple[int, int]:
@@ -38,17 +45,15 @@ class RedisLiveBackend(BaseLiveBackend):
 
         self.url, self.stream, self.keep, self.announced_ttl = url, stream, keep, announced_ttl
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+        self._announce = self.client.register_script(ANNOUNCE_SCRIPT)
         self._hub: _Hub | None = None
 
     def announce(self, *, key: str, data: dict) -> str | None:
         import json
 
-        if not self.client.set(f"{self.stream}:announced:{key}", 1, nx=True, ex=self.announced_ttl):
-            return None
-        entry_id = self.client.xadd(
-            self.stream, {"data": json.dumps(data)}, maxlen=self.keep, approximate=True
-        )
-        return _text(entry_id)
+        keys = [f"{self.stream}:announced:{key}", self.stream]
+        entry_id = self._announce(keys=keys, args=[self.announced_ttl, self.keep, json.dumps(data)])
+        return _text(entry_id) if entry_id else None
 
     def read(self, *, after: str, limit: int = 100) -> list[Event]:
         return _events(self.client.xrange(self.stream, min=f"({after}" if after else "-", count=limit))
