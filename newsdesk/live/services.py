@@ -53,14 +53,15 @@ def announce_article(article_id: int) -> str | None:
         return _announce(article)
     except Exception:  # the log's own errors (Redis down, ...): live updates pause until it is back
         logger.warning("Live announcement of article %s failed; retrying until the log is back", article_id)
-        _retry_in_background()
+        _retry_in_background(since=min(article.publish_at, timezone.now()))
         return None
 
 
-def announce_missed(*, within: dt.timedelta = MISSED_WINDOW) -> int:
-    """Announce the stories that became visible within ``within`` and never were (the log was down, or the
-    process that published stopped first). Announcing is once per story, so this repeats nothing."""
-    since = timezone.now() - within
+def announce_missed(*, since: dt.datetime) -> int:
+    """Announce the stories that became visible since ``since`` (at most MISSED_WINDOW ago) and never were: the
+    log was down, or the process that published stopped first. Announcing is once per story: nothing repeats.
+    Only a window, never the whole archive, so articles loaded without a publish are not announced as new."""
+    since = max(since, timezone.now() - MISSED_WINDOW)
     recent = (
         Article.objects.published()
         .filter(publish_at__gte=since)
@@ -73,18 +74,20 @@ def announce_missed(*, within: dt.timedelta = MISSED_WINDOW) -> int:
 _retrying = threading.Lock()
 
 
-def _retry_in_background() -> None:
+def _retry_in_background(*, since: dt.datetime) -> None:
     """One thread per process retries ``announce_missed`` until the log answers again."""
     if _retrying.acquire(blocking=False):
-        threading.Thread(target=_retry_until_back, name="live-announce-retry", daemon=True).start()
+        threading.Thread(
+            target=_retry_until_back, args=(since,), name="live-announce-retry", daemon=True
+        ).start()
 
 
-def _retry_until_back() -> None:
+def _retry_until_back(since: dt.datetime) -> None:
     try:
         while True:
             time.sleep(RETRY_SECONDS)
             try:
-                count = announce_missed()
+                count = announce_missed(since=since)
             except Exception:  # still down
                 connection.close()
                 continue
