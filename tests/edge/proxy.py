@@ -23,9 +23,12 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "varnish"
 BACKENDS = """
 backend app {{ .host = "127.0.0.1"; .port = "{app_port}"; }}
 backend live {{ .host = "127.0.0.1"; .port = "{live_port}"; .first_byte_timeout = 3600s; .between_bytes_timeout = 3600s; }}
+backend beacons {{ .host = "127.0.0.1"; .port = "{beacon_port}"; }}
 acl purgers {{ "127.0.0.1"; }}
 sub newsdesk_backend {{
-    if (req.url ~ "^/live/stream") {{ set req.backend_hint = live; }} else {{ set req.backend_hint = app; }}
+    if (req.url ~ "^/live/stream") {{ set req.backend_hint = live; }}
+    elsif (req.url ~ "^/analytics/read") {{ set req.backend_hint = beacons; }}
+    else {{ set req.backend_hint = app; }}
 }}
 """
 
@@ -85,12 +88,20 @@ def _lower(headers) -> dict:
 
 @contextlib.contextmanager
 def varnish_server(
-    *, app_port: int, live_port: int | None = None, extra_args: tuple | list = ()
+    *,
+    app_port: int,
+    live_port: int | None = None,
+    beacon_port: int | None = None,
+    extra_args: tuple | list = (),
 ) -> Iterator[Proxy]:
     binary = require_varnish()
     root = tempfile.mkdtemp(prefix="newsdesk-varnish-")
     os.chmod(root, 0o755)  # noqa: S103 - varnishd drops to its own user when started as root
-    Path(root, "backends.vcl").write_text(BACKENDS.format(app_port=app_port, live_port=live_port or app_port))
+    Path(root, "backends.vcl").write_text(
+        BACKENDS.format(
+            app_port=app_port, live_port=live_port or app_port, beacon_port=beacon_port or app_port
+        )
+    )
     port = _free_port()
     args = [binary, "-F", "-n", os.path.join(root, "work"), "-a", f"127.0.0.1:{port}",
             "-f", str(DEPLOY / "newsdesk.vcl"), "-p", f"vcl_path={root}:{DEPLOY}", "-s", "malloc,64m",

@@ -8,10 +8,13 @@ follows the stream and wakes all its open connections, so 2,000 connections cost
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 
 from .base import BaseLiveBackend, Event
 
+logger = logging.getLogger(__name__)
+FOLLOW_RETRY = 0.5
 ID_RE = re.compile(r"^\d{1,20}-\d{1,20}$")
 # Mark and append in one step: a Redis that goes away between the two must not leave a story marked but unsent.
 ANNOUNCE_SCRIPT = """
@@ -95,7 +98,8 @@ class _Hub:
 
         self.backend = backend
         self.loop = asyncio.get_running_loop()
-        self.client = redis.asyncio.Redis.from_url(backend.url, socket_connect_timeout=2)
+        # Longer than XREAD's block, so a quiet stream is not mistaken for a dead server.
+        self.client = redis.asyncio.Redis.from_url(backend.url, socket_connect_timeout=2, socket_timeout=30)
         self.events: list[Event] = []
         self.floor: str | None = None  # the buffer holds every event after this id
         self.changed = asyncio.Condition()
@@ -133,7 +137,12 @@ class _Hub:
     async def _follow(self) -> None:
         last = self.floor
         while True:
-            reply = await self.client.xread({self.backend.stream: last}, block=15000, count=100)
+            try:
+                reply = await self.client.xread({self.backend.stream: last}, block=15000, count=100)
+            except Exception:  # Redis away or slow: live updates pause, and resume from ``last`` (no gap)
+                logger.warning("Live log unreachable; following it again in %ss", FOLLOW_RETRY, exc_info=True)
+                await asyncio.sleep(FOLLOW_RETRY)
+                continue
             if not reply:
                 continue
             events = _events(reply[0][1])
