@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import (
@@ -102,9 +104,35 @@ class FeedCursor:
 MAX_RANKED = 50  # more ranked stories than any front page shows; bounds the top-story lookup
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a feed shows of an article: read as plain values (no model instance per card), with its section."""
+
+    id: int
+    public_id: int
+    slug: str
+    headline: str
+    lead: str
+    urgency: int
+    status: str
+    publish_at: dt.datetime
+    lead_photo_id: int | None
+    section: Section
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:article", kwargs={"public_id": self.public_id, "slug": self.slug})
+
+    def visible_at(self, at: dt.datetime) -> bool:
+        # Article.visible_at's rule (the gate on one row), on the values read.
+        return self.status in _VISIBLE and self.publish_at <= at
+
+
+_VISIBLE = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
+
+
 @dataclass(frozen=True)
 class FeedPage:
-    articles: list[Article]
+    articles: list[Card]
     next_cursor: FeedCursor | None
 
 
@@ -131,7 +159,49 @@ def feed_page(
     next_cursor = (
         FeedCursor(publish_at=rows[limit - 1][0], id=rows[limit - 1][1]) if len(rows) > limit else None
     )
-    return FeedPage(articles=_cards([row[1] for row in rows[:limit]], at=at), next_cursor=next_cursor)
+    return FeedPage(articles=feed_cards([row[1] for row in rows[:limit]], at=at), next_cursor=next_cursor)
+
+
+CARD_FIELDS = (
+    "id", "public_id", "slug", "headline", "lead", "urgency", "status", "publish_at", "lead_photo_id",
+    "section_id", "section__name", "section__slug", "section__order", "section__description",
+)  # fmt: skip
+_CARD_BATCHES = (8, 16, 32, 64)
+_card_queries: dict[int, PreparedQuery] = {}
+
+
+def _cards_by_ids(size: int) -> PreparedQuery:
+    def build(**ids: int) -> QuerySet:
+        return Article.objects.filter(pk__in=list(ids.values())).order_by().values_list(*CARD_FIELDS)
+
+    query = _card_queries.get(size)
+    if query is None:
+        query = _card_queries[size] = PreparedQuery(build, **{f"id{n}": int for n in range(size)})
+    return query
+
+
+def feed_cards(ids: list[int], *, at: dt.datetime) -> list[Card]:
+    """Cards for ids that the gate has just chosen, in that order (see ``_cards``), in one compiled read:
+    the id list is padded to one of a few sizes so that the statement's shape repeats."""
+    if not ids:
+        return []
+    size = next((n for n in _CARD_BATCHES if n >= len(ids)), None)
+    if size is None:
+        rows = Article.objects.filter(pk__in=ids).order_by().values_list(*CARD_FIELDS)
+    else:
+        padded = ids + [ids[-1]] * (size - len(ids))
+        rows = _cards_by_ids(size).rows(**{f"id{n}": pk for n, pk in enumerate(padded)})
+    sections: dict[int, Section] = {}
+    cards = {}
+    for *values, section_id, name, slug, order, description in rows:
+        section = sections.get(section_id)
+        if section is None:
+            fields = ("id", "name", "slug", "order", "description")
+            section = sections[section_id] = Section.from_db(
+                "default", fields, (section_id, name, slug, order, description)
+            )
+        cards[values[0]] = Card(*values, section=section)
+    return [cards[pk] for pk in ids if pk in cards and cards[pk].visible_at(at)]
 
 
 def _cards(ids: list[int], *, at: dt.datetime) -> list[Article]:
@@ -168,13 +238,50 @@ def _feed_keys(
     the others come back empty at once), all sent as one UNION ALL.
     """
     if not connection.features.supports_slicing_ordering_in_compound:
-        return [row for group in section_groups for row in _keys_slice(keys, section_ids=group, limit=limit)]
+        return [row for group in section_groups for row in _keys_rows(keys, section_ids=group, limit=limit)]
     parts = [
         _keys_slice(keys, section_ids=group, status=status, limit=limit)
         for group in section_groups
         for status in Article.Status.values
     ]
     return list(parts[0].union(*parts[1:], all=True))
+
+
+_KEY_KINDS = {
+    "at": dt.datetime, "cursor_at": dt.datetime, "cursor_id": int, "until": dt.datetime, "since": dt.datetime,
+    "person_id": int, "topic_id": int, "section_id": int,
+}  # fmt: skip
+_key_queries: dict[tuple, PreparedQuery] = {}
+
+
+def _keys_rows(keys: FeedKeys, *, section_ids: list[int] | None, limit: int) -> list[tuple]:
+    """``_keys_slice`` compiled once per shape (which narrowings are present, and the limit)."""
+    cursor = keys.cursor
+    values = {
+        "at": keys.at,
+        "cursor_at": cursor.publish_at if cursor else None,
+        "cursor_id": cursor.id if cursor else None,
+        "until": keys.until,
+        "since": keys.since,
+        "person_id": keys.person_id,
+        "topic_id": keys.topic_id,
+        "section_id": section_ids[0] if section_ids else None,
+    }
+    values = {name: value for name, value in values.items() if value is not None}
+    if section_ids and len(section_ids) > 1:
+        return list(_keys_slice(keys, section_ids=section_ids, limit=limit))
+    shape = (tuple(values), limit)
+    query = _key_queries.get(shape)
+    if query is None:
+        build = functools.partial(_keys_slice_from_values, limit=limit)
+        query = _key_queries[shape] = PreparedQuery(build, **{name: _KEY_KINDS[name] for name in values})
+    return query.rows(**values)
+
+
+def _keys_slice_from_values(*, limit: int, at, cursor_at=None, cursor_id=None, section_id=None, **narrowing):
+    cursor = FeedCursor(publish_at=cursor_at, id=cursor_id) if cursor_at is not None else None
+    keys = FeedKeys(at=at, cursor=cursor, **narrowing)
+    return _keys_slice(keys, section_ids=None if section_id is None else [section_id], limit=limit)
 
 
 def _keys_slice(keys: FeedKeys, *, section_ids: list[int] | None, limit: int, status: str | None = None):

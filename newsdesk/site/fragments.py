@@ -20,6 +20,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from functools import cache as memoize
+from functools import lru_cache
 from urllib.parse import quote
 
 from django.core.cache import cache
@@ -38,17 +39,18 @@ CACHE_VERSION = "1"  # bump when the article template changes in a way old entri
 # --- Holes: a page rendered once, with the per-request parts filled in later --------------------------------
 
 
+_TOKEN = secrets.token_hex(8)  # article text can't carry the marker: bodies are stripped of comments
+_HOLE = re.compile(f"<!--hole:{_TOKEN}:([a-z_]+)-->")
+
+
 class Holes:
     """Passed to a template as ``holes``: ``{{ holes.clock }}`` renders a marker where the clock goes."""
 
-    def __init__(self) -> None:
-        self.token = secrets.token_hex(8)
-
     def __getitem__(self, name: str) -> SafeString:
-        return mark_safe(f"<!--hole:{self.token}:{name}-->")  # noqa: S308 - hex token and an identifier
+        return mark_safe(f"<!--hole:{_TOKEN}:{name}-->")  # noqa: S308 - hex token and an identifier
 
     def split(self, html: str) -> HoledPage:
-        pieces = re.split(f"<!--hole:{self.token}:([a-z_]+)-->", html)
+        pieces = _HOLE.split(html)
         return HoledPage(parts=tuple(pieces[0::2]), names=tuple(pieces[1::2]))
 
 
@@ -113,9 +115,23 @@ def sections_stamp(rows: tuple) -> str:
     return stamp
 
 
-def section_nav(*, current_slug: str | None) -> SafeString:
+def request_section_rows(request) -> tuple[tuple, ...]:
+    """The sections' rows, read once per request however many parts of the page show them."""
+    rows = getattr(request, "_newsdesk_section_rows", None)
+    if rows is None:
+        rows = selectors.section_rows()
+        if request is not None:
+            request._newsdesk_section_rows = rows
+    return rows
+
+
+def request_sections(request) -> list:
+    return selectors.sections_from_rows(request_section_rows(request))
+
+
+def section_nav(*, current_slug: str | None, request=None) -> SafeString:
     """The header's section links, rendered once per set of sections and current section."""
-    rows = selectors.section_rows()
+    rows = request_section_rows(request)
     key = (rows, current_slug)
     html = _nav.get(key)
     if html is None:
@@ -129,7 +145,7 @@ def _render_nav(rows: tuple, current_slug: str | None) -> SafeString:
     items = []
     for _id, name, slug, *_rest in rows:
         current = mark_safe(' aria-current="page"') if slug == current_slug else ""  # noqa: S308
-        url = reverse("site:section", kwargs={"slug": slug})
+        url = section_url(slug)
         items.append(format_html('<li><a href="{}"{}>{}</a></li>', url, current, name))
     return mark_safe("".join(items))  # noqa: S308 - each item built by format_html
 
@@ -183,3 +199,12 @@ def _article_prefix(urlconf, script_prefix: str) -> str:
     if not url.endswith("/1/s/"):
         raise ValueError(f"The article URL pattern changed ({url}); update fragments.article_url.")
     return url[: -len("1/s/")]
+
+
+@lru_cache(maxsize=256)
+def _section_url(urlconf, script_prefix: str, slug: str) -> str:
+    return reverse("site:section", kwargs={"slug": slug})
+
+
+def section_url(slug: str) -> str:
+    return _section_url(get_urlconf(), get_script_prefix(), slug)

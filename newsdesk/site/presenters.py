@@ -11,13 +11,15 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.news.html import blocks, split_pages
 from newsdesk.news.models import Article, Correction, Photo
 from newsdesk.news.selectors import ArticleRelations
 
-from .fragments import read_also_html
+from .fragments import article_url, read_also_html, section_url
+from .templatetags.newsdesk import time_with_zone, zone_label
 
 
 class PageOutOfRange(Exception):
@@ -49,6 +51,54 @@ def group_by_day(articles: list[Article], *, now: dt.datetime | None = None) -> 
             groups.append(DayGroup(day=day, label=day_label(day, today=today), articles=[]))
         groups[-1].articles.append(article)
     return groups
+
+
+def card_html(card, *, clock: bool = False, with_section: bool = True, with_lead: bool = False) -> SafeString:
+    """One feed card (what site/_card.html renders), built in Python: a feed page has thirty of them, and an
+    include per card cost more than the rest of the page."""
+    urgent = card.urgency <= 2
+    when = _clock_html(card.publish_at) if clock else time_with_zone(card.publish_at)
+    section = (
+        f' · <a href="{escape(section_url(card.section.slug))}">{escape(card.section.name)}</a>'
+        if with_section
+        else ""
+    )
+    lead = f'\n  <p class="card__lead">{escape(card.lead)}</p>' if with_lead and card.lead else ""
+    label = (
+        '<strong class="urgent-label">Urgent<span class="visually-hidden">:</span></strong> '
+        if urgent
+        else ""
+    )
+    return mark_safe(  # noqa: S308 - every value is escaped above
+        f'<li class="card{" card--urgent" if urgent else ""}">\n'
+        f'  <h3 class="card__headline">{label}<a href="{escape(article_url(card.public_id, card.slug))}">'
+        f"{escape(card.headline)}</a></h3>\n"
+        f'  <p class="card__meta">{when}{section}</p>{lead}\n</li>'
+    )
+
+
+def _clock_html(value: dt.datetime) -> str:
+    # templatetags.newsdesk.clock_with_zone, without format_html: an ISO time and digits need no escaping.
+    local = timezone.localtime(value)
+    return f'<time datetime="{value.isoformat()}" data-local="clock">{local:%H:%M} {zone_label(local)}</time>'
+
+
+def feed_groups(cards: list, *, with_section: bool, with_lead: bool) -> list[dict]:
+    """Day groups (``group_by_day``) with their cards' HTML."""
+    return [
+        {
+            "day": group.day,
+            "label": group.label,
+            "articles": group.articles,
+            "html": mark_safe(  # noqa: S308 - card_html escapes
+                "".join(
+                    card_html(c, clock=True, with_section=with_section, with_lead=with_lead)
+                    for c in group.articles
+                )
+            ),
+        }
+        for group in group_by_day(cards)
+    ]
 
 
 _PAGE = re.compile(r"[0-9]{1,4}")

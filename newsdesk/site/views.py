@@ -26,7 +26,7 @@ from .presenters import (
     PageOutOfRange,
     absolute_url,
     article_page_context,
-    group_by_day,
+    feed_groups,
     page_number,
     photo_context,
 )
@@ -45,7 +45,7 @@ def _press_review_slug() -> str:
 
 @require_safe
 def home(request):
-    sections = list(Section.objects.all())
+    sections = fragments.request_sections(request)
     return render(
         request,
         "site/home.html",
@@ -91,7 +91,9 @@ def _more_url(request, page: selectors.FeedPage) -> str:
 def _feed_context(request, title: str, page: selectors.FeedPage, **extra) -> dict:
     return {
         "title": title,
-        "groups": group_by_day(page.articles),
+        "groups": feed_groups(
+            page.articles, with_section="section" not in extra, with_lead=extra.get("show_leads", False)
+        ),
         "more_url": _more_url(request, page),
         "is_continuation": "before" in request.GET,
         "canonical_url": absolute_url(request.get_full_path()),
@@ -117,7 +119,7 @@ def _feed_url(chosen: list[Section], **params: str) -> str:
 @require_safe
 def latest(request):
     """The news feed, filtered by the reader's sections (in the URL, so it can be shared and cached)."""
-    sections = list(Section.objects.all())
+    sections = fragments.request_sections(request)
     raw = request.GET.getlist("section")
     chosen = chosen_sections(raw, sections)
     if raw != [section.slug for section in chosen]:
@@ -141,7 +143,7 @@ def _with_no_store(response):
 @require_safe
 def feed_filter(request):
     """The filter form's target: remember the choice in a cookie, then show the filtered feed's shared URL."""
-    chosen = chosen_sections(request.GET.getlist("section"), list(Section.objects.all()))
+    chosen = chosen_sections(request.GET.getlist("section"), fragments.request_sections(request))
     response = HttpResponseRedirect(_feed_url(chosen))
     if chosen:
         response.set_cookie(
@@ -161,7 +163,7 @@ def feed_filter(request):
 def my_feed(request):
     """ "My sections": the remembered filter applied by a redirect, for readers without JavaScript."""
     slugs = request.COOKIES.get(FILTER_COOKIE, "")[:1000].split(".")
-    chosen = chosen_sections(slugs, list(Section.objects.all()))
+    chosen = chosen_sections(slugs, fragments.request_sections(request))
     response = HttpResponseRedirect(_feed_url(chosen))
     if not chosen and FILTER_COOKIE in request.COOKIES:
         response.delete_cookie(FILTER_COOKIE, samesite="Lax")
@@ -170,7 +172,9 @@ def my_feed(request):
 
 @require_safe
 def section(request, slug: str):
-    obj = get_object_or_404(Section, slug=slug)
+    obj = next((s for s in fragments.request_sections(request) if s.slug == slug), None)
+    if obj is None:
+        raise Http404("No such section.")
     page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), section_ids=[obj.id])
     press_review = obj.slug == _press_review_slug()
     context = _feed_context(
@@ -269,7 +273,7 @@ def article(request, public_id: int, slug: str = ""):
         item = selectors.article_for_reader(public_id=public_id)
         return render(request, "site/withdrawn.html", {"article": item}, status=410)
     number = _article_page_number(request.GET.get("page"))
-    rows = selectors.section_rows()
+    rows = fragments.request_section_rows(request)
     key = fragments.article_key(
         state, public_id=public_id, page=number, sections_stamp=fragments.sections_stamp(rows)
     )

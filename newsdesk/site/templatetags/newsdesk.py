@@ -67,4 +67,5 @@ def city_clock_slot(context):
 def section_nav(context):
     """The header's links to every section, the current one marked."""
     current = context.get("section")
-    return fragments.section_nav(current_slug=current.slug if isinstance(current, Section) else None)
+    slug = current.slug if isinstance(current, Section) else None
+    return fragments.section_nav(current_slug=slug, request=context.get("request"))

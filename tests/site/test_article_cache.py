@@ -1,0 +1,159 @@
+"""Article pages are kept per version (newsdesk.site.fragments): whatever changes, readers see it at once."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsdesk.news import selectors, services
+from newsdesk.news.models import Article, ReadAlso, Section
+from newsdesk.site import fragments
+from tests.factories import ArticleFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+# A hit reads the article's state, the sections and its Read also links; a miss also reads the article and
+# its persons, topics, other media and corrections (each a compiled query).
+HIT_QUERIES = 3
+MISS_QUERIES = 8
+
+
+def _get(client, article, **params):
+    response = client.get(article.get_absolute_url(), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _queries(client, url) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return len(ctx.captured_queries), response.content.decode()
+
+
+def _cached(client, article) -> str:
+    """Fetch the page twice and prove the second came from the cache, so later checks test invalidation."""
+    warm = ArticleFactory(section=article.section)  # fills per-process boxes (Most read) and content types
+    client.get(warm.get_absolute_url())
+    misses, _ = _queries(client, article.get_absolute_url())
+    hits, html = _queries(client, article.get_absolute_url())
+    assert (misses, hits) == (MISS_QUERIES, HIT_QUERIES)
+    return html
+
+
+def test_a_correction_shows_at_once_on_a_cached_page(client):
+    article = ArticleFactory()
+    assert "Corrections and updates" not in _cached(client, article)
+    services.article_correct(
+        article=article, by=None, note="Corrects the name of the forum: Fort Ross Dialogue."
+    )
+    html = _get(client, article)
+    assert "Corrects the name of the forum: Fort Ross Dialogue." in html
+
+
+def test_a_new_version_shows_at_once_on_a_cached_page(client):
+    article = ArticleFactory(headline="Kremlin comments on the summit")
+    assert "Kremlin comments on the summit" in _cached(client, article)
+    article.headline = "Kremlin says the summit was constructive"
+    article.body = "<p>The Kremlin said the talks in Sochi were constructive.</p>"
+    services.article_save(article=article, by=None)
+    assert Article.objects.get(pk=article.pk).version == 2
+    html = _get(client, article)
+    assert "Kremlin says the summit was constructive" in html
+    assert "The Kremlin said the talks in Sochi were constructive." in html
+    assert "Kremlin comments on the summit" not in html
+
+
+def test_an_edit_without_a_new_version_shows_at_once(client):
+    # Saving a visible article with only its byline changed keeps the version; its last change moves.
+    article = ArticleFactory(byline="")
+    _cached(client, article)
+    article.byline = "Dmitry Medvedev"
+    services.article_save(article=article, by=None)
+    assert "By Dmitry Medvedev" in _get(client, article)
+
+
+def test_withdrawing_a_cached_article_answers_410_at_once(client):
+    article = ArticleFactory()
+    _cached(client, article)
+    services.article_withdraw(article=article, by=None, note="Withdrawn: the report was not confirmed.")
+    assert client.get(article.get_absolute_url()).status_code == 410
+
+
+def test_read_also_links_follow_their_targets_on_a_cached_page(client):
+    article = ArticleFactory()
+    target = ArticleFactory(headline="Senior Russian MP says too early to speak of thaw in Russia-US ties")
+    later = ArticleFactory(
+        headline="Putin and Macron to meet in Versailles",
+        status=Article.Status.SCHEDULED,
+        publish_at=timezone.now() + dt.timedelta(hours=2),
+        first_published_at=None,
+    )
+    ReadAlso.objects.create(article=article, target=target, order=1)
+    ReadAlso.objects.create(article=article, target=later, title="Putin to meet Macron", order=2)
+    html = _cached(client, article)
+    assert f'href="{target.get_absolute_url()}"' in html
+    assert "Putin to meet Macron" in html and later.get_absolute_url() not in html
+    # Neither change touches the article itself: the target is withdrawn, the scheduled one's minute comes.
+    services.article_withdraw(article=target, by=None, note="Withdrawn.")
+    Article.objects.filter(pk=later.pk).update(publish_at=timezone.now() - dt.timedelta(minutes=1))
+    html = _get(client, article)
+    assert target.get_absolute_url() not in html
+    assert f'<a href="{later.get_absolute_url()}">Putin and Macron to meet in Versailles</a>' in html
+
+
+def test_a_renamed_section_shows_at_once_on_a_cached_page(client, soup):
+    article = ArticleFactory()
+    _cached(client, article)
+    Section.objects.filter(pk=article.section_id).update(name="Politics and Diplomacy")
+    page = soup(client.get(article.get_absolute_url()))
+    assert page.select_one(".article__section a").get_text() == "Politics and Diplomacy"
+    assert "Politics and Diplomacy" in [a.get_text() for a in page.select("nav .sections a")]
+
+
+def test_publishing_drops_the_cached_pages_of_the_article(client, django_capture_on_commit_callbacks):
+    # The key already changes with the version; the hook frees the old pages (what a shared cache needs).
+    article = ArticleFactory()
+    _cached(client, article)
+    keys = cache.get(fragments._index_key(article.public_id))
+    assert keys and all(cache.get(key) is not None for key in keys)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_correct(article=article, by=None, note="Adds Ryabkov's remarks on Putin.")
+    assert all(cache.get(key) is None for key in keys)
+
+
+def test_each_page_of_a_multi_page_article_is_kept_apart(client):
+    article = ArticleFactory(
+        body='<p>The first page of the interview.</p><hr class="page-break"><p>The second page of it.</p>'
+    )
+    for _ in range(2):
+        assert "The first page of the interview." in _get(client, article)
+        assert "The second page of it." in _get(client, article, page="2")
+    assert client.get(article.get_absolute_url(), {"page": "3"}).status_code == 404
+    assert client.get(article.get_absolute_url(), {"page": "x"}).status_code == 404
+
+
+def test_per_request_parts_are_filled_and_no_marker_leaks(client):
+    article = ArticleFactory()
+    article.persons.add(PersonFactory(name="Sergey Ryabkov"))
+    html = _cached(client, article)
+    assert "<!--hole:" not in html
+    assert 'id="city-clock"' in html  # the header's clock, filled per request
+    assert "Sergey Ryabkov" in html
+
+
+def test_the_state_read_is_the_visibility_gate():
+    visible = ArticleFactory()
+    scheduled = ArticleFactory(
+        status=Article.Status.SCHEDULED,
+        publish_at=timezone.now() + dt.timedelta(minutes=5),
+        first_published_at=None,
+    )
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    assert selectors.article_state(public_id=visible.public_id).id == visible.id
+    assert selectors.article_state(public_id=scheduled.public_id) is None
+    assert selectors.article_state(public_id=draft.public_id) is None
+    later = timezone.now() + dt.timedelta(minutes=10)
+    assert selectors.article_state(public_id=scheduled.public_id, at=later).id == scheduled.id
