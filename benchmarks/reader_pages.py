@@ -175,7 +175,9 @@ def report(results: list[tuple[str, dict]], cpu: dict) -> None:
     for name in ("article, cold", "article, warm"):
         ratio = named[name]["rps"] / trivial["rps"]
         print(f"target {name} ≥ 0.5x trivial view: {ratio:.2f}x {'met' if ratio >= 0.5 else 'NOT met'}")
-    print(f"target feed page 1,000 within 10% of page 1: {spread:.0%} {'met' if spread <= 0.10 else 'NOT met'}")
+    print(
+        f"target feed page 1,000 within 10% of page 1: {spread:.0%} {'met' if spread <= 0.10 else 'NOT met'}"
+    )
 
 
 def main() -> None:
