@@ -83,3 +83,25 @@ def test_id_at_a_render_time_resumes_after_older_events(backend):
 def test_hostile_ids_are_refused(backend, raw):
     with pytest.raises(ValueError):
         backend.parse_id(raw)
+
+
+def test_redis_hub_starts_one_follower_for_a_crowd(redis_url):
+    import asyncio
+
+    backend = load_backend(
+        {"BACKEND": "redis", "OPTIONS": {"URL": redis_url, "STREAM": f"crowd:{time.monotonic_ns()}"}}
+    )
+    backend.announce(key="before", data=story(0))
+    start = backend.latest_id()
+
+    async def crowd():
+        waiting = [asyncio.create_task(backend.await_events(after=start, timeout=5)) for _ in range(50)]
+        await asyncio.sleep(0.3)  # every connection is waiting on the hub
+        await asyncio.to_thread(backend.announce, key="news", data=story(1))
+        found = await asyncio.gather(*waiting)
+        await asyncio.sleep(0.3)
+        return found, list(backend._hub.events)
+
+    found, buffered = asyncio.run(crowd())
+    assert all([event.data["public_id"] for event in events] == [1] for events in found)
+    assert [event.data["public_id"] for event in buffered] == [1]  # one follower: each event buffered once

@@ -103,6 +103,7 @@ class _Hub:
         self.events: list[Event] = []
         self.floor: str | None = None  # the buffer holds every event after this id
         self.changed = asyncio.Condition()
+        self.starting = asyncio.Lock()
         self.task: asyncio.Task | None = None
 
     async def after(self, after: str, *, timeout: float) -> list[Event]:
@@ -127,12 +128,13 @@ class _Hub:
         return [event for event in self.events if _key(event.id) > floor][:100]
 
     async def _start(self) -> None:
-        if self.task is not None and not self.task.done():
-            return
-        latest = await self.client.xrevrange(self.backend.stream, count=1)
-        self.floor = _text(latest[0][0]) if latest else "0-0"
-        self.events = []
-        self.task = asyncio.create_task(self._follow())
+        async with self.starting:  # a crowd of first connections must start one follower, not one each
+            if self.task is not None and not self.task.done():
+                return
+            latest = await self.client.xrevrange(self.backend.stream, count=1)
+            self.floor = _text(latest[0][0]) if latest else "0-0"
+            self.events = []
+            self.task = asyncio.create_task(self._follow())
 
     async def _follow(self) -> None:
         last = self.floor
