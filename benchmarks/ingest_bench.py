@@ -27,6 +27,9 @@ from pathlib import Path
 import django
 django.setup()
 logging.getLogger("newsdesk").setLevel(logging.ERROR)  # the corpus's body-less stories are refused, by design
+for name in ("django.db.backends.base", "newsdesk.ingest.batch"):  # failing after-commit jobs; batch fallbacks
+    logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger(name).addHandler(logging.StreamHandler())
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.db import connection, transaction
@@ -145,6 +148,10 @@ def _run(label: str, documents: Path, data: Path, extra_env: dict) -> float | No
         print(f"{label}: failed\n{out.stderr[-3000:]}")
         return None
     r = json.loads(out.stdout.strip().splitlines()[-1])
+    if r["indexed"] != r["articles"]:
+        print(
+            f"{label}: {r['articles'] - r['indexed']} articles not in the search index:\n{out.stderr[-3000:]}"
+        )
     rate, floor = r["items"] / r["took"], r["rows"] / r["reference"]
     print(
         f"{label}: {r['items']:,} items in {r['took']:.1f} s = {rate:,.0f} items/s ({r['report']}; "

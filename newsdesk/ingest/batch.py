@@ -178,6 +178,7 @@ class _Batch:
                 )
             self.twins = {d: t for d, t in self.twins.items() if t.first not in pending}
             self.touched |= {new.body_hash for new in pending}
+            _index_fallen_back(pending)
             return
         for new in pending:
             self.report.add("linked" if new.twin else "created")
@@ -235,13 +236,26 @@ def _after_commit(articles: list[Article], visible: list[int]) -> None:
                 hook(article_id)
 
 
+def _index_fallen_back(pending: list[_New]) -> None:
+    """The per-item path indexes only what it publishes; what it created for this batch is indexed as the batch
+    would have been (a failure here is repaired by the search sync)."""
+    created = IngestedItem.objects.filter(
+        guid__in=[new.item.guid for new in pending], article__isnull=False, duplicate_of__isnull=True
+    ).values_list("article_id", flat=True)
+    transaction.on_commit(partial(search_index_articles, article_ids=list(created)), robust=True)
+
+
 def _settle_identities(pending: list[_New]) -> None:
-    """Public id, slug and guid, unique as the per-item path makes them, from three queries for the batch."""
-    own = [n.article.public_id for n in pending if n.article.public_id == services.item_public_id(n.item)]
-    taken_ids = set(Article.objects.filter(public_id__in=own).values_list("public_id", flat=True))
+    """Public id, slug and guid, unique as the per-item path makes them, from three queries for the batch.
+
+    Public ids are random in 900 million: among some 20,000 articles two alike are likely (the birthday
+    paradox), so the batch's are checked too, not left to fail the batch's insert."""
+    ids = [new.article.public_id for new in pending]
+    taken_ids = set(Article.objects.filter(public_id__in=ids).values_list("public_id", flat=True))
     for new in pending:
-        if new.article.public_id in taken_ids:
+        while new.article.public_id in taken_ids:
             new.article.public_id = new_public_id()
+        taken_ids.add(new.article.public_id)
     bases = [services.wanted_slug(n.item, n.article.public_id) for n in pending]
     taken_slugs = set(Article.objects.filter(slug__in=bases).values_list("slug", flat=True))
     guids = [n.item.guid for n in pending]

@@ -12,6 +12,7 @@ from newsdesk.ingest.services import ingest_document
 from newsdesk.news.models import Article, Person, Revision, Topic
 from newsdesk.search.models import SearchDocument
 from newsdesk.search.services import stale_article_ids
+from tests.factories import ArticleFactory
 
 from .test_formats import HEADLINE, PARAGRAPHS
 
@@ -99,6 +100,27 @@ def test_a_failing_batch_is_imported_item_by_item(routing, tags, monkeypatch):
     monkeypatch.setattr(batch, "_write", fails)
     assert ingest(MIX, routing).counts == OUTCOME
     assert _state() == EXPECTED
+
+
+def test_a_failing_batch_is_still_indexed_for_search(
+    routing, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(batch, "_write", lambda *args, **kwargs: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ingest(_many(3), routing).counts == {"created": 3}
+    assert SearchDocument.objects.count() == 3
+
+
+def test_a_public_id_drawn_twice_is_drawn_again_not_left_to_fail_the_batch(routing, monkeypatch, caplog):
+    """Random ids in 900 million: among 20,000 articles two alike are likely (the birthday paradox)."""
+    taken = ArticleFactory().public_id
+    monkeypatch.setattr(Article._meta.get_field("public_id"), "default", lambda: taken)
+    fresh = iter(range(taken + 1, taken + 100))
+    monkeypatch.setattr(batch, "new_public_id", lambda: next(fresh))
+    assert ingest(_many(3), routing).counts == {"created": 3}
+    assert "failed" not in caplog.text  # written as a batch, not item by item
+    ids = set(Article.objects.filter(guid__startswith="urn:many:").values_list("public_id", flat=True))
+    assert len(ids) == 3 and taken not in ids
 
 
 def test_rerun_changes_nothing(routing, tags):
