@@ -371,13 +371,15 @@ class ArticleState:
     version: int
     modified_at: dt.datetime
     section_id: int
+    has_read_also: bool  # whether the page must read its Read also links (most wire stories have none)
 
 
 _ARTICLE_STATE = PreparedQuery(
     lambda public_id, at: (
         _reader_reachable(at=at)
         .filter(public_id=public_id)
-        .values_list("id", "status", "slug", "version", "modified_at", "section_id")
+        .annotate(has_read_also=Exists(ReadAlso.objects.filter(article=OuterRef("pk"))))
+        .values_list("id", "status", "slug", "version", "modified_at", "section_id", "has_read_also")
     ),
     public_id=int,
     at=dt.datetime,
@@ -387,7 +389,10 @@ _ARTICLE_STATE = PreparedQuery(
 def article_state(*, public_id: int, at: dt.datetime | None = None) -> ArticleState | None:
     """The article's state if a reader may open it (as ``article_for_reader`` decides), in one small read."""
     rows = _ARTICLE_STATE.rows(public_id=public_id, at=at or timezone.now())
-    return ArticleState(*rows[0]) if rows else None
+    if not rows:
+        return None
+    *values, has_read_also = rows[0]
+    return ArticleState(*values, has_read_also=bool(has_read_also))
 
 
 _SECTIONS = PreparedQuery(lambda: Section.objects.values_list("id", "name", "slug", "order", "description"))

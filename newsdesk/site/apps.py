@@ -6,9 +6,13 @@ class SiteConfig(AppConfig):
     label = "reader_site"
 
     def ready(self) -> None:
+        from django.core.signals import setting_changed
+
         from newsdesk.news import services as news_services
 
-        from .fragments import article_changed
+        from .fragments import article_changed, forget_fragments
+
+        setting_changed.connect(forget_fragments, dispatch_uid="newsdesk.site.forget_fragments")
 
         # After commit of publish/correct/withdraw: drop the article's cached pages (their keys changed anyway).
         if article_changed not in news_services.after_publish_hooks:

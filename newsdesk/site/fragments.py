@@ -105,6 +105,15 @@ _stamps: dict[tuple, str] = {}
 _clock: dict[tuple, str] = {}
 
 
+def forget_fragments(**_kwargs) -> None:
+    """Drop what this process keeps in memory (on ``setting_changed``: tests change the city, the zone …)."""
+    _nav.clear()
+    _stamps.clear()
+    _clock.clear()
+    _section_url.cache_clear()
+    _article_prefix.cache_clear()
+
+
 def sections_stamp(rows: tuple) -> str:
     """A short digest of the sections' rows: part of every cached page that shows section names."""
     stamp = _stamps.get(rows)

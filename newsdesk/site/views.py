@@ -279,12 +279,11 @@ def article(request, public_id: int, slug: str = ""):
     )
     page = fragments.article_page_get(key) or _article_render(request, state, number, key, public_id)
     section = selectors.sections_from_rows(tuple(row for row in rows if row[0] == state.section_id))
+    links = selectors.read_also_links(article_id=state.id) if state.has_read_also else []
     fills = {
         "clock": fragments.city_clock(),
         "most_read": fragments.most_read(section[0] if section else None),
-        "read_also": fragments.read_also_html(selectors.read_also_links(article_id=state.id))
-        if "read_also" in page.names
-        else "",
+        "read_also": fragments.read_also_html(links) if "read_also" in page.names else "",
     }
     return HttpResponse(page.fill(fills))
 
