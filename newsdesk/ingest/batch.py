@@ -31,7 +31,7 @@ from .models import IngestedItem, IngestLog, IngestSource
 from .services import IngestReport, Routing
 
 logger = logging.getLogger(__name__)
-BATCH_SIZE = 500
+BATCH_SIZE = 1000  # measured: fewer, larger batches share more of the search index's word list work
 # Foreign keys are checked by the database on insert; the per-item path checks them with a query each.
 NOT_VALIDATED = ["section", "lead_photo", "created_by"]
 NAMES_PER_QUERY = 200  # person names per query: SQLite parses at most 1,000 ORs

@@ -1,7 +1,7 @@
 """`kill -9` in the middle of a batch: no half-imported item, and the rerun creates no duplicate.
 
-Stories are written a batch (up to 500 items) per transaction, so the import is given several files (some eight
-batches) and killed once the first batch is in: the kill lands in a later one.
+Stories are written a batch (up to 1,000 items; each document its own) per transaction, so the import is given
+five files and killed once the first batch is in: the kill lands in a later one.
 """
 
 import os
