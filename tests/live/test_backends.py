@@ -6,12 +6,21 @@ import threading
 import time
 
 import pytest
-from asgiref.sync import async_to_sync
 
 from newsdesk.live.backends import load_backend
 from tests.servers import redis_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_coroutine(coro):
+    """Run ``coro`` on a fresh event loop in its own thread: the session's Playwright browser keeps an event
+    loop running in the test thread, where asyncio.run() and async_to_sync() refuse to start another."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +75,7 @@ def test_wait_times_out_empty(backend):
 
 def test_await_events(backend):
     first = backend.announce(key="article:3", data=story(3))
-    found = async_to_sync(backend.await_events)(after="", timeout=2)
+    found = run_coroutine(backend.await_events(after="", timeout=2))
     assert [event.id for event in found] == [first]
 
 
@@ -102,6 +111,6 @@ def test_redis_hub_starts_one_follower_for_a_crowd(redis_url):
         await asyncio.sleep(0.3)
         return found, list(backend._hub.events)
 
-    found, buffered = asyncio.run(crowd())
+    found, buffered = run_coroutine(crowd())
     assert all([event.data["public_id"] for event in events] == [1] for events in found)
     assert [event.data["public_id"] for event in buffered] == [1]  # one follower: each event buffered once
