@@ -54,7 +54,7 @@ def group_by_day(articles: list[Article], *, now: dt.datetime | None = None) -> 
 
 
 def card_html(card, *, clock: bool = False, with_section: bool = True, with_lead: bool = False) -> SafeString:
-    """One feed card (what site/_card.html renders), built in Python: a feed page has thirty of them, and an
+    """One feed card, built in Python (it was the site/_card.html include): a feed page has thirty of them, and an
     include per card cost more than the rest of the page."""
     urgent = card.urgency <= 2
     when = _clock_html(card.publish_at) if clock else time_with_zone(card.publish_at)
@@ -81,6 +81,10 @@ def _clock_html(value: dt.datetime) -> str:
     # templatetags.newsdesk.clock_with_zone, without format_html: an ISO time and digits need no escaping.
     local = timezone.localtime(value)
     return f'<time datetime="{value.isoformat()}" data-local="clock">{local:%H:%M} {zone_label(local)}</time>'
+
+
+def cards_html(cards: list) -> SafeString:
+    return mark_safe("".join(card_html(card) for card in cards))  # noqa: S308 - card_html escapes
 
 
 def feed_groups(cards: list, *, with_section: bool, with_lead: bool) -> list[dict]:

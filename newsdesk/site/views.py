@@ -26,6 +26,7 @@ from .presenters import (
     PageOutOfRange,
     absolute_url,
     article_page_context,
+    cards_html,
     feed_groups,
     page_number,
     photo_context,
@@ -52,7 +53,7 @@ def home(request):
         {
             "nav_sections": sections,
             "top_stories": selectors.top_story_cards(),
-            "articles": selectors.feed_page(limit=HOME_LATEST).articles,
+            "latest_html": cards_html(selectors.feed_page(limit=HOME_LATEST).articles),
             "section_blocks": selectors.section_blocks(sections=sections),
             "galleries": [_gallery_card(g) for g in selectors.latest_galleries()],
             "infographics": list(selectors.infographics_published().order_by("-publish_at", "-id")[:4]),
