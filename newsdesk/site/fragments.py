@@ -21,13 +21,14 @@ import time
 from dataclasses import dataclass
 from functools import cache as memoize
 from functools import lru_cache
+from html import escape  # Django's escaping of the same five characters, minus its lazy wrapper
 from urllib.parse import quote
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.news import selectors

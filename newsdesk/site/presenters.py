@@ -6,12 +6,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from html import escape  # Django's escaping of the same five characters, minus its lazy wrapper
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.news.html import blocks, split_pages
