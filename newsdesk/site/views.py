@@ -279,14 +279,18 @@ def article(request, public_id: int, slug: str = ""):
         state, public_id=public_id, page=number, sections_stamp=fragments.sections_stamp(rows)
     )
     page = fragments.article_page_get(key) or _article_render(request, state, number, key, public_id)
+    return HttpResponse(page.fill(_article_fills(state, page, rows)))
+
+
+def _article_fills(state: selectors.ArticleState, page: fragments.HoledPage, rows: tuple) -> dict[str, str]:
+    """What changes on its own clock: the header clock, the Most read box, the Read also links' targets."""
     section = selectors.sections_from_rows(tuple(row for row in rows if row[0] == state.section_id))
     links = selectors.read_also_links(article_id=state.id) if state.has_read_also else []
-    fills = {
+    return {
         "clock": fragments.city_clock(),
         "most_read": fragments.most_read(section[0] if section else None),
         "read_also": fragments.read_also_html(links) if "read_also" in page.names else "",
     }
-    return HttpResponse(page.fill(fills))
 
 
 def _article_page_number(raw: str | None) -> int:

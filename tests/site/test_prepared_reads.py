@@ -1,0 +1,66 @@
+"""The reader pages' compiled reads (newsdesk.news.prepared) answer exactly what the ORM answers."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.news import selectors
+from newsdesk.news.models import Article, Section
+from newsdesk.news.prepared import PreparedQuery
+from tests.factories import ArticleFactory, PersonFactory, TopicFactory
+from tests.site.conftest import make_articles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_article_state_is_the_rows_own_values():
+    article = ArticleFactory()
+    state = selectors.article_state(public_id=article.public_id)
+    stored = Article.objects.get(pk=article.pk)
+    assert (state.id, state.status, state.slug, state.version) == (stored.id, "published", stored.slug, 1)
+    assert state.modified_at == stored.modified_at and state.modified_at.tzinfo is not None
+    assert state.section_id == stored.section_id and state.has_read_also is False
+
+
+def test_feed_keys_match_the_orm_for_every_shape():
+    world = Section.objects.get(slug="world")
+    articles = make_articles(40, section=world)
+    person, topic = PersonFactory(), TopicFactory()
+    for article in articles[::3]:
+        article.persons.add(person)
+        article.topics.add(topic)
+    now = timezone.now()
+    cursor = selectors.FeedCursor(publish_at=articles[10].publish_at, id=articles[10].id)
+    shapes = [
+        selectors.FeedKeys(at=now),
+        selectors.FeedKeys(at=now, cursor=cursor),
+        selectors.FeedKeys(at=now, person_id=person.id, cursor=cursor),
+        selectors.FeedKeys(at=now, topic_id=topic.id),
+        selectors.FeedKeys(at=now, since=articles[30].publish_at, until=articles[5].publish_at),
+    ]
+    for keys in shapes:
+        for sections in (None, [world.id]):
+            expected = list(selectors._keys_slice(keys, section_ids=sections, limit=11))
+            assert selectors._keys_rows(keys, section_ids=sections, limit=11) == expected
+            assert expected, keys
+
+
+def test_cards_keep_the_order_and_drop_what_the_gate_would():
+    articles = make_articles(5)
+    withdrawn = articles[2]
+    Article.objects.filter(pk=withdrawn.pk).update(status=Article.Status.WITHDRAWN)
+    ids = [a.id for a in reversed(articles)]
+    cards = selectors.feed_cards(ids, at=timezone.now())
+    assert [card.id for card in cards] == [pk for pk in ids if pk != withdrawn.id]
+    assert cards[0].get_absolute_url() == articles[-1].get_absolute_url()
+    assert cards[0].section.name == articles[-1].section.name
+
+
+def test_a_shape_that_depends_on_its_values_is_refused():
+    with pytest.raises(ValueError, match="shape"):
+        PreparedQuery(lambda n: Article.objects.values_list("id")[:n], n=int).rows(n=3)
+    with pytest.raises(ValueError, match="do not reach"):
+        PreparedQuery(lambda pk: Article.objects.values_list("id"), pk=int).rows(pk=1)
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda day: Article.objects.filter(dateline_date=day).values_list("id"), day=dt.date)
