@@ -122,7 +122,9 @@ SQLITE_OPTIONS = {
 }
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 else:
@@ -208,7 +210,10 @@ NEWSDESK_PROVIDER_OPTIONS = {
     "timeout": float(os.environ.get("NEWSDESK_PROVIDER_TIMEOUT", "10")),
     "user_agent": os.environ.get("NEWSDESK_PROVIDER_USER_AGENT", ""),
 }
-NEWSDESK_WEATHER = {"BACKEND": os.environ.get("NEWSDESK_WEATHER_BACKEND", ""), "OPTIONS": NEWSDESK_PROVIDER_OPTIONS}
+NEWSDESK_WEATHER = {
+    "BACKEND": os.environ.get("NEWSDESK_WEATHER_BACKEND", ""),
+    "OPTIONS": NEWSDESK_PROVIDER_OPTIONS,
+}
 NEWSDESK_WEATHER_MAX_AGE_MINUTES = int(os.environ.get("NEWSDESK_WEATHER_MAX_AGE_MINUTES", "180"))
 NEWSDESK_DEFAULT_CITY = os.environ.get("NEWSDESK_DEFAULT_CITY", "moscow")
 NEWSDESK_RATES = {
@@ -236,7 +241,9 @@ ANALYTICS = {
     "BACKEND": os.environ.get("ANALYTICS_BACKEND", "redis" if os.environ.get("REDIS_URL") else "database"),
     "OPTIONS": {"URL": os.environ.get("REDIS_URL", "")},
     "RATE_LIMIT_PER_MINUTE": int(os.environ.get("ANALYTICS_RATE_LIMIT_PER_MINUTE", "120")),
-    "FLUSH_INTERVAL": float(os.environ.get("ANALYTICS_FLUSH_INTERVAL", "0.5")),  # seconds; 0: only explicit flushes
+    "FLUSH_INTERVAL": float(
+        os.environ.get("ANALYTICS_FLUSH_INTERVAL", "0.5")
+    ),  # seconds; 0: only explicit flushes
     # Behind a reverse proxy: the WSGI name of the header it appends the client address to.
     "CLIENT_IP_HEADER": os.environ.get("ANALYTICS_CLIENT_IP_HEADER", ""),  # e.g. HTTP_X_FORWARDED_FOR
 }
@@ -254,14 +261,18 @@ NEWSDESK_SITEMAP_PAGE_SIZE = int(os.environ.get("NEWSDESK_SITEMAP_PAGE_SIZE", "5
 NEWSDESK_WEBSUB_HUB = os.environ.get("NEWSDESK_WEBSUB_HUB", "")  # empty: no hub links, no pings
 NEWSDESK_WEBSUB_TIMEOUT = float(os.environ.get("NEWSDESK_WEBSUB_TIMEOUT", "3"))
 NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v1/ needs a subscriber token
-NEWSDESK_API_ANONYMOUS_RATE = int(os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60"))  # requests/minute per IP
+NEWSDESK_API_ANONYMOUS_RATE = int(
+    os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60")
+)  # requests/minute per IP
 # The wire cursor holds back events this many seconds, so a transaction still committing can't be skipped.
 NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", "2"))
 
 # Scale out (newsdesk.edge, newsdesk.live, README "Scale out"): shared cache, read replica, edge cache, live feed.
 if os.environ.get("REDIS_URL"):
     # Django's Redis cache, acting as an empty cache while Redis is away (pages then come from the database).
-    CACHES = {"default": {"BACKEND": "newsdesk.edge.cache.DegradingRedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "newsdesk.edge.cache.DegradingRedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
@@ -269,10 +280,14 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["newsdesk.edge.replica.ReplicaRouter"]
 NEWSDESK_EDGE = {
-    "MAX_AGE": int(os.environ.get("NEWSDESK_EDGE_MAX_AGE", "3600")),  # s-maxage of keyed pages (purged exactly)
+    "MAX_AGE": int(
+        os.environ.get("NEWSDESK_EDGE_MAX_AGE", "3600")
+    ),  # s-maxage of keyed pages (purged exactly)
     "UNKEYED_MAX_AGE": int(os.environ.get("NEWSDESK_EDGE_UNKEYED_MAX_AGE", "60")),  # pages no purge reaches
     "STALE_WHILE_REVALIDATE": int(os.environ.get("NEWSDESK_EDGE_STALE_WHILE_REVALIDATE", "30")),
-    "BROWSER_MAX_AGE": int(os.environ.get("NEWSDESK_EDGE_BROWSER_MAX_AGE", "0")),  # browsers revalidate (ETag)
+    "BROWSER_MAX_AGE": int(
+        os.environ.get("NEWSDESK_EDGE_BROWSER_MAX_AGE", "0")
+    ),  # browsers revalidate (ETag)
 }
 # Every proxy to purge, e.g. http://10.0.0.5:6081,http://10.0.0.6:6081 (deploy/varnish/); none: purges stay in memory.
 NEWSDESK_EDGE_PURGE = (
@@ -285,7 +300,9 @@ NEWSDESK_LIVE = (
     if os.environ.get("REDIS_URL")
     else {"BACKEND": "database", "OPTIONS": {}}
 )
-NEWSDESK_LIVE_URGENT_AT = int(os.environ.get("NEWSDESK_LIVE_URGENT_AT", "2"))  # urgency 1..this: shown at once
+NEWSDESK_LIVE_URGENT_AT = int(
+    os.environ.get("NEWSDESK_LIVE_URGENT_AT", "2")
+)  # urgency 1..this: shown at once
 # Under WSGI a stream holds a thread: end it after this long; the browser resumes with Last-Event-ID.
 NEWSDESK_LIVE_WSGI_STREAM_SECONDS = float(os.environ.get("NEWSDESK_LIVE_WSGI_STREAM_SECONDS", "25"))
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("newsdesk.site.urls")),
 ]
 
+
 # Uploaded media: served by the app for the embedded setup; the reverse proxy serves it when scaled out.
 def media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request: tests override it

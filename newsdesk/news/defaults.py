@@ -23,5 +23,6 @@ def ensure_default_sections(sender=None, **kwargs) -> None:
     if Section.objects.exists():
         return
     Section.objects.bulk_create(
-        Section(name=name, slug=slug, order=order) for order, (name, slug) in enumerate(DEFAULT_SECTIONS, start=1)
+        Section(name=name, slug=slug, order=order)
+        for order, (name, slug) in enumerate(DEFAULT_SECTIONS, start=1)
     )

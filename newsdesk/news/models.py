@@ -38,7 +38,10 @@ class Person(models.Model):
     description = models.CharField(max_length=300, blank=True)
     photo = models.ForeignKey("Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     wikidata_id = models.CharField(
-        max_length=20, blank=True, help_text="Wikidata item id, e.g. Q22686", validators=[RegexValidator(r"^Q\d+$")]
+        max_length=20,
+        blank=True,
+        help_text="Wikidata item id, e.g. Q22686",
+        validators=[RegexValidator(r"^Q\d+$")],
     )
 
     class Meta:
@@ -80,8 +83,12 @@ class Photo(models.Model):
     height = models.PositiveIntegerField(default=0, editable=False)
     caption = models.CharField(max_length=500)
     credit = models.CharField(max_length=200, help_text="e.g. © AP Photo/Carolyn Kaster")
-    alt_text = models.CharField(max_length=300, help_text="What the picture shows, for readers who cannot see it.")
-    is_placeholder = models.BooleanField(default=False, help_text="A generated stand-in, not the original photo.")
+    alt_text = models.CharField(
+        max_length=300, help_text="What the picture shows, for readers who cannot see it."
+    )
+    is_placeholder = models.BooleanField(
+        default=False, help_text="A generated stand-in, not the original photo."
+    )
     # {"480": "photos/…-480.webp", …}: widths → storage names, made by services.photo_create.
     renditions = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -131,7 +138,9 @@ class Article(models.Model):
     headline = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     lead = models.TextField(blank=True, help_text="The standfirst under the headline.")
-    body = models.TextField(help_text="Sanitized HTML. A horizontal rule with class page-break starts a new page.")
+    body = models.TextField(
+        help_text="Sanitized HTML. A horizontal rule with class page-break starts a new page."
+    )
     dateline_place = models.CharField(max_length=100, blank=True)
     dateline_date = models.DateField(null=True, blank=True)
     dateline_source = models.CharField(max_length=50, blank=True, default="TASS")
@@ -139,7 +148,9 @@ class Article(models.Model):
     language = models.CharField(max_length=10, default="en")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     urgency = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1), MaxValueValidator(8)], help_text="1 = flash … 8 (IPTC ninjs)"
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        help_text="1 = flash … 8 (IPTC ninjs)",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(null=True, blank=True, help_text="In the future: scheduled.")
@@ -149,7 +160,12 @@ class Article(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     lead_photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     persons = models.ManyToManyField(Person, blank=True, related_name="articles")
@@ -278,7 +294,9 @@ class Revision(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changed_fields = models.JSONField(default=list)
     snapshot = models.JSONField()
     note = models.CharField(max_length=200, blank=True)
@@ -317,12 +335,17 @@ class GalleryPhoto(models.Model):
     class Meta:
         ordering = ["order", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.gallery_id} #{self.order}"
+
 
 class Infographic(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     image = models.FileField(upload_to="infographics/%Y/%m/", help_text="PNG, JPEG, WebP or SVG.")
-    text_alternative = models.TextField(help_text="The same information as text, for readers who cannot see it.")
+    text_alternative = models.TextField(
+        help_text="The same information as text, for readers who cannot see it."
+    )
     source = models.CharField(max_length=300, blank=True)
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL)
     is_published = models.BooleanField(default=False)

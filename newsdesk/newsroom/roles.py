@@ -36,7 +36,8 @@ ROLE_PERMISSIONS[ADMIN] = [
     *[f"ingest.{a}_ingestsource" for a in ("add", "change", "delete")],
     *[f"syndication.{a}_subscribertoken" for a in ("view", "add", "change", "delete")],
     *[f"weather.{a}_city" for a in ("view", "add", "change", "delete")],
-    "weather.view_reading", "markets.view_rate",
+    "weather.view_reading",
+    "markets.view_rate",
     *[f"news.{a}_section" for a in ("add", "change", "delete")],
     *[f"auth.{a}_{m}" for m in ("user", "group") for a in ("view", "add", "change", "delete")],
 ]

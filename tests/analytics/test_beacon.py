@@ -287,7 +287,9 @@ def test_an_unreachable_redis_buffers_the_read_instead_of_failing(client, db, se
     from newsdesk.analytics import services
 
     services.reset_state()
-    assert beacon(client, article).status_code == 204  # hashed with a process salt meanwhile (README "Scale out")
+    assert (
+        beacon(client, article).status_code == 204
+    )  # hashed with a process salt meanwhile (README "Scale out")
     assert len(services.state().buffer) == 1  # kept for when Redis is back (tests/edge/test_redis_down.py)
     services.reset_state()
 

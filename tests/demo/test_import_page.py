@@ -66,7 +66,15 @@ def test_seed_page_becomes_a_complete_article(client, seed_page_text):
     assert "srcset" in img and img["alt"].startswith("Placeholder")
     # The capture's site chrome is gone from the article (the site's own header has its own widgets).
     article_text = " ".join(t for path, t in page.texts if "article" in path)
-    for chrome in ("Реклама", "{{item", "1 pages", "Select the city", "Currency converter", "Show more", "More news"):
+    for chrome in (
+        "Реклама",
+        "{{item",
+        "1 pages",
+        "Select the city",
+        "Currency converter",
+        "Show more",
+        "More news",
+    ):
         assert chrome not in article_text
     assert "Реклама" not in response.content.decode() and "{{" not in response.content.decode()
     # Read also sits after the second paragraph of the body.

@@ -24,7 +24,10 @@ def test_default_back_end_follows_the_database(settings):
     ("config", "message"),
     [
         ({}, "SEARCH_BACKENDS has no alias 'default'"),
-        ({"default": {"BACKEND": "newsdesk.search.backends.elastic.Nope"}}, "cannot be loaded .*choose one of: sqlite, postgres"),
+        (
+            {"default": {"BACKEND": "newsdesk.search.backends.elastic.Nope"}},
+            "cannot be loaded .*choose one of: sqlite, postgres",
+        ),
         ({"default": {"BACKEND": "collections.OrderedDict"}}, "is not a BaseSearchBackend subclass"),
     ],
 )

@@ -111,7 +111,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         """ts_rank's {D, C, B, A} array, scaled so the highest weight is 1 (ts_rank needs 0..1)."""
         w = self.field_weights
         top = max(w.values()) or 1.0
-        return "{" + ", ".join(f"{w[name] / top:.6f}" for name in ("body", "keywords", "lead", "headline")) + "}"
+        return (
+            "{" + ", ".join(f"{w[name] / top:.6f}" for name in ("body", "keywords", "lead", "headline")) + "}"
+        )
 
     def _newest_id(self) -> int:
         with connection.cursor() as cursor:
