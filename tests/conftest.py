@@ -11,3 +11,17 @@ pytest_plugins = ["tests.browser"]
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A real, empty redis-server for each test module (modules count on starting from an empty one)."""
+    from tests.servers import redis_server
+
+    try:
+        with redis_server() as url:
+            yield url
+    except FileNotFoundError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI: {exc}")
+        pytest.skip(f"Redis tests need redis-server (Debian package redis-server): {exc}")

@@ -29,10 +29,6 @@ from .models import (
 from .prepared import PreparedQuery
 
 
-def latest_articles(*, limit: int = 20, at: dt.datetime | None = None) -> QuerySet[Article]:
-    return Article.objects.published(at=at).for_cards().order_by("-publish_at", "-id")[:limit]
-
-
 def top_stories(*, limit: int = 5, at: dt.datetime | None = None) -> QuerySet[Article]:
     return (
         Article.objects.published(at=at)

@@ -7,7 +7,6 @@ import pytest
 from newsdesk.analytics import services
 from newsdesk.analytics.backends import load_backend
 from newsdesk.analytics.templatetags.analytics import box_cache_clear
-from tests.servers import redis_server
 
 
 @pytest.fixture(autouse=True)
@@ -24,15 +23,6 @@ def analytics_settings(settings):
     yield settings.ANALYTICS
     services.reset_state()
     box_cache_clear()
-
-
-@pytest.fixture(scope="session")
-def redis_url():
-    try:
-        with redis_server() as url:
-            yield url
-    except FileNotFoundError as exc:
-        pytest.skip(f"Redis tests need redis-server (Debian package redis-server): {exc}")
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import time
 import pytest
 
 from newsdesk.live.backends import load_backend
-from tests.servers import redis_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,15 +20,6 @@ def run_coroutine(coro):
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    try:
-        with redis_server() as url:
-            yield url
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
 
 
 @pytest.fixture(params=["database", "redis"])

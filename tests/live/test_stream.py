@@ -13,21 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
-
 from newsdesk.live.backends import load_backend
-from tests.servers import _free_port, _wait_for_port, redis_server
+from tests.servers import _free_port, _wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    try:
-        with redis_server() as url:
-            yield url
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
 
 
 @contextlib.contextmanager

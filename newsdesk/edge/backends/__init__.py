@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
+
+from newsdesk.backends import import_backend
 
 from .base import BasePurger
 
@@ -17,14 +17,9 @@ BACKENDS = {
 
 
 def load_purger(config: dict) -> BasePurger:
-    path = BACKENDS.get(config.get("BACKEND", ""), config.get("BACKEND", ""))
-    try:
-        cls = import_string(path)
-    except ImportError as exc:
-        choices = ", ".join(BACKENDS)
-        raise ImproperlyConfigured(
-            f"NEWSDESK_EDGE_PURGE BACKEND {path!r} cannot be imported; choose one of: {choices} or a dotted path."
-        ) from exc
+    cls = import_backend(
+        config.get("BACKEND", ""), setting="NEWSDESK_EDGE_PURGE", aliases=BACKENDS, base=BasePurger
+    )
     return cls(**{key.lower(): value for key, value in config.get("OPTIONS", {}).items()})
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
+
+from newsdesk.backends import import_backend
 
 from .base import BaseLiveBackend, Event
 
@@ -19,13 +19,9 @@ BACKENDS = {
 
 
 def load_backend(config: dict) -> BaseLiveBackend:
-    path = BACKENDS.get(config.get("BACKEND", ""), config.get("BACKEND", ""))
-    try:
-        cls = import_string(path)
-    except ImportError as exc:
-        raise ImproperlyConfigured(
-            f"NEWSDESK_LIVE BACKEND {path!r} cannot be imported; choose one of: {', '.join(BACKENDS)}."
-        ) from exc
+    cls = import_backend(
+        config.get("BACKEND", ""), setting="NEWSDESK_LIVE", aliases=BACKENDS, base=BaseLiveBackend
+    )
     return cls(**{key.lower(): value for key, value in config.get("OPTIONS", {}).items()})
 
 
