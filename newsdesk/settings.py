@@ -103,7 +103,13 @@ TEMPLATES = [
             # Fail loudly in tests instead of leaking "{{ item.group_date }}"-style gaps to readers.
             "string_if_invalid": os.environ.get("TEMPLATE_STRING_IF_INVALID", ""),
         },
-    }
+    },
+    {
+        # The article page's own parts (newsdesk/site/jinja2/): the one template rendered per uncached request.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "newsdesk.site.jinja.environment"},
+    },
 ]
 
 SQLITE_PATH = DATA_DIR / "newsdesk.sqlite3"

@@ -104,6 +104,7 @@ def article_changed(article_id: int) -> None:
 _nav: dict[tuple, SafeString] = {}
 _stamps: dict[tuple, str] = {}
 _clock: dict[tuple, str] = {}
+_layouts: dict[tuple, HoledPage] = {}
 
 
 def forget_fragments(**_kwargs) -> None:
@@ -111,6 +112,7 @@ def forget_fragments(**_kwargs) -> None:
     _nav.clear()
     _stamps.clear()
     _clock.clear()
+    _layouts.clear()
     _section_url.cache_clear()
     _article_prefix.cache_clear()
 
@@ -158,6 +160,24 @@ def _render_nav(rows: tuple, current_slug: str | None) -> SafeString:
         url = section_url(slug)
         items.append(format_html('<li><a href="{}"{}>{}</a></li>', url, current, name))
     return mark_safe("".join(items))  # noqa: S308 - each item built by format_html
+
+
+ARTICLE_PARTS = ("title", "head", "content", "scripts")
+
+
+def article_layout(request) -> HoledPage:
+    """site/article.html with holes for the article's parts and the clock: site/base.html's frame, which is
+    the same for every article (it shows the sections, links and static files, nothing of the article), so it
+    is rendered once per set of sections rather than once per article."""
+    key = (sections_stamp(request_section_rows(request)), get_urlconf(), get_script_prefix())
+    layout = _layouts.get(key)
+    if layout is None:
+        if len(_layouts) > 16:
+            _layouts.clear()
+        holes = Holes()
+        context = {"holes": holes, "article_parts": {name: holes[name] for name in ARTICLE_PARTS}}
+        layout = _layouts[key] = holes.split(render_to_string("site/article.html", context, request))
+    return layout
 
 
 def city_clock() -> str:

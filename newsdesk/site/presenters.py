@@ -151,7 +151,9 @@ def article_page_context(
     else:
         read_also = read_also_html(_own_read_also(article)) if number == 1 else ""
     position = min(article.read_also_after, len(body_blocks)) if read_also else None
-    canonical = absolute_url(article.get_absolute_url()) + (f"?page={number}" if number > 1 else "")
+    canonical = absolute_url(article_url(article.public_id, article.slug)) + (
+        f"?page={number}" if number > 1 else ""
+    )
     lead_photo = photo_context(article.lead_photo) if article.lead_photo_id else None
     split_at = len(body_blocks) if position is None else position
     before, after = body_blocks[:split_at], body_blocks[split_at:]
@@ -170,6 +172,7 @@ def article_page_context(
         "json_ld": mark_safe(json_ld(article)),  # noqa: S308 - json.dumps escapes "<"
         "canonical_url": canonical,
         "holes": holes,
+        "preview": False,
         **_relations_context(relations or _own_relations(article)),
     }
 
@@ -227,6 +230,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def json_ld(article: Article) -> str:
     published = article.first_published_at or article.publish_at
+    url = absolute_url(article_url(article.public_id, article.slug))
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -238,8 +242,8 @@ def json_ld(article: Article) -> str:
         "publisher": _publisher(),
         "articleSection": article.section.name,
         "inLanguage": article.language,
-        "url": absolute_url(article.get_absolute_url()),
-        "mainEntityOfPage": absolute_url(article.get_absolute_url()),
+        "url": url,
+        "mainEntityOfPage": url,
         "isAccessibleForFree": True,
     }
     if article.dateline_place:

@@ -22,6 +22,7 @@ from newsdesk.news import selectors
 from newsdesk.news.models import Article, Person, Section, Topic
 
 from . import fragments
+from .jinja import article_parts
 from .presenters import (
     PageOutOfRange,
     absolute_url,
@@ -310,7 +311,11 @@ def _article_render(request, state, number: int, key: str, public_id: int) -> fr
         context = article_page_context(item, page=str(number), strict=True, relations=relations, holes=holes)
     except PageOutOfRange as exc:
         raise Http404("This article has no such page.") from exc
-    page = holes.split(loader.render_to_string("site/article.html", context, request))
+    context["site_name"] = (
+        settings.NEWSDESK_SITE_NAME
+    )  # what the site context processor gives Django's engine
+    parts = article_parts(context)
+    page = holes.split(fragments.article_layout(request).fill({**parts, "clock": holes["clock"]}))
     fragments.article_page_set(key, page, public_id=public_id)
     return page
 

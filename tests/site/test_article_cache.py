@@ -5,13 +5,17 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from django.utils import timezone
 
 from newsdesk.news import selectors, services
 from newsdesk.news.models import Article, ReadAlso, Section
 from newsdesk.site import fragments
+from newsdesk.site.presenters import article_page_context
 from tests.factories import ArticleFactory, PersonFactory
+from tests.site.test_article import seed_article  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +161,27 @@ def test_the_state_read_is_the_visibility_gate():
     assert selectors.article_state(public_id=draft.public_id) is None
     later = timezone.now() + dt.timedelta(minutes=10)
     assert selectors.article_state(public_id=scheduled.public_id, at=later).id == scheduled.id
+
+
+def test_the_served_page_is_the_whole_template_rendered(client, rf, seed_article):  # noqa: F811
+    """The view puts the Jinja2 parts into a layout kept per set of sections; that must be byte for byte what
+    rendering site/article.html in one go writes (base.html's frame, the parts, the filled holes)."""
+    multi = ArticleFactory(
+        headline="He said \"<no>\" & 'yes'",
+        urgency=1,
+        byline="Ann O'Neil & co",
+        body='<p>One</p><hr class="page-break"><p>Two</p><p>Three</p>',
+    )
+    for article, page in [(seed_article, 1), (multi, 1), (multi, 2)]:
+        query = f"?page={page}" if page > 1 else ""
+        served = client.get(article.get_absolute_url() + query).content.decode()
+        assert served == _whole_template(rf, article, page, query)
+
+
+def _whole_template(rf, article, page: int, query: str) -> str:
+    request = rf.get(article.get_absolute_url() + query)
+    request.resolver_match = resolve(request.path)
+    item = selectors.article_for_page(pk=article.pk)
+    relations = selectors.article_relations(article_id=item.id)
+    context = article_page_context(item, page=str(page), strict=True, relations=relations)
+    return render_to_string("site/article.html", context, request)

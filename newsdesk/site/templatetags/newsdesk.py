@@ -69,3 +69,15 @@ def section_nav(context):
     current = context.get("section")
     slug = current.slug if isinstance(current, Section) else None
     return fragments.section_nav(current_slug=slug, request=context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def article_part(context, name: str):
+    """A part of the article page (site/article.html): given in the context as ``article_parts`` (the view's
+    kept layout, fragments.article_layout), or rendered from the Jinja2 parts template."""
+    parts = context.get("article_parts")
+    if parts is not None:
+        return mark_safe(parts[name])  # noqa: S308 - rendered by the autoescaping Jinja2 template or a hole
+    from newsdesk.site.jinja import article_part as render_part
+
+    return mark_safe(render_part(name, context.flatten()))  # noqa: S308 - autoescaping Jinja2 template
