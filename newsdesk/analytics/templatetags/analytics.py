@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.news.models import Article, Section
@@ -63,4 +66,22 @@ def most_read_box(section=None) -> SafeString:
 def read_beacon(context, article) -> dict:
     """The read beacon for an article page; nothing for newsroom previews or what a reader may not see."""
     countable = isinstance(article, Article) and not context.get("preview") and article.visible_at()
-    return {"article": article if countable else None}
+    if not countable:
+        return {"article": None}
+    beacon_url, pixel_before, pixel_after = _beacon_urls(
+        get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    )
+    return {
+        "article": article,
+        "beacon_url": beacon_url,
+        "pixel_url": f"{pixel_before}{article.public_id}{pixel_after}",
+    }
+
+
+@lru_cache(maxsize=8)
+def _beacon_urls(urlconf: str, script_prefix: str) -> tuple[str, str, str]:
+    # Reversed once: every uncached article page renders the beacon, and three reverse() calls cost more than
+    # the rest of it. The pixel's URL is kept as what comes before and after the article's id.
+    stand_in = 987654321
+    before, _, after = reverse("analytics:pixel", args=[stand_in]).partition(str(stand_in))
+    return reverse("analytics:beacon"), before, after
