@@ -125,6 +125,7 @@ def search_articles(
         count=per_page,
         facet_size=FACET_SIZE,
         facets=facets,
+        narrowed=filters.any,
     )
     result.total, result.total_exact = found.total, found.total < backend.candidate_limit
     result.hits = _hits(query, found.hits, at=at)

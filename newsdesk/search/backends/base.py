@@ -187,8 +187,12 @@ class BaseSearchBackend:
         relevance. Newest-first keeps the cost bounded however common the words are."""
         raise NotImplementedError
 
-    def candidate_sql(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> tuple[str, list]:
-        """SELECT of the newest ``limit`` matches among ``within``: columns id, rel, publish_at, section_id."""
+    def candidate_sql(
+        self, query: ParsedQuery, *, within: QuerySet, limit: int, narrowed: bool = False
+    ) -> tuple[str, list]:
+        """SELECT of the newest ``limit`` matches among ``within``: columns id, rel, publish_at, section_id.
+        ``narrowed``: ``within`` is filtered beyond the visibility gate (a section, person, topic or dates),
+        so it may be much smaller than the archive — a hint for the plan, never a change in the result."""
         raise NotImplementedError
 
     def month_sql(self, column: str) -> tuple[str, list]:
@@ -210,6 +214,7 @@ class BaseSearchBackend:
         count: int,
         facet_size: int,
         facets: bool = True,
+        narrowed: bool = False,
     ) -> SearchPage:
         """Candidates, the total, one page of hits and every facet in ONE statement: the candidate set is
         computed once (a materialized CTE), then ranked, paged and grouped by the database — no per-candidate
@@ -217,7 +222,9 @@ class BaseSearchBackend:
         if query is None:
             cand_sql, cand_params = browse_sql(within, self.candidate_limit)
         else:
-            cand_sql, cand_params = self.candidate_sql(query, within=within, limit=self.candidate_limit)
+            cand_sql, cand_params = self.candidate_sql(
+                query, within=within, limit=self.candidate_limit, narrowed=narrowed
+            )
         sql = SEARCH_SQL.format(candidates=cand_sql, score=self.boost_sql(), order=ORDERS[sort])
         boost_params = [self.recency_weight, at, self.recency_half_life_days]
         params = [*cand_params, *boost_params, offset, offset + count]
@@ -225,9 +232,13 @@ class BaseSearchBackend:
             month_sql, month_params = self.month_sql("publish_at")
             sql += FACETS_SQL.format(month=month_sql, facet_size=int(facet_size))
             params += month_params
+        return read_search_rows(self.fetch(sql, params))
+
+    def fetch(self, sql: str, params: list) -> list[tuple]:
+        """Run one read statement and return its rows (a back end may set planner options around it)."""
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return read_search_rows(cursor.fetchall())
+            return cursor.fetchall()
 
     def highlights(self, query: ParsedQuery, article_ids: list[int]) -> dict[int, Highlight]:
         raise NotImplementedError

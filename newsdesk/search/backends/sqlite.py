@@ -98,7 +98,9 @@ class SQLiteSearchBackend(BaseSearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")  # noqa: S608
 
-    def candidate_sql(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> tuple[str, list]:
+    def candidate_sql(
+        self, query: ParsedQuery, *, within: QuerySet, limit: int, narrowed: bool = False
+    ) -> tuple[str, list]:
         gate, gate_params = gate_sql(within, f"{FTS}.rowid")
         # CROSS JOIN fixes the join order: FTS5 walks its matches newest rowid first and stops at the limit,
         # so a word in half the corpus costs no more than a rare one; bm25() runs on those rows only.
