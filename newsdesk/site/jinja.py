@@ -15,9 +15,12 @@ from html import escape
 from django.template import engines
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import urlencode
+from django.template.loader import render_to_string
 from django.utils.timezone import template_localtime
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
+
+from newsdesk.analytics.templatetags.analytics import most_read_box, read_beacon
 
 from .fragments import section_url
 from .templatetags.newsdesk import time_with_zone
@@ -28,17 +31,7 @@ def _date(value, arg: str) -> str:
     return date_filter(template_localtime(value), arg)
 
 
-def _most_read_box(section):
-    from newsdesk.analytics.templatetags.analytics import most_read_box
-
-    return most_read_box(section)
-
-
 def _read_beacon(article, *, preview: bool):
-    from django.template.loader import render_to_string
-
-    from newsdesk.analytics.templatetags.analytics import read_beacon
-
     return render_to_string("analytics/read_beacon.html", read_beacon({"preview": preview}, article))
 
 
@@ -56,7 +49,7 @@ def environment(**options) -> Environment:
     options["undefined"] = StrictUndefined
     env = Environment(autoescape=True, finalize=_escape, **options)
     env.filters.update(date=_date, urlencode=urlencode, time_with_zone=time_with_zone)
-    env.globals.update(section_url=section_url, most_read_box=_most_read_box, read_beacon=_read_beacon)
+    env.globals.update(section_url=section_url, most_read_box=most_read_box, read_beacon=_read_beacon)
     return env
 
 
