@@ -7,7 +7,6 @@ Last-Event-ID, so nothing is lost either way.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -60,7 +59,7 @@ def _bad(exc: Exception) -> JsonResponse:
 
 
 def _frame(event: Event) -> str:
-    return f"id: {event.id}\nevent: story\ndata: {json.dumps(event.data, separators=(',', ':'))}\n\n"
+    return f"id: {event.id}\nevent: story\ndata: {event.as_json()}\n\n"
 
 
 @require_safe

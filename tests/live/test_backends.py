@@ -104,3 +104,25 @@ def test_redis_hub_starts_one_follower_for_a_crowd(redis_url):
     found, buffered = run_coroutine(crowd())
     assert all([event.data["public_id"] for event in events] == [1] for events in found)
     assert [event.data["public_id"] for event in buffered] == [1]  # one follower: each event buffered once
+
+
+def test_redis_hub_a_connection_going_away_leaves_the_others_waiting(redis_url):
+    """Every connection waits on one shared wake-up; one cancelled (a reader closed the tab) must not cancel it."""
+    import asyncio
+
+    backend = load_backend(
+        {"BACKEND": "redis", "OPTIONS": {"URL": redis_url, "STREAM": f"leave:{time.monotonic_ns()}"}}
+    )
+    backend.announce(key="before", data=story(0))
+    start = backend.latest_id()
+
+    async def crowd():
+        waiting = [asyncio.create_task(backend.await_events(after=start, timeout=5)) for _ in range(20)]
+        await asyncio.sleep(0.3)
+        waiting[0].cancel()
+        await asyncio.sleep(0.1)
+        await asyncio.to_thread(backend.announce, key="news", data=story(1))
+        return await asyncio.gather(*waiting[1:])
+
+    found = run_coroutine(crowd())
+    assert [[event.data["public_id"] for event in events] for events in found] == [[1]] * 19

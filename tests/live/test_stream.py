@@ -50,6 +50,7 @@ class Stream:
             **({"Last-Event-ID": last_event_id} if last_event_id else {}),
         }
         self.conn.request("GET", "/live/stream" + query, headers=headers)
+        self.sock = self.conn.sock  # kept: a "Connection: close" answer makes http.client drop conn.sock
         self.response = self.conn.getresponse()
         assert self.response.status == 200
         assert self.response.getheader("Content-Type").startswith("text/event-stream")
@@ -58,7 +59,7 @@ class Stream:
         """The next ``count`` frames that carry an id (stories, or bare position updates)."""
         found, frame, deadline = [], {}, time.monotonic() + within
         while len(found) < count and (left := deadline - time.monotonic()) > 0:
-            self.conn.sock.settimeout(left)
+            self.sock.settimeout(left)
             try:
                 line = self.response.fp.readline().decode().rstrip("\n")
             except TimeoutError:
@@ -122,3 +123,24 @@ def test_section_filter_and_position(redis_url):
     stories = [frame for frame in frames if frame.get("event") == "story"]
     assert [frame["id"] for frame in stories] == [politics]
     assert sport not in [frame["id"] for frame in stories]
+
+
+def test_through_the_proxy_the_stream_is_piped_and_resumes(redis_url):
+    """deploy/varnish/newsdesk.vcl pipes /live/stream: events pass at once, nothing is cached or buffered,
+    and Last-Event-ID reaches the live process."""
+    from tests.edge.proxy import require_varnish, varnish_server
+
+    require_varnish()
+    backend = load_backend({"BACKEND": "redis", "OPTIONS": {"URL": redis_url}})
+    start = backend.latest_id() or "0-0"
+    with asgi_process(redis_url) as live_port, varnish_server(app_port=live_port, live_port=live_port) as proxy:
+        port = int(proxy.url.rsplit(":", 1)[1])
+        first = backend.announce(key=f"piped:{time.monotonic_ns()}", data=story(1))
+        stream = Stream(port, last_event_id=start)
+        assert stream.response.getheader("X-Cache") is None  # piped: Varnish's delivery step never ran
+        assert [frame["id"] for frame in stream.frames(1)] == [first]
+        live = backend.announce(key=f"piped:{time.monotonic_ns()}", data=story(2))
+        began = time.monotonic()
+        assert [frame["id"] for frame in stream.frames(1)] == [live]
+        assert time.monotonic() - began < 2
+        stream.close()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
 from asgiref.sync import sync_to_async
 
@@ -9,6 +10,11 @@ from asgiref.sync import sync_to_async
 class Event:
     id: str
     data: dict
+    # ``data`` as JSON, made once: one event is written to thousands of open connections.
+    json: str = field(default="", compare=False, repr=False)
+
+    def as_json(self) -> str:
+        return self.json or json.dumps(self.data, separators=(",", ":"))
 
 
 class BaseLiveBackend:

@@ -8,6 +8,7 @@ follows the stream and wakes all its open connections, so 2,000 connections cost
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 import re
 
@@ -33,7 +34,10 @@ def _key(event_id: str) -> tuple[int, int]:
 def _events(entries) -> list[Event]:
     import json
 
-    return [Event(id=_text(entry_id), data=json.loads(fields[b"data"])) for entry_id, fields in entries]
+    return [
+        Event(id=_text(entry_id), data=json.loads(raw := _text(fields[b"data"])), json=raw)
+        for entry_id, fields in entries
+    ]
 
 
 def _text(value) -> str:
@@ -89,7 +93,12 @@ class RedisLiveBackend(BaseLiveBackend):
 
 
 class _Hub:
-    """One task per process follows the stream and keeps its recent events; connections wait on it."""
+    """One task per process follows the stream and keeps its recent events; connections wait on it.
+
+    A publish wakes every waiting connection at once: each waits on the same future (shielded, so one
+    connection going away cannot cancel it for the rest), and finds its new events by bisecting the buffer's
+    ids — no lock to pass from waiter to waiter, no scan of the buffer per connection.
+    """
 
     BUFFER = 2000
 
@@ -101,8 +110,9 @@ class _Hub:
         # Longer than XREAD's block, so a quiet stream is not mistaken for a dead server.
         self.client = redis.asyncio.Redis.from_url(backend.url, socket_connect_timeout=2, socket_timeout=30)
         self.events: list[Event] = []
+        self.keys: list[tuple[int, int]] = []  # the events' ids, parsed: sorted, as the stream is
         self.floor: str | None = None  # the buffer holds every event after this id
-        self.changed = asyncio.Condition()
+        self.arrived: asyncio.Future = self.loop.create_future()  # resolved (and replaced) on each new batch
         self.starting = asyncio.Lock()
         self.task: asyncio.Task | None = None
 
@@ -116,16 +126,18 @@ class _Hub:
             if events:
                 return events
             after = after or self.floor
-        async with self.changed:
-            try:
-                await asyncio.wait_for(self.changed.wait_for(lambda: self._newer(after)), timeout)
-            except TimeoutError:
-                return []
-            return self._newer(after)
+        if newer := self._newer(after):
+            return newer
+        try:
+            async with asyncio.timeout(timeout):
+                await asyncio.shield(self.arrived)
+        except TimeoutError:
+            return []
+        return self._newer(after)
 
     def _newer(self, after: str) -> list[Event]:
-        floor = _key(after)
-        return [event for event in self.events if _key(event.id) > floor][:100]
+        start = bisect.bisect_right(self.keys, _key(after))
+        return self.events[start : start + 100]
 
     async def _start(self) -> None:
         async with self.starting:  # a crowd of first connections must start one follower, not one each
@@ -133,7 +145,7 @@ class _Hub:
                 return
             latest = await self.client.xrevrange(self.backend.stream, count=1)
             self.floor = _text(latest[0][0]) if latest else "0-0"
-            self.events = []
+            self.events, self.keys = [], []
             self.task = asyncio.create_task(self._follow())
 
     async def _follow(self) -> None:
@@ -149,8 +161,9 @@ class _Hub:
                 continue
             events = _events(reply[0][1])
             last = events[-1].id
-            async with self.changed:
-                self.events = (self.events + events)[-self.BUFFER :]
-                if len(self.events) == self.BUFFER:
-                    self.floor = self.events[0].id
-                self.changed.notify_all()
+            self.events = (self.events + events)[-self.BUFFER :]
+            self.keys = (self.keys + [_key(event.id) for event in events])[-self.BUFFER :]
+            if len(self.events) == self.BUFFER:
+                self.floor = self.events[0].id
+            arrived, self.arrived = self.arrived, self.loop.create_future()
+            arrived.set_result(None)
