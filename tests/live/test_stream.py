@@ -133,7 +133,10 @@ def test_through_the_proxy_the_stream_is_piped_and_resumes(redis_url):
     require_varnish()
     backend = load_backend({"BACKEND": "redis", "OPTIONS": {"URL": redis_url}})
     start = backend.latest_id() or "0-0"
-    with asgi_process(redis_url) as live_port, varnish_server(app_port=live_port, live_port=live_port) as proxy:
+    with (
+        asgi_process(redis_url) as live_port,
+        varnish_server(app_port=live_port, live_port=live_port) as proxy,
+    ):
         port = int(proxy.url.rsplit(":", 1)[1])
         first = backend.announce(key=f"piped:{time.monotonic_ns()}", data=story(1))
         stream = Stream(port, last_event_id=start)
