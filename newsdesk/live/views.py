@@ -1,8 +1,9 @@
 """The live feed's endpoints: an SSE stream and a JSON fallback for polling. Thin: parse, then read the log.
 
-Under ASGI the stream is an async generator that lives as long as the connection (one process holds thousands);
-under WSGI, where a connection holds a worker thread, it ends after a short while and the browser reconnects with
-Last-Event-ID, so nothing is lost either way.
+Under WSGI, where a connection holds a worker thread, the stream ends after a short while and the browser
+reconnects with Last-Event-ID, so nothing is lost. Under ASGI the stream is ``async_stream``, served by
+newsdesk.live.asgi outside Django's request cycle and living as long as the connection (one process holds
+thousands).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import re
 import time
 
 from django.conf import settings
-from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 MAX_SECTIONS = 50
 HEARTBEAT = 15.0
+KEEPALIVE = ": keepalive\n\n"
+LOG_DOWN = "retry: 5000\n\n"  # the log is unreachable: the browser comes back in 5 s
 
 
 class BadLiveRequest(ValueError):
@@ -30,19 +32,30 @@ class BadLiveRequest(ValueError):
 
 
 def _params(request) -> tuple[str, frozenset[str]]:
-    raw_sections = request.GET.getlist("section")
-    if len(raw_sections) > MAX_SECTIONS or not all(SLUG_RE.match(slug) for slug in raw_sections):
+    return parse_params(
+        sections=request.GET.getlist("section"),
+        last_event_id=request.headers.get("Last-Event-ID"),
+        after=request.GET.get("after", ""),
+        since=request.GET.get("since", ""),
+    )
+
+
+def parse_params(
+    *, sections: list[str], last_event_id: str | None, after: str, since: str
+) -> tuple[str, frozenset[str]]:
+    """Where a reader's stream starts and which sections it shows; BadLiveRequest says what is wrong."""
+    if len(sections) > MAX_SECTIONS or not all(SLUG_RE.match(slug) for slug in sections):
         raise BadLiveRequest(
             f"'section' takes up to {MAX_SECTIONS} section slugs (letters, digits, '-', '_')."
         )
-    raw_after = (request.headers.get("Last-Event-ID") or request.GET.get("after", "")).strip()
+    raw_after = (last_event_id or after).strip()
     try:
         if len(raw_after) > 100:
             raise ValueError("it is too long")
-        after = get_backend().parse_id(raw_after)
+        position = get_backend().parse_id(raw_after)
     except ValueError as exc:
         raise BadLiveRequest(f"'after' / Last-Event-ID is not an event id: {exc}.") from exc
-    return after or _since(request.GET.get("since", "")), frozenset(raw_sections)
+    return position or _since(since), frozenset(sections)
 
 
 def _since(raw: str) -> str:
@@ -80,6 +93,8 @@ def events(request):
 
 @require_safe
 def stream(request):
+    """The stream under WSGI (`make run`), where a connection holds a worker thread: it ends after a short while
+    and the browser reconnects with Last-Event-ID. Under ASGI, newsdesk.live.asgi serves this URL instead."""
     try:
         after, sections = _params(request)
     except BadLiveRequest as exc:
@@ -87,11 +102,8 @@ def stream(request):
     except Exception:  # the log is down: live updates pause; the browser reconnects in 5 s (an error status
         # would make EventSource give up for good)
         logger.warning("Live log unreachable; asking the browser to come back later")
-        return _no_store(HttpResponse("retry: 5000\n\n", content_type="text/event-stream"))
-    if isinstance(request, ASGIRequest):
-        body = _async_stream(after, sections)
-    else:
-        body = _sync_stream(after, sections, lifetime=settings.NEWSDESK_LIVE_WSGI_STREAM_SECONDS)
+        return _no_store(HttpResponse(LOG_DOWN, content_type="text/event-stream"))
+    body = _sync_stream(after, sections, lifetime=settings.NEWSDESK_LIVE_WSGI_STREAM_SECONDS)
     response = _no_store(StreamingHttpResponse(body, content_type="text/event-stream"))
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event at once
     return response
@@ -111,13 +123,14 @@ def _sync_stream(after: str, sections: frozenset[str], *, lifetime: float):
             found = backend.wait(after=after, timeout=min(HEARTBEAT, left))
         except Exception:
             logger.exception("Live log unreachable; closing the stream")
-            yield "retry: 5000\n\n"
+            yield LOG_DOWN
             return
-        yield from _frames(found, sections) if found else [": keepalive\n\n"]
+        yield from _frames(found, sections) if found else [KEEPALIVE]
         after = found[-1].id if found else after
 
 
-async def _async_stream(after: str, sections: frozenset[str]):
+async def async_stream(after: str, sections: frozenset[str]):
+    """The stream under ASGI: lives as long as the connection; one string per wake-up (fewer writes)."""
     yield "retry: 1000\n\n"
     backend = get_backend()
     while True:
@@ -125,10 +138,9 @@ async def _async_stream(after: str, sections: frozenset[str]):
             found = await backend.await_events(after=after, timeout=HEARTBEAT)
         except Exception:
             logger.exception("Live log unreachable; closing the stream")
-            yield "retry: 5000\n\n"
+            yield LOG_DOWN
             return
-        for frame in _frames(found, sections) if found else [": keepalive\n\n"]:
-            yield frame
+        yield "".join(_frames(found, sections)) if found else KEEPALIVE
         after = found[-1].id if found else after
 
 

@@ -147,3 +147,39 @@ def test_through_the_proxy_the_stream_is_piped_and_resumes(redis_url):
         assert [frame["id"] for frame in stream.frames(1)] == [live]
         assert time.monotonic() - began < 2
         stream.close()
+
+
+ASGI_BAD_QUERIES = ["?after=abc", "?after=" + "9" * 200, "?since=yesterday", "?section=%3Cscript%3E",
+                    "?" + "&".join(["section=x"] * 51), "?after=%00", "?section=%ff%fe"]  # fmt: skip
+
+
+def test_under_asgi_bad_input_is_a_clear_400_and_other_methods_a_405(redis_url):
+    """newsdesk.live.asgi answers the stream's URL outside Django: the same rules, the same precise errors."""
+    with asgi_process(redis_url) as port:
+        for query in ASGI_BAD_QUERIES:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/live/stream" + query)
+            response = conn.getresponse()
+            assert response.status == 400, query
+            assert json.loads(response.read())["error"], query
+            assert response.getheader("Cache-Control") == "no-store"
+            conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/live/stream", headers={"Last-Event-ID": "1; DROP TABLE live_liveevent"})
+        assert conn.getresponse().status == 400
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("POST", "/live/stream", body=b"x")
+        response = conn.getresponse()
+        assert (response.status, response.getheader("Allow")) == (405, "GET, HEAD")
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("HEAD", "/live/stream")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Type").startswith("text/event-stream")
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/live/events?after=0-0")  # every other path is Django's
+        assert conn.getresponse().status == 200
+        conn.close()
