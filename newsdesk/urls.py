@@ -8,6 +8,8 @@ admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
 urlpatterns = [
+    # First: reader pages are most of the traffic, and their paths (news/, section/, persons/ …) are theirs alone.
+    path("", include("newsdesk.site.urls")),
     path("", include("newsdesk.analytics.urls")),  # before the admin: holds newsroom/audience/
     path("newsroom/", admin.site.urls),
     path("weather/", include("newsdesk.weather.urls")),
@@ -15,7 +17,6 @@ urlpatterns = [
     path("live/", include("newsdesk.live.urls")),
     path("", include("newsdesk.search.urls")),  # before syndication's api/v1/ catch-all
     path("", include("newsdesk.syndication.urls")),
-    path("", include("newsdesk.site.urls")),
 ]
 
 

@@ -280,7 +280,10 @@ def article(request, public_id: int, slug: str = ""):
         state, public_id=public_id, page=number, sections_stamp=fragments.sections_stamp(rows)
     )
     page = fragments.article_page_get(key) or _article_render(request, state, number, key, public_id)
-    return HttpResponse(page.fill(_article_fills(state, page, rows)))
+    fills = _article_fills(state, page, rows)
+    response = HttpResponse(page.fill(fills))
+    response["ETag"] = page.etag(fills)
+    return response
 
 
 def _article_fills(state: selectors.ArticleState, page: fragments.HoledPage, rows: tuple) -> dict[str, str]:

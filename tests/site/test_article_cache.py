@@ -185,3 +185,22 @@ def _whole_template(rf, article, page: int, query: str) -> str:
     relations = selectors.article_relations(article_id=item.id)
     context = article_page_context(item, page=str(page), strict=True, relations=relations)
     return render_to_string("site/article.html", context, request)
+
+
+def test_the_etag_follows_the_page_and_its_per_request_parts(client, monkeypatch):
+    """The ETag is made from the kept page's digest and the fills (not by hashing the whole page each time):
+    the same page gets the same tag and a 304; a change in a filled part or in the article changes it."""
+    article = ArticleFactory()
+    _cached(client, article)
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert first["ETag"] == client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+    monkeypatch.setattr(fragments, "city_clock", lambda: '<div id="city-clock">MOSCOW 12:01</div>')
+    clock_moved = client.get(url)
+    assert clock_moved["ETag"] != first["ETag"]
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 200
+
+    services.article_correct(article=article, by=None, note="Corrects the dateline: PSKOV, not MOSCOW.")
+    assert client.get(url)["ETag"] not in (first["ETag"], clock_moved["ETag"])
