@@ -84,45 +84,38 @@ def test_hostile_ids_are_refused(backend, raw):
         backend.parse_id(raw)
 
 
-def test_redis_hub_starts_one_follower_for_a_crowd(redis_url):
+async def _crowd(backend, start: str, *, size: int, leaving: int = 0) -> list[list]:
+    """``size`` connections wait on the hub after ``start``; ``leaving`` of them go away; then one story."""
     import asyncio
 
+    waiting = [asyncio.create_task(backend.await_events(after=start, timeout=5)) for _ in range(size)]
+    await asyncio.sleep(0.3)  # every connection is waiting on the hub
+    for task in waiting[:leaving]:
+        task.cancel()
+    await asyncio.sleep(0.1)
+    await asyncio.to_thread(backend.announce, key="news", data=story(1))
+    found = await asyncio.gather(*waiting[leaving:])
+    await asyncio.sleep(0.3)
+    return [[event.data["public_id"] for event in events] for events in found]
+
+
+def _redis_after_one_story(redis_url):
     backend = load_backend(
         {"BACKEND": "redis", "OPTIONS": {"URL": redis_url, "STREAM": f"crowd:{time.monotonic_ns()}"}}
     )
     backend.announce(key="before", data=story(0))
-    start = backend.latest_id()
+    return backend, backend.latest_id()
 
-    async def crowd():
-        waiting = [asyncio.create_task(backend.await_events(after=start, timeout=5)) for _ in range(50)]
-        await asyncio.sleep(0.3)  # every connection is waiting on the hub
-        await asyncio.to_thread(backend.announce, key="news", data=story(1))
-        found = await asyncio.gather(*waiting)
-        await asyncio.sleep(0.3)
-        return found, list(backend._hub.events)
 
-    found, buffered = run_coroutine(crowd())
-    assert all([event.data["public_id"] for event in events] == [1] for events in found)
-    assert [event.data["public_id"] for event in buffered] == [1]  # one follower: each event buffered once
+def test_redis_hub_starts_one_follower_for_a_crowd(redis_url):
+    backend, start = _redis_after_one_story(redis_url)
+    found = run_coroutine(_crowd(backend, start, size=50))
+    assert found == [[1]] * 50
+    buffered = [event.data["public_id"] for event in backend._hub.events]
+    assert buffered == [1]  # one follower: each event buffered once
 
 
 def test_redis_hub_a_connection_going_away_leaves_the_others_waiting(redis_url):
     """Every connection waits on one shared wake-up; one cancelled (a reader closed the tab) must not cancel it."""
-    import asyncio
-
-    backend = load_backend(
-        {"BACKEND": "redis", "OPTIONS": {"URL": redis_url, "STREAM": f"leave:{time.monotonic_ns()}"}}
-    )
-    backend.announce(key="before", data=story(0))
-    start = backend.latest_id()
-
-    async def crowd():
-        waiting = [asyncio.create_task(backend.await_events(after=start, timeout=5)) for _ in range(20)]
-        await asyncio.sleep(0.3)
-        waiting[0].cancel()
-        await asyncio.sleep(0.1)
-        await asyncio.to_thread(backend.announce, key="news", data=story(1))
-        return await asyncio.gather(*waiting[1:])
-
-    found = run_coroutine(crowd())
-    assert [[event.data["public_id"] for event in events] for events in found] == [[1]] * 19
+    backend, start = _redis_after_one_story(redis_url)
+    assert run_coroutine(_crowd(backend, start, size=20, leaving=1)) == [[1]] * 19
