@@ -38,8 +38,21 @@ def build_document(article: Article) -> SearchDocument:
         lead=clean_text(article.lead),
         body=plain_text(article.body),
         keywords=clean_text(" · ".join(keywords)),
+        tags=filter_tags(
+            section=article.section_id,
+            persons=[p.pk for p in article.persons.all()],
+            topics=[t.pk for t in article.topics.all()],
+        ),
         source_modified_at=article.modified_at,
     )
+
+
+def filter_tags(
+    *, section: int | None = None, persons: Iterable[int] = (), topics: Iterable[int] = ()
+) -> str:
+    """The index tokens of a section, persons and topics (the same for a document and for a filter)."""
+    tokens = [f"xs{section}"] if section else []
+    return " ".join(tokens + [f"xp{pk}" for pk in persons] + [f"xt{pk}" for pk in topics])
 
 
 def articles_for_index(ids: Iterable[int]):

@@ -19,6 +19,9 @@ class SearchDocument(models.Model):
     lead = models.TextField(blank=True)
     body = models.TextField(blank=True)
     keywords = models.TextField(blank=True, help_text="Persons, topics and dateline place.")
+    # The filters an article answers to, as index tokens ("xs3 xp120 xt45": section, persons, topics): an
+    # engine that indexes them intersects a filter with the words inside its index (see backends/sqlite.py).
+    tags = models.TextField(blank=True, help_text="Section, person and topic tokens for filtering.")
     # The article's modified_at when this document was built: a mismatch means the document is stale.
     source_modified_at = models.DateTimeField()
 

@@ -24,6 +24,7 @@ from newsdesk.news.models import Article, Person, Section, Topic
 
 from .backends import get_backend
 from .backends.base import FacetRow, Highlight
+from .documents import filter_tags
 from .models import SearchTerm
 from .query import ParsedQuery, Term, parse, replace_words
 from .services import search_sync_pending
@@ -43,6 +44,14 @@ class SearchFilters:
     @property
     def any(self) -> bool:
         return any((self.section, self.person, self.topic, self.date_from, self.date_to))
+
+    @property
+    def tags(self) -> str:
+        return filter_tags(
+            section=self.section.pk if self.section else None,
+            persons=[self.person.pk] if self.person else [],
+            topics=[self.topic.pk] if self.topic else [],
+        )
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,7 @@ def search_articles(
         facet_size=FACET_SIZE,
         facets=facets,
         narrowed=filters.any,
+        tags=filters.tags,
     )
     result.total, result.total_exact = found.total, found.total < backend.candidate_limit
     result.hits = _hits(query, found.hits, at=at)

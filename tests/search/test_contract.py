@@ -127,6 +127,21 @@ def test_filters_by_section_person_topic_and_dates(newsroom):
     assert search_articles(q="Moscow", filters=SearchFilters(date_to=today - dt.timedelta(days=2))).hits == []
 
 
+def test_filter_tokens_follow_the_article_and_never_match_words(newsroom):
+    """SQLite matches section/person/topic filters inside the index (SearchDocument.tags): the tokens must
+    follow the article's persons, and a reader typing a token finds nothing through them."""
+    trump = PersonFactory(name="Donald Trump")
+    ryabkov = newsroom["ryabkov"]
+    ryabkov.persons.add(trump)
+    Article.objects.filter(pk=ryabkov.pk).update(modified_at=timezone.now())
+    assert ids(search_articles(q="Moscow", filters=SearchFilters(person=trump))) == [ryabkov.pk]
+    assert search_articles(q=f"xp{trump.pk}").hits == []
+    assert search_articles(q=f"xs{ryabkov.section_id}").hits == []
+    ryabkov.persons.remove(trump)
+    Article.objects.filter(pk=ryabkov.pk).update(modified_at=timezone.now() + dt.timedelta(seconds=1))
+    assert search_articles(q="Moscow", filters=SearchFilters(person=trump)).hits == []
+
+
 def test_filters_alone_browse_newest_first(newsroom):
     result = search_articles(q="", filters=SearchFilters(section=Section.objects.get(slug="economy")))
     assert ids(result) == [newsroom["kamaz"].pk, newsroom["trade"].pk]

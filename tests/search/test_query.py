@@ -42,7 +42,12 @@ def test_length_and_clause_caps_and_control_characters():
 
 def test_back_ends_quote_every_word():
     q = parse('NEAR(Kamaz trucks) "x" -AND col:term')
-    assert match_expression(q) == '"near kamaz" AND "trucks" AND "x" AND "col term"'
+    words = '"near kamaz" AND "trucks" AND "x" AND "col term"'
+    assert match_expression(q) == "{headline lead body keywords} : (" + words + ")"
+    # a filter's tokens are matched in the tags column only, quoted like words
+    assert match_expression(q, "xs3 xp12") == (
+        "{headline lead body keywords} : (" + words + ') AND tags : ("xs3" AND "xp12")'
+    )
     sql, params = tsquery_sql(parse("Kamaz OR Sollers -trucks econ*"))
     assert "%s" in sql and "Kamaz" not in sql and params == ["kamaz", "sollers", "'econ':*", "trucks"]
 

@@ -188,11 +188,14 @@ class BaseSearchBackend:
         raise NotImplementedError
 
     def candidate_sql(
-        self, query: ParsedQuery, *, within: QuerySet, limit: int, narrowed: bool = False
+        self, query: ParsedQuery, *, within: QuerySet, limit: int, narrowed: bool = False, tags: str = ""
     ) -> tuple[str, list]:
         """SELECT of the newest ``limit`` matches among ``within``: columns id, rel, publish_at, section_id.
         ``narrowed``: ``within`` is filtered beyond the visibility gate (a section, person, topic or dates),
-        so it may be much smaller than the archive — a hint for the plan, never a change in the result."""
+        so it may be much smaller than the archive — a hint for the plan, never a change in the result.
+        ``tags``: the section/person/topic part of that filter as index tokens (documents.filter_tags), for
+        an engine that indexes ``SearchDocument.tags``; ``within`` still decides, so ignoring them is
+        correct."""
         raise NotImplementedError
 
     def month_sql(self, column: str) -> tuple[str, list]:
@@ -215,6 +218,7 @@ class BaseSearchBackend:
         facet_size: int,
         facets: bool = True,
         narrowed: bool = False,
+        tags: str = "",
     ) -> SearchPage:
         """Candidates, the total, one page of hits and every facet in ONE statement: the candidate set is
         computed once (a materialized CTE), then ranked, paged and grouped by the database — no per-candidate
@@ -223,7 +227,7 @@ class BaseSearchBackend:
             cand_sql, cand_params = browse_sql(within, self.candidate_limit)
         else:
             cand_sql, cand_params = self.candidate_sql(
-                query, within=within, limit=self.candidate_limit, narrowed=narrowed
+                query, within=within, limit=self.candidate_limit, narrowed=narrowed, tags=tags
             )
         sql = SEARCH_SQL.format(candidates=cand_sql, score=self.boost_sql(), order=ORDERS[sort])
         boost_params = [self.recency_weight, at, self.recency_half_life_days]

@@ -79,7 +79,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             schema_editor.execute(statement)
 
     def candidate_sql(
-        self, query: ParsedQuery, *, within: QuerySet, limit: int, narrowed: bool = False
+        self, query: ParsedQuery, *, within: QuerySet, limit: int, narrowed: bool = False, tags: str = ""
     ) -> tuple[str, list]:
         """The newest ``limit`` matches, looked for in widening id windows (newest ``WINDOWS[0] × limit`` ids,
         then ``WINDOWS[1] × limit``, then the rest), each tried only if the ones before found too few. The GIN
