@@ -16,6 +16,7 @@ from .base import BaseLiveBackend, Event
 
 logger = logging.getLogger(__name__)
 FOLLOW_RETRY = 0.5
+FOLLOW_BLOCK_MS = 2000  # one XREAD per process every 2 s when nothing happens
 ID_RE = re.compile(r"^\d{1,20}-\d{1,20}$")
 # Mark and append in one step: a Redis that goes away between the two must not leave a story marked but unsent.
 ANNOUNCE_SCRIPT = """
@@ -150,10 +151,15 @@ class _Hub:
 
     async def _follow(self) -> None:
         last = self.floor
-        while True:
+        while not asyncio.current_task().cancelling():
             try:
-                reply = await self.client.xread({self.backend.stream: last}, block=15000, count=100)
+                # redis-py can swallow a cancellation that arrives during a blocking read (the read then ends
+                # normally at its block time): the loop checks for it, and a short block bounds the wait.
+                reply = await self.client.xread({self.backend.stream: last}, block=FOLLOW_BLOCK_MS, count=100)
             except Exception:  # Redis away or slow: live updates pause, and resume from ``last`` (no gap)
+                if asyncio.current_task().cancelling():
+                    # The client turned our cancellation (the loop closing) into an error: stop, don't retry.
+                    raise asyncio.CancelledError from None
                 logger.warning("Live log unreachable; following it again in %ss", FOLLOW_RETRY, exc_info=True)
                 await asyncio.sleep(FOLLOW_RETRY)
                 continue

@@ -6,23 +6,16 @@ from django.utils.module_loading import import_string
 
 SQLITE = "newsdesk.search.backends.sqlite.SQLiteSearchBackend"
 
-# Each document's tokens from the article's own rows (the same as documents.filter_tags writes).
-FILL = {
-    "sqlite": """
-        UPDATE search_searchdocument SET tags = trim(
-            coalesce((SELECT 'xs' || section_id FROM news_article WHERE id = article_id), '')
-            || coalesce((SELECT ' ' || group_concat('xp' || person_id, ' ') FROM news_article_persons
-                         WHERE article_id = search_searchdocument.article_id), '')
-            || coalesce((SELECT ' ' || group_concat('xt' || topic_id, ' ') FROM news_article_topics
-                         WHERE article_id = search_searchdocument.article_id), ''))""",
-    "postgresql": """
-        UPDATE search_searchdocument SET tags = trim(
-            coalesce((SELECT 'xs' || section_id FROM news_article WHERE id = article_id), '')
-            || coalesce((SELECT ' ' || string_agg('xp' || person_id, ' ') FROM news_article_persons
-                         WHERE article_id = search_searchdocument.article_id), '')
-            || coalesce((SELECT ' ' || string_agg('xt' || topic_id, ' ') FROM news_article_topics
-                         WHERE article_id = search_searchdocument.article_id), ''))""",
-}
+# Each document's tokens from the article's own rows (the same as documents.filter_tags writes); {agg} is the
+# database's string aggregate.
+_FILL = """
+    UPDATE search_searchdocument SET tags = trim(
+        coalesce((SELECT 'xs' || section_id FROM news_article WHERE id = article_id), '')
+        || coalesce((SELECT ' ' || {agg}('xp' || person_id, ' ') FROM news_article_persons
+                     WHERE article_id = search_searchdocument.article_id), '')
+        || coalesce((SELECT ' ' || {agg}('xt' || topic_id, ' ') FROM news_article_topics
+                     WHERE article_id = search_searchdocument.article_id), ''))"""
+FILL = {"sqlite": _FILL.format(agg="group_concat"), "postgresql": _FILL.format(agg="string_agg")}
 
 # The FTS5 table as 0002 made it, for going back.
 OLD_SQLITE_SCHEMA = [
