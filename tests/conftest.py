@@ -16,12 +16,10 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(scope="module")
 def redis_url():
     """A real, empty redis-server for each test module (modules count on starting from an empty one)."""
-    from tests.servers import redis_server
+    from tests.servers import redis_server, server_missing
 
     try:
         with redis_server() as url:
             yield url
     except FileNotFoundError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI: {exc}")
-        pytest.skip(f"Redis tests need redis-server (Debian package redis-server): {exc}")
+        server_missing("Redis", exc, "Redis tests need redis-server (Debian package redis-server)")

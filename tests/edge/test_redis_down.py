@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.analytics.livesrv import BIN, ROOT, granian, kill_hard, prepare_site, server_env, temp_data_dir
-from tests.servers import _free_port, _wait_for_port
+from tests.servers import _free_port, _wait_for_port, server_missing
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0"
 HEADLINE = "Kremlin says Putin and Macron agreed to meet again in autumn"
@@ -82,9 +81,7 @@ def redis():
     try:
         server = RestartableRedis()
     except FileNotFoundError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI: {exc}")
-        pytest.skip(str(exc))
+        server_missing("Redis", exc, "this test needs redis-server")
     server.start()
     yield server
     server.close()

@@ -16,14 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def replication():
     from tests.replica import streaming_replica
+    from tests.servers import server_missing
 
     try:
         with streaming_replica() as replication:
             yield replication
     except FileNotFoundError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"the replica test needs PostgreSQL's binaries: {exc}")
+        server_missing("PostgreSQL", exc, "the replica test needs PostgreSQL's binaries")
 
 
 def check(replication, *args: str) -> dict:
