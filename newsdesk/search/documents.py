@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterable
@@ -38,21 +39,71 @@ def build_document(article: Article) -> SearchDocument:
         lead=clean_text(article.lead),
         body=plain_text(article.body),
         keywords=clean_text(" · ".join(keywords)),
-        tags=filter_tags(
+        tags=document_tags(
             section=article.section_id,
             persons=[p.pk for p in article.persons.all()],
             topics=[t.pk for t in article.topics.all()],
+            published=article.publish_at,
         ),
         source_modified_at=article.modified_at,
     )
 
 
-def filter_tags(
-    *, section: int | None = None, persons: Iterable[int] = (), topics: Iterable[int] = ()
+def document_tags(
+    *,
+    section: int | None = None,
+    persons: Iterable[int] = (),
+    topics: Iterable[int] = (),
+    published: dt.datetime | None = None,
 ) -> str:
-    """The index tokens of a section, persons and topics (the same for a document and for a filter)."""
+    """The index tokens of an article: its section, persons, topics and the UTC month of its publish time
+    (``xs3 xp120 xt45 xm201705``). A filter is matched against the same tokens (``filter_groups``)."""
     tokens = [f"xs{section}"] if section else []
-    return " ".join(tokens + [f"xp{pk}" for pk in persons] + [f"xt{pk}" for pk in topics])
+    tokens += [f"xp{pk}" for pk in persons] + [f"xt{pk}" for pk in topics]
+    if published is not None:
+        tokens.append(month_token(published))
+    return " ".join(tokens)
+
+
+def month_token(instant: dt.datetime) -> str:
+    # UTC, not the site's zone: a token must not go stale when TIME_ZONE changes.
+    return instant.astimezone(dt.UTC).strftime("xm%Y%m")
+
+
+# A date range spanning more months than this is not worth matching in the index: it holds a large share of
+# the archive, so walking the newest matches finds candidates soon anyway.
+MAX_MONTH_TOKENS = 12
+
+
+def filter_groups(
+    *,
+    section: int | None = None,
+    persons: Iterable[int] = (),
+    topics: Iterable[int] = (),
+    since: dt.datetime | None = None,
+    before: dt.datetime | None = None,
+) -> tuple[tuple[str, ...], ...]:
+    """A search filter as index tokens: every group must match one of its tokens. Always a superset of
+    what the filter admits (the filter itself is still applied in SQL), so an engine may use or ignore it.
+    ``since``/``before`` bound publish times; the months they touch (UTC) become one group."""
+    groups = [(f"xs{section}",)] if section else []
+    groups += [(f"xp{pk}",) for pk in persons] + [(f"xt{pk}",) for pk in topics]
+    if since is not None and before is not None and since < before:
+        months = _months_between(since.astimezone(dt.UTC), (before - dt.timedelta(microseconds=1)))
+        if len(months) <= MAX_MONTH_TOKENS:
+            groups.append(tuple(months))
+    return tuple(groups)
+
+
+def _months_between(first: dt.datetime, last: dt.datetime) -> list[str]:
+    year, month, end = first.year, first.month, month_token(last)
+    tokens = []
+    while len(tokens) <= MAX_MONTH_TOKENS:
+        tokens.append(f"xm{year:04d}{month:02d}")
+        if tokens[-1] == end:
+            break
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tokens
 
 
 def articles_for_index(ids: Iterable[int]):

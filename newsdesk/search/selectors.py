@@ -24,7 +24,7 @@ from newsdesk.news.models import Article, Person, Section, Topic
 
 from .backends import get_backend
 from .backends.base import FacetRow, Highlight
-from .documents import filter_tags
+from .documents import filter_groups
 from .models import SearchTerm
 from .query import ParsedQuery, Term, parse, replace_words
 from .services import search_sync_pending
@@ -46,12 +46,23 @@ class SearchFilters:
         return any((self.section, self.person, self.topic, self.date_from, self.date_to))
 
     @property
-    def tags(self) -> str:
-        return filter_tags(
+    def kinds(self) -> int:
+        """How many filters apply (a date range counts once)."""
+        return sum(map(bool, (self.section, self.person, self.topic, self.date_from or self.date_to)))
+
+    def index_groups(self, *, at: dt.datetime) -> tuple[tuple[str, ...], ...]:
+        """The filter as index tokens (documents.filter_groups); ``at`` closes an open-ended date range,
+        since readers see nothing published after it."""
+        return filter_groups(
             section=self.section.pk if self.section else None,
             persons=[self.person.pk] if self.person else [],
             topics=[self.topic.pk] if self.topic else [],
+            since=_day_start(self.date_from) if self.date_from else None,
+            before=_day_start(self.date_to + dt.timedelta(days=1)) if self.date_to else at + _INSTANT,
         )
+
+
+_INSTANT = dt.timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,7 @@ def search_articles(
     within = gated_articles(filters=filters, at=at)
     if query.is_empty and not filters.any:
         return result
+    groups = filters.index_groups(at=at)  # what the index can match of the filters
     found = backend.search(
         None if query.is_empty else query,
         within=within,
@@ -134,8 +146,8 @@ def search_articles(
         count=per_page,
         facet_size=FACET_SIZE,
         facets=facets,
-        narrowed=filters.any,
-        tags=filters.tags,
+        narrowed=len(groups) < filters.kinds,
+        tags=groups,
     )
     result.total, result.total_exact = found.total, found.total < backend.candidate_limit
     result.hits = _hits(query, found.hits, at=at)

@@ -72,6 +72,18 @@ def test_exact_phrase_needs_the_words_in_order(newsroom):
     assert set(ids(search_articles(q="foreign"))) == {newsroom["trade"].pk, newsroom["ryabkov"].pk}
 
 
+def test_phrases_with_stop_words_and_repeated_pairs(newsroom):
+    """PostgreSQL narrows phrases through an index of adjacent word pairs: a phrase whose words stand apart
+    by a stop word has no pairs, and a phrase of three words needs both of its pairs, in order."""
+    assert ids(search_articles(q='"death toll from the hurricane"')) == [newsroom["hurricane"].pk]
+    assert ids(search_articles(q='"the death toll"')) == [newsroom["hurricane"].pk]
+    assert ids(search_articles(q='"Moscow and the Moscow"')) == [newsroom["hurricane"].pk]
+    assert ids(search_articles(q='"deputy foreign minister"')) == [newsroom["ryabkov"].pk]
+    assert ids(search_articles(q='"foreign deputy minister"')) == []
+    assert ids(search_articles(q='"rocket artillery" "upgraded launchers"')) == [newsroom["artillery"].pk]
+    assert ids(search_articles(q='"rocket launchers"')) == []
+
+
 def test_exclusion_or_and_prefix(newsroom):
     assert ids(search_articles(q="Moscow -hurricane")) == [newsroom["ryabkov"].pk]
     assert ids(search_articles(q='Moscow -"death toll"')) == [newsroom["ryabkov"].pk]
@@ -142,6 +154,29 @@ def test_filter_tokens_follow_the_article_and_never_match_words(newsroom):
     assert search_articles(q="Moscow", filters=SearchFilters(person=trump)).hits == []
 
 
+def test_date_filters_follow_publish_time_across_months(backend):
+    """Date filters are matched inside the index as month tokens (UTC): the token must follow the article
+    when its publish time moves, and a range across a year's end must hold both months."""
+    now = timezone.now()
+    old = story("Kamaz delivers trucks to the Philippines", KAMAZ, hours_ago=24 * 75)
+    day = timezone.localdate(old.publish_at)
+    assert ids(search_articles(q="trucks", filters=SearchFilters(date_from=day, date_to=day))) == [old.pk]
+    moved = now - dt.timedelta(days=3)
+    Article.objects.filter(pk=old.pk).update(publish_at=moved, modified_at=now)
+    assert search_articles(q="trucks", filters=SearchFilters(date_from=day, date_to=day)).hits == []
+    new_day = timezone.localdate(moved)
+    assert ids(search_articles(q="trucks", filters=SearchFilters(date_from=new_day))) == [old.pk]
+    assert ids(search_articles(q="trucks", filters=SearchFilters(date_from=new_day, date_to=new_day))) == [
+        old.pk
+    ]
+    new_year = timezone.make_aware(dt.datetime(now.year - 1, 12, 31, 23, 30))  # local time, UTC 20:30
+    Article.objects.filter(pk=old.pk).update(publish_at=new_year, modified_at=now + dt.timedelta(seconds=1))
+    span = SearchFilters(date_from=dt.date(now.year - 1, 12, 31), date_to=dt.date(now.year, 1, 1))
+    assert ids(search_articles(q="trucks", filters=span)) == [old.pk]
+    wide = SearchFilters(date_from=dt.date(now.year - 3, 1, 1), date_to=dt.date(now.year, 1, 1))
+    assert ids(search_articles(q="trucks", filters=wide)) == [old.pk]  # too many months for tokens: SQL only
+
+
 def test_filters_alone_browse_newest_first(newsroom):
     result = search_articles(q="", filters=SearchFilters(section=Section.objects.get(slug="economy")))
     assert ids(result) == [newsroom["kamaz"].pk, newsroom["trade"].pk]
@@ -207,7 +242,7 @@ def test_candidate_bound_reports_an_inexact_total(backend, settings):
 
 
 def test_bounded_candidates_still_find_old_and_rare_matches(backend, settings):
-    # With 2 candidates PostgreSQL looks in the newest 8 ids, then 128, then all (backends.postgres.WINDOWS):
+    # With 2 candidates PostgreSQL looks in the newest 8 ids, then 16, 32, … then all (postgres.WINDOWS):
     # matches older than the first windows must still be found, newest first, and never more than the bound.
     settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 2}
     from newsdesk.search.backends import get_backend

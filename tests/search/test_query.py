@@ -1,7 +1,11 @@
 """The query language parser: what readers type becomes words, phrases, exclusions, OR groups, prefixes."""
 
+import datetime as dt
+import zoneinfo
+
 from newsdesk.search.backends.postgres import tsquery_sql
 from newsdesk.search.backends.sqlite import match_expression
+from newsdesk.search.documents import document_tags, filter_groups
 from newsdesk.search.query import MAX_CLAUSES, MAX_QUERY_LENGTH, Phrase, Term, parse, replace_words
 
 
@@ -44,9 +48,9 @@ def test_back_ends_quote_every_word():
     q = parse('NEAR(Kamaz trucks) "x" -AND col:term')
     words = '"near kamaz" AND "trucks" AND "x" AND "col term"'
     assert match_expression(q) == "{headline lead body keywords} : (" + words + ")"
-    # a filter's tokens are matched in the tags column only, quoted like words
-    assert match_expression(q, "xs3 xp12") == (
-        "{headline lead body keywords} : (" + words + ') AND tags : ("xs3" AND "xp12")'
+    # a filter's tokens are matched in the tags column only, quoted like words; a group is any of its tokens
+    assert match_expression(q, (("xs3",), ("xm201705", "xm201706"))) == (
+        "{headline lead body keywords} : (" + words + ') AND tags : (("xs3") AND ("xm201705" OR "xm201706"))'
     )
     sql, params = tsquery_sql(parse("Kamaz OR Sollers -trucks econ*"))
     assert "%s" in sql and "Kamaz" not in sql and params == ["kamaz", "sollers", "'econ':*", "trucks"]
@@ -55,3 +59,17 @@ def test_back_ends_quote_every_word():
 def test_replace_words_keeps_operators():
     q = parse('Kamaz truks -"death tol"')
     assert replace_words(q, {"truks": "trucks", "tol": "toll"}) == 'Kamaz trucks -"death toll"'
+
+
+def test_filter_groups_hold_every_month_a_date_range_touches_in_utc():
+    moscow = zoneinfo.ZoneInfo("Europe/Moscow")
+    since = dt.datetime(2016, 12, 1, tzinfo=moscow)  # 2016-11-30 21:00 UTC
+    before = dt.datetime(2017, 2, 1, tzinfo=moscow)
+    assert filter_groups(section=3, persons=[12], since=since, before=before) == (
+        ("xs3",),
+        ("xp12",),
+        ("xm201611", "xm201612", "xm201701"),
+    )
+    assert filter_groups(since=since, before=since + dt.timedelta(days=400)) == ()  # 14 months: SQL only
+    assert filter_groups(since=before, before=since) == ()
+    assert document_tags(section=3, topics=[7], published=since) == "xs3 xt7 xm201611"

@@ -21,7 +21,8 @@ from ..query import ParsedQuery
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (documents.plain_text drops them)
 # Relative weight of a match in each field (README "Search"); OPTIONS["FIELD_WEIGHTS"] overrides them.
 DEFAULT_FIELD_WEIGHTS = {"headline": 10.0, "lead": 5.0, "keywords": 3.0, "body": 1.0}
-DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "source_modified_at"]
+DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "tags", "source_modified_at"]
+TagGroups = tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -188,14 +189,20 @@ class BaseSearchBackend:
         raise NotImplementedError
 
     def candidate_sql(
-        self, query: ParsedQuery, *, within: QuerySet, limit: int, narrowed: bool = False, tags: str = ""
+        self,
+        query: ParsedQuery,
+        *,
+        within: QuerySet,
+        limit: int,
+        narrowed: bool = False,
+        tags: TagGroups = (),
     ) -> tuple[str, list]:
         """SELECT of the newest ``limit`` matches among ``within``: columns id, rel, publish_at, section_id.
-        ``narrowed``: ``within`` is filtered beyond the visibility gate (a section, person, topic or dates),
-        so it may be much smaller than the archive — a hint for the plan, never a change in the result.
-        ``tags``: the section/person/topic part of that filter as index tokens (documents.filter_tags), for
-        an engine that indexes ``SearchDocument.tags``; ``within`` still decides, so ignoring them is
-        correct."""
+        ``tags``: the reader's filters as index tokens (documents.filter_groups: every group must match one
+        of its tokens), for an engine that indexes ``SearchDocument.tags``; ``within`` still decides, so
+        ignoring them is correct. ``narrowed``: ``within`` is filtered beyond the visibility gate by
+        something ``tags`` does not hold (a long date range), so it may be much smaller than the archive — a
+        hint for the plan, never a change in the result."""
         raise NotImplementedError
 
     def month_sql(self, column: str) -> tuple[str, list]:
@@ -218,7 +225,7 @@ class BaseSearchBackend:
         facet_size: int,
         facets: bool = True,
         narrowed: bool = False,
-        tags: str = "",
+        tags: TagGroups = (),
     ) -> SearchPage:
         """Candidates, the total, one page of hits and every facet in ONE statement: the candidate set is
         computed once (a materialized CTE), then ranked, paged and grouped by the database — no per-candidate
