@@ -252,6 +252,21 @@ class ReadAlso(models.Model):
         return self.title, ""  # never the headline of an unpublished target
 
 
+class ReadAlsoSuggestion(models.Model):
+    """An automatic "Read also" link (the search app's related articles, chosen when the article is
+    published), shown to readers only when the editor chose no link. Visibility is checked when read."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_also_suggestions")
+    target = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} -> {self.target_id}"
+
+
 class OtherMediaLink(models.Model):
     """ "In other media": another outlet's coverage of the same story — a link, never our copy."""
 

@@ -23,6 +23,7 @@ from .models import (
     Person,
     Photo,
     ReadAlso,
+    ReadAlsoSuggestion,
     Section,
     Topic,
 )
@@ -367,14 +368,17 @@ class ArticleState:
     version: int
     modified_at: dt.datetime
     section_id: int
-    has_read_also: bool  # whether the page must read its Read also links (most wire stories have none)
+    has_read_also: bool  # whether the page must read Read also links, the editor's or suggested ones
 
 
 _ARTICLE_STATE = PreparedQuery(
     lambda public_id, at: (
         _reader_reachable(at=at)
         .filter(public_id=public_id)
-        .annotate(has_read_also=Exists(ReadAlso.objects.filter(article=OuterRef("pk"))))
+        .annotate(
+            has_read_also=Exists(ReadAlso.objects.filter(article=OuterRef("pk")))
+            | Exists(ReadAlsoSuggestion.objects.filter(article=OuterRef("pk")))
+        )
         .values_list("id", "status", "slug", "version", "modified_at", "section_id", "has_read_also")
     ),
     public_id=int,
@@ -421,14 +425,27 @@ _READ_ALSO = PreparedQuery(
 )
 
 
+_SUGGESTED = PreparedQuery(
+    lambda article_id, at: (
+        ReadAlsoSuggestion.objects.filter(article_id=article_id, target__in=Article.objects.published(at=at))
+        .order_by("order", "id")
+        .values_list("target__headline", "target__public_id", "target__slug")
+    ),
+    article_id=int,
+    at=dt.datetime,
+)
+
+
 def read_also_links(*, article_id: int, at: dt.datetime | None = None) -> list[tuple[str, int | None, str]]:
     """(title, public id, slug) of an article's Read also links, in the editor's order; a target that readers
-    may not see now comes without its id and with the editor's title, never its own headline."""
+    may not see now comes without its id and with the editor's title, never its own headline. Without any
+    link from the editor, the automatic suggestions that readers may see now."""
+    at = at or timezone.now()
     links = []
-    for title, headline, public_id, slug, visible in _READ_ALSO.rows(
-        article_id=article_id, at=at or timezone.now()
-    ):
+    for title, headline, public_id, slug, visible in _READ_ALSO.rows(article_id=article_id, at=at):
         links.append((headline, public_id, slug) if visible else (title, None, ""))
+    if not links:
+        return [tuple(row) for row in _SUGGESTED.rows(article_id=article_id, at=at)]
     return [link for link in links if link[0]]
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .html import sanitize_html
 from .images import CleanImage, clean_image, make_renditions
-from .models import Article, Correction, Person, Photo, Revision, Topic
+from .models import Article, Correction, Person, Photo, ReadAlsoSuggestion, Revision, Topic
 
 Status = Article.Status
 SNAPSHOT_FIELDS = (
@@ -228,6 +228,16 @@ def top_stories_set(*, by, article_ids: Iterable[int]) -> None:
     Article.objects.filter(top_story_rank__isnull=False).exclude(pk__in=ids).update(top_story_rank=None)
     for rank, pk in enumerate(ids, start=1):
         Article.objects.filter(pk=pk).update(top_story_rank=rank)
+
+
+@transaction.atomic
+def read_also_suggestions_set(*, article_id: int, target_ids: Iterable[int]) -> None:
+    """Replace an article's automatic Read also links (in this order; the article itself never)."""
+    ids = [pk for pk in dict.fromkeys(target_ids) if pk != article_id]
+    ReadAlsoSuggestion.objects.filter(article_id=article_id).delete()
+    ReadAlsoSuggestion.objects.bulk_create(
+        ReadAlsoSuggestion(article_id=article_id, target_id=pk, order=order) for order, pk in enumerate(ids)
+    )
 
 
 @transaction.atomic

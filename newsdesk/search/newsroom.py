@@ -41,7 +41,7 @@ def read_also_suggestions_html(article: Article) -> str:
         ),
     )
     return format_html(
-        "<ul>{}</ul><p>Shown to readers as “Read also” when no link is chosen above. "
-        "Add one as a link by its id.</p>",
+        "<ul>{}</ul><p>When no link is chosen above, readers get the first three as “Read also”, as they "
+        "stand when the article is published or corrected. Add one as a link by its id.</p>",
         rows,
     )

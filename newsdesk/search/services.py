@@ -8,6 +8,7 @@ Three paths keep the index in step with the newsroom:
   articles modified since a stored mark (``SearchSyncMark``), through an index on ``news_article.modified_at``,
   so its cost follows the number of recent changes, not the archive;
 - ``search_rebuild`` (``newsdesk reindex``) rebuilds everything.
+``read_also_suggest`` (hooked likewise) stores each published article's automatic Read also links.
 Visibility is never decided here: readers' searches pass every match through ``Article.objects.published``.
 """
 
@@ -21,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.utils import timezone
 
+from newsdesk.news import services as news_services
 from newsdesk.news.models import Article
 
 from .backends import get_backend
@@ -119,3 +121,21 @@ def search_rebuild(*, batch_size: int = 500, progress: Callable[[int], None] | N
         last = ids[-1]
         if progress:
             progress(done)
+
+
+READ_ALSO_SUGGESTIONS = 3
+
+
+def read_also_suggest(article_id: int) -> None:
+    """Store the article's automatic Read also links (``selectors.related_articles``), which readers get when
+    the editor chose none; a withdrawn article keeps none. Hooked after publish, correct and withdraw, so the
+    reader page never searches: it reads the stored links through the visibility gate."""
+    from .selectors import related_articles  # selectors import this module
+
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return
+    targets = []
+    if article.status != Article.Status.WITHDRAWN:
+        targets = [a.pk for a in related_articles(article=article, limit=READ_ALSO_SUGGESTIONS)]
+    news_services.read_also_suggestions_set(article_id=article_id, target_ids=targets)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from newsdesk.news import selectors as news_selectors
 from newsdesk.news.html import blocks, split_pages
 from newsdesk.news.models import Article, Correction, Photo
 from newsdesk.news.selectors import ArticleRelations
@@ -182,6 +183,8 @@ def _own_read_also(article: Article) -> list[tuple[str, int | None, str]]:
     for link in article.read_also.all():
         title, url = link.reader_link
         links.append((title, link.target.public_id, link.target.slug) if url else (title, None, ""))
+    if not links and article.pk:  # what readers get without the editor's links
+        return news_selectors.read_also_links(article_id=article.pk)
     return [link for link in links if link[0]]
 
 
