@@ -139,3 +139,18 @@ def read_also_suggest(article_id: int) -> None:
     if article.status != Article.Status.WITHDRAWN:
         targets = [a.pk for a in related_articles(article=article, limit=READ_ALSO_SUGGESTIONS)]
     news_services.read_also_suggestions_set(article_id=article_id, target_ids=targets)
+
+
+def read_also_suggest_missing(*, limit: int, at: dt.datetime | None = None) -> int:
+    """Suggestions for the newest ``limit`` published articles that have neither the editor's links nor
+    stored suggestions (articles loaded in bulk, by the demo or an archive import, skip the publish hook)."""
+    missing = (
+        Article.objects.published(at=at or timezone.now())
+        .filter(read_also__isnull=True, read_also_suggestions__isnull=True)
+        .order_by("-publish_at", "-id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ids = list(missing)
+    for article_id in ids:
+        read_also_suggest(article_id)
+    return len(ids)

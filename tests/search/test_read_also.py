@@ -65,3 +65,19 @@ def test_suggestions_never_hold_the_article_and_a_withdrawn_one_keeps_none(
     with django_capture_on_commit_callbacks(execute=True):
         news.article_withdraw(article=article, by=None, note="Withdrawn at the source's request.")
     assert not ReadAlsoSuggestion.objects.filter(article=article).exists()
+
+
+def test_reindex_suggests_for_articles_loaded_in_bulk(backend, capsys):
+    from django.core.management import call_command
+
+    older = story("Philippine army orders Kamaz trucks", KAMAZ, hours_ago=20)
+    newer = story("Kamaz trucks for the Philippines", KAMAZ, hours_ago=2)  # no hook ran: made in bulk
+    chosen = story("Kamaz statement", KAMAZ, hours_ago=1)
+    ReadAlso.objects.create(article=chosen, title="The editor's pick", order=1)
+    call_command("reindex", "--read-also", "10")
+    assert "Read also suggested for 2 articles." in capsys.readouterr().out
+    suggested = ReadAlsoSuggestion.objects.filter(article=newer).values_list("target", flat=True)
+    assert set(suggested) == {older.pk, chosen.pk}  # a backfill may point to later stories too
+    assert not ReadAlsoSuggestion.objects.filter(article=chosen).exists()  # the editor's choice is kept
+    with pytest.raises(SystemExit):
+        call_command("reindex", "--read-also", "-1")

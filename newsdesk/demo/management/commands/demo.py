@@ -9,7 +9,10 @@ from newsdesk.demo.source import DemoSourceError, fetch_wheel, read_csv_text
 from newsdesk.ingest.formats.captured_page import CapturedPageError
 from newsdesk.ingest.formats.newsarticles_csv import CsvFormatError
 from newsdesk.news.models import Article
+from newsdesk.search.services import read_also_suggest_missing
 
+# Articles loaded in bulk skip the publish hook; the newest get their automatic Read also links here.
+DEMO_READ_ALSO = 1000
 SEED_PAGE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "tass.com-2017-05-30-article.txt"
 
 
@@ -36,6 +39,8 @@ class Command(BaseCommand):
             f"{report.other_media_links} 'In other media' links."
         )
         self._seed_page(seed_page)
+        suggested = read_also_suggest_missing(limit=DEMO_READ_ALSO)
+        self.stdout.write(f"Read also suggested for {suggested} articles.")
 
     def _seed_page(self, path: Path) -> None:
         if not path.exists():

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from newsdesk.search.backends import get_backend
 from newsdesk.search.models import SearchDocument
-from newsdesk.search.services import search_rebuild
+from newsdesk.search.services import read_also_suggest_missing, search_rebuild
 
 
 class Command(BaseCommand):
@@ -12,10 +12,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=500, help="Articles per transaction (default 500)."
         )
+        parser.add_argument(
+            "--read-also",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also store automatic Read also links for the newest N published articles that have none.",
+        )
 
-    def handle(self, *args, batch_size: int, **options):
-        if batch_size < 1:
-            self.stderr.write("--batch-size must be at least 1.")
+    def handle(self, *args, batch_size: int, read_also: int, **options):
+        if batch_size < 1 or read_also < 0:
+            self.stderr.write("--batch-size must be at least 1 and --read-also at least 0.")
             raise SystemExit(2)
         backend = get_backend()
         backend.check()
@@ -25,3 +32,6 @@ class Command(BaseCommand):
             f"Indexed {total} article{'s' if total != 1 else ''} with {backend.label} "
             f"({SearchDocument.objects.count()} documents, {backend.indexed_count()} in the engine's index)."
         )
+        if read_also:
+            done = read_also_suggest_missing(limit=read_also)
+            self.stdout.write(f"Read also suggested for {done} article{'s' if done != 1 else ''}.")
