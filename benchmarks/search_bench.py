@@ -465,20 +465,27 @@ def main() -> None:
     if not REUTERS.is_dir():
         print(f"search_bench skipped: Reuters-21578 is not at {REUTERS} (the ../shared folder)")
         return
+    # BENCH_SEARCH_ENGINES picks engines (a 1,000,000-article run takes most of an hour); BENCH_SEARCH_NOW
+    # (ISO 8601) fixes "now", so runs made apart date the corpus alike.
+    engines = os.environ.get("BENCH_SEARCH_ENGINES", "sqlite,postgres,tantivy").split(",")
     now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    if os.environ.get("BENCH_SEARCH_NOW"):
+        now = dt.datetime.fromisoformat(os.environ["BENCH_SEARCH_NOW"]).astimezone(dt.UTC)
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        results.append(_spawn("sqlite", n, now, {"NEWSDESK_DATA_DIR": tmp}))
-    try:
-        from tests.servers import postgres_server
+    if "sqlite" in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(_spawn("sqlite", n, now, {"NEWSDESK_DATA_DIR": tmp}))
+    if "postgres" in engines:
+        try:
+            from tests.servers import postgres_server
 
-        with postgres_server() as url:
-            results.append(_spawn("postgres", n, now, {"DATABASE_URL": url}))
-    except FileNotFoundError as exc:
-        print(f"search_bench: PostgreSQL skipped ({exc}); install Debian's postgresql-15")
-    if importlib.util.find_spec("tantivy"):
+            with postgres_server() as url:
+                results.append(_spawn("postgres", n, now, {"DATABASE_URL": url}))
+        except FileNotFoundError as exc:
+            print(f"search_bench: PostgreSQL skipped ({exc}); install Debian's postgresql-15")
+    if "tantivy" in engines and importlib.util.find_spec("tantivy"):
         results.append(_spawn("tantivy", n, now, {}))
-    else:
+    elif "tantivy" in engines:
         print("search_bench: tantivy skipped (pip install -e '.[bench]')")
     results = [r for r in results if r]
     print(report(results), flush=True)
