@@ -149,6 +149,7 @@ def test_filter_tokens_follow_the_article_and_never_match_words(newsroom):
     assert ids(search_articles(q="Moscow", filters=SearchFilters(person=trump))) == [ryabkov.pk]
     assert search_articles(q=f"xp{trump.pk}").hits == []
     assert search_articles(q=f"xs{ryabkov.section_id}").hits == []
+    assert search_articles(q="xp*").hits == [] and search_articles(q=f'"Moscow xp{trump.pk}"').hits == []
     ryabkov.persons.remove(trump)
     Article.objects.filter(pk=ryabkov.pk).update(modified_at=timezone.now() + dt.timedelta(seconds=1))
     assert search_articles(q="Moscow", filters=SearchFilters(person=trump)).hits == []

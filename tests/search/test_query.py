@@ -47,10 +47,15 @@ def test_length_and_clause_caps_and_control_characters():
 def test_back_ends_quote_every_word():
     q = parse('NEAR(Kamaz trucks) "x" -AND col:term')
     words = '"near kamaz" AND "trucks" AND "x" AND "col term"'
-    assert match_expression(q) == "{headline lead body keywords} : (" + words + ")"
+    assert match_expression(q) == words
     # a filter's tokens are matched in the tags column only, quoted like words; a group is any of its tokens
     assert match_expression(q, (("xs3",), ("xm201705", "xm201706"))) == (
-        "{headline lead body keywords} : (" + words + ') AND tags : (("xs3") AND ("xm201705" OR "xm201706"))'
+        f'({words}) AND tags : (("xs3") AND ("xm201705" OR "xm201706"))'
+    )
+    # a word that could be a filter token (or stem to one) is looked for in the text columns only
+    scoped = "{headline lead body keywords} : "
+    assert match_expression(parse('XS3s xs* "the xp12 file" xenon')) == (
+        f'{scoped}"xs3s" AND {scoped}"xs"* AND {scoped}"the xp12 file" AND "xenon"'
     )
     sql, params = tsquery_sql(parse("Kamaz OR Sollers -trucks econ*"))
     assert "%s" in sql and "Kamaz" not in sql and params == ["kamaz", "sollers", "'econ':*", "trucks"]

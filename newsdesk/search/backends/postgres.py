@@ -35,7 +35,7 @@ SCHEMA = [
     f"CREATE INDEX IF NOT EXISTS search_document_vector ON {DOCS} USING gin (vector)",
 ]
 DROP = ["DROP INDEX IF EXISTS search_document_vector", f"ALTER TABLE {DOCS} DROP COLUMN IF EXISTS vector"]
-# Two more GIN indexes (migration 0005), each ANDed with the words' index in the same bitmap scan:
+# Two more GIN indexes (migration 0005), ANDed in one bitmap scan with the id window (see _match_sql):
 # - the filter tokens (``SearchDocument.tags``: section, persons, topics, month), so a common word under a
 #   filter reads only the documents that have both, not every match of the word;
 # - the pairs of adjacent words, so a phrase reads (and rechecks positions in) only the documents that have
