@@ -3,6 +3,8 @@ index ('english' configuration), ``ts_rank`` with per-weight factors, and ``ts_h
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -64,8 +66,10 @@ FILTER_DROP = [
     f"DROP FUNCTION IF EXISTS {PAIRS}_query(text)",
     f"DROP FUNCTION IF EXISTS {PAIRS}(tsvector)",
 ]
-# Candidate id windows, in multiples of the candidate limit (see candidate_sql).
-WINDOWS = (4, 8, 16, 32, 64, 128, 256)
+# Candidate id windows (see candidate_sql): the first spans this many times the candidate limit, the next
+# what the density found so far says the missing candidates need, times the margin.
+FIRST_WINDOW = 4
+WINDOW_MARGIN = 1.5
 HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 LEAD_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20"
 EXCERPT_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2"
@@ -134,47 +138,54 @@ class PostgresSearchBackend(BaseSearchBackend):
         narrowed: bool = False,
         tags: TagGroups = (),
     ) -> tuple[str, list]:
-        """The newest ``limit`` matches, looked for in id windows that double (the newest ``WINDOWS[0] ×
-        limit`` ids, then up to ``WINDOWS[1] × limit``, …, then the rest), each tried only if the ones before
-        found too few. The GIN bitmap is ANDed with the id range before the heap is read, so a word in half the
-        archive reads about ``WINDOWS[0] × limit / 2`` rows instead of half the archive, and a word in one
-        story in eight reads at most about twice the rows it needs (with windows growing 16-fold it read six
-        times as many: 100 ms for "loss" at 100,000 articles); rare words fall through to the last window,
-        where there are few matches to read anyway."""
+        """The newest ``limit`` matches, looked for in id windows from the newest id down, each a bitmap scan
+        of the indexes ANDed with the id range, so a word in half the archive reads about ``FIRST_WINDOW ×
+        limit / 2`` rows instead of half the archive. The next window is sized from the density the windows
+        so far found (what should hold the matches still missing, with a margin), so a search takes one to
+        three windows whatever its words and filters: each window reads the whole posting list of every
+        index it uses (a section's token is in one article in eight: 20 ms at 1,000,000 articles), so fixed
+        windows growing 2-fold took up to nine of them (450 ms for "challenge" in one section), and growing
+        16-fold read six times the rows needed. Rare words fall through to the rest of the archive, where
+        there are few matches to read anyway. The windows run before the statement (one round trip each);
+        the statement gets the ids."""
         tsquery, tsquery_params = tsquery_sql(query)
         tsquery = f"({tsquery})"
         gate, gate_params = gate_sql(within, "doc.article_id")
         if not narrowed:
             # OFFSET 0 keeps the gate a check per row looked at; as a join, PostgreSQL would read every
-            # visible article to hash them. A narrowed gate (a person's stories, one month) stays a join
-            # the planner may start from.
+            # visible article to hash them. A narrowed gate (a long date range) stays a join the planner
+            # may start from.
             gate = gate[:-1] + " OFFSET 0)"
-        newest = self._newest_id()
-        bounds = [newest - factor * limit for factor in WINDOWS]
         match, match_params = self._match_sql(query, tsquery, tags)
         select = f"""
             SELECT doc.article_id AS id FROM {DOCS} AS doc
-            WHERE {match} AND {gate} AND doc.article_id > %s AND doc.article_id <= %s"""  # noqa: S608
-        match_params = [*tsquery_params, *match_params, *gate_params]
-        windows, params, found = [], [], []
-        for index, (low, high) in enumerate(zip([*bounds, -1], [newest, *bounds], strict=True)):
-            enough = f" AND ({' + '.join(found)}) < %s" if found else ""
-            windows.append(
-                f"w{index} AS MATERIALIZED ({select}{enough} ORDER BY doc.article_id DESC LIMIT %s)"
-            )
-            params += [*match_params, low, high, *([limit] if found else []), limit]
-            found.append(f"(SELECT count(*) FROM w{index})")  # noqa: S608
-        union = " UNION ALL ".join(f"SELECT id FROM w{index}" for index in range(len(windows)))  # noqa: S608
+            WHERE {match} AND {gate} AND doc.article_id > %s AND doc.article_id <= %s
+            ORDER BY doc.article_id DESC LIMIT %s"""  # noqa: S608
+        kept = self._windows(select, [*tsquery_params, *match_params, *gate_params], limit=limit)
         # ts_rank reads (detoasts) each vector: only for the candidates kept, never for every row looked at.
         # Both lookups take the kept ids as one array (an index scan each, merged), not a probe per row.
-        ids = "(SELECT ids FROM kept)::bigint[]"
-        sql = f"""WITH {", ".join(windows)},
-            kept AS MATERIALIZED (SELECT array_agg(id) AS ids FROM ({union} ORDER BY id DESC LIMIT %s) AS c)
+        sql = f"""
             SELECT doc.article_id AS id, ts_rank('{self._weights()}', doc.vector, {tsquery}, 1) AS rel,
                    art.publish_at, art.section_id
             FROM {DOCS} AS doc JOIN news_article AS art ON art.id = doc.article_id
-            WHERE doc.article_id = ANY({ids}) AND art.id = ANY({ids})"""  # noqa: S608
-        return sql, [*params, limit, *tsquery_params]
+            WHERE doc.article_id = ANY(%s::bigint[]) AND art.id = ANY(%s::bigint[])"""  # noqa: S608
+        return sql, [*tsquery_params, kept, kept]
+
+    def _windows(self, select: str, params: list, *, limit: int) -> list[int]:
+        newest = self._newest_id()
+        found: list[int] = []
+        high, span = newest, FIRST_WINDOW * limit
+        with connection.cursor() as cursor:
+            while high > 0 and len(found) < limit:
+                low = max(high - span, 0)
+                cursor.execute(select, [*params, low, high, limit - len(found)])
+                found += [row[0] for row in cursor.fetchall()]
+                if found:  # matches per id so far, for what the rest needs, with a margin
+                    span = int((limit - len(found)) * (newest - low) / len(found) * WINDOW_MARGIN) + 1
+                else:
+                    span = newest  # none in the newest ids: a rare word, look at everything left
+                high = low
+        return found
 
     def _match_sql(self, query: ParsedQuery, tsquery: str, tags: TagGroups) -> tuple[str, list[str]]:
         """The match condition (its SQL takes the tsquery's parameters first) and the conditions the extra
@@ -218,25 +229,26 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
         self.check()
-        sql, params = self.candidate_sql(query, within=within, limit=limit)
-        rows = self.fetch(sql, params)
+        with self._reading():
+            sql, params = self.candidate_sql(query, within=within, limit=limit)
+            rows = self.fetch(sql, params)
         return [
             Candidate(pk, float(score), aware(published), section) for pk, score, published, section in rows
         ]
 
-    @transaction.atomic
-    def fetch(self, sql: str, params: list) -> list[tuple]:
-        """The per-row gate checks make the planner's estimates large enough to switch on JIT compilation,
-        which costs tens of milliseconds to save microseconds on a statement that reads a few thousand rows:
-        off for this statement only (SET LOCAL ends with the transaction)."""
-        with connection.cursor() as cursor:
+    @contextlib.contextmanager
+    def _reading(self):
+        """One transaction for a search's windows and statement. The per-row gate checks make the planner's
+        estimates large enough to switch on JIT compilation, which costs tens of milliseconds to save
+        microseconds on statements that read a few thousand rows: off for this transaction only."""
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+            yield
 
     def search(self, query: ParsedQuery | None, **kwargs) -> SearchPage:
         self.check()
-        return super().search(query, **kwargs)
+        with self._reading():
+            return super().search(query, **kwargs)
 
     def month_sql(self, column: str) -> tuple[str, list]:
         return f"to_char({column} AT TIME ZONE %s, 'YYYY-MM')", [timezone.get_current_timezone_name()]
