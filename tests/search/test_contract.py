@@ -458,7 +458,7 @@ def test_selector_queries_do_not_grow_with_articles(backend, django_assert_max_n
     for n in range(3):
         story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=n + 1)
     search_articles(q="trucks")  # index what the factories wrote
-    # the freshness check, the statement (on PostgreSQL: a transaction, its setting, the newest id and one
+    # the freshness check, the statement (on PostgreSQL: a transaction, its settings, the newest id and one
     # id window before it), the cards and the highlights
     with django_assert_max_num_queries(10) as few:
         search_articles(q="trucks")
