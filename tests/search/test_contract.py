@@ -258,6 +258,21 @@ def test_bounded_candidates_still_find_old_and_rare_matches(backend, settings):
     assert len(search_articles(q="Kamaz").hits) == 2
 
 
+def test_bounded_candidates_skip_hidden_articles_among_the_newest(backend, settings):
+    """The bound counts visible matches only: PostgreSQL checks the gate on each window's batch after its
+    LIMIT, so a batch of hidden articles must be read past, not counted."""
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 2}
+    from newsdesk.search.backends import get_backend
+
+    get_backend.cache_clear()
+    shown = [story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=50 - n) for n in range(2)]
+    for n in range(3):
+        story(f"Kamaz trucks draft {n}", KAMAZ, status=Article.Status.DRAFT)
+        story(f"Kamaz trucks tomorrow {n}", KAMAZ, hours_ago=-24)
+    result = search_articles(q="Kamaz", sort="date")
+    assert ids(result) == [shown[1].pk, shown[0].pk] and result.total == 2
+
+
 def test_scheduled_item_is_found_at_its_time_without_a_job(backend, django_capture_on_commit_callbacks):
     draft = ArticleFactory(headline="Lavrov to visit Tokyo", status=Article.Status.DRAFT, publish_at=None)
     noon = timezone.now() + dt.timedelta(hours=2)
