@@ -34,8 +34,8 @@ import re
 import time
 from pathlib import Path
 
-from benchmarks.search_bench import REUTERS, ROOT, reuters_sources
-from benchmarks.search_quality import _load
+from benchmarks.search_bench import REUTERS, reuters_sources
+from benchmarks.search_quality import _load, run_engines
 
 SAMPLE, LIMIT, SEED = 500, 5, 21578
 DIAGNOSTIC_POOLS = {2000: "text only, pool 2,000", 10**9: "text only, pool unbounded"}
@@ -199,40 +199,15 @@ def report(result: dict) -> str:
 
 
 def main() -> None:
-    import json
-    import os
-    import subprocess
     import sys
-    import tempfile
 
     if not REUTERS.is_dir():
         print(f"related_quality skipped: Reuters-21578 is not at {REUTERS} (the ../shared folder)")
         return
-    results = []
-
-    def spawn(engine: str, env: dict[str, str]) -> None:
-        with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            command = [sys.executable, "-m", "benchmarks.related_quality", "--worker", engine, out.name]
-            child_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsdesk.settings", "DEBUG": "0", **env}
-            if subprocess.call(command, cwd=ROOT, env=child_env) == 0:  # noqa: S603 - our own module
-                results.append(json.loads(Path(out.name).read_text()))
-                print(report(results[-1]), flush=True)
-
     engines = [a for a in sys.argv[1:] if a in ("sqlite", "postgres")] or ["sqlite", "postgres"]
-    if "sqlite" in engines:
-        with tempfile.TemporaryDirectory() as tmp:
-            spawn("sqlite", {"NEWSDESK_DATA_DIR": tmp})
-    if "postgres" in engines:
-        try:
-            from tests.servers import postgres_server
-
-            with postgres_server() as url:
-                spawn("postgres", {"DATABASE_URL": url})
-        except FileNotFoundError as exc:
-            print(f"related_quality: PostgreSQL skipped ({exc})")
-    out = ROOT / "var" / "bench" / "related-quality.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results))
+    run_engines(
+        "benchmarks.related_quality", report, "related-quality", engines=engines, worker_flag=("--worker",)
+    )
 
 
 if __name__ == "__main__":

@@ -148,38 +148,50 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def run_engines(
+    module: str, report, name: str, *, engines=("sqlite", "postgres"), worker_flag: tuple[str, ...] = ()
+) -> list[dict]:
+    """Run ``module``'s worker once per engine, each in its own process on a throwaway database (SQLite in a
+    temporary folder, PostgreSQL from the machine's binaries), print each ``report``, and write the results
+    to ``var/bench/<name>.json``. The worker is ``python -m module [*worker_flag] ENGINE OUTPUT``."""
     import json
     import os
     import subprocess
     import sys
     import tempfile
 
-    if not REUTERS.is_dir():
-        print(f"search_quality skipped: Reuters-21578 is not at {REUTERS} (the ../shared folder)")
-        return
     results = []
 
     def spawn(engine: str, env: dict[str, str]) -> None:
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            command = [sys.executable, "-m", "benchmarks.search_quality", engine, out.name]
+            command = [sys.executable, "-m", module, *worker_flag, engine, out.name]
             child_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsdesk.settings", "DEBUG": "0", **env}
             if subprocess.call(command, cwd=ROOT, env=child_env) == 0:  # noqa: S603 - our own module
                 results.append(json.loads(Path(out.name).read_text()))
                 print(report(results[-1]), flush=True)
 
-    with tempfile.TemporaryDirectory() as tmp:
-        spawn("sqlite", {"NEWSDESK_DATA_DIR": tmp})
-    try:
-        from tests.servers import postgres_server
+    if "sqlite" in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            spawn("sqlite", {"NEWSDESK_DATA_DIR": tmp})
+    if "postgres" in engines:
+        try:
+            from tests.servers import postgres_server
 
-        with postgres_server() as url:
-            spawn("postgres", {"DATABASE_URL": url})
-    except FileNotFoundError as exc:
-        print(f"search_quality: PostgreSQL skipped ({exc})")
-    out = ROOT / "var" / "bench" / "search-quality.json"
+            with postgres_server() as url:
+                spawn("postgres", {"DATABASE_URL": url})
+        except FileNotFoundError as exc:
+            print(f"{name}: PostgreSQL skipped ({exc})")
+    out = ROOT / "var" / "bench" / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results))
+    return results
+
+
+def main() -> None:
+    if not REUTERS.is_dir():
+        print(f"search_quality skipped: Reuters-21578 is not at {REUTERS} (the ../shared folder)")
+        return
+    run_engines("benchmarks.search_quality", report, "search-quality")
 
 
 if __name__ == "__main__":

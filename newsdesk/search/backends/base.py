@@ -143,9 +143,16 @@ def read_search_rows(rows) -> SearchPage:
     return page
 
 
+def execute_all(schema_editor, statements: list[str]) -> None:
+    for statement in statements:
+        schema_editor.execute(statement)
+
+
 class BaseSearchBackend:
     vendor = ""  # the database vendor this back end needs
     label = ""
+    schema: list[str] = []  # statements that create the engine's structures (idempotent)
+    drop: list[str] = []  # and remove them
 
     def __init__(self, *, alias: str, options: dict):
         self.alias = alias
@@ -180,7 +187,10 @@ class BaseSearchBackend:
 
     def install(self, schema_editor) -> None:
         """Create the engine's structures beside ``SearchDocument`` (idempotent; called by the migration)."""
-        raise NotImplementedError
+        execute_all(schema_editor, self.schema)
+
+    def uninstall(self, schema_editor) -> None:
+        execute_all(schema_editor, self.drop)
 
     # Reads ----------------------------------------------------------------------------------------------
     def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:

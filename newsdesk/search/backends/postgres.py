@@ -19,6 +19,7 @@ from .base import (
     SearchPage,
     TagGroups,
     aware,
+    execute_all,
     gate_sql,
     marked_html,
 )
@@ -113,22 +114,13 @@ def tsquery_sql(query: ParsedQuery) -> tuple[str, list[str]]:
 class PostgresSearchBackend(BaseSearchBackend):
     vendor = "postgresql"
     label = "PostgreSQL"
-
-    def install(self, schema_editor) -> None:
-        for statement in SCHEMA:
-            schema_editor.execute(statement)
-
-    def uninstall(self, schema_editor) -> None:
-        for statement in DROP:
-            schema_editor.execute(statement)
+    schema, drop = SCHEMA, DROP
 
     def install_narrowing(self, schema_editor) -> None:
-        for statement in FILTER_SCHEMA:
-            schema_editor.execute(statement)
+        execute_all(schema_editor, FILTER_SCHEMA)
 
     def uninstall_narrowing(self, schema_editor) -> None:
-        for statement in FILTER_DROP:
-            schema_editor.execute(statement)
+        execute_all(schema_editor, FILTER_DROP)
 
     def candidate_sql(
         self,

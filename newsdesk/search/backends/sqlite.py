@@ -105,14 +105,7 @@ def match_expression(query: ParsedQuery, tags: TagGroups = ()) -> str:
 class SQLiteSearchBackend(BaseSearchBackend):
     vendor = "sqlite"
     label = "SQLite FTS5"
-
-    def install(self, schema_editor) -> None:
-        for statement in SCHEMA:
-            schema_editor.execute(statement)
-
-    def uninstall(self, schema_editor) -> None:
-        for statement in DROP:
-            schema_editor.execute(statement)
+    schema, drop = SCHEMA, DROP
 
     def clear(self) -> None:
         super().clear()
