@@ -1,7 +1,10 @@
 """Validation of the search page's and the API's query string. Bad values get precise messages (400)."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from newsdesk.news.models import Person, Section, Topic
 
@@ -9,6 +12,12 @@ from .selectors import SORTS, SearchFilters
 
 MAX_PAGE = 500
 ISO_DATE = ["%Y-%m-%d"]
+# Dates a news search can mean; beyond them, time zone arithmetic leaves Python's date range (a 500, not a 400).
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+DATE_RANGE = [
+    MinValueValidator(FIRST_DATE, f"Dates start at {FIRST_DATE.isoformat()}."),
+    MaxValueValidator(LAST_DATE, f"Dates end at {LAST_DATE.isoformat()}."),
+]
 
 
 class SearchForm(forms.Form):
@@ -16,8 +25,8 @@ class SearchForm(forms.Form):
     section = forms.SlugField(required=False, max_length=200)
     person = forms.SlugField(required=False, max_length=200)
     topic = forms.SlugField(required=False, max_length=200)
-    date_from = forms.DateField(required=False, input_formats=ISO_DATE, label="From")
-    date_to = forms.DateField(required=False, input_formats=ISO_DATE, label="To")
+    date_from = forms.DateField(required=False, input_formats=ISO_DATE, label="From", validators=DATE_RANGE)
+    date_to = forms.DateField(required=False, input_formats=ISO_DATE, label="To", validators=DATE_RANGE)
     sort = forms.ChoiceField(required=False, choices=[(s, s.title()) for s in SORTS])
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 

@@ -66,6 +66,8 @@ def test_api_filters_sort_and_did_you_mean(client, articles):
     [
         ({"from": "2017-13-01"}, "from", "Enter a valid date."),
         ({"from": "2017-05-31", "to": "2017-05-01"}, "__all__", "must not be after"),
+        ({"to": "9999-12-31"}, "to", "Dates end at 2999-12-31."),  # was a 500: the day after overflowed
+        ({"from": "0001-01-01"}, "from", "Dates start at 1900-01-01."),
         ({"section": "no-such-section"}, "section", "There is no section “no-such-section”."),
         ({"person": "nobody"}, "person", "There is no person “nobody”."),
         ({"topic": "../../etc"}, "topic", "Enter a valid “slug”"),
