@@ -487,3 +487,28 @@ def test_selector_queries_do_not_grow_with_articles(backend, django_assert_max_n
 def test_selectors_module_exports_a_related_selector():
     # The reader site calls this name (see the search README section).
     assert callable(selectors.related_articles)
+
+
+def test_postgres_reads_broad_filter_tokens_through_the_gate(backend):
+    """PostgreSQL leaves a filter token that ANALYZE found in a large share of the documents to the gate
+    (its posting list costs more than it saves); the results must not change."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statistics of the tokens' index")
+    from django.db import connection
+
+    from newsdesk.search.backends import postgres
+
+    broad, rare = TopicFactory(name="Russia-US relations"), TopicFactory(name="Kuril Islands")
+    stories = [story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=n + 1) for n in range(40)]
+    for article in stories:
+        article.topics.add(broad)
+    stories[3].topics.add(rare)
+    Article.objects.update(modified_at=timezone.now())
+    search_articles(q="trucks")  # index the topics
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    postgres._broad_cache.clear()
+    assert f"xt{broad.pk}" in backend._broad_tokens() and f"xt{rare.pk}" not in backend._broad_tokens()
+    assert len(search_articles(q="trucks", filters=SearchFilters(topic=broad)).hits) == 10
+    assert ids(search_articles(q="trucks", filters=SearchFilters(topic=rare))) == [stories[3].pk]
+    postgres._broad_cache.clear()
