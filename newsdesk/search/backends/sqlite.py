@@ -49,6 +49,7 @@ SCHEMA = [
         INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES ({NEW});
     END""",  # noqa: S608
 ]
+REBUILD = f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"  # noqa: S608
 DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
 
 
@@ -107,10 +108,18 @@ class SQLiteSearchBackend(BaseSearchBackend):
     label = "SQLite FTS5"
     schema, drop = SCHEMA, DROP
 
+    def rewrite_documents(self, schema_editor, update_sql: str) -> None:
+        """For a migration: run ``update_sql`` over every document without the triggers (one FTS5 delete and
+        insert per row), then rebuild the FTS5 index once."""
+        self.uninstall(schema_editor)
+        schema_editor.execute(update_sql)
+        self.install(schema_editor)
+        schema_editor.execute(REBUILD)
+
     def clear(self) -> None:
         super().clear()
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")  # noqa: S608
+            cursor.execute(REBUILD)
 
     def candidate_sql(
         self,

@@ -42,11 +42,7 @@ REBUILD = "INSERT INTO search_fts(search_fts) VALUES ('rebuild')"
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        backend = import_string(SQLITE)(alias="migration", options={})
-        backend.uninstall(schema_editor)  # no triggers while every document is rewritten
-        schema_editor.execute(FILL[vendor])
-        backend.install(schema_editor)
-        schema_editor.execute(REBUILD)
+        import_string(SQLITE)(alias="migration", options={}).rewrite_documents(schema_editor, FILL[vendor])
     elif vendor in FILL:
         schema_editor.execute(FILL[vendor])
 

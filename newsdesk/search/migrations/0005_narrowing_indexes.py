@@ -23,17 +23,12 @@ FILL = {
     "sqlite": _FILL.format(agg="group_concat", month="strftime('%%Y%%m', publish_at)"),
     "postgresql": _FILL.format(agg="string_agg", month="to_char(publish_at AT TIME ZONE 'UTC', 'YYYYMM')"),
 }
-REBUILD = "INSERT INTO search_fts(search_fts) VALUES ('rebuild')"
 
 
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        backend = import_string(SQLITE)(alias="migration", options={})
-        backend.uninstall(schema_editor)  # no triggers while every document is rewritten
-        schema_editor.execute(FILL[vendor])
-        backend.install(schema_editor)
-        schema_editor.execute(REBUILD)
+        import_string(SQLITE)(alias="migration", options={}).rewrite_documents(schema_editor, FILL[vendor])
     elif vendor == "postgresql":
         schema_editor.execute(FILL[vendor])
         import_string(POSTGRES)(alias="migration", options={}).install_narrowing(schema_editor)
