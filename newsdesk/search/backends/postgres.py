@@ -50,7 +50,7 @@ PAIRS = "newsdesk_word_pairs"
 TAGS = "to_tsvector('simple'::regconfig, tags)"
 # The section in the tokens ("xs3 …"), for a B-tree on (section, article): a window reads only its part of a
 # section (migration 0006).
-SECTION = "(substring(tags from 'xs([0-9]+)')::integer)"
+SECTION = "(substring({table}tags from 'xs([0-9]+)')::integer)"  # {table}: "" or an alias and a dot
 FILTER_SCHEMA = [
     f"""CREATE OR REPLACE FUNCTION {PAIRS}(v tsvector) RETURNS tsvector
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -66,7 +66,9 @@ FILTER_SCHEMA = [
     f"CREATE INDEX IF NOT EXISTS search_document_tags ON {DOCS} USING gin ({TAGS})",
     f"CREATE INDEX IF NOT EXISTS search_document_pairs ON {DOCS} USING gin ({PAIRS}(vector))",
 ]
-SECTION_SCHEMA = [f"CREATE INDEX IF NOT EXISTS search_document_section ON {DOCS} ({SECTION}, article_id)"]
+SECTION_SCHEMA = [
+    f"CREATE INDEX IF NOT EXISTS search_document_section ON {DOCS} ({SECTION.format(table='')}, article_id)"
+]
 SECTION_DROP = ["DROP INDEX IF EXISTS search_document_section"]
 FILTER_DROP = [
     "DROP INDEX IF EXISTS search_document_pairs",
@@ -216,7 +218,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         broad = self._broad_tokens() if any(group[0] not in sections for group in tags) else set()
         tags = tuple(group for group in tags if group[0] not in sections and not set(group) <= broad)
         if sections:
-            conditions.append(SECTION.replace("tags", "doc.tags") + " = %s")
+            conditions.append(SECTION.format(table="doc.") + " = %s")
             params.append(int(sections[0][2:]))
         if tags:  # our own tokens (x + letter + digits): safe as tsquery syntax
             conditions.append(f"{TAGS} @@ to_tsquery('simple'::regconfig, %s)")
