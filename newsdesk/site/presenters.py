@@ -151,7 +151,7 @@ def article_page_context(
         read_also = holes["read_also"] if number == 1 else ""
     else:
         read_also = read_also_html(_own_read_also(article)) if number == 1 else ""
-    position = min(article.read_also_after, len(body_blocks)) if read_also else None
+    position = read_also_position(body_blocks, after=article.read_also_after) if read_also else None
     canonical = absolute_url(article_url(article.public_id, article.slug)) + (
         f"?page={number}" if number > 1 else ""
     )
@@ -163,6 +163,7 @@ def article_page_context(
         "before_read_also": mark_safe("\n".join(before)),  # noqa: S308 - sanitized on save
         "after_read_also": mark_safe("\n".join(after)),  # noqa: S308 - sanitized on save
         "read_also_html": read_also,
+        "read_also_first": position == 0,  # above the dateline, which runs into the first paragraph
         "page_number": number,
         "page_count": len(pages),
         "page_range": range(1, len(pages) + 1),
@@ -176,6 +177,21 @@ def article_page_context(
         "preview": False,
         **_relations_context(relations or _own_relations(article)),
     }
+
+
+def read_also_position(body_blocks: list[str], *, after: int) -> int:
+    """Where the Read also block goes among the page's blocks: right after paragraph ``after`` as the editor
+    counts them (sub-headings, figures, quotes and lists are not paragraphs), 0 = above the text, and past the
+    last paragraph = at the end."""
+    if after <= 0:
+        return 0
+    seen = 0
+    for index, block in enumerate(body_blocks):
+        if block.startswith(("<p>", "<p ")):
+            seen += 1
+            if seen == after:
+                return index + 1
+    return len(body_blocks)
 
 
 def _own_read_also(article: Article) -> list[tuple[str, int | None, str]]:

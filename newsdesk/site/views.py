@@ -20,6 +20,8 @@ from django.views.decorators.http import require_safe
 
 from newsdesk.news import selectors
 from newsdesk.news.models import Article, Person, Section, Topic
+from newsdesk.syndication.templatetags.syndication import LABELS as FEED_LABELS
+from newsdesk.syndication.templatetags.syndication import TYPES as FEED_TYPES
 
 from . import fragments
 from .jinja import article_parts
@@ -195,7 +197,15 @@ def person(request, slug: str):
     obj = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
     page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), person_id=obj.id)
     photo = photo_context(obj.photo) if obj.photo_id else None
-    context = _feed_context(request, obj.name, page, description=obj.description, person=obj, photo=photo)
+    context = _feed_context(
+        request,
+        obj.name,
+        page,
+        description=obj.description,
+        person=obj,
+        photo=photo,
+        own_feeds=_own_feeds("person", obj.slug),
+    )
     return render(request, "site/feed.html", context)
 
 
@@ -203,8 +213,28 @@ def person(request, slug: str):
 def topic(request, slug: str):
     obj = get_object_or_404(Topic, slug=slug)
     page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), topic_id=obj.id)
-    context = _feed_context(request, obj.name, page, description=obj.description, topic=obj)
+    context = _feed_context(
+        request,
+        obj.name,
+        page,
+        description=obj.description,
+        topic=obj,
+        own_feeds=_own_feeds("topic", obj.slug),
+    )
     return render(request, "site/feed.html", context)
+
+
+def _own_feeds(kind: str, slug: str) -> list[dict]:
+    """The syndication app's RSS and Atom feeds of one person or topic, linked visibly on its page (the head's
+    <link rel="alternate"> only helps readers whose browser or feed reader looks for it)."""
+    return [
+        {
+            "url": reverse(f"syndication:{kind}-{fmt}", kwargs={"slug": slug}),
+            "type": FEED_TYPES[fmt],
+            "label": f"{FEED_LABELS[fmt]} feed",
+        }
+        for fmt in ("rss", "atom")
+    ]
 
 
 # --- Archive by date ---------------------------------------------------------------------------------------

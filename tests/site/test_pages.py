@@ -1,11 +1,15 @@
 """Home, section, person, topic, archive, galleries, infographics and press review pages."""
 
 import datetime as dt
+from xml.etree import ElementTree
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import path, reverse
 from django.utils import timezone
 
+from newsdesk import urls as project_urls
 from newsdesk.news import services
 from newsdesk.news.models import Gallery, GalleryPhoto, Infographic, Section
 from tests.factories import ArticleFactory, PersonFactory, TopicFactory, image_upload
@@ -115,6 +119,45 @@ def test_person_and_topic_pages_describe_and_list_their_articles(client, soup):
         assert [a["href"] for a in page.select("[data-feed] .card__headline a")] == [
             tagged.get_absolute_url()
         ]
+
+
+def _feed_titles(response) -> list[str]:
+    """Every <title> in an RSS or Atom document: the feed's own, then its items'."""
+    root = ElementTree.fromstring(response.content)
+    return [element.text for element in root.iter() if element.tag.rpartition("}")[2] == "title"]
+
+
+@pytest.mark.parametrize("kind", ["person", "topic"])
+def test_person_and_topic_pages_link_their_own_feeds_visibly(client, soup, kind):
+    owner = (
+        PersonFactory(name="Sergey Ryabkov") if kind == "person" else TopicFactory(name="Russia-US relations")
+    )
+    tagged = ArticleFactory(headline="Moscow concerned over no breakthrough in relations with Washington")
+    getattr(tagged, f"{kind}s").add(owner)
+    other = ArticleFactory(headline="Kamaz to supply at least 1,000 trucks to Philippines by 2020")
+    page = soup(client.get(owner.get_absolute_url()))
+    links = {a["type"]: a for a in page.select("main .feed-links a")}
+    assert set(links) == {"application/rss+xml", "application/atom+xml"}
+    expected = {
+        "application/rss+xml": (reverse(f"syndication:{kind}-rss", kwargs={"slug": owner.slug}), "RSS feed"),
+        "application/atom+xml": (
+            reverse(f"syndication:{kind}-atom", kwargs={"slug": owner.slug}),
+            "Atom feed",
+        ),
+    }
+    for mime, link in links.items():
+        href, label = expected[mime]
+        assert link["href"] == href
+        visible = "".join(link.find_all(string=True, recursive=False))
+        assert (
+            visible == label and link.get_text() == f"{label} of {owner.name}"
+        )  # its name in a list of links
+        assert not link.find_parents(attrs={"hidden": True})
+        feed = client.get(href)
+        assert feed.status_code == 200
+        assert feed["Content-Type"].startswith(mime)
+        titles = _feed_titles(feed)
+        assert tagged.headline in titles and other.headline not in titles
 
 
 def test_archive_day_holds_the_local_days_news(client, soup):
@@ -255,3 +298,31 @@ def test_no_reader_page_leaks_template_syntax(client, settings):
         html = client.get(url).content.decode()
         assert "TEMPLATE-GAP" not in html, (url, html[html.find("TEMPLATE-GAP") - 200 :][:400])
         assert "{{" not in html and "{%" not in html, url
+
+
+# A test-only URL conf (used with @pytest.mark.urls): the project's URLs and error handlers, plus a view that fails.
+def _failing_view(request):
+    raise RuntimeError("Test failure {{ headline }} in a view: the reader must never see this")
+
+
+urlpatterns = [path("failing-view-for-tests/", _failing_view), *project_urls.urlpatterns]
+handler500 = project_urls.handler500
+
+
+@pytest.mark.urls(__name__)
+def test_a_failing_view_answers_500_with_the_sites_friendly_page(soup, settings):
+    assert settings.DEBUG is False
+    client = Client(raise_request_exception=False)  # as a server does: the handler500 page, not the exception
+    response = client.get("/failing-view-for-tests/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    page = soup(response)
+    stylesheet = page.select_one("link[rel=stylesheet]")["href"]
+    assert stylesheet.endswith("/site/site.css")
+    assert client.get(stylesheet).status_code == 200
+    assert page.select_one("header .brand").get_text() == settings.NEWSDESK_SITE_NAME
+    assert page.h1.get_text() == "Something went wrong on our side"
+    assert page.select_one("main a[href='/']").get_text() == "front page"
+    for leak in ("Traceback", "RuntimeError", "Test failure", "_failing_view", "{{", "{%"):
+        assert leak not in html, leak
+    assert "no-store" in response["Cache-Control"]  # an outage page must not be kept by caches

@@ -1,11 +1,14 @@
 """Every reader page reads the database a fixed number of times, whether it holds 3 articles or 2,000."""
 
+from dataclasses import dataclass
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from newsdesk.news import services
 from newsdesk.news.models import Section
-from tests.factories import PersonFactory, TopicFactory
+from tests.factories import ArticleFactory, PersonFactory, TopicFactory, image_upload
 from tests.site.conftest import make_articles
 from tests.site.test_pages import make_gallery, make_infographic
 
@@ -14,35 +17,86 @@ pytestmark = pytest.mark.django_db
 # What each page takes (site pages only; boxes other apps place in the slots come on top of these and are
 # counted by their own tests). The sections are read once per request, by a compiled query (the header, the
 # feed filter and section pages share it); the article page is counted warm: its state and the sections, the
-# rest kept with the page (cold, and with Read also links: test_article_cache.py).
+# rest kept with the page (cold, and with Read also links: test_article_cache.py). The home page reads one
+# index range per section for its section blocks (nine sections), then every card at once; the withdrawn page
+# reads the article with its page's relations (article_for_reader), of which it shows only the notice.
 CEILINGS = {
-    "home": 16, "feed": 3, "filtered": 4, "deep": 3, "section": 3, "person": 4, "topic": 4, "archive": 3,
-    "article": 2, "gallery": 3, "galleries": 3, "infographic": 2,
+    "home": 17, "feed": 3, "filtered": 4, "deep": 3, "section": 3, "person": 4, "topic": 4, "archive": 3,
+    "article": 2, "article_page_2": 2, "withdrawn": 8, "not_found": 2, "gallery": 3, "galleries": 3,
+    "infographic": 2, "infographics": 2,
 }  # fmt: skip
+STATUS = {"withdrawn": 410, "not_found": 404}
 
 
-def _urls(person, topic, article, deep_cursor, gallery, infographic, day):
+@dataclass
+class Fixed:
+    """What both databases share: the home page's top stories and galleries, and the pages of single items."""
+
+    person: object
+    topic: object
+    gallery: object
+    infographic: object
+    multi_page: object
+    withdrawn: object
+
+
+def _fixed() -> Fixed:
+    """Several galleries and top stories with lead photos, so that a query per item would show on the home page."""
+    galleries = [make_gallery(photos=2, slug=f"lavrov-birthday-{n}") for n in range(4)]
+    for rank in range(1, 6):
+        photo = services.photo_create(
+            image=image_upload(size=(800, 450)),
+            caption="Russian Foreign Minister Sergey Lavrov",
+            credit="© Valery Sharifulin/TASS",
+            alt_text="Sergey Lavrov at a news conference",
+        )
+        ArticleFactory(top_story_rank=rank, lead_photo=photo)
+    infographics = [make_infographic(slug=f"gas-pipelines-{n}") for n in range(3)]
+    withdrawn = ArticleFactory()
+    services.article_withdraw(article=withdrawn, by=None, note="The report was based on a forged letter.")
+    return Fixed(
+        person=PersonFactory(),
+        topic=TopicFactory(),
+        gallery=galleries[0],
+        infographic=infographics[0],
+        multi_page=ArticleFactory(body=MULTI_PAGE_BODY),
+        withdrawn=withdrawn,
+    )
+
+
+MULTI_PAGE_BODY = (
+    "<p>Russia's foreign trade went down 11.9% in 2016.</p>"
+    '<hr class="page-break"><p>Exports to non-CIS countries fell the most.</p>'
+    '<hr class="page-break"><p>Imports from China rose.</p>'
+)
+
+
+def _urls(fixed: Fixed, article, deep_cursor, day):
     return {
         "home": "/",
         "feed": "/news/",
         "filtered": "/news/?section=politics&section=world",
         "deep": f"/news/?before={deep_cursor}",
         "section": "/section/world/",
-        "person": person.get_absolute_url(),
-        "topic": topic.get_absolute_url(),
+        "person": fixed.person.get_absolute_url(),
+        "topic": fixed.topic.get_absolute_url(),
         "archive": f"/news/{day:%Y/%m/%d}/",
         "article": article.get_absolute_url(),
-        "gallery": gallery.get_absolute_url() + "2/",
+        "article_page_2": fixed.multi_page.get_absolute_url() + "?page=2",
+        "withdrawn": fixed.withdrawn.get_absolute_url(),
+        "not_found": "/news/999999999/no-such-article/",
+        "gallery": fixed.gallery.get_absolute_url() + "2/",
         "galleries": "/galleries/",
-        "infographic": infographic.get_absolute_url(),
+        "infographic": fixed.infographic.get_absolute_url(),
+        "infographics": "/infographics/",
     }
 
 
-def _count(client, url) -> int:
+def _count(client, name, url) -> int:
     client.get(url)  # first visits fill per-process caches (content types, cached boxes); count a warm page
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
-    assert response.status_code == 200, url
+    assert response.status_code == STATUS.get(name, 200), url
     return len(ctx.captured_queries)
 
 
@@ -58,25 +112,27 @@ def _build(count, person, topic):
 def test_query_counts_do_not_grow_with_the_number_of_articles(client):
     from newsdesk.news import selectors
 
-    person, topic = PersonFactory(), TopicFactory()
-    gallery, infographic = make_gallery(photos=3), make_infographic()
-    small = _build(6, person, topic)
+    fixed = _fixed()
+    small = _build(6, fixed.person, fixed.topic)
     cursor = selectors.FeedCursor(publish_at=small[-1].publish_at, id=small[-1].id).encode()
     day = small[0].publish_at.date()
-    before = {
-        name: _count(client, url)
-        for name, url in _urls(person, topic, small[0], cursor, gallery, infographic, day).items()
-    }
-    big = _build(2000, person, topic)
+    before = {name: _count(client, name, url) for name, url in _urls(fixed, small[0], cursor, day).items()}
+    big = _build(2000, fixed.person, fixed.topic)
     deep = big[1500]
     cursor = selectors.FeedCursor(publish_at=deep.publish_at, id=deep.id).encode()
-    after = {
-        name: _count(client, url)
-        for name, url in _urls(person, topic, big[0], cursor, gallery, infographic, day).items()
-    }
+    after = {name: _count(client, name, url) for name, url in _urls(fixed, big[0], cursor, day).items()}
     assert after == before
     for name, count in after.items():
         assert count <= CEILINGS[name], (name, count)
+
+
+def test_home_shows_what_the_counts_are_taken_on(client, soup):
+    """The home page counted above really shows several top stories, galleries and infographics."""
+    _fixed()
+    page = soup(client.get("/"))
+    assert len(page.select(".top-stories .card")) == 5 and page.select_one(".top-stories .card__photo")
+    assert len(page.select(".tiles .tile")) == 3
+    assert len(page.select("a[href^='/infographics/gas-pipelines-']")) == 3
 
 
 def test_filtered_feed_page_is_three_queries(client, django_assert_num_queries):
