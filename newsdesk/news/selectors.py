@@ -50,6 +50,13 @@ def article_for_reader(*, public_id: int, at: dt.datetime | None = None) -> Arti
     return _with_page_relations(qs, at=at).first()
 
 
+def withdrawn_for_reader(*, public_id: int, at: dt.datetime | None = None) -> Article | None:
+    """A withdrawn article readers once saw, with its corrections: all its 410 page shows."""
+    at = at or timezone.now()
+    qs = _reader_reachable(at=at).filter(public_id=public_id, status=Article.Status.WITHDRAWN)
+    return qs.prefetch_related("corrections").first()
+
+
 def _reader_reachable(*, at: dt.datetime) -> QuerySet[Article]:
     """What a reader may open at ``at``: the gate, plus withdrawn articles readers once saw (their 410 page)."""
     once_public = Article.objects.withdrawn().filter(first_published_at__isnull=False)

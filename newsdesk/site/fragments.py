@@ -34,7 +34,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsdesk.news import selectors
 
 ARTICLE_TTL = 600  # seconds; bounds how long a renamed person or topic may wait to show on an article page
-CACHE_VERSION = "2"  # bump when the article template changes in a way old entries must not outlive
+CACHE_VERSION = "3"  # bump when the article template changes in a way old entries must not outlive
 
 
 # --- Holes: a page rendered once, with the per-request parts filled in later --------------------------------

@@ -302,7 +302,9 @@ def article(request, public_id: int, slug: str = ""):
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(fragments.article_url(public_id, state.slug) + query, permanent=True)
     if state.status == Article.Status.WITHDRAWN:
-        item = selectors.article_for_reader(public_id=public_id)
+        item = selectors.withdrawn_for_reader(public_id=public_id)
+        if item is None:  # restored since the state was read
+            raise Http404("No such article.")
         return render(request, "site/withdrawn.html", {"article": item}, status=410)
     number = _article_page_number(request.GET.get("page"))
     rows = fragments.request_section_rows(request)

@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 # feed filter and section pages share it); the article page is counted warm: its state and the sections, the
 # rest kept with the page (cold, and with Read also links: test_article_cache.py). The home page reads one
 # index range per section for its section blocks (nine sections), then every card at once; the withdrawn page
-# reads the article with its page's relations (article_for_reader), of which it shows only the notice.
+# reads its state, the sections, the article and its corrections (the notice), nothing else.
 CEILINGS = {
     "home": 17, "feed": 3, "filtered": 4, "deep": 3, "section": 3, "person": 4, "topic": 4, "archive": 3,
-    "article": 2, "article_page_2": 2, "withdrawn": 8, "not_found": 2, "gallery": 3, "galleries": 3,
+    "article": 2, "article_page_2": 2, "withdrawn": 4, "not_found": 2, "gallery": 3, "galleries": 3,
     "infographic": 2, "infographics": 2,
 }  # fmt: skip
 STATUS = {"withdrawn": 410, "not_found": 404}
