@@ -152,8 +152,9 @@ SEARCH_BACKENDS = {
         "BACKEND": "newsdesk.search.backends.postgres.PostgresSearchBackend"
         if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
         else "newsdesk.search.backends.sqlite.SQLiteSearchBackend",
-        # CANDIDATES bounds ranking: only the newest N matches are scored (see README "Search").
-        "OPTIONS": {"CANDIDATES": 2000, "RECENCY_WEIGHT": 1.0, "RECENCY_HALF_LIFE_DAYS": 14},
+        # Ranking is bounded: only the newest matches are scored, as many as the back end's own bound (SQLite
+        # 1,500, PostgreSQL 1,750) or OPTIONS "CANDIDATES" (see README "Search").
+        "OPTIONS": {"RECENCY_WEIGHT": 1.0, "RECENCY_HALF_LIFE_DAYS": 14},
     }
 }
 

@@ -242,6 +242,20 @@ def test_candidate_bound_reports_an_inexact_total(backend, settings):
     assert ids(result) == [s.pk for s in reversed(stories)][:5]  # the newest matches are the ones scored
 
 
+def test_without_candidates_option_the_engines_own_bound_applies(backend, settings):
+    """The production settings name no CANDIDATES: each engine scores as many as its measured bound."""
+    from newsdesk.search.backends import get_backend
+
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {}
+    get_backend.cache_clear()
+    engine = get_backend()
+    assert engine.candidate_limit == type(engine).default_candidates
+    assert engine.candidate_limit == {"sqlite": 1500, "postgresql": 1750}[engine.vendor]
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 7}
+    get_backend.cache_clear()
+    assert get_backend().candidate_limit == 7
+
+
 def test_bounded_candidates_still_find_old_and_rare_matches(backend, settings):
     # With 2 candidates PostgreSQL looks in the newest 8 ids, then (none there) in all the rest (postgres.py):
     # matches older than the first windows must still be found, newest first, and never more than the bound.

@@ -153,10 +153,13 @@ class BaseSearchBackend:
     label = ""
     schema: list[str] = []  # statements that create the engine's structures (idempotent)
     drop: list[str] = []  # and remove them
+    # How many of the newest matches are scored (OPTIONS "CANDIDATES" overrides it): each engine's own, the
+    # smallest whose cost in nDCG@10 stays within the 2 % budget (README "Search", search_quality.py).
+    default_candidates = 2000
 
     def __init__(self, *, alias: str, options: dict):
         self.alias = alias
-        self.candidate_limit = int(options.get("CANDIDATES", 2000))
+        self.candidate_limit = int(options.get("CANDIDATES", self.default_candidates))
         self.recency_weight = float(options.get("RECENCY_WEIGHT", 1.0))
         self.recency_half_life_days = float(options.get("RECENCY_HALF_LIFE_DAYS", 14))
         weights = {**DEFAULT_FIELD_WEIGHTS, **options.get("FIELD_WEIGHTS", {})}

@@ -107,6 +107,7 @@ class SQLiteSearchBackend(BaseSearchBackend):
     vendor = "sqlite"
     label = "SQLite FTS5"
     schema, drop = SCHEMA, DROP
+    default_candidates = 1500  # nDCG@10 cost 1.7 % (2,000: 1.0 %); p95 at 1,000,000 articles 38 against 43 ms
 
     def rewrite_documents(self, schema_editor, update_sql: str) -> None:
         """For a migration: run ``update_sql`` over every document without the triggers (one FTS5 delete and
