@@ -5,6 +5,7 @@ A fresh clone runs on SQLite with no variables at all; every integration stays o
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",  # newsroom login throttling (newsdesk/newsroom/login.py)
     "newsdesk.news",
     "newsdesk.newsroom",
     "newsdesk.site",
@@ -83,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsdesk.site.middleware.ExpectedBadRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into newsroom/login.py's page
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -202,8 +206,40 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+# HSTS: sent on HTTPS responses only. A site that declares itself HTTPS (SECURE_COOKIES) asks browsers to stay
+# on HTTPS for a year; subdomains and the preload list are the operator's choice, since they bind every
+# subdomain and are slow to undo.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0)
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if SECURE_HSTS_PRELOAD and not (SECURE_HSTS_INCLUDE_SUBDOMAINS and SECURE_HSTS_SECONDS >= 365 * 24 * 3600):
+    raise ImproperlyConfigured(
+        "SECURE_HSTS_PRELOAD=1 needs SECURE_HSTS_INCLUDE_SUBDOMAINS=1 and SECURE_HSTS_SECONDS of at least "
+        "31536000 (one year): the browsers' preload list takes nothing less."
+    )
 
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"  # where a login lands when its ?next= is missing or refused as off-site
+
+# Login throttling (django-axes, newsdesk/newsroom/login.py): failed newsroom log-ins are counted per username
+# and client address in the database (shared by every server process); at the limit that pair waits out the
+# cool-off. Admins see and clear the records under "Access attempts".
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("NEWSDESK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("NEWSDESK_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful log-in clears that pair's failures
+AXES_CLIENT_IP_CALLABLE = "newsdesk.newsroom.login.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsdesk.newsroom.login.lockout_response"
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0:
+    raise ImproperlyConfigured(
+        "NEWSDESK_LOGIN_FAILURE_LIMIT must be 1 or more and NEWSDESK_LOGIN_COOLOFF_MINUTES more than 0."
+    )
 
 # The public identity of the agency; used in datelines, JSON-LD, feeds and the NewsML/ninjs wire.
 NEWSDESK_SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "Newsdesk")

@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.shortcuts import redirect
 
 from .models import HourReads
+from .views import AUDIENCE_PERMISSION
 
 
 @admin.register(HourReads)
 class AudienceAdmin(admin.ModelAdmin):
-    # Audience figures are for everyone in the newsroom; no one edits counters by hand.
+    # Audience figures are for the roles given analytics.view_hourreads (Editor, Admin); no one edits counters.
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return request.user.is_active and request.user.is_staff and request.user.has_perm(AUDIENCE_PERMISSION)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import functools
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+from django.views.defaults import permission_denied
 
 from newsdesk.news.models import Article
 
@@ -20,6 +23,7 @@ from .forms import RANGES, ArticleRangeForm, AudienceFilterForm
 
 REFERRER_DAYS = {Window.NOW: 1, Window.TODAY: 1, Window.WEEK: 7}
 NEWSROOM_TOP = 50
+AUDIENCE_PERMISSION = "analytics.view_hourreads"
 
 
 @csrf_exempt  # no cookies are read or set; beacon.py checks Origin and Sec-Fetch-Site instead
@@ -126,5 +130,20 @@ def audience_article(request, pk: int):
     return render(request, "analytics/audience_article.html", context)
 
 
-audience_view = admin.site.admin_view(audience)
-audience_article_view = admin.site.admin_view(audience_article)
+def _audience_only(view):
+    """Audience figures are the desk's (Editor, Admin roles: analytics.view_hourreads), not every reporter's."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(AUDIENCE_PERMISSION):
+            # Answered, not raised: a refusal is expected here and is logged as one line, without a traceback.
+            return permission_denied(
+                request, PermissionDenied("Audience figures are for editors and admins.")
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+audience_view = admin.site.admin_view(_audience_only(audience))
+audience_article_view = admin.site.admin_view(_audience_only(audience_article))

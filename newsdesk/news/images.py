@@ -39,6 +39,12 @@ def clean_image(upload) -> CleanImage:
     return CleanImage(ContentFile(out.getvalue()), ext, clean.width, clean.height)
 
 
+def check_upload(upload) -> None:
+    """clean_image's byte, format and pixel checks without decoding: the precise reason an upload is refused,
+    where Django's own image field says only "not a valid image" (for a decompression bomb, say)."""
+    _probe(_read_within_limit(upload))
+
+
 def human_size(size: int) -> str:
     if size < 1024:
         return f"{size} bytes"

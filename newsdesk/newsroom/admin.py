@@ -29,6 +29,7 @@ from newsdesk.news.models import (
 from newsdesk.news.selectors import article_for_preview
 from newsdesk.site.presenters import article_page_context
 
+from . import users  # noqa: F401  (the user and group admins: nobody grants more than they hold)
 from .forms import ArticleForm, PhotoForm
 from .widgets import SafeAutocompleteMixin
 

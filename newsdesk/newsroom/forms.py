@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from newsdesk.news.html import sanitize_html
-from newsdesk.news.images import clean_image
+from newsdesk.news.images import check_upload, clean_image
 from newsdesk.news.models import Article, Photo
 from newsdesk.news.services import allowed_statuses
 
@@ -51,10 +51,24 @@ class ArticleForm(forms.ModelForm):
         return status
 
 
+class CheckedImageField(forms.ImageField):
+    """Django's image field calls every file Pillow refuses "not a valid image"; say why when we can tell
+    (too many pixels, too many bytes, a format we don't take), so the editor knows what to fix."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except ValidationError as exc:
+            if exc.code == "invalid_image" and hasattr(data, "read"):
+                check_upload(data)  # raises the precise reason, if there is one
+            raise
+
+
 class PhotoForm(forms.ModelForm):
     class Meta:
         model = Photo
         fields = ["image", "caption", "credit", "alt_text"]
+        field_classes = {"image": CheckedImageField}
 
     def clean_image(self):
         image = self.cleaned_data.get("image")

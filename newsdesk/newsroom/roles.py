@@ -40,7 +40,9 @@ ROLE_PERMISSIONS[ADMIN] = [
     "markets.view_rate",
     *[f"news.{a}_section" for a in ("add", "change", "delete")],
     *[f"auth.{a}_{m}" for m in ("user", "group") for a in ("view", "add", "change", "delete")],
-]
+    # Login throttling (newsroom/login.py): see failed and successful log-ins; delete an attempt to unlock.
+    "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog",
+]  # fmt: skip
 
 
 def sync_roles() -> None:

@@ -1,6 +1,7 @@
 """A strict Content-Security-Policy on every response (Django 5.2 has no built-in CSP)."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 
 READER_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -24,6 +25,24 @@ class ContentSecurityPolicyMiddleware:
             response["Content-Security-Policy"] = NEWSROOM_POLICY if newsroom else READER_POLICY
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class ExpectedBadRequestMiddleware:
+    """A view's BadRequest (a damaged "More news" cursor, a malformed date) is the reader's mistake, not ours:
+    answer the site's 400 page here, so Django logs it as one "Bad Request" line instead of a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, BadRequest):
+            from .views import bad_request
+
+            return bad_request(request, exception)
+        return None
 
 
 def site_url() -> str:

@@ -29,8 +29,8 @@ def reads(article, n, *, ago=dt.timedelta(minutes=5), referrer=""):
 
 
 @pytest.fixture
-def reporter(client):
-    client.force_login(user_with_role("Reporter"))
+def editor(client):
+    client.force_login(user_with_role("Editor"))
     return client
 
 
@@ -39,31 +39,31 @@ def test_needs_a_newsroom_login(client):
     assert response.status_code == 302 and "/newsroom/login/" in response["Location"]
 
 
-def test_top_articles_per_window_and_section(reporter, site_backend):
+def test_top_articles_per_window_and_section(editor, site_backend):
     politics, economy = ArticleFactory(), ArticleFactory(section=Section.objects.get(slug="economy"))
     reads(politics, 3, referrer="news.google.com"), reads(economy, 5, ago=dt.timedelta(hours=5))
-    html = BeautifulSoup(reporter.get(AUDIENCE, {"window": "now"}).content, "html.parser")
+    html = BeautifulSoup(editor.get(AUDIENCE, {"window": "now"}).content, "html.parser")
     rows = [
         [td.get_text(strip=True) for td in tr.select("td")] for tr in html.select(".audience-top tbody tr")
     ]
     assert rows == [["1", politics.headline, politics.section.name, "Published", "3"]]
     assert html.select_one(".audience-referrers td").get_text() == "news.google.com"
-    week = BeautifulSoup(reporter.get(AUDIENCE, {"window": "week"}).content, "html.parser")
+    week = BeautifulSoup(editor.get(AUDIENCE, {"window": "week"}).content, "html.parser")
     assert [tr.select("td")[1].get_text(strip=True) for tr in week.select(".audience-top tbody tr")] == [
         economy.headline, politics.headline,
     ]  # fmt: skip
     only_economy = BeautifulSoup(
-        reporter.get(AUDIENCE, {"window": "week", "section": "economy"}).content, "html.parser"
+        editor.get(AUDIENCE, {"window": "week", "section": "economy"}).content, "html.parser"
     )
     shown = only_economy.get_text()  # parsed, so headlines with apostrophes compare unescaped
     assert economy.headline in shown
     assert politics.headline not in shown
 
 
-def test_csv_export_is_parseable_and_formula_safe(reporter, db):
+def test_csv_export_is_parseable_and_formula_safe(editor, db):
     article = ArticleFactory(headline='=HYPERLINK("http://evil.example") Kremlin comments')
     reads(article, 2)
-    response = reporter.get(AUDIENCE, {"window": "today", "format": "csv"})
+    response = editor.get(AUDIENCE, {"window": "today", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -82,17 +82,17 @@ def test_csv_export_is_parseable_and_formula_safe(reporter, db):
         {"window": "\x00"},
     ],
 )
-def test_bad_filters_are_a_400_with_a_message(reporter, query):
-    response = reporter.get(AUDIENCE, query)
+def test_bad_filters_are_a_400_with_a_message(editor, query):
+    response = editor.get(AUDIENCE, query)
     assert response.status_code == 400
     assert "errorlist" in response.content.decode()
 
 
-def test_per_article_chart_table_and_referrers(reporter, site_backend):
+def test_per_article_chart_table_and_referrers(editor, site_backend):
     article = ArticleFactory()
     reads(article, 4, ago=dt.timedelta(minutes=1), referrer="t.co")
     reads(article, 2, ago=dt.timedelta(hours=3))
-    response = reporter.get(f"{AUDIENCE}article/{article.pk}/")
+    response = editor.get(f"{AUDIENCE}article/{article.pk}/")
     html = BeautifulSoup(response.content, "html.parser")
     svg = html.select_one("svg.audience-chart")
     assert svg["role"] == "img" and "6 reads in all" in svg.select_one("desc").get_text()
@@ -104,15 +104,15 @@ def test_per_article_chart_table_and_referrers(reporter, site_backend):
         [td.get_text() for td in tr.select("td")] for tr in html.select(".audience-referrers tr")
     ]
     monthly = BeautifulSoup(
-        reporter.get(f"{AUDIENCE}article/{article.pk}/", {"range": "30d"}).content, "html.parser"
+        editor.get(f"{AUDIENCE}article/{article.pk}/", {"range": "30d"}).content, "html.parser"
     )
     assert 30 <= len(monthly.select("svg rect")) <= 31  # local days over 720 hours
 
 
-def test_per_article_csv(reporter, db):
+def test_per_article_csv(editor, db):
     article = ArticleFactory()
     reads(article, 3, ago=dt.timedelta(minutes=1))
-    response = reporter.get(f"{AUDIENCE}article/{article.pk}/", {"range": "7d", "format": "csv"})
+    response = editor.get(f"{AUDIENCE}article/{article.pk}/", {"range": "7d", "format": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["start", "reads"] and len(rows) == 1 + 7 * 24
     assert "3" in [row[1] for row in rows[-2:]] and sum(int(row[1]) for row in rows[1:]) == 3
@@ -120,23 +120,23 @@ def test_per_article_csv(reporter, db):
 
 
 @pytest.mark.parametrize("query", [{"range": "1y"}, {"format": "pdf"}])
-def test_per_article_bad_range_is_a_400(reporter, query):
+def test_per_article_bad_range_is_a_400(editor, query):
     article = ArticleFactory()
-    assert reporter.get(f"{AUDIENCE}article/{article.pk}/", query).status_code == 400
+    assert editor.get(f"{AUDIENCE}article/{article.pk}/", query).status_code == 400
 
 
-def test_unknown_article_is_a_404(reporter):
-    assert reporter.get(f"{AUDIENCE}article/987654/").status_code == 404
+def test_unknown_article_is_a_404(editor):
+    assert editor.get(f"{AUDIENCE}article/987654/").status_code == 404
 
 
-def test_audience_is_listed_on_the_newsroom_index(reporter):
-    response = reporter.get("/newsroom/")
+def test_audience_is_listed_on_the_newsroom_index(editor):
+    response = editor.get("/newsroom/")
     assert "Audience" in response.content.decode()
-    assert reporter.get("/newsroom/analytics/hourreads/").url == AUDIENCE
+    assert editor.get("/newsroom/analytics/hourreads/").url == AUDIENCE
 
 
-def test_query_count_does_not_grow_with_articles(reporter, django_assert_max_num_queries, db):
+def test_query_count_does_not_grow_with_articles(editor, django_assert_max_num_queries, db):
     for article in [ArticleFactory() for _ in range(40)]:
         reads(article, 1)
     with django_assert_max_num_queries(8):  # session, user, ranking, articles, referrers
-        assert reporter.get(AUDIENCE, {"window": "today"}).status_code == 200
+        assert editor.get(AUDIENCE, {"window": "today"}).status_code == 200
