@@ -357,7 +357,11 @@ class GalleryPhoto(models.Model):
 class Infographic(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
-    image = models.FileField(upload_to="infographics/%Y/%m/", help_text="PNG, JPEG, WebP or SVG.")
+    # A FileField, not an ImageField: the newsroom form checks and re-encodes the upload (images.clean_image).
+    image = models.FileField(
+        upload_to="infographics/%Y/%m/",
+        help_text="PNG, JPEG, WebP or GIF; re-encoded on upload. SVG is not accepted.",
+    )
     text_alternative = models.TextField(
         help_text="The same information as text, for readers who cannot see it."
     )
