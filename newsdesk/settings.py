@@ -348,6 +348,18 @@ NEWSDESK_LIVE_URGENT_AT = int(
 )  # urgency 1..this: shown at once
 # Under WSGI a stream holds a thread: end it after this long; the browser resumes with Last-Event-ID.
 NEWSDESK_LIVE_WSGI_STREAM_SECONDS = float(os.environ.get("NEWSDESK_LIVE_WSGI_STREAM_SECONDS", "25"))
+# How pages get live updates. "poll": /live/events every NEWSDESK_LIVE_POLL_SECONDS (jittered, slower in a hidden
+# tab), no connection held, a poll with nothing new is a 304 before Django — the default, right for `make run`.
+# "sse": /live/stream, for deployments that route it to the ASGI processes (README "Scale out").
+NEWSDESK_LIVE_TRANSPORT = os.environ.get("NEWSDESK_LIVE_TRANSPORT", "poll")
+if NEWSDESK_LIVE_TRANSPORT not in ("poll", "sse"):
+    raise ImproperlyConfigured(
+        f"NEWSDESK_LIVE_TRANSPORT={NEWSDESK_LIVE_TRANSPORT!r}: use poll (the default) or sse (when /live/stream "
+        "is served by the ASGI processes)."
+    )
+NEWSDESK_LIVE_POLL_SECONDS = float(os.environ.get("NEWSDESK_LIVE_POLL_SECONDS", "2"))
+if not 0.2 <= NEWSDESK_LIVE_POLL_SECONDS <= 300:
+    raise ImproperlyConfigured("NEWSDESK_LIVE_POLL_SECONDS must be between 0.2 and 300 (seconds).")
 
 LOGGING = {
     "version": 1,

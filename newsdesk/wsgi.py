@@ -8,3 +8,7 @@ application = get_wsgi_application()
 from newsdesk.analytics.wsgi import with_read_beacon  # noqa: E402 - needs the settings above
 
 application = with_read_beacon(application)  # read beacons are answered before Django's middleware
+
+from newsdesk.live.wsgi import with_live_polls  # noqa: E402 - needs the settings above
+
+application = with_live_polls(application)  # a live poll with nothing new is a 304 before anything else

@@ -1,9 +1,11 @@
-"""The live feed's endpoints: an SSE stream and a JSON fallback for polling. Thin: parse, then read the log.
+"""The live feed's endpoints: JSON for polling and an SSE stream. Thin: parse, then read the log.
 
-Under WSGI, where a connection holds a worker thread, the stream ends after a short while and the browser
-reconnects with Last-Event-ID, so nothing is lost. Under ASGI the stream is ``async_stream``, served by
-newsdesk.live.asgi outside Django's request cycle and living as long as the connection (one process holds
-thousands).
+Which one a page uses is NEWSDESK_LIVE_TRANSPORT. Polling (the default) holds no connection: the browser asks
+``/live/events`` every few seconds with If-None-Match, and a poll with nothing new is a 304 answered before Django
+(newsdesk.live.wsgi). The stream is for deployments that serve it from ASGI processes: there it is
+``async_stream``, served by newsdesk.live.asgi outside Django's request cycle and living as long as the connection
+(one process holds thousands). Under WSGI, where a connection holds a worker thread, the stream ends after a short
+while and the browser reconnects with Last-Event-ID, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ import re
 import time
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
 from .backends import Event, get_backend
-from .selectors import for_sections
+from .selectors import etag, for_sections
 
 logger = logging.getLogger(__name__)
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
@@ -77,7 +79,8 @@ def _frame(event: Event) -> str:
 
 @require_safe
 def events(request):
-    """Polling fallback: ``?after=ID&section=slug…`` → ``{"events": [...], "last": ID}``."""
+    """Polling: ``?after=ID&section=slug…`` → ``{"events": [...], "last": ID}`` with ``ETag: "ID"``; a 304 when
+    If-None-Match names the position the answer would bring the reader to (nothing new)."""
     try:
         after, sections = _params(request)
         found = get_backend().read(after=after)
@@ -87,8 +90,14 @@ def events(request):
         logger.exception("Live log unreachable")
         return _no_store(JsonResponse({"events": [], "last": request.GET.get("after", "")}))
     last = found[-1].id if found else after
-    payload = [{"id": event.id, **event.data} for event in for_sections(found, sections)]
-    return _no_store(JsonResponse({"events": payload, "last": last}))
+    tag = etag(last)
+    if not found and request.headers.get("If-None-Match") == tag:
+        response = HttpResponseNotModified()
+    else:
+        payload = [{"id": event.id, **event.data} for event in for_sections(found, sections)]
+        response = JsonResponse({"events": payload, "last": last})
+    response["ETag"] = tag
+    return _no_store(response)
 
 
 @require_safe

@@ -43,7 +43,7 @@ class DatabaseLiveBackend(BaseLiveBackend):
             .values_list("pk", flat=True)
             .first()
         )
-        return str(pk or 0)
+        return str(pk) if pk else ""  # nothing older: from the start, the same position as an empty log's
 
     def parse_id(self, raw: str) -> str:
         if raw == "":

@@ -6,6 +6,7 @@ import logging
 import time
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 
 register = template.Library()
@@ -37,4 +38,6 @@ def live_hook(context):
         "sections": " ".join(_page_sections(request)) if request else "",
         "stream_url": reverse("live:stream"),
         "events_url": reverse("live:events"),
+        "transport": settings.NEWSDESK_LIVE_TRANSPORT,
+        "poll_seconds": settings.NEWSDESK_LIVE_POLL_SECONDS,
     }

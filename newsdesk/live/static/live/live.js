@@ -1,5 +1,9 @@
-// Live feed: "N new stories" over Server-Sent Events (polling where EventSource fails); urgent stories at once.
-// Progressive enhancement only: without this script the page is complete, new stories show on reload.
+// Live feed: "N new stories"; urgent stories at once. Progressive enhancement only: without this script the page
+// is complete, new stories show on reload. The server picks the transport (data-live-transport):
+// - "poll" (the default): ask /live/events every few seconds, holding no connection in between. Each poll names
+//   the position it is at (If-None-Match), so one with nothing new is a bodiless 304 the server answers cheaply.
+//   Jittered, so pages opened together do not poll together; slower while the tab is hidden, at once when shown.
+// - "sse": Server-Sent Events from /live/stream (deployments that serve it from ASGI), polling if it fails.
 (function () {
   "use strict";
   var hook = document.querySelector("[data-live]");
@@ -8,9 +12,12 @@
   var status = hook.querySelector("[data-live-status]");
   var sections = (hook.dataset.liveSections || "").split(" ").filter(Boolean);
   var last = "";
+  var etag = "";
   var since = hook.dataset.liveSince || "";
   var pending = [];
-  var POLL_MS = 15000;
+  var POLL_MS = Math.max(200, 1000 * (parseFloat(hook.dataset.livePoll) || 2));
+  var HIDDEN_MS = Math.max(POLL_MS, 30000);
+  var MAX_BACKOFF_MS = 60000;
 
   function target() {
     var next = hook.nextElementSibling;
@@ -95,28 +102,63 @@
     return q.toString();
   }
 
+  var timer = null;
+  var polling = false;
+  var failures = 0;
+
+  function pollDelay() {
+    var base = document.hidden ? HIDDEN_MS : POLL_MS;
+    if (failures) base = Math.min(MAX_BACKOFF_MS, Math.max(base, POLL_MS * Math.pow(2, failures)));
+    return base * (0.8 + Math.random() * 0.4);
+  }
+
+  function schedule(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(poll, ms);
+  }
+
   function poll() {
-    fetch(hook.dataset.liveEvents + "?" + query(last ? { after: last } : { since: since }), { headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : { events: [], last: last }; })
-      .then(function (body) { body.events.forEach(receive); last = body.last || last; })
-      .catch(function () {})
-      .finally(function () { setTimeout(poll, POLL_MS); });
+    if (polling) return;
+    polling = true;
+    var headers = { Accept: "application/json" };
+    if (etag) headers["If-None-Match"] = etag;
+    fetch(hook.dataset.liveEvents + "?" + query(last ? { after: last } : { since: since }),
+      { headers: headers, cache: "no-store" })
+      .then(function (r) {
+        if (r.status === 304) { failures = 0; return null; }
+        if (!r.ok) throw new Error("live poll: " + r.status);
+        return r.json().then(function (body) {
+          failures = 0;
+          body.events.forEach(receive);
+          last = body.last || last;
+          etag = r.headers.get("ETag") || "";
+        });
+      })
+      .catch(function () { failures += 1; })
+      .finally(function () { polling = false; schedule(pollDelay()); });
+  }
+
+  function startPolling() {
+    document.addEventListener("visibilitychange", function () {
+      if (!document.hidden) schedule(0);  // back in view: catch up at once, then the usual pace
+    });
+    poll();
   }
 
   function listen() {
-    var failures = 0;
+    var errors = 0;
     var source = new EventSource(hook.dataset.liveStream + "?" + query(last ? { after: last } : { since: since }));
     source.addEventListener("story", function (e) {
-      failures = 0;
+      errors = 0;
       last = e.lastEventId || last;
       receive(JSON.parse(e.data));
     });
-    source.addEventListener("open", function () { failures = 0; });
+    source.addEventListener("open", function () { errors = 0; });
     source.addEventListener("error", function () {
-      failures += 1;
-      if (failures >= 5 || source.readyState === EventSource.CLOSED) { source.close(); poll(); }
+      errors += 1;
+      if (errors >= 5 || source.readyState === EventSource.CLOSED) { source.close(); startPolling(); }
     });
   }
 
-  if (typeof EventSource === "function") listen(); else poll();
+  if (hook.dataset.liveTransport === "sse" && typeof EventSource === "function") listen(); else startPolling();
 })();
