@@ -21,8 +21,23 @@ urlpatterns = [
 
 
 # Uploaded media: served by the app for the embedded setup; the reverse proxy serves it when scaled out.
+# What users upload is never a page of this site: nothing in it runs (a sandboxing CSP), the browser takes the
+# type from the file's extension and never sniffs another (nosniff), and anything but a raster image is a
+# download, not a page (uploads from before the image-only check may be HTML, script or SVG).
+MEDIA_INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/avif"}
+
+
 def media(request, path):
-    return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request: tests override it
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request: tests override it
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    if response.status_code == 304:
+        return response  # no type on a 304: a cached image must keep its own
+    if response.get("Content-Type", "").split(";")[0].strip().lower() not in MEDIA_INLINE_TYPES:
+        response["Content-Type"] = "application/octet-stream"
+        inline = response.get("Content-Disposition", "")  # FileResponse's "inline; filename=…"
+        response["Content-Disposition"] = "attachment" + inline.removeprefix("inline")
+    return response
 
 
 urlpatterns += [path("media/<path:path>", media)]

@@ -7,6 +7,7 @@ from these functions, never from ``save()`` or signals.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from .html import sanitize_html
 from .images import CleanImage, clean_image, make_renditions
-from .models import Article, Correction, Person, Photo, ReadAlsoSuggestion, Revision, Topic
+from .models import Article, Correction, Infographic, Person, Photo, ReadAlsoSuggestion, Revision, Topic
 
 Status = Article.Status
 SNAPSHOT_FIELDS = (
@@ -263,6 +264,19 @@ def photo_save(*, photo: Photo, clean: CleanImage | None = None) -> Photo:
         photo.renditions = make_renditions(photo.image.name)
     photo.save()
     return photo
+
+
+@transaction.atomic
+def infographic_save(*, infographic: Infographic, clean: CleanImage | None = None) -> Infographic:
+    """Save an infographic, and its image when ``clean`` (from images.clean_image) brings a new one: only
+    re-encoded pixels are stored, under a name nobody chose (never the uploader's .html or .svg)."""
+    if clean is not None:
+        infographic.image = ""
+        infographic.image.save(f"{secrets.token_hex(8)}.{clean.extension}", clean.content, save=False)
+    elif not infographic.image:
+        raise ValidationError("An infographic needs its image.")
+    infographic.save()
+    return infographic
 
 
 def _require_caption_and_credit(photo: Photo) -> None:

@@ -30,7 +30,7 @@ from newsdesk.news.selectors import article_for_preview
 from newsdesk.site.presenters import article_page_context
 
 from . import users  # noqa: F401  (the user and group admins: nobody grants more than they hold)
-from .forms import ArticleForm, PhotoForm
+from .forms import ArticleForm, InfographicForm, PhotoForm
 from .widgets import SafeAutocompleteMixin
 
 Status = Article.Status
@@ -346,9 +346,13 @@ class GalleryAdmin(admin.ModelAdmin):
 
 @admin.register(Infographic)
 class InfographicAdmin(admin.ModelAdmin):
+    form = InfographicForm
     list_display = ["title", "section", "is_published", "publish_at"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
+
+    def save_model(self, request, obj, form, change):
+        services.infographic_save(infographic=obj, clean=getattr(form, "clean_upload", None))
 
 
 @admin.register(Revision)

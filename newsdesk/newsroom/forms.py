@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from newsdesk.news.html import sanitize_html
 from newsdesk.news.images import check_upload, clean_image
-from newsdesk.news.models import Article, Photo
+from newsdesk.news.models import Article, Infographic, Photo
 from newsdesk.news.services import allowed_statuses
 
 PUBLISH_YEARS = (1900, 2999)
@@ -75,3 +75,34 @@ class PhotoForm(forms.ModelForm):
         if image and hasattr(image, "content_type"):  # a new upload, not the stored file
             self.clean_upload = clean_image(image)
         return image
+
+
+class InfographicForm(forms.ModelForm):
+    """Raster images only, checked and re-encoded as photos are (size, pixels, decompression bombs). SVG is
+    refused, not sanitized: an SVG is a document that can carry scripts, and a PNG export loses nothing a
+    reader sees."""
+
+    class Meta:
+        model = Infographic
+        fields = ["title", "slug", "image", "text_alternative", "source", "section", "is_published",
+                  "publish_at"]  # fmt: skip
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "content_type"):  # a new upload, not the stored file
+            if _looks_like_svg(image):
+                raise ValidationError(
+                    "SVG is not accepted: an SVG can carry scripts. Export the infographic as PNG (or WebP) at "
+                    "twice the width readers see it, and upload that.",
+                    code="svg",
+                )
+            self.clean_upload = clean_image(image)
+        return image
+
+
+def _looks_like_svg(upload) -> bool:
+    upload.seek(0)
+    head = upload.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    upload.seek(0)
+    name = (getattr(upload, "name", "") or "").lower()
+    return name.endswith((".svg", ".svgz")) or (head.startswith(b"<") and b"<svg" in head)
