@@ -70,6 +70,24 @@ def test_password_guessing_is_locked_out_with_a_clear_message_and_a_record(setti
     assert log_in(attacker, "editor", PASSWORD).status_code == 302 and logged_in(attacker)
 
 
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_out_person_sees_how_long_to_wait_on_the_login_page(live_server, browser_page, settings):
+    from tests.browser import axe_violations
+
+    user_with_role(EDITOR, username="editor", password=PASSWORD)
+    page = browser_page
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        page.goto(live_server.url + LOGIN)
+        page.fill("#id_username", "editor")
+        page.fill("#id_password", f"guess-{n}")
+        page.click("input[type=submit]")
+    alert = page.locator(".errornote[role=alert]")
+    assert "Try again in 15 minutes" in alert.inner_text()
+    assert page.input_value("#id_username") == "editor"  # the form is there again, for after the wait
+    assert axe_violations(page) == []
+
+
 # --- 7. HSTS -------------------------------------------------------------------------------------------------
 
 HSTS_PROBE = (
