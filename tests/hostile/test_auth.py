@@ -70,6 +70,21 @@ def test_password_guessing_is_locked_out_with_a_clear_message_and_a_record(setti
     assert log_in(attacker, "editor", PASSWORD).status_code == 302 and logged_in(attacker)
 
 
+def test_behind_the_proxy_each_reader_address_is_counted_apart(settings):
+    settings.NEWSDESK_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    user_with_role(EDITOR, username="editor", password=PASSWORD)
+    proxy = "10.0.0.5"
+    # Whatever the client writes before the proxy's own entry is ignored: it can't pick a fresh address per guess.
+    attacker = [
+        Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, {ATTACKER}")
+        for n in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    answers = [log_in(client, "editor", "guess").status_code for client in attacker]
+    assert answers[-1] == 429
+    colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=COLLEAGUE)  # same proxy, another reader
+    assert log_in(colleague, "editor", PASSWORD).status_code == 302
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_locked_out_person_sees_how_long_to_wait_on_the_login_page(live_server, browser_page, settings):
