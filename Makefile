@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
+THREADS ?= 4
 STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-sqlite test-postgres bench lint install serve clean
@@ -25,12 +26,9 @@ run: $(STAMP)
 	$(BIN)/newsdesk collectstatic --no-input -v0
 	$(BIN)/newsdesk demo --if-empty
 	$(BIN)/newsdesk create_admin --if-missing
-	@echo "Newsdesk: site http://$(HOST):$(PORT)/   newsroom http://$(HOST):$(PORT)/newsroom/   worker log: var/worker.log"
-	@mkdir -p var
-# One background worker (ingest polls, periodic and after-commit jobs) lives as long as the server.
-	$(BIN)/newsdesk worker >var/worker.log 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) \
-		--blocking-threads 1 --no-ws newsdesk.wsgi:application
+# The site (granian) and the background worker as one service: either is restarted if it dies, Ctrl-C stops both
+# (README "What `make run` starts"). tests/stack runs this same line.
+	exec $(BIN)/newsdesk serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --threads $(THREADS)
 
 test: $(STAMP)
 	$(BIN)/python -m tests.run_all

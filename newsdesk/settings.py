@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "newsdesk.analytics",
     "newsdesk.edge",
     "newsdesk.live",
+    "newsdesk.serving",  # `newsdesk serve`: what `make run` starts, and its guard against slow clients
 ]
 
 MIDDLEWARE = [
@@ -243,7 +244,15 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0:
 
 # The public identity of the agency; used in datelines, JSON-LD, feeds and the NewsML/ninjs wire.
 NEWSDESK_SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME", "Newsdesk")
-NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _served_at() -> str:
+    # Where `newsdesk serve` (`make run`) listens: it passes its host and port on as NEWSDESK_HOST/NEWSDESK_PORT.
+    host, port = os.environ.get("NEWSDESK_HOST", "127.0.0.1"), os.environ.get("NEWSDESK_PORT", "8000")
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+NEWSDESK_SITE_URL = (os.environ.get("NEWSDESK_SITE_URL") or _served_at()).rstrip("/")
 NEWSDESK_GUID_AUTHORITY = os.environ.get("NEWSDESK_GUID_AUTHORITY", "newsdesk.example")
 
 # Header widgets (newsdesk.weather, newsdesk.markets). Providers are called only by `newsdesk fetch_weather` /
@@ -360,6 +369,21 @@ if NEWSDESK_LIVE_TRANSPORT not in ("poll", "sse"):
 NEWSDESK_LIVE_POLL_SECONDS = float(os.environ.get("NEWSDESK_LIVE_POLL_SECONDS", "2"))
 if not 0.2 <= NEWSDESK_LIVE_POLL_SECONDS <= 300:
     raise ImproperlyConfigured("NEWSDESK_LIVE_POLL_SECONDS must be between 0.2 and 300 (seconds).")
+
+# `newsdesk serve` (what `make run` starts; newsdesk/serving/): the processes and the deadlines and limits of its
+# clients. GUARD, THREADS: set by `newsdesk serve` for the server processes it starts; the rest from the
+# environment (README "What `make run` starts").
+NEWSDESK_SERVE = {
+    "GUARD": env_bool("NEWSDESK_SERVE_GUARD", False),
+    "THREADS": int(os.environ.get("NEWSDESK_SERVE_THREADS", "4")),  # per server process
+    "HEADER_SECONDS": float(os.environ.get("NEWSDESK_SERVE_HEADER_SECONDS", "10")),  # request line + headers
+    "SILENT_SECONDS": float(os.environ.get("NEWSDESK_SERVE_SILENT_SECONDS", "10")),  # sends not a byte
+    "BODY_SECONDS": float(os.environ.get("NEWSDESK_SERVE_BODY_SECONDS", "10")),  # + length / BODY_MIN_RATE
+    "BODY_MIN_RATE": int(os.environ.get("NEWSDESK_SERVE_BODY_MIN_RATE", "50000")),  # bytes per second
+    "MAX_BODY_MB": int(os.environ.get("NEWSDESK_SERVE_MAX_BODY_MB", "64")),
+    "BODIES_PER_ADDRESS": int(os.environ.get("NEWSDESK_SERVE_BODIES_PER_ADDRESS", "2")),  # per server process
+    "CONNECTIONS_PER_ADDRESS": int(os.environ.get("NEWSDESK_SERVE_CONNECTIONS_PER_ADDRESS", "64")),  # ditto
+}
 
 LOGGING = {
     "version": 1,

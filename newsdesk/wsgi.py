@@ -12,3 +12,7 @@ application = with_read_beacon(application)  # read beacons are answered before 
 from newsdesk.live.wsgi import with_live_polls  # noqa: E402 - needs the settings above
 
 application = with_live_polls(application)  # a live poll with nothing new is a 304 before anything else
+
+from newsdesk.serving.guard import with_client_guard  # noqa: E402 - needs the settings above
+
+application = with_client_guard(application)  # under `newsdesk serve`: request bodies read with a deadline

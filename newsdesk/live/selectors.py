@@ -5,15 +5,19 @@ import time
 from .backends import Event, get_backend
 
 # The newest event id, as this process last read it from which back end, and when (monotonic). A poll that has
-# nothing new is answered from this (newsdesk.live.wsgi) without touching the log; a story shows at most this much
-# later.
+# nothing new is answered from this (newsdesk.live.wsgi) without touching the log; a story shows at most this
+# much later.
 LATEST_MAX_AGE = 0.5
 _latest: tuple[object, str, float] = (None, "", float("-inf"))
 
 
 def for_sections(events: list[Event], sections: frozenset[str]) -> list[Event]:
-    """The events a page filtered to ``sections`` shows (no sections: every event)."""
-    return [event for event in events if not sections or event.data.get("section") in sections]
+    """The events a page filtered to ``sections`` shows (no sections: every story; never a tombstone)."""
+    return [
+        event
+        for event in events
+        if not event.retracts and (not sections or event.data.get("section") in sections)
+    ]
 
 
 def latest_id() -> str:

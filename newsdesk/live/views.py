@@ -1,11 +1,11 @@
 """The live feed's endpoints: JSON for polling and an SSE stream. Thin: parse, then read the log.
 
 Which one a page uses is NEWSDESK_LIVE_TRANSPORT. Polling (the default) holds no connection: the browser asks
-``/live/events`` every few seconds with If-None-Match, and a poll with nothing new is a 304 answered before Django
-(newsdesk.live.wsgi). The stream is for deployments that serve it from ASGI processes: there it is
-``async_stream``, served by newsdesk.live.asgi outside Django's request cycle and living as long as the connection
-(one process holds thousands). Under WSGI, where a connection holds a worker thread, the stream ends after a short
-while and the browser reconnects with Last-Event-ID, so nothing is lost.
+``/live/events`` every few seconds with If-None-Match, and a poll with nothing new is a 304 answered before
+Django (newsdesk.live.wsgi). The stream is for deployments that serve it from ASGI processes: there it is
+``async_stream``, served by newsdesk.live.asgi outside Django's request cycle and living as long as the
+connection (one process holds thousands). Under WSGI, where a connection holds a worker thread, the stream
+ends after a short while and the browser reconnects with Last-Event-ID, so nothing is lost.
 """
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ def _frame(event: Event) -> str:
 
 @require_safe
 def events(request):
-    """Polling: ``?after=ID&section=slug…`` → ``{"events": [...], "last": ID}`` with ``ETag: "ID"``; a 304 when
-    If-None-Match names the position the answer would bring the reader to (nothing new)."""
+    """Polling: ``?after=ID&section=slug…`` → ``{"events": [...], "last": ID}`` with ``ETag: "ID"``; a 304
+    when If-None-Match names the position the answer would bring the reader to (nothing new)."""
     try:
         after, sections = _params(request)
         found = get_backend().read(after=after)
@@ -102,8 +102,8 @@ def events(request):
 
 @require_safe
 def stream(request):
-    """The stream under WSGI (`make run`), where a connection holds a worker thread: it ends after a short while
-    and the browser reconnects with Last-Event-ID. Under ASGI, newsdesk.live.asgi serves this URL instead."""
+    """The stream under WSGI, where a connection holds a worker thread: it ends after a short while and the
+    browser reconnects with Last-Event-ID. Under ASGI, newsdesk.live.asgi serves this URL instead."""
     try:
         after, sections = _params(request)
     except BadLiveRequest as exc:

@@ -1,10 +1,10 @@
 """A live poll with nothing new, answered in front of Django (WSGI middleware, wrapped in newsdesk/wsgi.py).
 
 Every open home, feed and section page polls ``/live/events`` every few seconds, so almost every poll finds
-nothing new. Such a poll names the position it is at (If-None-Match: the ETag of its previous answer); when that is
-the newest event this process knows of (read at most every LATEST_MAX_AGE seconds), the answer is a bodiless 304
-that costs no middleware, session or database work. Anything else — new events, a first poll, bad input — goes to
-the view, which answers it in full.
+nothing new. Such a poll names the position it is at (If-None-Match: the ETag of its previous answer); when
+that is the newest event this process knows of (read at most every LATEST_MAX_AGE seconds), the answer is a
+bodiless 304 that costs no middleware, session or database work. Anything else — new events, a first poll, bad
+input — goes to the view, which answers it in full.
 """
 
 from __future__ import annotations
