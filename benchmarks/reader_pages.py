@@ -187,7 +187,8 @@ def main() -> None:
         return
     data_dir = temp_data_dir()
     try:
-        env = server_env(data_dir)
+        # The page cache off: every request is rendered (benchmarks/page_cache.py measures kept pages).
+        env = server_env(data_dir, NEWSDESK_PAGE_CACHE="0")
         env["DJANGO_SETTINGS_MODULE"] = "benchmarks._reader_settings"
         build(env)
         cpu = in_process(env)

@@ -341,11 +341,15 @@ NEWSDESK_EDGE = {
         os.environ.get("NEWSDESK_EDGE_BROWSER_MAX_AGE", "0")
     ),  # browsers revalidate (ETag)
 }
-# Every proxy to purge, e.g. http://10.0.0.5:6081,http://10.0.0.6:6081 (deploy/varnish/); none: purges stay in memory.
+# Without Varnish, each app process keeps whole pages for anonymous readers (newsdesk.edge.pagecache), purged
+# through a log in DATA_DIR that every process of the machine reads; with NEWSDESK_PURGE_URLS it stays off.
+NEWSDESK_PAGE_CACHE = env_bool("NEWSDESK_PAGE_CACHE", True) and not os.environ.get("NEWSDESK_PURGE_URLS")
+NEWSDESK_PAGE_CACHE_MB = int(os.environ.get("NEWSDESK_PAGE_CACHE_MB", "64"))  # per app process
+# Every proxy to purge, e.g. http://10.0.0.5:6081,http://10.0.0.6:6081 (deploy/varnish/); none: the page cache.
 NEWSDESK_EDGE_PURGE = (
     {"BACKEND": "varnish", "OPTIONS": {"URLS": env_list("NEWSDESK_PURGE_URLS", "")}}
     if os.environ.get("NEWSDESK_PURGE_URLS")
-    else {"BACKEND": "memory", "OPTIONS": {}}
+    else {"BACKEND": "embedded" if NEWSDESK_PAGE_CACHE else "memory", "OPTIONS": {}}
 )
 NEWSDESK_LIVE = (
     {"BACKEND": "redis", "OPTIONS": {"URL": os.environ["REDIS_URL"]}}

@@ -9,6 +9,10 @@ from newsdesk.analytics.wsgi import with_read_beacon  # noqa: E402 - needs the s
 
 application = with_read_beacon(application)  # read beacons are answered before Django's middleware
 
+from newsdesk.edge.pagecache import with_page_cache  # noqa: E402 - needs the settings above
+
+application = with_page_cache(application)  # anonymous readers' kept pages are answered before everything
+
 from newsdesk.live.wsgi import with_live_polls  # noqa: E402 - needs the settings above
 
 application = with_live_polls(application)  # a live poll with nothing new is a 304 before anything else

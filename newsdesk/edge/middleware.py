@@ -6,13 +6,19 @@ included: a response that sets a cookie, or one for a signed-in newsroom user, i
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
     set_response_etag,
 )
+
+from newsdesk.news.models import Article
+from newsdesk.news.prepared import PreparedQuery
 
 from .keys import page_keys
 
@@ -64,6 +70,9 @@ def _make_public(response, keys: set[str]) -> None:
     edge = settings.NEWSDESK_EDGE
     # Keyed pages are purged exactly when their articles change, so the shared cache may keep them long.
     shared_age = edge["MAX_AGE"] if keys and response.status_code == 200 else edge["UNKEYED_MAX_AGE"]
+    if not settings.NEWSDESK_PAGE_CACHE:  # the page cache bounds what it keeps itself, when it keeps it
+        due = seconds_to_next_schedule()
+        shared_age = shared_age if due is None else max(1, min(shared_age, int(due)))
     options = {
         "public": True,
         "s_maxage": shared_age,
@@ -86,3 +95,25 @@ def _conditional(request, response):
     if not response.has_header("ETag"):
         set_response_etag(response)
     return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+
+_NEXT_SCHEDULED = PreparedQuery(
+    lambda at: (
+        Article.objects.filter(
+            status__in=(Article.Status.PUBLISHED, Article.Status.SCHEDULED), publish_at__gt=at
+        )
+        .order_by("publish_at")
+        .values_list("publish_at")[:1]
+    ),
+    at=dt.datetime,
+)
+
+
+def seconds_to_next_schedule() -> float | None:
+    """Seconds until the next scheduled article becomes visible (None: none is waiting).
+
+    It appears then through the visibility gate, with no purge at that moment: no shared cache may keep a page
+    past it (lists would miss the item, its own page would stay a 404, Read also links would lack it)."""
+    now = timezone.now()
+    rows = _NEXT_SCHEDULED.rows(at=now)
+    return (rows[0][0] - now).total_seconds() if rows else None

@@ -8,9 +8,11 @@ import threading
 import pytest
 
 from newsdesk.edge.backends import load_purger
+from newsdesk.edge.pagecache import PageCacheMiddleware
 from newsdesk.edge.services import purge_article
 from newsdesk.news.models import Section
 from tests.edge.proxy import require_varnish, varnish_server
+from tests.edge.wsgi import call
 from tests.factories import ArticleFactory, PersonFactory
 
 
@@ -40,6 +42,25 @@ class Memory:
         return self.purger.is_cached(path)
 
 
+def tagged_pages(environ, start_response):
+    """TaggedPages as a WSGI application, for the page cache of one machine."""
+    start_response("200 OK", [("Cache-Control", "public, s-maxage=3600"), ("Content-Length", "2"),
+                              ("X-Surrogate-Keys", environ["PATH_INFO"].strip("/"))])  # fmt: skip
+    return [b"ok"]
+
+
+class Embedded:
+    def __init__(self, log_path):
+        self.purger = load_purger({"BACKEND": "embedded", "OPTIONS": {"PATH": str(log_path)}})
+        self.cache = PageCacheMiddleware(tagged_pages, log_path=log_path, max_bytes=1 << 20)
+
+    def warm(self, path):
+        call(self.cache, path)
+
+    def cached(self, path):
+        return call(self.cache, path).cache == "HIT"
+
+
 class Varnish:
     def __init__(self, proxy):
         self.proxy = proxy
@@ -52,10 +73,14 @@ class Varnish:
         return self.proxy.get(path).cache == "HIT"
 
 
-@pytest.fixture(params=["memory", "varnish"])
-def edge(request):
+@pytest.fixture(params=["memory", "embedded", "varnish"])
+def edge(request, tmp_path):
     if request.param == "memory":
         yield Memory()
+        return
+    if request.param == "embedded":
+        request.getfixturevalue("db")  # a page is kept no longer than until the next scheduled article
+        yield Embedded(tmp_path / "page-purges.log")
         return
     require_varnish()
     origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TaggedPages)

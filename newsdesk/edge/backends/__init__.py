@@ -11,6 +11,7 @@ from newsdesk.backends import import_backend
 from .base import BasePurger
 
 BACKENDS = {
+    "embedded": "newsdesk.edge.backends.embedded.EmbeddedPurger",
     "memory": "newsdesk.edge.backends.memory.MemoryPurger",
     "varnish": "newsdesk.edge.backends.varnish.VarnishPurger",
 }

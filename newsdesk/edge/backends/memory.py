@@ -1,4 +1,4 @@
-"""An in-process tagged store: the default when no proxy is configured, and the reference for the contract tests.
+"""An in-process tagged store: the reference for the contract tests, and the purger when no cache is configured.
 
 It behaves like the proxy's cache from the purge side (``store`` what a proxy would keep, ``purge`` bans by key),
 so the same contract tests run against it and against real Varnish.
