@@ -42,6 +42,11 @@ logger = logging.getLogger(__name__)
 LOG_NAME = "page-purges.log"
 ROTATE_BYTES = 1 << 20  # the log starts again past this; readers finish the old file first
 RECENT_PURGES = 4096  # purges remembered to judge a render that overlapped them
+WAIT_SECONDS = 10.0  # longest a request waits for another thread's render of the same page
+PASS_SECONDS = (
+    60.0  # a page answered but not kept is asked for without waiting this long (Varnish: hit-for-pass)
+)
+MAX_PASSES = 10_000
 MAX_PAGE_SHARE = 8  # one page may take at most this fraction of the cache
 ENTRY_OVERHEAD = 400  # bytes per page beside its body and headers (objects, dict slots), for the size bound
 # Paths that never reach the cache: personal, streamed, rate-limited per client, or served by WhiteNoise.
@@ -287,6 +292,8 @@ class PageCacheMiddleware:
         self._recent: collections.deque[tuple[int, frozenset[str] | None]] = collections.deque(
             maxlen=RECENT_PURGES
         )
+        self._rendering: dict[str, threading.Event] = {}  # pages being rendered now, by cache key
+        self._passes: dict[str, float] = {}  # pages answered but not kept lately: until when not to wait
         self._session = re.compile(r"(?:^|;)\s*" + re.escape(settings.SESSION_COOKIE_NAME) + "=")
         self._bypass = BYPASS + tuple(
             url for url in (settings.STATIC_URL, settings.MEDIA_URL) if url and url.startswith("/")
@@ -345,6 +352,29 @@ class PageCacheMiddleware:
             self._recent.append((self._seq, keys))
 
     def _miss(self, key: str, environ: dict, start_response):
+        """One render per page at a time in this process: other threads asking meanwhile wait for its copy."""
+        if environ["REQUEST_METHOD"] == "HEAD":
+            return self._render(key, environ, start_response)
+        with self._lock:
+            rendering = self._rendering.get(key)
+            leading = rendering is None and self._passes.get(key, 0.0) <= self.clock()
+            if leading:
+                self._rendering[key] = rendering = threading.Event()
+        if not leading:
+            if rendering is not None and rendering.wait(WAIT_SECONDS):
+                with self._lock:
+                    page = self.store.get(key, self.clock())
+                if page is not None:
+                    return self._answer(page, environ, start_response, "HIT")
+            return self._render(key, environ, start_response)  # not kept: each asks Django itself
+        try:
+            return self._render(key, environ, start_response)
+        finally:
+            with self._lock:
+                del self._rendering[key]
+            rendering.set()
+
+    def _render(self, key: str, environ: dict, start_response):
         with self._lock:
             started = self._seq
         # As Varnish does: the page is rendered for no one in particular (no cookies), and in full, so that it
@@ -359,6 +389,8 @@ class PageCacheMiddleware:
             largest = self.store.max_bytes // MAX_PAGE_SHARE
             terms = None if head or exc_info else _storable(status, headers, largest)
             if terms is None:
+                if not head:
+                    self._pass(key)
                 return start_response(status, [*_strip_keys(headers), ("X-Cache", "MISS")], exc_info)
             kept.append((status, headers, terms))
             return written.append  # WSGI's legacy write(): its bytes come before the iterable's
@@ -382,6 +414,13 @@ class PageCacheMiddleware:
                 self.store.put(key, page)
         environ.update(conditions)
         return self._answer(page, environ, start_response, "MISS")
+
+    def _pass(self, key: str) -> None:
+        """Remember that this page is not kept, so that requests for it don't wait for each other's render."""
+        with self._lock:
+            if len(self._passes) >= MAX_PASSES:
+                self._passes.clear()
+            self._passes[key] = self.clock() + PASS_SECONDS
 
     def _overlapped(self, keys: frozenset[str], *, since: int) -> bool:
         """Was one of ``keys`` purged after the render began? Then it may show the old state: don't keep it."""

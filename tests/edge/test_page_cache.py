@@ -7,6 +7,7 @@ tests/edge/test_page_cache_server.py does the same with real granian workers.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 
 import pytest
@@ -18,6 +19,7 @@ from newsdesk.edge.backends import get_purger, reset_purger
 from newsdesk.edge.backends.embedded import EmbeddedPurger
 from newsdesk.edge.pagecache import (
     LOST,
+    WAIT_SECONDS,
     Page,
     PageCacheMiddleware,
     PageStore,
@@ -123,6 +125,63 @@ def test_a_page_rendered_while_its_key_was_purged_is_served_but_not_kept(django_
     cache.app = purged_mid_render
     assert call(cache, "/news/").cache == "MISS"
     assert call(cache, "/news/").cache == "HIT"
+
+
+def _slow_page(*, kept: bool):
+    """A page whose render waits for ``release``; ``renders`` counts the renders."""
+    started, release, renders = threading.Event(), threading.Event(), []
+    cache_control = "public, s-maxage=600" if kept else "private, no-cache"
+
+    def app(environ, start_response):
+        renders.append(1)
+        started.set()
+        release.wait(10)
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "4"),
+                                  ("Cache-Control", cache_control), ("X-Surrogate-Keys", "home")])  # fmt: skip
+        return [b"page"]
+
+    return app, started, release, renders
+
+
+def _in_threads(cache, count: int) -> tuple[list, list[threading.Thread]]:
+    replies: list = []
+    threads = [threading.Thread(target=lambda: replies.append(call(cache, "/"))) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return replies, threads
+
+
+def test_requests_for_a_page_being_rendered_wait_for_that_render(db, log_path):
+    app, started, release, renders = _slow_page(kept=True)
+    cache = PageCacheMiddleware(app, log_path=log_path, max_bytes=MB)
+    replies, threads = _in_threads(cache, 1)
+    assert started.wait(10)
+    more, others = _in_threads(cache, 3)
+    deadline = time.monotonic() + 0.5  # they would render too within this, were they not waiting
+    while time.monotonic() < deadline and len(renders) == 1:
+        time.sleep(0.01)
+    release.set()
+    for thread in threads + others:
+        thread.join(10)
+    assert len(renders) == 1
+    assert sorted(reply.cache for reply in replies + more) == ["HIT", "HIT", "HIT", "MISS"]
+    assert {reply.body for reply in replies + more} == {b"page"}
+
+
+def test_requests_for_a_page_that_is_not_kept_do_not_wait_for_each_other(db, log_path):
+    app, _, release, renders = _slow_page(kept=False)
+    cache = PageCacheMiddleware(app, log_path=log_path, max_bytes=MB)
+    release.set()
+    call(cache, "/")  # answered, not kept: remembered as such
+    release.clear()
+    _, threads = _in_threads(cache, 3)
+    deadline = time.monotonic() + WAIT_SECONDS / 2  # were they waiting, none would render before WAIT_SECONDS
+    while len(renders) < 4:  # all three render at once
+        assert time.monotonic() < deadline, f"{len(renders) - 1} of 3 rendered: the others wait in line"
+        time.sleep(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(10)
 
 
 def test_a_signed_in_editor_never_gets_or_leaves_a_kept_page(django_app, process):
