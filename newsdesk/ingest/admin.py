@@ -9,12 +9,14 @@ from django.utils.html import format_html
 from newsdesk.worker.jobs import enqueue_on_commit
 
 from . import services
+from .forms import IngestSourceForm
 from .models import IngestedItem, IngestLog, IngestSource
 from .tasks import source_poll_job
 
 
 @admin.register(IngestSource)
 class IngestSourceAdmin(admin.ModelAdmin):
+    form = IngestSourceForm
     list_display = ["name", "kind", "location", "mode", "default_section", "default_status", "enabled",
                     "last_polled_at", "last_result"]  # fmt: skip
     list_filter = ["kind", "enabled"]
@@ -32,11 +34,18 @@ class IngestSourceAdmin(admin.ModelAdmin):
 
 @admin.register(IngestLog)
 class IngestLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "status", "source", "origin", "ref", "reason"]
+    list_display = ["created_at", "last_seen_at", "count", "status", "source", "origin", "ref", "reason"]
     list_filter = ["status", "source"]
     list_select_related = ["source"]
     search_fields = ["ref", "origin", "reason"]
-    readonly_fields = ["source", "origin", "ref", "reason", "item", "status", "created_at", "resolved_at"]
+    # The excerpt, not the item: a page never holds more than 4 KB of what a provider sent.
+    readonly_fields = ["source", "origin", "ref", "reason", "excerpt", "size", "digest", "count", "status",
+                       "created_at", "last_seen_at", "resolved_at"]  # fmt: skip
+    exclude = ["item"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("item")  # up to an item's size a row; never shown here
+
     actions = ["retry", "dismiss"]
     list_per_page = 50
 

@@ -27,7 +27,8 @@ from newsdesk.search.services import search_index_article, search_index_articles
 
 from . import services
 from .formats import ItemRejected, Rejected, WireItem
-from .models import IngestedItem, IngestLog, IngestSource
+from .models import IngestedItem, IngestSource
+from .quarantine import Refusals
 from .services import IngestReport, Routing
 
 logger = logging.getLogger(__name__)
@@ -57,24 +58,47 @@ class _Twin:
 
 
 def ingest_items(
-    items: list[WireItem | Rejected], *, origin: str, routing: Routing, source: IngestSource | None
+    items: list[WireItem | Rejected],
+    *,
+    origin: str,
+    routing: Routing,
+    source: IngestSource | None,
+    refusals: Refusals | None = None,
 ) -> IngestReport:
+    """``refusals``: the document's quarantine writer (its caller closes it); without one, one of our own."""
+    own = refusals is None
+    refusals = Refusals(origin=origin, source=source) if own else refusals
     report = IngestReport()
-    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no ids back
-        for item in items:
-            report.add(services.item_outcome(item, origin=origin, routing=routing, source=source))
+    try:
+        if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no ids back
+            for item in items:
+                outcome = services.item_outcome(
+                    item, origin=origin, routing=routing, source=source, refusals=refusals
+                )
+                report.add(outcome)
+            return report
+        for start in range(0, len(items), BATCH_SIZE):
+            batch = _Batch(origin=origin, routing=routing, source=source, report=report, refusals=refusals)
+            batch.run(items[start : start + BATCH_SIZE])
         return report
-    for start in range(0, len(items), BATCH_SIZE):
-        batch = _Batch(origin=origin, routing=routing, source=source, report=report)
-        batch.run(items[start : start + BATCH_SIZE])
-    return report
+    finally:
+        if own:
+            refusals.close()
 
 
 class _Batch:
-    def __init__(self, *, origin: str, routing: Routing, source: IngestSource | None, report: IngestReport):
+    def __init__(
+        self,
+        *,
+        origin: str,
+        routing: Routing,
+        source: IngestSource | None,
+        report: IngestReport,
+        refusals: Refusals,
+    ):
         self.origin, self.routing, self.source, self.report = origin, routing, source, report
         self.pending: list[_New] = []
-        self.refused: list[IngestLog] = []
+        self.refusals = refusals
 
     def run(self, items: list[WireItem | Rejected]) -> None:
         texts = [item for item in items if isinstance(item, WireItem)]
@@ -96,8 +120,12 @@ class _Batch:
                 self._flush()  # what came before it is written first: the outcome is the item-by-item one
                 self.report.add(
                     services.item_outcome(
-                        parsed, origin=self.origin, routing=self.routing, source=self.source
-                    )
+                        parsed,
+                        origin=self.origin,
+                        routing=self.routing,
+                        source=self.source,
+                        refusals=self.refusals,
+                    )  # fmt: skip
                 )
         self._flush()
 
@@ -150,15 +178,11 @@ class _Batch:
             self.pending.append(new)
 
     def _refuse(self, ref: str, reason: str, item: WireItem | None) -> None:
-        entry = services.quarantine_entry(
-            origin=self.origin, ref=ref, reason=reason, source=self.source, item=item
-        )
-        self.refused.append(entry)
+        self.refusals.item(ref=ref, reason=reason, item=item)
         self.report.add("rejected")
 
     def _flush(self) -> None:
-        IngestLog.objects.bulk_create(self.refused)
-        self.refused = []
+        self.refusals.flush()
         pending, self.pending = self.pending, []
         if not pending:
             return
@@ -173,12 +197,17 @@ class _Batch:
             for new in pending:
                 self.report.add(
                     services.item_outcome(
-                        new.item, origin=self.origin, routing=self.routing, source=self.source
-                    )
+                        new.item,
+                        origin=self.origin,
+                        routing=self.routing,
+                        source=self.source,
+                        refusals=self.refusals,
+                    )  # fmt: skip
                 )
             self.twins = {d: t for d, t in self.twins.items() if t.first not in pending}
             self.touched |= {new.body_hash for new in pending}
             _index_fallen_back(pending)
+            self.refusals.flush()
             return
         for new in pending:
             self.report.add("linked" if new.twin else "created")

@@ -99,7 +99,11 @@ class IngestedItem(models.Model):
 
 
 class IngestLog(models.Model):
-    """The quarantine: each refused document or item, with the precise reason; items can be retried."""
+    """The quarantine: each refused document or item, with the precise reason; items can be retried.
+
+    Bounded whatever a provider sends (see quarantine.py): an excerpt, a digest and the size instead of the whole
+    thing, one row per repeated refusal with a count, and one row for what a document refused past a limit.
+    """
 
     class Status(models.TextChoices):
         QUARANTINED = "quarantined", "Quarantined"
@@ -112,9 +116,19 @@ class IngestLog(models.Model):
     origin = models.CharField(max_length=500, help_text="The file or URL it came in.")
     ref = models.CharField("item", max_length=300, blank=True, help_text="The item's guid, or its place.")
     reason = models.TextField()
-    item = models.JSONField(null=True, blank=True, editable=False, help_text="The parsed item, for retry.")
+    item = models.JSONField(
+        null=True, blank=True, editable=False, help_text="The parsed item, for retry (when small enough)."
+    )
+    excerpt = models.TextField(blank=True, editable=False, help_text="The item's first 4 KB, as JSON.")
+    digest = models.CharField(
+        max_length=64, blank=True, editable=False, db_index=True,
+        help_text="sha256 of the refused item or document: the same refusal again counts on this row.",
+    )  # fmt: skip
+    size = models.PositiveBigIntegerField("size (bytes)", default=0, editable=False)
+    count = models.PositiveIntegerField("times", default=1, editable=False)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUARANTINED)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField("first seen", default=timezone.now)
+    last_seen_at = models.DateTimeField("last seen", default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

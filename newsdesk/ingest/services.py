@@ -42,11 +42,13 @@ from newsdesk.news.models import (
     Topic,
     new_public_id,
 )
+from newsdesk.news.nesting import MAX_DEPTH, too_deep
 
 from .fetch import FetchError, fetch
 from .formats import FormatError, ItemRejected, Rejected, WireItem, parse_document
 from .matching import matching_articles
 from .models import IngestedItem, IngestLog, IngestSource
+from .quarantine import REASON_CHARS, Refusals, bounded
 
 logger = logging.getLogger(__name__)
 Status = Article.Status
@@ -116,9 +118,11 @@ def ingest_file(
         if size > settings.NEWSDESK_INGEST_MAX_BYTES:
             raise FormatError(f"file is {size} bytes, over the limit of {settings.NEWSDESK_INGEST_MAX_BYTES}")
         data = path.read_bytes()
-    except (OSError, FormatError) as exc:
-        reason = str(exc) if isinstance(exc, FormatError) else f"cannot read the file: {exc.strerror or exc}"
+    except OSError as exc:
+        reason = f"cannot read the file: {exc.strerror or exc}"
         return _document_refused(origin=str(path), reason=reason, source=source)
+    except FormatError as exc:
+        return _document_refused(origin=str(path), reason=str(exc), source=source, size=size)
     return ingest_document(
         data=data, origin=str(path), routing=routing, source=source, fmt=fmt, base_dir=path.parent
     )
@@ -133,20 +137,30 @@ def ingest_document(
     fmt: str = "auto",
     base_dir: Path | None = None,
     content_type: str = "",
+    fetched: bool = False,
 ) -> IngestReport:
-    """One document's items, in batches (see batch.py); the refused ones go to the quarantine."""
+    """One document's items, in batches (see batch.py); the refused ones go to the quarantine.
+
+    ``fetched``: the document came over HTTP, so a reason never quotes its bytes (see newsdesk.fetching)."""
     if len(data) > settings.NEWSDESK_INGEST_MAX_BYTES:
         return _document_refused(
             origin=origin, source=source, reason=f"document is {len(data)} bytes, over the limit of "
-            f"{settings.NEWSDESK_INGEST_MAX_BYTES}",
+            f"{settings.NEWSDESK_INGEST_MAX_BYTES}", size=len(data),
         )  # fmt: skip
     from .batch import ingest_items  # batch.py builds on this module's one-item path
 
     try:
-        items = _pictures_first(parse_document(data, fmt=fmt, base_dir=base_dir, content_type=content_type))
+        parsed = parse_document(
+            data, fmt=fmt, base_dir=base_dir, content_type=content_type, quote=not fetched
+        )
+        items = _pictures_first(parsed)
     except FormatError as exc:
-        return _document_refused(origin=origin, reason=str(exc), source=source)
-    return ingest_items(items, origin=origin, routing=routing, source=source)
+        return _document_refused(origin=origin, reason=str(exc), source=source, data=data)
+    refusals = Refusals(origin=origin, source=source, document=data)
+    try:
+        return ingest_items(items, origin=origin, routing=routing, source=source, refusals=refusals)
+    finally:
+        refusals.close()
 
 
 def _pictures_first(parsed: Iterable[WireItem | Rejected]) -> list[WireItem | Rejected]:
@@ -156,20 +170,28 @@ def _pictures_first(parsed: Iterable[WireItem | Rejected]) -> list[WireItem | Re
 
 
 def item_outcome(
-    parsed: WireItem | Rejected, *, origin: str, routing: Routing, source: IngestSource | None
+    parsed: WireItem | Rejected,
+    *,
+    origin: str,
+    routing: Routing,
+    source: IngestSource | None,
+    refusals: Refusals | None = None,
 ) -> str:
+    """One item's outcome; a refusal goes to ``refusals`` (the document's), or straight to the quarantine."""
+    own = refusals is None
+    refusals = Refusals(origin=origin, source=source) if own else refusals
     if isinstance(parsed, Rejected):
-        _quarantine(origin=origin, ref=parsed.ref, reason=parsed.reason, source=source, item=parsed.item)
-        return "rejected"
-    try:
-        return _item_ingest_retrying(item=parsed, routing=routing, source=source, origin=origin)
-    except ItemRejected as exc:
-        _quarantine(origin=origin, ref=parsed.guid, reason=str(exc), source=source, item=parsed)
-    except Exception as exc:  # one bad item never stops the others; the reason is logged precisely
-        logger.exception("ingest: item %s from %s failed", parsed.guid, origin)
-        _quarantine(
-            origin=origin, ref=parsed.guid, reason=f"internal error: {exc!r}", source=source, item=parsed
-        )
+        refusals.item(ref=parsed.ref, reason=parsed.reason, item=parsed.item)
+    else:
+        try:
+            return _item_ingest_retrying(item=parsed, routing=routing, source=source, origin=origin)
+        except ItemRejected as exc:
+            refusals.item(ref=parsed.guid, reason=str(exc), item=parsed)
+        except Exception as exc:  # one bad item never stops the others; the reason is logged precisely
+            logger.exception("ingest: item %s from %s failed", parsed.guid, origin)
+            refusals.item(ref=parsed.guid, reason=f"internal error: {exc!r}", item=parsed)
+    if own:
+        refusals.close()
     return "rejected"
 
 
@@ -211,6 +233,11 @@ def quarantine_retry(*, entry_id: int) -> str:
     if entry.status != IngestLog.Status.QUARANTINED:
         return "unchanged"
     if entry.item is None:
+        if entry.ref:
+            raise ValidationError(
+                f"{entry.ref}: this item was not kept whole (too large, or unreadable); fix it at the source "
+                "and ingest it again."
+            )
         raise ValidationError(
             "This entry is a whole document that could not be read; fix it at the source and ingest it again."
         )
@@ -221,7 +248,7 @@ def quarantine_retry(*, entry_id: int) -> str:
         )  # fmt: skip
     except ItemRejected as exc:
         IngestLog.objects.filter(pk=entry.pk).update(
-            reason=f"{exc} (retried {timezone.now():%Y-%m-%d %H:%M})"
+            reason=bounded(f"{exc} (retried {timezone.now():%Y-%m-%d %H:%M})", REASON_CHARS)
         )
         return "rejected"
     IngestLog.objects.filter(pk=entry.pk).update(status=IngestLog.Status.RETRIED, resolved_at=timezone.now())
@@ -256,6 +283,8 @@ def check_item(item: WireItem) -> None:
         raise ItemRejected(
             f"item text is {size} bytes, over the limit of {settings.NEWSDESK_INGEST_MAX_ITEM_BYTES}"
         )
+    if too_deep(item.body_html) or too_deep(item.lead):  # checked before sanitizing, which would take minutes
+        raise ItemRejected(f"the item's HTML nests more than {MAX_DEPTH} levels deep; no story needs that")
 
 
 def _known(record: IngestedItem, *, item: WireItem, routing: Routing, origin: str) -> str:
@@ -553,25 +582,12 @@ def _links_create(item: WireItem, *, routing: Routing, source) -> str:
 # ---- documents that could not be read; folders and URLs ----------------------------------------------------
 
 
-def _quarantine(*, origin: str, ref: str, reason: str, source, item: WireItem | None = None) -> None:
-    quarantine_entry(origin=origin, ref=ref, reason=reason, source=source, item=item).save()
-
-
-def quarantine_entry(
-    *, origin: str, ref: str, reason: str, source, item: WireItem | None = None
-) -> IngestLog:
-    logger.warning("ingest: refused %s from %s: %s", ref or "document", origin, reason)
-    return IngestLog(
-        source=source,
-        origin=origin[:500],
-        ref=ref[:300],
-        reason=reason,
-        item=item.to_json() if item else None,
-    )
-
-
-def _document_refused(*, origin: str, reason: str, source) -> IngestReport:
-    _quarantine(origin=origin, ref="", reason=reason, source=source)
+def _document_refused(
+    *, origin: str, reason: str, source, data: bytes | None = None, size: int = 0
+) -> IngestReport:
+    refusals = Refusals(origin=origin, source=source)
+    refusals.whole(reason=reason, data=data, size=size)
+    refusals.close()
     report = IngestReport()
     report.add("documents refused")
     return report
@@ -591,11 +607,23 @@ def _poll_folder(*, source: IngestSource, routing: Routing) -> IngestReport:
             origin=str(folder), reason="the watched folder does not exist", source=source
         )
     for file in _folder_files(folder):
-        result = ingest_file(path=file, routing=routing, source=source, fmt=source.format)
+        try:
+            result = ingest_file(path=file, routing=routing, source=source, fmt=source.format)
+        except Exception as exc:  # one file must never stop the folder: it is refused and moved like others
+            logger.exception("ingest: %s failed", file)
+            result = _document_refused(origin=str(file), reason=f"internal error: {exc!r}", source=source)
         report.merge(result)
         target = folder / (FAILED if result.counts.get("documents refused") else PROCESSED)
-        target.mkdir(exist_ok=True)
-        shutil.move(file, target / file.name)
+        try:
+            target.mkdir(exist_ok=True)
+            shutil.move(file, target / file.name)
+        except OSError as exc:  # left in place, it would be ingested again next poll (guids keep that safe)
+            report.merge(
+                _document_refused(
+                    origin=str(file), source=source,
+                    reason=f"ingested, but could not be moved to {target.name}/: {exc.strerror or exc}",
+                )
+            )  # fmt: skip
     return report
 
 
@@ -620,6 +648,7 @@ def _ingest_url(*, url: str, routing: Routing, source: IngestSource | None, fmt:
         source=source,
         fmt=fmt,
         content_type=fetched.content_type,
+        fetched=True,
     )
     if source is not None and not report.counts.get("documents refused"):
         # Remember the validators only once the document was read, so a refused one is fetched again.

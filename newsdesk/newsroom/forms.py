@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from newsdesk.news.html import sanitize_html
 from newsdesk.news.images import check_upload, clean_image
 from newsdesk.news.models import Article, Infographic, Photo
+from newsdesk.news.nesting import MAX_DEPTH, too_deep
 from newsdesk.news.services import allowed_statuses
 
 PUBLISH_YEARS = (1900, 2999)
@@ -29,7 +30,13 @@ class ArticleForm(forms.ModelForm):
 
     def clean_body(self):
         # Sanitized here as well as in the service, so a body that is nothing but stripped markup is a form
-        # error the editor sees, not a failed save.
+        # error the editor sees, not a failed save. Nesting is checked first: sanitizing markup nested
+        # thousands deep would take minutes (news/nesting.py).
+        if too_deep(self.cleaned_data["body"]):
+            raise ValidationError(
+                f"The body's markup nests more than {MAX_DEPTH} levels deep; no article needs that. Paste it as "
+                "plain text, or remove the nested boxes."
+            )
         body = sanitize_html(self.cleaned_data["body"])
         if not body:
             raise ValidationError(

@@ -40,3 +40,9 @@ def routing(world):
     from newsdesk.ingest.services import Routing
 
     return Routing(section=world)
+
+
+@pytest.fixture(autouse=True)
+def _fetches_may_reach_loopback(settings):
+    # The providers here are real HTTP servers on 127.0.0.1, an address outgoing fetches refuse by default.
+    settings.NEWSDESK_FETCH_ALLOW_PRIVATE = ["127.0.0.1"]

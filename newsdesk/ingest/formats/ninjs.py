@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator
 
 from django.utils.html import escape
@@ -40,6 +41,11 @@ def parse(data: bytes) -> Iterator[WireItem | Rejected]:
         document = json.loads(text)
     except ValueError as exc:
         raise FormatError(f"not valid JSON: {exc}") from None
+    except RecursionError:  # the decoder recurses per level: tens of thousands of "[" exhaust the stack
+        raise FormatError(
+            f"JSON nested deeper than this reader allows (about {sys.getrecursionlimit():,} levels); ninjs "
+            "needs a few"
+        ) from None
     items = document if isinstance(document, list) else [document]
     for number, raw in enumerate(items, start=1):
         ref = (

@@ -53,6 +53,8 @@ def load_json(body: bytes) -> dict:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProviderError(f"the provider's answer is not JSON: {exc}") from exc
+    except RecursionError:  # the decoder recurses per level; no forecast nests more than a few
+        raise ProviderError("the provider's answer is JSON nested too deeply to read") from None
     if not isinstance(data, dict):
         raise ProviderError("the provider's answer is JSON but not an object")
     return data
