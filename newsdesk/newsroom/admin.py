@@ -31,7 +31,7 @@ from newsdesk.site.presenters import article_page_context
 
 from . import users  # noqa: F401  (the user and group admins: nobody grants more than they hold)
 from .forms import ArticleForm, InfographicForm, PhotoForm
-from .widgets import SafeAutocompleteMixin
+from .widgets import LabelledSplitDateTime, NamedCellsMixin, SafeAutocompleteMixin
 
 Status = Article.Status
 
@@ -74,7 +74,7 @@ class PhotoAdmin(admin.ModelAdmin):
         services.photo_save(photo=obj, clean=getattr(form, "clean_upload", None))
 
 
-class ReadAlsoInline(SafeAutocompleteMixin, admin.TabularInline):
+class ReadAlsoInline(NamedCellsMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = ReadAlso
     fk_name = "article"
     extra = 0
@@ -82,7 +82,7 @@ class ReadAlsoInline(SafeAutocompleteMixin, admin.TabularInline):
     fields = ["order", "target", "title"]
 
 
-class OtherMediaInline(admin.TabularInline):
+class OtherMediaInline(NamedCellsMixin, admin.TabularInline):
     model = OtherMediaLink
     extra = 0
     fields = ["order", "title", "outlet", "url", "published_on"]
@@ -138,6 +138,11 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     ]
     actions = ["withdraw_selected"]
     change_form_template = "newsroom/article_change_form.html"
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
+
+    class Media:
+        css = {"all": ["newsroom/admin.css"]}
+        js = ["newsroom/select2-a11y.js"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "lead", "body", "section", "lead_photo"]}),
         (
@@ -330,7 +335,7 @@ def _diff_table(old: Revision, new: Revision) -> list[tuple[str, str]]:
     return rows
 
 
-class GalleryPhotoInline(SafeAutocompleteMixin, admin.TabularInline):
+class GalleryPhotoInline(NamedCellsMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = GalleryPhoto
     extra = 1
     autocomplete_fields = ["photo"]

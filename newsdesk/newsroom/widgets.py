@@ -4,7 +4,7 @@ Django's autocomplete widgets look up the submitted ids as they are when a form 
 an id such as "abc" then raises ValueError (a 500) instead of showing the field's own "Select a valid choice".
 """
 
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 
 
@@ -45,3 +45,30 @@ class SafeAutocompleteMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, each named: Django writes "Date:" and "Time:" beside them as plain text,
+    not as labels, so a screen reader announced two unnamed boxes (axe: label)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        for widget, label in zip(self.widgets, ("Date", "Time"), strict=True):
+            widget.attrs.setdefault("aria-label", label)
+
+
+class NamedCellsMixin:
+    """For TabularInlines: Django names their fields only by the column header, a <th> that is no <label>, so each
+    box in a row was unnamed to a screen reader (axe: label). Every visible field gets its label as aria-label."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class NamedCells(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                for field in form.fields.values():
+                    if not field.widget.is_hidden and field.label:
+                        field.widget.attrs.setdefault("aria-label", str(field.label))
+
+        return NamedCells
