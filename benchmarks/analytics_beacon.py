@@ -33,7 +33,8 @@ local n = 0
 request = function()
   n = n + 1
   local headers = {["Content-Type"] = "application/x-www-form-urlencoded",
-    ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0 %s" .. n .. "-" .. math.random(1, 1000000000)}
+    ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64; rv:131.0) Gecko/20100101 Firefox/131.0",
+    ["X-Real-IP"] = "%s" .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(0, 255)}
   return wrk.format("POST", "/analytics/read", headers, "a=" .. ids[(n %% #ids) + 1])
 end
 """
@@ -141,12 +142,15 @@ def warm_up(port: int, path: str, script: str) -> None:
 def run_backend(name: str, extra_env: dict, stored) -> dict:
     data_dir = temp_data_dir()
     try:
-        env = server_env(data_dir, ANALYTICS_BACKEND=name, **extra_env)
+        # Readers are told apart by address: each beacon comes from a random one, as a proxy would report it.
+        env = server_env(
+            data_dir, ANALYTICS_BACKEND=name, NEWSDESK_CLIENT_IP_HEADER="HTTP_X_REAL_IP", **extra_env
+        )
         ids = prepare_site(env, articles=200, static=True)
-        # Each phase's readers are new ones: the same user agents again would be deduplicated, rightly.
+        # Each phase has new readers (10.x, then 11.x): the same addresses again would be deduplicated, rightly.
         warm_script, script = Path(data_dir) / "warm.lua", Path(data_dir) / "beacon.lua"
-        warm_script.write_text(BEACON_LUA % (", ".join(map(str, ids)), "warm"))
-        script.write_text(BEACON_LUA % (", ".join(map(str, ids)), "run"))
+        warm_script.write_text(BEACON_LUA % (", ".join(map(str, ids)), "10."))
+        script.write_text(BEACON_LUA % (", ".join(map(str, ids)), "11."))
         with granian(env) as (port, proc):
             path = f"/news/{ids[0]}/bench-0/"
             warm_up(port, path, str(warm_script))

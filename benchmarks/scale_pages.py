@@ -51,8 +51,8 @@ local n = 0
 request = function()
   n = n + 1
   if n %% %d == 0 then
-    local headers = {["Content-Type"] = "application/x-www-form-urlencoded",
-      ["User-Agent"] = "%s reader-" .. n .. "-" .. math.random(1, 1000000000)}
+    local headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["User-Agent"] = "%s",
+      ["X-Real-IP"] = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(0, 255)}
     return wrk.format("POST", "/analytics/read", headers, "a=" .. ids[(n %% #ids) + 1])
   end
   return wrk.format("GET", paths[(n %% #paths) + 1])
@@ -174,7 +174,13 @@ def run(redis_url: str, *, mixed_seconds: int, streams: int, stream_seconds: int
             "beacon_port": beacon_port if BEACON_PROCESS else None,
         }
         with varnish_server(**ports, extra_args=threads) as proxy:
-            env = server_env(data_dir, REDIS_URL=redis_url, NEWSDESK_PURGE_URLS=proxy.url)
+            # A reader per beacon, told apart by address (X-Real-IP: Varnish passes it through unchanged).
+            env = server_env(
+                data_dir,
+                REDIS_URL=redis_url,
+                NEWSDESK_PURGE_URLS=proxy.url,
+                NEWSDESK_CLIENT_IP_HEADER="HTTP_X_REAL_IP",
+            )
             ids = prepare_site(env, articles=300, static=True)
             beacons = (
                 granian(env, port=beacon_port, workers=1) if BEACON_PROCESS else contextlib.nullcontext()

@@ -287,6 +287,13 @@ HUEY = {
     "consumer": {"workers": int(os.environ.get("WORKER_THREADS", "2")), "worker_type": "thread"},
 }
 
+# Behind a reverse proxy: the WSGI name of the header it appends the client address to (e.g.
+# HTTP_X_FORWARDED_FOR), for rate limits, login throttling and read counting (newsdesk/ratelimit.py). Only its
+# right-most address is trusted. ANALYTICS_CLIENT_IP_HEADER is the older name, still read.
+NEWSDESK_CLIENT_IP_HEADER = os.environ.get("NEWSDESK_CLIENT_IP_HEADER") or os.environ.get(
+    "ANALYTICS_CLIENT_IP_HEADER", ""
+)
+
 # Most read (newsdesk.analytics, README "Configuration"): reads counted in Redis when REDIS_URL is set, else in
 # the database in batches. Rate limit: beacons per client address per minute per server process (0: off).
 ANALYTICS = {
@@ -297,7 +304,7 @@ ANALYTICS = {
         os.environ.get("ANALYTICS_FLUSH_INTERVAL", "0.5")
     ),  # seconds; 0: only explicit flushes
     # Behind a reverse proxy: the WSGI name of the header it appends the client address to.
-    "CLIENT_IP_HEADER": os.environ.get("ANALYTICS_CLIENT_IP_HEADER", ""),  # e.g. HTTP_X_FORWARDED_FOR
+    "CLIENT_IP_HEADER": NEWSDESK_CLIENT_IP_HEADER,  # the same setting, under its older name
 }
 
 # Wire ingest (newsdesk.ingest): limits on what one document, one fetched feed and one item may be.
@@ -320,10 +327,24 @@ NEWSDESK_API_ANONYMOUS_RATE = int(
 NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", "2"))
 
 # Scale out (newsdesk.edge, newsdesk.live, README "Scale out"): shared cache, read replica, edge cache, live feed.
+# "default" may be per process (rendered pages, keyed so that they can't go stale); "shared" holds what every
+# process must agree on — the API's rate-limit counters (newsdesk/ratelimit.py): files in DATA_DIR on one
+# machine, Redis when REDIS_URL is set.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "shared-cache"),
+        # A file per client; past this many a third are dropped at random (their counts start again).
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+NEWSDESK_RATE_LIMIT_CACHE = "shared"
 if os.environ.get("REDIS_URL"):
     # Django's Redis cache, acting as an empty cache while Redis is away (pages then come from the database).
     CACHES = {
-        "default": {"BACKEND": "newsdesk.edge.cache.DegradingRedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        alias: {"BACKEND": "newsdesk.edge.cache.DegradingRedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        for alias in ("default", "shared")
     }
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(

@@ -43,5 +43,6 @@ def media(request, path):
 urlpatterns += [path("media/<path:path>", media)]
 
 handler400 = "newsdesk.site.views.bad_request"
+handler403 = "newsdesk.site.views.permission_denied"
 handler404 = "newsdesk.site.views.page_not_found"
 handler500 = "newsdesk.site.views.server_error"

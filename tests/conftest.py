@@ -13,6 +13,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache every process shares (files in the test data dir, which outlive a
+    test): each test starts with none counted."""
+    from django.core.cache import caches
+
+    caches["shared"].clear()
+
+
 @pytest.fixture(scope="module")
 def redis_url():
     """A real, empty redis-server for each test module (modules count on starting from an empty one)."""

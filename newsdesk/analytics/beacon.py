@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 
+from newsdesk.ratelimit import client_address
+
 from . import services
 from .services import Outcome
 
@@ -147,20 +149,10 @@ def _own_domain() -> str:
     return (urlsplit(settings.NEWSDESK_SITE_URL).hostname or "").removeprefix("www.")
 
 
-def _client(environ: dict) -> str:
-    header = getattr(settings, "ANALYTICS", {}).get("CLIENT_IP_HEADER", "")
-    if header:
-        # The right-most address is the one our own proxy appended; the others are the client's to forge.
-        forwarded = environ.get(header, "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return environ.get("REMOTE_ADDR", "")
-
-
 def _accept(environ: dict, *, public_id: int, referrer: str) -> Outcome:
     outcome = services.read_accept(
         public_id=public_id,
-        client=_client(environ),
+        client=client_address(environ),  # behind a proxy, the address it appended (NEWSDESK_CLIENT_IP_HEADER)
         user_agent=environ.get("HTTP_USER_AGENT", "")[:512],
         referrer=referrer,
     )

@@ -1,8 +1,8 @@
 """Writes: accepting a read. Keyword-only; the HTTP adapters (beacon.py, views.py) call only these.
 
-Privacy by design: the reader's address and user agent are hashed with the day's random salt together with
-the article id, the hash lives only until the back end has deduplicated it, and nothing that identifies a
-reader is ever written. See the /privacy/ page, which says the same to readers.
+Privacy by design: the reader's address is hashed with the day's random salt together with the article id,
+the hash lives only until the back end has deduplicated it, and nothing that identifies a reader is ever
+written. See the /privacy/ page, which says the same to readers.
 """
 
 from __future__ import annotations
@@ -80,8 +80,11 @@ def state() -> _State:
     return _state
 
 
-def reader_hash(*, salt: bytes, client: str, user_agent: str, article_id: int) -> bytes:
-    data = f"{client}\x00{user_agent}\x00{article_id}".encode(errors="replace")
+def reader_hash(*, salt: bytes, client: str, article_id: int) -> bytes:
+    """Who read what, for de-duplication: the client's address and the article, never anything the client
+    sends of its own accord (a user agent, a header), which it could change on every beacon to be counted
+    again. Readers behind one address (an office) count once per article per window together."""
+    data = f"{client}\x00{article_id}".encode(errors="replace")
     return hashlib.blake2b(data, key=salt, digest_size=12).digest()
 
 
@@ -93,7 +96,8 @@ def is_bot(user_agent: str) -> bool:
 def read_accept(
     *, public_id: int, client: str, user_agent: str, referrer: str = "", at: dt.datetime | None = None
 ) -> Outcome:
-    """Take one read of the article ``public_id`` from ``client`` (an address, used only for hashing)."""
+    """Take one read of the article ``public_id`` from ``client`` (an address, used only for hashing); the user
+    agent only tells robots apart."""
     at = at or timezone.now()
     st = state()
     salt = get_backend().salt(at.astimezone(dt.UTC).date())
@@ -105,7 +109,7 @@ def read_accept(
         return Outcome.UNKNOWN
     if is_bot(user_agent):
         return Outcome.IGNORED
-    reader = reader_hash(salt=salt, client=client, user_agent=user_agent, article_id=ref.article_id)
+    reader = reader_hash(salt=salt, client=client, article_id=ref.article_id)
     st.buffer.add(Read(ref.article_id, ref.section_id, at, reader, referrer))
     return Outcome.COUNTED
 

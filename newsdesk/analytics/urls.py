@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from newsdesk import converters  # noqa: F401 - registers <id:>
+
 from . import views
 
 app_name = "analytics"
@@ -10,5 +12,5 @@ urlpatterns = [
     re_path(r"^analytics/read/(?P<public_id>[0-9]{1,12})\.gif$", views.read, name="pixel"),
     path("privacy/", views.privacy, name="privacy"),
     path("newsroom/audience/", views.audience_view, name="audience"),
-    path("newsroom/audience/article/<int:pk>/", views.audience_article_view, name="audience_article"),
+    path("newsroom/audience/article/<id:pk>/", views.audience_article_view, name="audience_article"),
 ]

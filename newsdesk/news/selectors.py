@@ -443,17 +443,16 @@ _SUGGESTED = PreparedQuery(
 )
 
 
-def read_also_links(*, article_id: int, at: dt.datetime | None = None) -> list[tuple[str, int | None, str]]:
-    """(title, public id, slug) of an article's Read also links, in the editor's order; a target that readers
-    may not see now comes without its id and with the editor's title, never its own headline. Without any
-    link from the editor, the automatic suggestions that readers may see now."""
+def read_also_links(*, article_id: int, at: dt.datetime | None = None) -> list[tuple[str, int, str]]:
+    """(headline, public id, slug) of an article's Read also links that readers may see now, in the editor's
+    order. A link to a draft, scheduled or withdrawn article, or to none, is left out whole: even the
+    editor's own title for it can announce what is not published. Without any link from the editor, the
+    automatic suggestions that readers may see now."""
     at = at or timezone.now()
-    links = []
-    for title, headline, public_id, slug, visible in _READ_ALSO.rows(article_id=article_id, at=at):
-        links.append((headline, public_id, slug) if visible else (title, None, ""))
-    if not links:
+    rows = _READ_ALSO.rows(article_id=article_id, at=at)
+    if not rows:
         return [tuple(row) for row in _SUGGESTED.rows(article_id=article_id, at=at)]
-    return [link for link in links if link[0]]
+    return [(headline, public_id, slug) for _, headline, public_id, slug, visible in rows if visible]
 
 
 _PERSONS = PreparedQuery(

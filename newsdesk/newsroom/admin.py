@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from newsdesk import converters  # noqa: F401 - registers <id:>
 from newsdesk.news import services
 from newsdesk.news.models import (
     Article,
@@ -236,22 +237,22 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def get_urls(self):
         urls = [
             path(
-                "<int:pk>/preview/",
+                "<id:pk>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="news_article_preview",
             ),
             path(
-                "<int:pk>/revisions/",
+                "<id:pk>/revisions/",
                 self.admin_site.admin_view(self.revisions_view),
                 name="news_article_revisions",
             ),
             path(
-                "<int:pk>/correct/",
+                "<id:pk>/correct/",
                 self.admin_site.admin_view(self.correct_view),
                 name="news_article_correct",
             ),
             path(
-                "<int:pk>/revisions/<int:revision_id>/restore/",
+                "<id:pk>/revisions/<id:revision_id>/restore/",
                 self.admin_site.admin_view(self.restore_view),
                 name="news_article_restore",
             ),

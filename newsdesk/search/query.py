@@ -32,6 +32,7 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+")
 _CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LETTER = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not self.must
+
+    @property
+    def common_words_only(self) -> bool:
+        """Words were typed, but all are stop words ("the", "and"): nothing is left to search for."""
+        return not self.must and not self.must_not and _LETTER.search(self.text) is not None
 
     def positive_words(self) -> list[str]:
         return [w for group in self.must for c in group for w in _words_of(c)]

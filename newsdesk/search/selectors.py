@@ -26,7 +26,7 @@ from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
 from .models import SearchTerm
-from .query import ParsedQuery, Term, parse, replace_words
+from .query import STOPWORDS, ParsedQuery, Term, parse, replace_words
 from .services import search_sync_pending
 
 SORTS = ("relevance", "date")
@@ -199,13 +199,18 @@ def did_you_mean(*, query: ParsedQuery, within: QuerySet[Article]) -> str | None
     known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True))
     replacements = {}
     for word in sorted(words - known):
-        best = SearchTerm.objects.filter(term__in=_edits(word)).order_by("-doc_count", "term").first()
+        # Never a stop word: the query language drops them, so "teh" -> "the" would search for nothing.
+        edits = _edits(word) - STOPWORDS
+        best = SearchTerm.objects.filter(term__in=edits).order_by("-doc_count", "term").first()
         if best:
             replacements[word] = best.term
     if not replacements:
         return None
     suggestion = replace_words(query, replacements)
-    found = get_backend().candidates(parse(suggestion), within=within, limit=1)
+    respelt = parse(suggestion)
+    if respelt.is_empty:
+        return None
+    found = get_backend().candidates(respelt, within=within, limit=1)
     return suggestion if found else None
 
 

@@ -8,6 +8,8 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from newsdesk.syndication.api import api_view
+
 from . import selectors
 from .forms import SearchForm
 
@@ -109,14 +111,17 @@ def _hit_json(hit: selectors.Hit) -> dict:
     }
 
 
-@require_safe
+@api_view  # the wire API's token rule, rate limit and JSON errors: one rule for every /api/v1/ endpoint
 def search_api(request):
     form, result = _run(request)
     if result is None:
         errors = {
             ("from" if k == "date_from" else "to" if k == "date_to" else k): v for k, v in form.errors.items()
         }
-        return JsonResponse({"error": "The search parameters are not valid.", "errors": errors}, status=400)
+        fields = ", ".join(errors) or "the query"
+        message = f"The search parameters are not valid ({fields}); 'errors' says what is wrong with each."
+        error = {"status": 400, "code": "invalid_parameter", "message": message}
+        return JsonResponse({"error": error, "errors": errors}, status=400)
     return JsonResponse(
         {
             "query": result.query.text,

@@ -216,14 +216,14 @@ def most_read(section) -> str:
     return most_read_box(section)
 
 
-def read_also_html(links: list[tuple[str, int | None, str]]) -> SafeString:
-    """The Read also block for (title, public id or None, slug) links; nothing when there are none."""
+def read_also_html(links: list[tuple[str, int, str]]) -> SafeString:
+    """The Read also block for (headline, public id, slug) links to visible articles; nothing when there are
+    none. A link without an article (public id None) is never shown: its text could announce a draft."""
+    links = [link for link in links if link[1] is not None]
     if not links:
         return mark_safe("")
     items = "".join(
         f'<li><a href="{escape(article_url(pid, slug))}">{escape(title)}</a></li>'
-        if pid is not None
-        else f"<li>{escape(title)}</li>"
         for title, pid, slug in links
     )
     return mark_safe(  # noqa: S308 - every value above is escaped

@@ -194,14 +194,15 @@ def read_also_position(body_blocks: list[str], *, after: int) -> int:
     return len(body_blocks)
 
 
-def _own_read_also(article: Article) -> list[tuple[str, int | None, str]]:
-    links = []
-    for link in article.read_also.all():
-        title, url = link.reader_link
-        links.append((title, link.target.public_id, link.target.slug) if url else (title, None, ""))
-    if not links and article.pk:  # what readers get without the editor's links
-        return news_selectors.read_also_links(article_id=article.pk)
-    return [link for link in links if link[0]]
+def _own_read_also(article: Article) -> list[tuple[str, int, str]]:
+    """The preview's Read also: what readers would get now (news.selectors.read_also_links), from the
+    article's own relations — links only to targets readers may see, never a title standing in for one."""
+    links = list(article.read_also.all())
+    if not links:
+        # what readers get without the editor's links
+        return news_selectors.read_also_links(article_id=article.pk) if article.pk else []
+    targets = [link.target for link in links if link.target_id and link.target.visible_at()]
+    return [(target.headline, target.public_id, target.slug) for target in targets]
 
 
 def _own_relations(article: Article) -> ArticleRelations:

@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from newsdesk import converters  # noqa: F401 - registers <id:>
+
 from . import views
 
 app_name = "site"
@@ -33,15 +35,15 @@ urlpatterns = [
     path("news/mine/", views.my_feed, name="my_feed"),
     path("news/archive/", views.archive_jump, name="archive_jump"),
     path("news/<yyyy:year>/<dd:month>/<dd:day>/", views.archive_day, name="archive_day"),
-    path("news/<int:public_id>/", views.article, name="article_short"),
-    path("news/<int:public_id>/<str:slug>/", views.article, name="article"),
+    path("news/<id:public_id>/", views.article, name="article_short"),
+    path("news/<id:public_id>/<str:slug>/", views.article, name="article"),
     path("section/<slug:slug>/", views.section, name="section"),
     path("press-review/", views.press_review, name="press_review"),
     path("persons/<slug:slug>/", views.person, name="person"),
     path("topics/<slug:slug>/", views.topic, name="topic"),
     path("galleries/", views.galleries, name="galleries"),
     path("galleries/<slug:slug>/", views.gallery, name="gallery"),
-    path("galleries/<slug:slug>/<int:number>/", views.gallery, name="gallery_photo"),
+    path("galleries/<slug:slug>/<id:number>/", views.gallery, name="gallery_photo"),
     path("infographics/", views.infographics, name="infographics"),
     path("infographics/<slug:slug>/", views.infographic, name="infographic"),
 ]

@@ -16,12 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from newsdesk.news import selectors
 from newsdesk.news.models import Article, Person, Section, Topic
 from newsdesk.syndication.templatetags.syndication import LABELS as FEED_LABELS
 from newsdesk.syndication.templatetags.syndication import TYPES as FEED_TYPES
+from newsdesk.syndication.views import is_api_request, json_error
 
 from . import fragments
 from .jinja import article_parts
@@ -406,16 +408,31 @@ def infographics(request):
 # --- Errors, in the site's design ---------------------------------------------------------------------------
 
 
+# On /api/ the same handlers answer in the API's JSON error shape: an API client never gets an HTML page.
+
+
 def bad_request(request, exception=None):
     message = str(exception) if isinstance(exception, BadRequest) and str(exception) else ""
+    if is_api_request(request):
+        return json_error(400, message)
     return render(request, "site/400.html", {"message": message}, status=400)
 
 
+def permission_denied(request, exception=None):
+    if is_api_request(request):
+        return json_error(403)
+    return defaults.permission_denied(request, exception)
+
+
 def page_not_found(request, exception=None):
+    if is_api_request(request):
+        return json_error(404)
     return render(request, "site/404.html", status=404)
 
 
 def server_error(request):
+    if is_api_request(request):
+        return json_error(500)
     # No context processors, no database: this page must render when the database is the problem.
     html = loader.get_template("site/500.html").render({"site_name": settings.NEWSDESK_SITE_NAME})
     return _with_no_store(HttpResponseServerError(html))

@@ -1,7 +1,9 @@
 """The subscriber API, /api/v1/: items in IPTC ninjs 3.1 (or 2.2) and NewsML-G2. Thin views over selectors.
 
 Every refusal is JSON with a status from the OpenAPI document (openapi.py), never a 500: malformed parameters
-422, unknown section/person/topic or item 404, bad token 401, too many requests 429.
+422, unknown section/person/topic or item 404, bad token 401, too many requests 429. ``api_view`` wraps every
+/api/v1/ endpoint (the search app's too), so the token rule and the rate limit are the same on each; errors
+outside a view (an unknown address, a crash) are JSON too (site.views' error handlers, ``json_error``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
+
+from newsdesk.ratelimit import client_address
 
 from . import selectors, services
 from .newsmlg2 import NewsMLG2
@@ -76,7 +80,7 @@ def _admit(request: HttpRequest) -> services.RateDecision:
             )  # fmt: skip
         identity, limit = f"token:{token.pk}", token.rate_limit_per_minute
     elif settings.NEWSDESK_API_ANONYMOUS:
-        identity, limit = f"ip:{request.META.get('REMOTE_ADDR', '')}", settings.NEWSDESK_API_ANONYMOUS_RATE
+        identity, limit = f"ip:{client_address(request.META)}", settings.NEWSDESK_API_ANONYMOUS_RATE
     else:
         raise ApiError(
             401, "token_required", "This API needs a subscriber token: send 'Authorization: Bearer <token>'.",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
-from .api import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, NINJS_MEDIA_TYPE, SLUG
+from .api import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, NINJS_MEDIA_TYPE, SLUG, ApiError
 
 
 def _error(description: str, **headers) -> dict:
@@ -202,6 +202,11 @@ def _schemas() -> dict:
     }
 
 
-@require_safe
+@csrf_exempt  # no session read: another method gets the API's JSON 405, not the CSRF failure page
 def openapi_json(request):
+    # The API's description is public, token or not (it holds no items), like any API's documentation.
+    if request.method not in ("GET", "HEAD"):
+        return ApiError(
+            405, "method_not_allowed", "Only GET is supported.", headers={"Allow": "GET, HEAD"}
+        ).response()
     return JsonResponse(document(), json_dumps_params={"ensure_ascii": False})

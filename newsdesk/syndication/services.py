@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-import time
-from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+
+from newsdesk import ratelimit
+from newsdesk.ratelimit import RateDecision
 
 from .models import SubscriberToken
 
@@ -46,34 +46,7 @@ def token_for_key(*, raw_key: str) -> SubscriberToken | None:
     return SubscriberToken.objects.filter(key_digest=_digest(raw_key), is_active=True).first()
 
 
-@dataclass(frozen=True)
-class RateDecision:
-    allowed: bool
-    limit: int
-    remaining: int
-    retry_after: int
-
-
-def _count_hit(key: str) -> int:
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key)
-    except ValueError:  # evicted between add and incr: start the window again
-        cache.set(key, 1, timeout=120)
-        return 1
-
-
 def rate_limit_hit(*, identity: str, limit: int, now: float | None = None) -> RateDecision:
-    """Count one request in the caller's current one-minute window (the shared cache, so it holds across workers)."""
-    now = time.time() if now is None else now
-    window = int(now // 60)
-    key = f"newsdesk:api-rate:{identity}:{window}"
-    try:
-        count = _count_hit(key)
-    except Exception:  # the shared cache (Redis) is down: serve unlimited rather than fail every request
-        logger.warning("API rate limit not counted: the cache is unreachable")
-        count = 0
-    retry_after = 60 - int(now % 60)
-    return RateDecision(
-        allowed=count <= limit, limit=limit, remaining=max(limit - count, 0), retry_after=retry_after
-    )
+    """Count one API request in the caller's current one-minute window, in the cache every server process
+    shares (newsdesk/ratelimit.py), so a limit holds however many workers serve the API."""
+    return ratelimit.hit(scope="api", identity=identity, limit=limit, now=now)

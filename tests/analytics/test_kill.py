@@ -26,7 +26,8 @@ def _send(port: int, ids: list[int], sender: int, accepted: list[float], stop_at
         body = f"a={ids[n % len(ids)]}"
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "User-Agent": f"{BROWSER_UA} r{sender}-{n}",
+            "User-Agent": BROWSER_UA,
+            "X-Real-IP": f"10.{sender}.{n // 256 % 256}.{n % 256}",  # a reader per beacon (see server_env)
         }
         try:
             conn.request("POST", "/analytics/read", body, headers)
@@ -52,7 +53,14 @@ def _stored(data_dir: str) -> int:
 def test_kill_9_under_load_loses_at_most_the_last_second():
     data_dir = temp_data_dir()
     try:
-        env = server_env(data_dir, ANALYTICS_BACKEND="database", ANALYTICS_FLUSH_INTERVAL="0.5")
+        # Every beacon a distinct reader, so every accepted one must be stored: readers are told apart by
+        # address, here the one a proxy would put in X-Real-IP.
+        env = server_env(
+            data_dir,
+            ANALYTICS_BACKEND="database",
+            ANALYTICS_FLUSH_INTERVAL="0.5",
+            NEWSDESK_CLIENT_IP_HEADER="HTTP_X_REAL_IP",
+        )
         ids = prepare_site(env, articles=20)
         accepted: list[list[float]] = [[] for _ in range(SENDERS)]
         with granian(env) as (port, proc):

@@ -49,8 +49,13 @@ def test_readers_get_suggestions_when_the_editor_chose_none(client, published):
     news.article_withdraw(article=also, by=None, note="Withdrawn at the source's request.")
     assert read_also(client, article) == [earlier.headline]  # the gate applies when the page is read
 
+    # The editor's choice wins; a title with no visible article behind it is never shown (it could announce
+    # a story not published yet), so a link to nothing leaves no block at all.
     ReadAlso.objects.create(article=article, title="Kamaz: the company's statement", order=1)
-    assert read_also(client, article) == ["Kamaz: the company's statement"]  # the editor's choice wins
+    assert read_also(client, article) == []
+    statement = story("Kamaz: the company's statement", KAMAZ, hours_ago=1)
+    ReadAlso.objects.create(article=article, target=statement, order=2)
+    assert read_also(client, article) == [statement.headline]
 
 
 def test_suggestions_never_hold_the_article_and_a_withdrawn_one_keeps_none(

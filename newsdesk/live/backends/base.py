@@ -12,6 +12,9 @@ class Event:
     data: dict
     # ``data`` as JSON, made once: one event is written to thousands of open connections.
     json: str = field(default="", compare=False, repr=False)
+    # A tombstone: the id of an event taken back (its story withdrawn). It carries no story; it is in the log
+    # so that followers drop the event from what they keep, and readers' positions move past it.
+    retracts: str = ""
 
     def as_json(self) -> str:
         return self.json or json.dumps(self.data, separators=(",", ":"))
@@ -22,6 +25,11 @@ class BaseLiveBackend:
 
     def announce(self, *, key: str, data: dict) -> str | None:
         """Append ``data`` once per ``key``; returns the new id, or None when ``key`` was announced before."""
+        raise NotImplementedError
+
+    def retract(self, *, key: str) -> bool:
+        """Take back the event announced for ``key``: no reader gets it again, from any catch-up or stream.
+        Returns whether there was one. The key may be announced again later (a story visible again)."""
         raise NotImplementedError
 
     def read(self, *, after: str, limit: int = 100) -> list[Event]:

@@ -25,6 +25,11 @@ class DatabaseLiveBackend(BaseLiveBackend):
         LiveEvent.objects.filter(pk__lte=event.pk - self.keep).delete()
         return str(event.pk)
 
+    def retract(self, *, key: str) -> bool:
+        # Readers read this table directly: a deleted row is never served again, so no tombstone is needed.
+        deleted, _ = LiveEvent.objects.filter(key=key).delete()
+        return bool(deleted)
+
     def read(self, *, after: str, limit: int = 100) -> list[Event]:
         rows = (
             LiveEvent.objects.filter(pk__gt=int(after or 0)).order_by("pk").values_list("pk", "data")[:limit]

@@ -18,10 +18,25 @@ logger = logging.getLogger(__name__)
 FOLLOW_RETRY = 0.5
 FOLLOW_BLOCK_MS = 2000  # one XREAD per process every 2 s when nothing happens
 ID_RE = re.compile(r"^\d{1,20}-\d{1,20}$")
-# Mark and append in one step: a Redis that goes away between the two must not leave a story marked but unsent.
+# Mark and append in one step: a Redis that goes away between the two must not leave a story marked but
+# unsent. The mark keeps the entry's id (for a retraction), the entry its key (for when the mark expired).
 ANNOUNCE_SCRIPT = """
 if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
-  return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[3])
+  local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'data', ARGV[3], 'key', ARGV[4])
+  redis.call('SET', KEYS[1], id, 'EX', ARGV[1])
+  return id
+end
+return false
+"""
+# Take an entry back: delete it from the stream (catch-up reads never see it again) and append a tombstone, so
+# every process that follows the stream drops it from the events it keeps (_Hub). ARGV[2]: the entry's id when
+# the caller found it by scanning (no mark, or a mark from before ids were kept).
+RETRACT_SCRIPT = """
+local id = redis.call('GET', KEYS[1])
+if not id or not string.find(id, '-') then id = ARGV[2] end
+redis.call('DEL', KEYS[1])
+if id ~= '' and redis.call('XDEL', KEYS[2], id) == 1 then
+  return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '*', 'retract', id)
 end
 return false
 """
@@ -33,12 +48,15 @@ def _key(event_id: str) -> tuple[int, int]:
 
 
 def _events(entries) -> list[Event]:
+    return [_event(_text(entry_id), fields) for entry_id, fields in entries]
+
+
+def _event(entry_id: str, fields: dict) -> Event:
     import json
 
-    return [
-        Event(id=_text(entry_id), data=json.loads(raw := _text(fields[b"data"])), json=raw)
-        for entry_id, fields in entries
-    ]
+    if b"retract" in fields:
+        return Event(id=entry_id, data={}, retracts=_text(fields[b"retract"]))
+    return Event(id=entry_id, data=json.loads(raw := _text(fields[b"data"])), json=raw)
 
 
 def _text(value) -> str:
@@ -54,14 +72,38 @@ class RedisLiveBackend(BaseLiveBackend):
         self.url, self.stream, self.keep, self.announced_ttl = url, stream, keep, announced_ttl
         self.client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self._announce = self.client.register_script(ANNOUNCE_SCRIPT)
+        self._retract = self.client.register_script(RETRACT_SCRIPT)
         self._hub: _Hub | None = None
 
     def announce(self, *, key: str, data: dict) -> str | None:
         import json
 
         keys = [f"{self.stream}:announced:{key}", self.stream]
-        entry_id = self._announce(keys=keys, args=[self.announced_ttl, self.keep, json.dumps(data)])
+        entry_id = self._announce(keys=keys, args=[self.announced_ttl, self.keep, json.dumps(data), key])
         return _text(entry_id) if entry_id else None
+
+    def retract(self, *, key: str) -> bool:
+        mark = f"{self.stream}:announced:{key}"
+        stored = self.client.get(mark)
+        found = "" if stored and b"-" in stored else self._find(key)
+        return bool(self._retract(keys=[mark, self.stream], args=[self.keep, found]))
+
+    def _find(self, key: str) -> str:
+        """The id of ``key``'s entry in the kept stream, read in pages (its mark has expired, or predates the
+        ids in marks): "" when there is none. Entries from before keys were stored are matched by the
+        story id in their data, the key the live service uses."""
+        import json
+
+        after = "-"
+        while page := self.client.xrange(self.stream, min=after, count=1000):
+            for entry_id, fields in page:
+                if fields.get(b"key") is not None:
+                    if _text(fields[b"key"]) == key:
+                        return _text(entry_id)
+                elif b"data" in fields and f"article:{json.loads(fields[b'data']).get('public_id')}" == key:
+                    return _text(entry_id)
+            after = f"({_text(page[-1][0])}"
+        return ""
 
     def read(self, *, after: str, limit: int = 100) -> list[Event]:
         return _events(self.client.xrange(self.stream, min=f"({after}" if after else "-", count=limit))
@@ -167,6 +209,11 @@ class _Hub:
                 continue
             events = _events(reply[0][1])
             last = events[-1].id
+            retracted = {event.retracts for event in events if event.retracts}
+            if retracted:  # a withdrawn story: never served from this buffer again (its tombstone stays)
+                events = [event for event in events if event.id not in retracted]
+                self.events = [event for event in self.events if event.id not in retracted]
+                self.keys = [_key(event.id) for event in self.events]
             self.events = (self.events + events)[-self.BUFFER :]
             self.keys = (self.keys + [_key(event.id) for event in events])[-self.BUFFER :]
             if len(self.events) == self.BUFFER:

@@ -198,7 +198,8 @@ class BaseSearchBackend:
     # Reads ----------------------------------------------------------------------------------------------
     def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
         """The newest ``limit`` matches of ``query`` among ``within`` (a queryset of articles), each with its
-        relevance. Newest-first keeps the cost bounded however common the words are."""
+        relevance. Newest-first keeps the cost bounded however common the words are. A query that parsed to
+        nothing (``query.is_empty``: stop words only) matches nothing."""
         raise NotImplementedError
 
     def candidate_sql(
@@ -243,6 +244,10 @@ class BaseSearchBackend:
         """Candidates, the total, one page of hits and every facet in ONE statement: the candidate set is
         computed once (a materialized CTE), then ranked, paged and grouped by the database — no per-candidate
         Python work. Without a query the newest articles of ``within`` are the candidates (browsing)."""
+        if query is not None and query.is_empty:
+            # Only stop words or punctuation: an engine query of nothing is a syntax error (FTS5) or a
+            # notice (PostgreSQL); the answer is no results, the same on both.
+            return read_search_rows([])
         if query is None:
             cand_sql, cand_params = browse_sql(within, self.candidate_limit)
         else:

@@ -268,6 +268,8 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
         self.check()
+        if query.is_empty:
+            return []
         with self._reading():
             sql, params = self.candidate_sql(query, within=within, limit=limit)
             rows = self.fetch(sql, params)
@@ -306,7 +308,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         )
 
     def highlights(self, query: ParsedQuery, article_ids: list[int]) -> dict[int, Highlight]:
-        if not article_ids:
+        if not article_ids or query.is_empty:
             return {}
         tsquery, params = tsquery_sql(query)
         sql = f"""

@@ -152,6 +152,8 @@ class SQLiteSearchBackend(BaseSearchBackend):
 
     def candidates(self, query: ParsedQuery, *, within: QuerySet, limit: int) -> list[Candidate]:
         self.check()
+        if query.is_empty:
+            return []
         sql, params = self.candidate_sql(query, within=within, limit=limit)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -174,7 +176,7 @@ class SQLiteSearchBackend(BaseSearchBackend):
         return "(1 + %s * pow(0.5, max(julianday(%s) - julianday(publish_at), 0) / %s))"
 
     def highlights(self, query: ParsedQuery, article_ids: list[int]) -> dict[int, Highlight]:
-        if not article_ids:
+        if not article_ids or query.is_empty:
             return {}
         marks = f"'{MARK_START}', '{MARK_END}'"
         placeholders = ", ".join(["%s"] * len(article_ids))
