@@ -256,3 +256,33 @@ def test_small_refused_items_are_still_retried_whole(world):
     source.default_section = world
     source.save()
     assert services.quarantine_retry(entry_id=entry.pk) == "created"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_from_before_the_bound_are_bounded_by_the_migration(settings):
+    """Existing quarantines stay valid: old rows get an excerpt, digest, size and last-seen time; an item too
+    large to retry is dropped, a small one kept for retry; a huge reason is cut."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("ingest", "0001_initial")]
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes("ingest")
+    executor.migrate(before)
+    old = MigrationExecutor(connection).loader.project_state(before).apps.get_model("ingest", "IngestLog")
+    small = {"guid": "urn:small", "headline": "Ryabkov"}
+    huge = {"guid": "urn:huge", "headline": "x" * (settings.NEWSDESK_INGEST_MAX_ITEM_BYTES + 100_000)}
+    old.objects.create(origin="a.json", ref="urn:small", reason="no section", item=small)
+    old.objects.create(origin="b.json", ref="urn:huge", reason="urgency " + "9" * 50_000, item=huge)
+    old.objects.create(origin="http://feeds.example/rss", ref="", reason="could not fetch")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(leaves)
+
+    rows = {row.origin: row for row in IngestLog.objects.all()}
+    kept, dropped, document = rows["a.json"], rows["b.json"], rows["http://feeds.example/rss"]
+    assert kept.item == small and kept.excerpt.startswith("{") and kept.size > 0 and kept.count == 1
+    assert kept.last_seen_at == kept.created_at and len(kept.digest) == 64
+    assert dropped.item is None and len(dropped.excerpt) == 4096 and dropped.size > 1_000_000
+    assert len(dropped.reason) <= 1000 and dropped.reason.endswith("…")
+    assert document.digest and document.excerpt == "" and document.reason == "could not fetch"
