@@ -41,8 +41,10 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, host: str):
+    def __init__(self, host: str, tls=None):
         super().__init__((host, 0), Handler)
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
         self.routes: dict[str, tuple[int, dict, bytes]] = {}
         self.hits: list[str] = []
         threading.Thread(target=self.serve_forever, daemon=True).start()
@@ -181,8 +183,10 @@ class Trickler:
     """A raw TCP server that sends a valid status line and headers, a byte every ``pause`` seconds, for up to
     ``seconds`` (then the blank line and a body): a client relying on per-read timeouts waits it all out."""
 
-    def __init__(self, *, pause: float = 0.25, seconds: float = 6):
+    def __init__(self, *, pause: float = 0.25, seconds: float = 6, tls=None):
         self.sock = socket.create_server(("127.0.0.1", 0))
+        if tls is not None:
+            self.sock = tls.wrap_socket(self.sock, server_side=True)
         self.pause, self.seconds = pause, seconds
         self.cut_off = threading.Event()
         threading.Thread(target=self._serve, daemon=True).start()
@@ -284,3 +288,71 @@ def world(db):
     from newsdesk.news.models import Section
 
     return Section.objects.get_or_create(slug="world", defaults={"name": "World"})[0]
+
+
+# --- over TLS: the same checks and deadlines, the certificate verified --------------------------------------
+
+
+@pytest.fixture
+def tls(tmp_path, monkeypatch):
+    """A throwaway CA and a certificate for localhost (openssl), trusted through SSL_CERT_FILE."""
+    import shutil
+    import ssl
+    import subprocess
+
+    from newsdesk import fetching
+
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command is needed to make a test certificate")
+
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    run(
+        "req",
+        "-x509",
+        *ec,
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Newsdesk test CA",
+    )
+    run("req", *ec, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost")
+    (tmp_path / "san.ext").write_text("subjectAltName=DNS:localhost\n")
+    run("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem",
+        "-days", "2", "-extfile", "san.ext")  # fmt: skip
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    fetching._tls_context.cache_clear()  # made again: it reads the trusted certificates
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "leaf.pem", tmp_path / "leaf.key")
+    yield context
+    fetching._tls_context.cache_clear()
+
+
+def test_https_is_fetched_with_its_certificate_verified(allowed, tls):
+    server = Server("127.0.0.1", tls=tls)
+    server.routes["/rss"] = (200, {"Content-Type": "application/rss+xml"}, b"<rss version='2.0'/>")
+    port = server.server_address[1]
+    try:
+        assert get(f"https://localhost:{port}/rss") == b"<rss version='2.0'/>"
+        with pytest.raises(
+            FetchError, match="TLS failed"
+        ):  # the certificate names localhost, not the address
+            get(f"https://127.0.0.1:{port}/rss")
+    finally:
+        server.close()
+
+
+def test_a_tls_server_trickling_its_headers_is_cut_off(allowed, tls):
+    allowed.NEWSDESK_FETCH_HEADERS_TIMEOUT = 1
+    trickler = Trickler(tls=tls)
+    try:
+        with pytest.raises(FetchError, match="no complete answer headers within 1 s"):
+            get(trickler.url.replace("http://127.0.0.1", "https://localhost"), timeout=30)
+    finally:
+        trickler.close()
