@@ -391,7 +391,7 @@ if NEWSDESK_LIVE_TRANSPORT not in ("poll", "sse"):
         f"NEWSDESK_LIVE_TRANSPORT={NEWSDESK_LIVE_TRANSPORT!r}: use poll (the default) or sse (when /live/stream "
         "is served by the ASGI processes)."
     )
-NEWSDESK_LIVE_POLL_SECONDS = float(os.environ.get("NEWSDESK_LIVE_POLL_SECONDS", "2"))
+NEWSDESK_LIVE_POLL_SECONDS = float(os.environ.get("NEWSDESK_LIVE_POLL_SECONDS", "1.5"))
 if not 0.2 <= NEWSDESK_LIVE_POLL_SECONDS <= 300:
     raise ImproperlyConfigured("NEWSDESK_LIVE_POLL_SECONDS must be between 0.2 and 300 (seconds).")
 
@@ -407,7 +407,7 @@ NEWSDESK_SERVE = {
     "BODY_MIN_RATE": int(os.environ.get("NEWSDESK_SERVE_BODY_MIN_RATE", "50000")),  # bytes per second
     "MAX_BODY_MB": int(os.environ.get("NEWSDESK_SERVE_MAX_BODY_MB", "64")),
     "BODIES_PER_ADDRESS": int(os.environ.get("NEWSDESK_SERVE_BODIES_PER_ADDRESS", "2")),  # per server process
-    "CONNECTIONS_PER_ADDRESS": int(os.environ.get("NEWSDESK_SERVE_CONNECTIONS_PER_ADDRESS", "64")),  # ditto
+    "CONNECTIONS_PER_ADDRESS": int(os.environ.get("NEWSDESK_SERVE_CONNECTIONS_PER_ADDRESS", "256")),  # ditto
 }
 
 LOGGING = {

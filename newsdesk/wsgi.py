@@ -15,7 +15,7 @@ application = with_page_cache(application)  # anonymous readers' kept pages are 
 
 from newsdesk.live.wsgi import with_live_polls  # noqa: E402 - needs the settings above
 
-application = with_live_polls(application)  # a live poll with nothing new is a 304 before anything else
+application = with_live_polls(application)  # live polls are answered before everything (304: nothing new)
 
 from newsdesk.serving.guard import with_client_guard  # noqa: E402 - needs the settings above
 

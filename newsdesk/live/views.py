@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 
 from .backends import Event, get_backend
-from .selectors import etag, for_sections
+from .selectors import etag, for_sections, latest_id, position_at, read_after
 
 logger = logging.getLogger(__name__)
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
@@ -43,7 +44,7 @@ def _params(request) -> tuple[str, frozenset[str]]:
 
 
 def parse_params(
-    *, sections: list[str], last_event_id: str | None, after: str, since: str
+    *, sections: list[str], last_event_id: str | None, after: str, since: str, kept: bool = False
 ) -> tuple[str, frozenset[str]]:
     """Where a reader's stream starts and which sections it shows; BadLiveRequest says what is wrong."""
     if len(sections) > MAX_SECTIONS or not all(SLUG_RE.match(slug) for slug in sections):
@@ -57,16 +58,17 @@ def parse_params(
         position = get_backend().parse_id(raw_after)
     except ValueError as exc:
         raise BadLiveRequest(f"'after' / Last-Event-ID is not an event id: {exc}.") from exc
-    return position or _since(since), frozenset(sections)
+    return position or _since(since, kept=kept), frozenset(sections)
 
 
-def _since(raw: str) -> str:
-    """A page's render time (Unix ms) → where its stream starts; absent: from now on."""
+def _since(raw: str, *, kept: bool) -> str:
+    """A page's render time (Unix ms) → where its stream starts; absent: from now on. ``kept``: from what this
+    process read lately (newsdesk.live.selectors), not from the log."""
     if not raw:
-        return get_backend().latest_id()
+        return latest_id() if kept else get_backend().latest_id()
     if not raw.isascii() or not raw.isdigit() or len(raw) > 15:
         raise BadLiveRequest("'since' is a time in milliseconds since 1970, e.g. 1496142000000.")
-    return get_backend().id_at(ms=int(raw))
+    return position_at(int(raw)) if kept else get_backend().id_at(ms=int(raw))
 
 
 def _bad(exc: Exception) -> JsonResponse:
@@ -77,26 +79,58 @@ def _frame(event: Event) -> str:
     return f"id: {event.id}\nevent: story\ndata: {event.as_json()}\n\n"
 
 
+@dataclass(frozen=True)
+class PollAnswer:
+    status: int  # 200, 304 or 400
+    etag: str | None
+    body: dict | None
+
+
+def poll(
+    *,
+    sections: list[str],
+    after: str,
+    since: str,
+    last_event_id: str | None = None,
+    if_none_match: str | None = None,
+    kept: bool = False,
+) -> PollAnswer:
+    """A poll's answer, for the view and for newsdesk.live.wsgi, which answers polls before Django from what its
+    process read lately (``kept``: a story shows up to LATEST_MAX_AGE later, the log is read far less)."""
+    try:
+        position, wanted = parse_params(
+            sections=sections, last_event_id=last_event_id, after=after, since=since, kept=kept
+        )
+        found = read_after(position) if kept else get_backend().read(after=position)
+    except BadLiveRequest as exc:
+        return PollAnswer(400, None, {"error": str(exc)})
+    except Exception:  # the log is down: no updates now; the page itself still works
+        logger.exception("Live log unreachable")
+        return PollAnswer(200, None, {"events": [], "last": after})
+    last = found[-1].id if found else position
+    tag = etag(last)
+    if not found and if_none_match == tag:
+        return PollAnswer(304, tag, None)
+    payload = [{"id": event.id, **event.data} for event in for_sections(found, wanted)]
+    return PollAnswer(200, tag, {"events": payload, "last": last})
+
+
 @require_safe
 def events(request):
     """Polling: ``?after=ID&section=slug…`` → ``{"events": [...], "last": ID}`` with ``ETag: "ID"``; a 304
     when If-None-Match names the position the answer would bring the reader to (nothing new)."""
-    try:
-        after, sections = _params(request)
-        found = get_backend().read(after=after)
-    except BadLiveRequest as exc:
-        return _bad(exc)
-    except Exception:  # the log is down: no updates now; the page itself still works
-        logger.exception("Live log unreachable")
-        return _no_store(JsonResponse({"events": [], "last": request.GET.get("after", "")}))
-    last = found[-1].id if found else after
-    tag = etag(last)
-    if not found and request.headers.get("If-None-Match") == tag:
-        response = HttpResponseNotModified()
-    else:
-        payload = [{"id": event.id, **event.data} for event in for_sections(found, sections)]
-        response = JsonResponse({"events": payload, "last": last})
-    response["ETag"] = tag
+    answer = poll(
+        sections=request.GET.getlist("section"),
+        after=request.GET.get("after", ""),
+        since=request.GET.get("since", ""),
+        last_event_id=request.headers.get("Last-Event-ID"),
+        if_none_match=request.headers.get("If-None-Match"),
+    )
+    response = (
+        HttpResponseNotModified() if answer.status == 304 else JsonResponse(answer.body, status=answer.status)
+    )
+    if answer.etag:
+        response["ETag"] = answer.etag
     return _no_store(response)
 
 

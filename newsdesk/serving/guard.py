@@ -50,7 +50,7 @@ class Limits:
     bodies_per_address: int = 2
     max_bodies: int = 1
     silent_seconds: float = 10.0
-    connections_per_address: int = 64
+    connections_per_address: int = 256
 
     def body_deadline(self, length: int) -> float:
         return self.body_seconds + length / self.body_min_rate

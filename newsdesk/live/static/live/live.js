@@ -15,7 +15,7 @@
   var etag = "";
   var since = hook.dataset.liveSince || "";
   var pending = [];
-  var POLL_MS = Math.max(200, 1000 * (parseFloat(hook.dataset.livePoll) || 2));
+  var POLL_MS = Math.max(200, 1000 * (parseFloat(hook.dataset.livePoll) || 1.5));
   var HIDDEN_MS = Math.max(POLL_MS, 30000);
   var MAX_BACKOFF_MS = 60000;
 
