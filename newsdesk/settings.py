@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "newsdesk.edge",
     "newsdesk.live",
     "newsdesk.serving",  # `newsdesk serve`: what `make run` starts, and its guard against slow clients
+    "newsdesk.pipeline",  # what follows a publish: the outbox the worker drains (README "Architecture")
 ]
 
 MIDDLEWARE = [
@@ -286,6 +287,15 @@ HUEY = {
     "utc": True,
     "consumer": {"workers": int(os.environ.get("WORKER_THREADS", "2")), "worker_type": "thread"},
 }
+# The publishing pipeline (newsdesk.pipeline): what follows a publish, correction or withdrawal runs in the
+# worker, which polls the outbox every POLL seconds; immediate (HUEY_IMMEDIATE, tests): in-process after commit.
+NEWSDESK_PIPELINE_IMMEDIATE = env_bool("NEWSDESK_PIPELINE_IMMEDIATE", HUEY["immediate"])
+NEWSDESK_PIPELINE_POLL_SECONDS = float(os.environ.get("NEWSDESK_PIPELINE_POLL_SECONDS", "0.5"))
+# A worker that dies mid-batch leaves its changes claimed this long; then another (or it, restarted) takes them.
+NEWSDESK_PIPELINE_LEASE_SECONDS = float(os.environ.get("NEWSDESK_PIPELINE_LEASE_SECONDS", "30"))
+# Items first published longer ago than this when they arrive are backfill, not news: listed and searchable by
+# their own dates, never announced live, pinged to hubs or shown as a home-page block on their own.
+NEWSDESK_BACKFILL_AGE = int(os.environ.get("NEWSDESK_BACKFILL_AGE", "3600"))  # seconds
 
 # Behind a reverse proxy: the WSGI name of the header it appends the client address to (e.g.
 # HTTP_X_FORWARDED_FOR), for rate limits, login throttling and read counting (newsdesk/ratelimit.py). Only its
@@ -332,6 +342,7 @@ NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", 
 # machine, Redis when REDIS_URL is set.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+NEWSDESK_WEBSUB_DEBOUNCE = float(os.environ.get("NEWSDESK_WEBSUB_DEBOUNCE", "10"))  # one ping per feed per N s
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "shared-cache"),

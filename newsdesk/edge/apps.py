@@ -7,10 +7,12 @@ class EdgeConfig(AppConfig):
     verbose_name = "Edge cache"
 
     def ready(self) -> None:
-        from newsdesk.news import services as news_services
+        from newsdesk.pipeline.effects import Effect, article_ids, register
 
-        from .services import purge_article
+        from .services import purge_articles
 
-        # After commit of publish/correct/withdraw: purge exactly the pages that show the article.
-        if purge_article not in news_services.after_publish_hooks:
-            news_services.after_publish_hooks.append(purge_article)
+        # After commit of publish/correct/withdraw: purge exactly the pages that show the batch's articles.
+        register(Effect(
+            name="edge-purge", label="Edge cache purge", order=30,
+            run=lambda changes: purge_articles(article_ids(changes)),
+        ))  # fmt: skip

@@ -79,8 +79,8 @@ def article_keys(article, *, listed: bool) -> set[str]:
         return keys
     section = article.section.slug
     keys |= set(GLOBAL_LIST_KEYS) | {f"section:{section}", f"feed:{section}"}
-    keys |= {f"person:{slug}" for slug in article.persons.values_list("slug", flat=True)}
-    keys |= {f"topic:{slug}" for slug in article.topics.values_list("slug", flat=True)}
+    keys |= {f"person:{person.slug}" for person in article.persons.all()}  # .all(): prefetched in a batch
+    keys |= {f"topic:{topic.slug}" for topic in article.topics.all()}
     if article.publish_at:
         keys.add(f"day:{_local_day(article.publish_at)}")
     return keys

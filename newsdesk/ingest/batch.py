@@ -1,9 +1,10 @@
 """Bulk import: a document's new stories are written a batch at a time, with the per-item path's semantics.
 
 The per-item path (``services.item_ingest``) costs a transaction and some twenty queries an item. Most items of
-a large delivery are simply new stories, so those are checked in Python and written together: a batch's
-articles, their persons and topics, first revisions and ingest records in one transaction, indexed for search
-in one go once it commits. An item that is not simply new — a guid seen before (same version, update,
+a large delivery are simply new stories, so those are checked in Python and written together, through the news
+app's ``articles_ingest``: a batch's articles, their persons and topics, first revisions, ingest records, search
+documents and the publishing pipeline's changes in one transaction — so a visible item is never missing from
+search, and what must follow its publication (purge, live feed, pings) is never lost. An item that is not simply new — a guid seen before (same version, update,
 withdrawal), a body we already have (linked), a picture, a link, a text with photos — takes the per-item path
 at its place in the document, after the new stories before it are written, so the outcome is what item by item
 gives. A batch whose transaction fails is imported again item by item (one bad item never stops the others, and
@@ -16,14 +17,13 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from newsdesk.news import services as news
-from newsdesk.news.models import Article, Person, Revision, Section, Topic, new_public_id
-from newsdesk.search.services import search_index_article, search_index_articles
+from newsdesk.news.models import Article, Person, Section, Topic
+from newsdesk.search.services import search_index_articles
 
 from . import services
 from .formats import ItemRejected, Rejected, WireItem
@@ -33,14 +33,23 @@ from .services import IngestReport, Routing
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000  # measured: fewer, larger batches share more of the search index's word list work
-# Foreign keys are checked by the database on insert; the per-item path checks them with a query each.
-NOT_VALIDATED = ["section", "lead_photo", "created_by"]
 NAMES_PER_QUERY = 200  # person names per query: SQLite parses at most 1,000 ORs
+
+
+@dataclass
+class Document:
+    """One document's parsed items and its quarantine writer (which its caller closes). Several documents'
+    items share batches: a wire that delivers one item per file costs what one document of many items does."""
+
+    origin: str
+    items: list[WireItem | Rejected]
+    refusals: Refusals
 
 
 @dataclass
 class _New:
     item: WireItem
+    document: Document
     article: Article
     body_hash: str
     routing: Routing
@@ -68,66 +77,62 @@ def ingest_items(
     """``refusals``: the document's quarantine writer (its caller closes it); without one, one of our own."""
     own = refusals is None
     refusals = Refusals(origin=origin, source=source) if own else refusals
-    report = IngestReport()
     try:
-        if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no ids back
-            for item in items:
-                outcome = services.item_outcome(
-                    item, origin=origin, routing=routing, source=source, refusals=refusals
-                )
-                report.add(outcome)
-            return report
-        for start in range(0, len(items), BATCH_SIZE):
-            batch = _Batch(origin=origin, routing=routing, source=source, report=report, refusals=refusals)
-            batch.run(items[start : start + BATCH_SIZE])
-        return report
+        return ingest_documents([Document(origin, items, refusals)], routing=routing, source=source)
     finally:
         if own:
             refusals.close()
 
 
-class _Batch:
-    def __init__(
-        self,
-        *,
-        origin: str,
-        routing: Routing,
-        source: IngestSource | None,
-        report: IngestReport,
-        refusals: Refusals,
-    ):
-        self.origin, self.routing, self.source, self.report = origin, routing, source, report
-        self.pending: list[_New] = []
-        self.refusals = refusals
+def ingest_documents(
+    documents: list[Document], *, routing: Routing, source: IngestSource | None
+) -> IngestReport:
+    """The documents' items in order, BATCH_SIZE at a time whichever document they come from."""
+    report = IngestReport()
+    entries = [(item, document) for document in documents for item in document.items]
+    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no ids back
+        for item, document in entries:
+            report.add(services.item_outcome(
+                item, origin=document.origin, routing=routing, source=source, refusals=document.refusals
+            ))  # fmt: skip
+        return report
+    for start in range(0, len(entries), BATCH_SIZE):
+        _Batch(routing=routing, source=source, report=report).run(entries[start : start + BATCH_SIZE])
+    return report
 
-    def run(self, items: list[WireItem | Rejected]) -> None:
-        texts = [item for item in items if isinstance(item, WireItem)]
+
+class _Batch:
+    def __init__(self, *, routing: Routing, source: IngestSource | None, report: IngestReport):
+        self.routing, self.source, self.report = routing, source, report
+        self.pending: list[_New] = []
+        self.documents: dict[int, Document] = {}
+
+    def run(self, entries: list[tuple[WireItem | Rejected, Document]]) -> None:
+        self.documents = {id(document): document for _, document in entries}
+        texts = [item for item, _ in entries if isinstance(item, WireItem)]
         hashes = [services.body_hash(item.body_html) for item in texts]
         self._preload(texts, hashes)
         seen_guids: set[str] = set()
         digests = iter(hashes)
-        for parsed in items:
+        for parsed, document in entries:
             if isinstance(parsed, Rejected):
-                self._refuse(parsed.ref, parsed.reason, parsed.item)
+                self._refuse(document, parsed.ref, parsed.reason, parsed.item)
                 continue
             digest = next(digests)
             simple = self._simply_new(parsed, digest, seen_guids)
             seen_guids.add(parsed.guid)
             if simple:
-                self._add(parsed, digest)
+                self._add(parsed, document, digest)
             else:
                 self.touched.add(digest)  # the per-item path may give this body a first copy: ask it again
                 self._flush()  # what came before it is written first: the outcome is the item-by-item one
-                self.report.add(
-                    services.item_outcome(
-                        parsed,
-                        origin=self.origin,
-                        routing=self.routing,
-                        source=self.source,
-                        refusals=self.refusals,
-                    )  # fmt: skip
-                )
+                self.report.add(self._one_by_one(parsed, document))
         self._flush()
+
+    def _one_by_one(self, item: WireItem, document: Document) -> str:
+        return services.item_outcome(
+            item, origin=document.origin, routing=self.routing, source=self.source, refusals=document.refusals
+        )
 
     def _preload(self, texts: list[WireItem], hashes: list[str]) -> None:
         self.known = set(
@@ -155,59 +160,57 @@ class _Batch:
             return False
         return not digest or digest not in self.touched
 
-    def _add(self, item: WireItem, digest: str) -> None:
+    def _add(self, item: WireItem, document: Document, digest: str) -> None:
         try:
             services.check_item(item)
             routing = services.routed(item, self.routing, self.sections)
             body = services.check_copy(item, routing)
             article = services.new_article(item, routing, now=self.now)
             article.body = body
-            # The newsroom's own rule (publish time, first publication), as article_save applies it.
-            news._apply_status(article, services.new_status(routing), now=self.now)
-            article.full_clean(exclude=NOT_VALIDATED, validate_unique=False, validate_constraints=False)
+            # The newsroom's own rule (publish time, first publication, backfill), as article_save applies it.
+            news.article_prepare(article=article, status=services.new_status(routing), now=self.now)
         except ValidationError as exc:
-            self._refuse(item.guid, f"the article would be invalid: {'; '.join(exc.messages)}", item)
+            self._refuse(
+                document, item.guid, f"the article would be invalid: {'; '.join(exc.messages)}", item
+            )
         except ItemRejected as exc:
-            self._refuse(item.guid, str(exc), item)
+            self._refuse(document, item.guid, str(exc), item)
         else:
             new = _New(
-                item=item, article=article, body_hash=digest, routing=routing, twin=self.twins.get(digest)
-            )
+                item=item, document=document, article=article, body_hash=digest, routing=routing,
+                twin=self.twins.get(digest),
+            )  # fmt: skip
             if digest and new.twin is None:
                 self.twins[digest] = _Twin(first=new)
             self.pending.append(new)
 
-    def _refuse(self, ref: str, reason: str, item: WireItem | None) -> None:
-        self.refusals.item(ref=ref, reason=reason, item=item)
+    def _refuse(self, document: Document, ref: str, reason: str, item: WireItem | None) -> None:
+        document.refusals.item(ref=ref, reason=reason, item=item)
         self.report.add("rejected")
 
+    def _flush_refusals(self) -> None:
+        for document in self.documents.values():
+            document.refusals.flush()
+
     def _flush(self) -> None:
-        self.refusals.flush()
+        self._flush_refusals()
         pending, self.pending = self.pending, []
         if not pending:
             return
         try:
             with transaction.atomic():
-                _write(pending, source=self.source, origin=self.origin, now=self.now)
+                _write(pending, source=self.source, now=self.now)
         except Exception:  # the batch again, item by item: each gets its own outcome and precise reason
             logger.warning(
                 "ingest: a batch of %d items from %s failed; importing them one by one",
-                len(pending), self.origin, exc_info=True,
+                len(pending), pending[0].document.origin, exc_info=True,
             )  # fmt: skip
             for new in pending:
-                self.report.add(
-                    services.item_outcome(
-                        new.item,
-                        origin=self.origin,
-                        routing=self.routing,
-                        source=self.source,
-                        refusals=self.refusals,
-                    )  # fmt: skip
-                )
+                self.report.add(self._one_by_one(new.item, new.document))
             self.twins = {d: t for d, t in self.twins.items() if t.first not in pending}
             self.touched |= {new.body_hash for new in pending}
             _index_fallen_back(pending)
-            self.refusals.flush()
+            self._flush_refusals()
             return
         for new in pending:
             self.report.add("linked" if new.twin else "created")
@@ -215,18 +218,24 @@ class _Batch:
                 self.twins[new.body_hash] = _Twin(record_id=new.record.pk, article_id=new.article.pk)
 
 
-def _write(group: list[_New], *, source: IngestSource | None, origin: str, now) -> None:
-    """Articles, their topics and persons, first revisions and ingest records: a few statements in all."""
+def _write(group: list[_New], *, source: IngestSource | None, now) -> None:
+    """Articles (with their persons, topics, revisions and pipeline changes: news' articles_ingest), ingest
+    records and search documents, in the caller's transaction: a few statements in all."""
     pending = [new for new in group if new.twin is None]
-    _settle_identities(pending)
-    note = f"ingested from {origin}"[:200]
-    # As article_save records it: before persons and topics are added.
-    snapshots = [{**news.snapshot(new.article), "persons": [], "topics": []} for new in pending]
-    articles = Article.objects.bulk_create([new.article for new in pending])
-    _tag(pending)
-    Revision.objects.bulk_create(
-        Revision(article=article, changed_fields=["created"], snapshot=snapshot, note=note)
-        for article, snapshot in zip(articles, snapshots, strict=True)
+    topics, persons = _tags(pending)
+    articles = news.articles_ingest(
+        new=[
+            news.NewArticle(
+                article=new.article,
+                slug=services.wanted_slug(new.item, new.article.public_id),
+                guid=new.item.guid,
+                note=f"ingested from {new.document.origin}",
+                topic_ids=topics[n],
+                person_ids=persons[n],
+            )
+            for n, new in enumerate(pending)
+        ],
+        now=now,
     )
     for new in pending:
         new.record = _record(new, source=source, article_id=new.article.pk)
@@ -239,8 +248,9 @@ def _write(group: list[_New], *, source: IngestSource | None, origin: str, now) 
             duplicate_of_id=first.record.pk if first else new.twin.record_id,
         )  # fmt: skip
     IngestedItem.objects.bulk_create([new.record for new in twins])
-    visible = [article.pk for article in articles if article.visible_at(now)]
-    transaction.on_commit(partial(_after_commit, articles, visible), robust=True)
+    # In the batch's transaction: once an item is visible it is searchable, even after a crash (drafts too:
+    # the newsroom searches them). Measured: the same cost as indexing after commit (README "Wire ingest").
+    search_index_articles(article_ids=[article.pk for article in articles], loaded=articles)
 
 
 def _record(new: _New, *, source: IngestSource | None, **ids: int | None) -> IngestedItem:
@@ -255,16 +265,6 @@ def _record(new: _New, *, source: IngestSource | None, **ids: int | None) -> Ing
     )
 
 
-def _after_commit(articles: list[Article], visible: list[int]) -> None:
-    """The whole batch into the search index at once (drafts too: the newsroom searches them); the other
-    after-publish hooks (cache purge, live feed, pings) for each article readers can see."""
-    search_index_articles(article_ids=[article.pk for article in articles], loaded=articles)
-    for hook in news.after_publish_hooks:
-        if hook is not search_index_article:
-            for article_id in visible:
-                hook(article_id)
-
-
 def _index_fallen_back(pending: list[_New]) -> None:
     """The per-item path indexes only what it publishes; what it created for this batch is indexed as the batch
     would have been (a failure here is repaired by the search sync)."""
@@ -274,35 +274,10 @@ def _index_fallen_back(pending: list[_New]) -> None:
     transaction.on_commit(partial(search_index_articles, article_ids=list(created)), robust=True)
 
 
-def _settle_identities(pending: list[_New]) -> None:
-    """Public id, slug and guid, unique as the per-item path makes them, from three queries for the batch.
-
-    Public ids are random in 900 million: among some 20,000 articles two alike are likely (the birthday
-    paradox), so the batch's are checked too, not left to fail the batch's insert."""
-    ids = [new.article.public_id for new in pending]
-    taken_ids = set(Article.objects.filter(public_id__in=ids).values_list("public_id", flat=True))
-    for new in pending:
-        while new.article.public_id in taken_ids:
-            new.article.public_id = new_public_id()
-        taken_ids.add(new.article.public_id)
-    bases = [services.wanted_slug(n.item, n.article.public_id) for n in pending]
-    taken_slugs = set(Article.objects.filter(slug__in=bases).values_list("slug", flat=True))
-    guids = [n.item.guid for n in pending]
-    taken_guids = set(Article.objects.filter(guid__in=guids).values_list("guid", flat=True))
-    for new, base in zip(pending, bases, strict=True):
-        article = new.article
-        article.slug = base if base not in taken_slugs else services.slug_with_id(base, article.public_id)
-        taken_slugs.add(article.slug)
-        if new.item.guid in taken_guids:
-            article.guid = f"urn:newsml:{settings.NEWSDESK_GUID_AUTHORITY}:{article.public_id}"
-        else:
-            article.guid = new.item.guid  # the provider's guid travels on, as in the per-item path
-
-
-def _tag(pending: list[_New]) -> None:
-    """Topics and persons as services._tag finds them, from one query each for the whole batch."""
+def _tags(pending: list[_New]) -> tuple[list[list[int]], list[list[int]]]:
+    """Topic and person ids for each item, as services._tag finds them, from one query each for the batch."""
     if not pending:
-        return
+        return [], []
     codes = sorted({code for new in pending for code in new.item.subjects})
     names = sorted({name for new in pending for name in new.item.topics})
     query = services.topics_query(codes=codes, names=names, topic_map=pending[0].routing.topic_map)
@@ -312,20 +287,12 @@ def _tag(pending: list[_New]) -> None:
     for start in range(0, len(people), NAMES_PER_QUERY):
         chunk = services.persons_query(people[start : start + NAMES_PER_QUERY])
         found |= {person.pk: person for person in Person.objects.filter(chunk)} if chunk else {}
-    topic_rows, person_rows = [], []
-    for new in pending:
-        article_id = new.article.pk
-        topic_rows += [
-            Article.topics.through(article_id=article_id, topic_id=topic.pk)
-            for topic in topics
-            if _topic_matches(topic, new)
-        ]
-        person_rows += [
-            Article.persons.through(article_id=article_id, person_id=person.pk)
-            for person in services.persons_matched(new.item.persons, list(found.values()))
-        ]
-    Article.topics.through.objects.bulk_create(topic_rows)
-    Article.persons.through.objects.bulk_create(person_rows)
+    topic_ids = [[topic.pk for topic in topics if _topic_matches(topic, new)] for new in pending]
+    person_ids = [
+        [person.pk for person in services.persons_matched(new.item.persons, list(found.values()))]
+        for new in pending
+    ]
+    return topic_ids, person_ids
 
 
 def _topic_matches(topic: Topic, new: _New) -> bool:

@@ -15,7 +15,7 @@ import re
 import shutil
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -105,14 +105,52 @@ def ingest_paths(
             continue
         path = Path(location)
         files = _folder_files(path) if path.is_dir() else [path]
-        for file in files:
-            report.merge(ingest_file(path=file, routing=routing, source=source, fmt=fmt))
+        for _files, _refused, result in ingest_file_groups(
+            files=files, routing=routing, source=source, fmt=fmt
+        ):
+            report.merge(result)
     return report
 
 
 def ingest_file(
     *, path: Path, routing: Routing, source: IngestSource | None, fmt: str = "auto"
 ) -> IngestReport:
+    report = IngestReport()
+    for _files, _refused, result in ingest_file_groups(files=[path], routing=routing, source=source, fmt=fmt):
+        report.merge(result)
+    return report
+
+
+def ingest_file_groups(
+    *, files: Iterable[Path], routing: Routing, source: IngestSource | None, fmt: str = "auto"
+) -> Iterator[tuple[list[Path], set[Path], IngestReport]]:
+    """Files in order, their items written in shared batches (batch.py): a wire that delivers one item per
+    file costs per item what one document of many items does. Yields each group of files once it is written:
+    (the files, those refused whole, the group's report)."""
+    from .batch import BATCH_SIZE
+
+    group: list[Path] = []
+    documents: list = []
+    refused: set[Path] = set()
+    report, items = IngestReport(), 0
+    for path in files:
+        group.append(path)
+        document = _file_document(path=path, source=source, fmt=fmt)
+        if isinstance(document, IngestReport):
+            refused.add(path)
+            report.merge(document)
+            continue
+        documents.append(document)
+        items += len(document.items)
+        if items >= BATCH_SIZE:
+            yield group, refused, _documents_ingest(documents, routing=routing, source=source, report=report)
+            group, documents, refused, report, items = [], [], set(), IngestReport(), 0
+    if group:
+        yield group, refused, _documents_ingest(documents, routing=routing, source=source, report=report)
+
+
+def _file_document(*, path: Path, source: IngestSource | None, fmt: str):
+    """The file's items as a batch.Document, or the report of its refusal."""
     try:
         size = path.stat().st_size
         if size > settings.NEWSDESK_INGEST_MAX_BYTES:
@@ -123,9 +161,22 @@ def ingest_file(
         return _document_refused(origin=str(path), reason=reason, source=source)
     except FormatError as exc:
         return _document_refused(origin=str(path), reason=str(exc), source=source, size=size)
-    return ingest_document(
-        data=data, origin=str(path), routing=routing, source=source, fmt=fmt, base_dir=path.parent
-    )
+    try:
+        return _parsed_document(data=data, origin=str(path), source=source, fmt=fmt, base_dir=path.parent)
+    except Exception as exc:  # one file must never stop the others: it is refused like an unreadable one
+        logger.exception("ingest: %s failed", path)
+        return _document_refused(origin=str(path), reason=f"internal error: {exc!r}", source=source)
+
+
+def _documents_ingest(documents: list, *, routing: Routing, source, report: IngestReport) -> IngestReport:
+    from .batch import ingest_documents
+
+    try:
+        report.merge(ingest_documents(documents, routing=routing, source=source))
+    finally:
+        for document in documents:
+            document.refusals.close()
+    return report
 
 
 def ingest_document(
@@ -142,13 +193,33 @@ def ingest_document(
     """One document's items, in batches (see batch.py); the refused ones go to the quarantine.
 
     ``fetched``: the document came over HTTP, so a reason never quotes its bytes (see newsdesk.fetching)."""
+    document = _parsed_document(
+        data=data, origin=origin, source=source, fmt=fmt, base_dir=base_dir, content_type=content_type,
+        fetched=fetched,
+    )  # fmt: skip
+    if isinstance(document, IngestReport):
+        return document
+    return _documents_ingest([document], routing=routing, source=source, report=IngestReport())
+
+
+def _parsed_document(
+    *,
+    data: bytes,
+    origin: str,
+    source: IngestSource | None,
+    fmt: str = "auto",
+    base_dir: Path | None = None,
+    content_type: str = "",
+    fetched: bool = False,
+):
+    """The document's items (pictures first) as a batch.Document, or the report of its refusal."""
+    from .batch import Document  # batch.py builds on this module's one-item path
+
     if len(data) > settings.NEWSDESK_INGEST_MAX_BYTES:
         return _document_refused(
             origin=origin, source=source, reason=f"document is {len(data)} bytes, over the limit of "
             f"{settings.NEWSDESK_INGEST_MAX_BYTES}", size=len(data),
         )  # fmt: skip
-    from .batch import ingest_items  # batch.py builds on this module's one-item path
-
     try:
         parsed = parse_document(
             data, fmt=fmt, base_dir=base_dir, content_type=content_type, quote=not fetched
@@ -156,11 +227,7 @@ def ingest_document(
         items = _pictures_first(parsed)
     except FormatError as exc:
         return _document_refused(origin=origin, reason=str(exc), source=source, data=data)
-    refusals = Refusals(origin=origin, source=source, document=data)
-    try:
-        return ingest_items(items, origin=origin, routing=routing, source=source, refusals=refusals)
-    finally:
-        refusals.close()
+    return Document(origin, items, Refusals(origin=origin, source=source, document=data))
 
 
 def _pictures_first(parsed: Iterable[WireItem | Rejected]) -> list[WireItem | Rejected]:
@@ -599,32 +666,36 @@ def _folder_files(folder: Path) -> list[Path]:
 
 
 def _poll_folder(*, source: IngestSource, routing: Routing) -> IngestReport:
-    """Each file is ingested, then moved to processed/ (or failed/, when the document itself was refused)."""
+    """Each file is ingested (in batches shared with the files beside it), then moved to processed/ (or
+    failed/, when the document itself was refused)."""
     folder = Path(source.location)
     report = IngestReport()
     if not folder.is_dir():
         return _document_refused(
             origin=str(folder), reason="the watched folder does not exist", source=source
         )
-    for file in _folder_files(folder):
-        try:
-            result = ingest_file(path=file, routing=routing, source=source, fmt=source.format)
-        except Exception as exc:  # one file must never stop the folder: it is refused and moved like others
-            logger.exception("ingest: %s failed", file)
-            result = _document_refused(origin=str(file), reason=f"internal error: {exc!r}", source=source)
+    groups = ingest_file_groups(
+        files=_folder_files(folder), routing=routing, source=source, fmt=source.format
+    )
+    # A file that cannot be read or parsed is refused whole (_file_document): it never stops the folder.
+    for files, refused, result in groups:
         report.merge(result)
-        target = folder / (FAILED if result.counts.get("documents refused") else PROCESSED)
-        try:
-            target.mkdir(exist_ok=True)
-            shutil.move(file, target / file.name)
-        except OSError as exc:  # left in place, it would be ingested again next poll (guids keep that safe)
-            report.merge(
-                _document_refused(
-                    origin=str(file), source=source,
-                    reason=f"ingested, but could not be moved to {target.name}/: {exc.strerror or exc}",
-                )
-            )  # fmt: skip
+        for file in files:  # once their batch is written: a crash before leaves them to the next poll
+            report.merge(_file_done(file, folder=folder, failed=file in refused, source=source))
     return report
+
+
+def _file_done(file: Path, *, folder: Path, failed: bool, source: IngestSource) -> IngestReport:
+    target = folder / (FAILED if failed else PROCESSED)
+    try:
+        target.mkdir(exist_ok=True)
+        shutil.move(file, target / file.name)
+    except OSError as exc:  # left in place, it would be ingested again next poll (guids keep that safe)
+        return _document_refused(
+            origin=str(file), source=source,
+            reason=f"ingested, but could not be moved to {target.name}/: {exc.strerror or exc}",
+        )  # fmt: skip
+    return IngestReport()
 
 
 def _ingest_url(*, url: str, routing: Routing, source: IngestSource | None, fmt: str) -> IngestReport:

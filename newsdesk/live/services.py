@@ -1,4 +1,4 @@
-"""Announcing new stories: called after commit (``news.services.after_publish_hooks``) with an article id."""
+"""Announcing new stories: the publishing pipeline calls ``announce_articles`` after commit with a batch of them."""
 
 from __future__ import annotations
 
@@ -55,6 +55,30 @@ def announce_article(article_id: int) -> str | None:
         logger.warning("Live announcement of article %s failed; retrying until the log is back", article_id)
         _retry_in_background(since=min(article.publish_at, timezone.now()))
         return None
+
+
+def announce_articles(*, article_ids: list[int]) -> int:
+    """The pipeline's effect for genuinely new stories: each one still visible is announced once, oldest first,
+    written together. A log that is down raises, so the pipeline retries (and the newsroom shows it)."""
+    articles = (
+        Article.objects.published()
+        .filter(pk__in=article_ids)
+        .select_related("section")
+        .order_by("publish_at", "pk")
+    )
+    items = [(f"article:{article.public_id}", event_data(article)) for article in articles]
+    return sum(1 for event_id in get_backend().announce_many(items) if event_id) if items else 0
+
+
+def retract_articles(*, article_ids: list[int]) -> int:
+    """The pipeline's effect for stories readers may no longer see (withdrawn, unpublished, moved later): each
+    one's event is taken out of the live log, so no poll, catch-up or stream serves its headline again. One
+    visible again by the time this runs keeps its event. A log that is down raises, so the pipeline retries."""
+    visible = Article.objects.published().filter(pk__in=article_ids).values("pk")
+    hidden = Article.objects.filter(pk__in=article_ids).exclude(pk__in=visible)
+    backend = get_backend()
+    public_ids = hidden.values_list("public_id", flat=True)
+    return sum(1 for public_id in public_ids if backend.retract(key=f"article:{public_id}"))
 
 
 def announce_missed(*, since: dt.datetime) -> int:

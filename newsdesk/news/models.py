@@ -176,6 +176,10 @@ class Article(models.Model):
     read_also_after = models.PositiveSmallIntegerField(
         default=2, help_text="Place the Read also block after this paragraph (0 = before the body)."
     )
+    # Set when first published: True when that publication was already older than NEWSDESK_BACKFILL_AGE (an
+    # archive, a wire backlog) — listed by its own date, never news on its own. Empty (older rows) means no.
+    # Nullable so that adding it is a cheap ALTER TABLE, not a copy of the archive.
+    is_backfill = models.BooleanField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

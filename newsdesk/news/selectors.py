@@ -327,14 +327,15 @@ def section_blocks(
 ) -> list[tuple[Section, list[Article]]]:
     """(section, latest articles) for the home page: index ranges for the keys, then all cards at once.
 
-    Empty sections are left out.
+    Empty sections are left out, and so is backfill (an archive or a backlog loaded with its old dates): a
+    section whose latest items are all backfill gets no block of its own.
     """
     at = at or timezone.now()
     sections = list(sections)
     rows = sorted(
         _feed_keys(FeedKeys(at=at), section_groups=[[s.id] for s in sections], limit=limit), reverse=True
     )
-    cards = {card.id: card for card in _cards([row[1] for row in rows], at=at)}
+    cards = {card.id: card for card in _cards([row[1] for row in rows], at=at) if not card.is_backfill}
     blocks = [
         (s, [cards[pk] for _, pk, sid in rows if sid == s.id and pk in cards][:limit]) for s in sections
     ]
@@ -509,6 +510,10 @@ _ARTICLE_ROW = PreparedQuery(_article_row, pk=int)
 
 def article_public_id(*, pk: int) -> int | None:
     return Article.objects.filter(pk=pk).values_list("public_id", flat=True).first()
+
+
+def article_public_ids(*, pks: list[int]) -> list[int]:
+    return list(Article.objects.filter(pk__in=pks).values_list("public_id", flat=True))
 
 
 def article_for_page(*, pk: int) -> Article | None:

@@ -1,7 +1,8 @@
 """Writes to the content model. Keyword-only, typed; permissions are checked here, not only in the UI.
 
-Side effects beyond the row (search index, cache purge, pings) are hooked in with ``transaction.on_commit``
-from these functions, never from ``save()`` or signals.
+Side effects beyond the row (search index, cache purge, live feed, pings) are never run here, nor from
+``save()`` or signals: a write that changes what readers may see records a change in the publishing
+pipeline's outbox in its own transaction (``changes_record``), and the worker runs the effects after commit.
 """
 
 from __future__ import annotations
@@ -9,15 +10,30 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from newsdesk.pipeline.models import Change
+from newsdesk.pipeline.services import ChangeNote, changes_record
+
 from .html import sanitize_html
 from .images import CleanImage, clean_image, make_renditions
-from .models import Article, Correction, Infographic, Person, Photo, ReadAlsoSuggestion, Revision, Topic
+from .models import (
+    Article,
+    Correction,
+    Infographic,
+    Person,
+    Photo,
+    ReadAlsoSuggestion,
+    Revision,
+    Topic,
+    new_public_id,
+)
 
 Status = Article.Status
 SNAPSHOT_FIELDS = (
@@ -28,7 +44,9 @@ SNAPSHOT_FIELDS = (
 # Changes to these make a new public version of a visible article.
 CONTENT_FIELDS = {"headline", "lead", "body", "dateline_place", "dateline_date", "byline", "lead_photo_id"}
 
-# Domain apps (search, cache purge, live feed, WebSub) subscribe here; called after commit with the article id.
+# Per-article functions called after a change commits, with the article id. Each runs as an effect of the
+# publishing pipeline (newsdesk.pipeline.effects), in the worker, retried when it fails; an app with work that
+# is cheaper for many articles at once registers a batch effect there instead.
 after_publish_hooks: list[Callable[[int], None]] = []
 
 
@@ -78,6 +96,28 @@ def _apply_status(article: Article, target: str, *, now: dt.datetime) -> None:
     article.status = target
 
 
+def is_backfill_at(first_published_at: dt.datetime, *, now: dt.datetime) -> bool:
+    """A first publication already older than NEWSDESK_BACKFILL_AGE: an archive or a backlog, not news."""
+    return first_published_at < now - dt.timedelta(seconds=settings.NEWSDESK_BACKFILL_AGE)
+
+
+def _first_publication(article: Article, target: str, *, now: dt.datetime) -> bool:
+    """Apply the status rule; True when this is the article's first publication (which decides, once for
+    good, whether the article is backfill)."""
+    unpublished = article.first_published_at is None
+    _apply_status(article, target, now=now)
+    if unpublished and article.first_published_at is not None:
+        article.is_backfill = is_backfill_at(article.first_published_at, now=now)
+        return True
+    return False
+
+
+def _change_kind(*, was_visible: bool, visible: bool) -> str | None:
+    if visible:
+        return Change.Kind.UPDATED if was_visible else Change.Kind.PUBLISHED
+    return Change.Kind.WITHDRAWN if was_visible else None
+
+
 @transaction.atomic
 def article_save(
     *,
@@ -104,7 +144,7 @@ def article_save(
     article.body = sanitize_html(article.body)
     if not article.pk and by is not None:
         article.created_by = by
-    _apply_status(article, target, now=now)
+    first = _first_publication(article, target, now=now)
     content_changed = bool(CONTENT_FIELDS & set(_changed(previous, snapshot(article))))
     if was_visible and content_changed:
         article.version += 1
@@ -113,8 +153,10 @@ def article_save(
     article.save()
     if record_revision:
         revision_record(article=article, by=by, previous=previous, note=note)
-    if article.visible_at(now) or was_visible:
-        _after_commit(article.pk)
+    kind = _change_kind(was_visible=was_visible, visible=article.visible_at(now))
+    if kind:
+        news = first and kind == Change.Kind.PUBLISHED and not article.is_backfill
+        changes_record(changes=[ChangeNote(article_id=article.pk, kind=kind, is_news=news)])
     return article
 
 
@@ -152,11 +194,6 @@ def revision_record(*, article: Article, by, previous: dict, note: str = "") -> 
     )
 
 
-def _after_commit(article_id: int) -> None:
-    for hook in after_publish_hooks:
-        transaction.on_commit(lambda hook=hook: hook(article_id))
-
-
 @transaction.atomic
 def article_publish(*, article: Article, by, at: dt.datetime | None = None) -> Article:
     _require(by, "publish_article", "publish")
@@ -184,7 +221,8 @@ def article_correct(*, article: Article, by, note: str, kind: str = Correction.K
     correction = Correction.objects.create(article=article, kind=kind, note=note, created_at=now)
     Article.objects.filter(pk=article.pk).update(version=F("version") + 1, updated_at=now)
     article.refresh_from_db()
-    _after_commit(article.pk)
+    if article.visible_at(now):
+        changes_record(changes=[ChangeNote(article_id=article.pk, kind=Change.Kind.UPDATED)])
     return correction
 
 
@@ -242,6 +280,17 @@ def read_also_suggestions_set(*, article_id: int, target_ids: Iterable[int]) -> 
 
 
 @transaction.atomic
+def read_also_suggestions_replace(*, suggestions: dict[int, list[int]]) -> None:
+    """``read_also_suggestions_set`` for many articles in two statements (the publishing pipeline's)."""
+    ReadAlsoSuggestion.objects.filter(article_id__in=list(suggestions)).delete()
+    ReadAlsoSuggestion.objects.bulk_create(
+        ReadAlsoSuggestion(article_id=article_id, target_id=pk, order=order)
+        for article_id, targets in suggestions.items()
+        for order, pk in enumerate(pk for pk in dict.fromkeys(targets) if pk != article_id)
+    )
+
+
+@transaction.atomic
 def photo_create(*, image, caption: str, credit: str, alt_text: str, is_placeholder: bool = False) -> Photo:
     photo = Photo(
         caption=caption.strip(), credit=credit.strip(), alt_text=alt_text.strip() or caption.strip()
@@ -285,21 +334,113 @@ def _require_caption_and_credit(photo: Photo) -> None:
 
 
 def scheduled_release_due(*, now: dt.datetime | None = None) -> list[int]:
-    """Mark scheduled articles whose time has come as published and run the after-publish hooks for them.
+    """Mark scheduled articles whose time has come as published and record the change for the pipeline.
 
     Readers never wait for this: the visibility gate shows a scheduled item at its minute without it. What it
     adds is the side effects that a publish runs (cache purge, search index, WebSub ping, live feed), which
     otherwise would only happen when someone next saves the article. Each item is released once: its status
-    changes in the same transaction.
+    changes in the same transaction. A release too late to be news (the worker was down for longer than
+    NEWSDESK_BACKFILL_AGE) is not announced, but it is no backfill: it was planned.
     """
     now = now or timezone.now()
-    released: list[int] = []
+    released: list[ChangeNote] = []
     with transaction.atomic():
         due = Article.objects.select_for_update().filter(status=Status.SCHEDULED, publish_at__lte=now)
         for article in due.only("pk", "publish_at", "first_published_at"):
             Article.objects.filter(pk=article.pk).update(
                 status=Status.PUBLISHED, first_published_at=article.first_published_at or article.publish_at
             )
-            released.append(article.pk)
-            _after_commit(article.pk)
-    return released
+            news = article.first_published_at is None and not is_backfill_at(article.publish_at, now=now)
+            released.append(ChangeNote(article_id=article.pk, kind=Change.Kind.PUBLISHED, is_news=news))
+        changes_record(changes=released)
+    return [note.article_id for note in released]
+
+
+# --- Bulk import (the wire): a batch of new articles in a few statements -----------------------------------
+
+# Foreign keys are checked by the database on insert; one by one they would cost a query each.
+NOT_VALIDATED_IN_BULK = ["section", "lead_photo", "created_by"]
+
+
+def article_prepare(*, article: Article, status: str, now: dt.datetime) -> Article:
+    """A new, unsaved article ready for ``articles_ingest``: the newsroom's status rule applied (publish
+    time, first publication, backfill) and its fields validated (ValidationError). Uniqueness and foreign
+    keys are left to the bulk write."""
+    _first_publication(article, status, now=now)
+    article.full_clean(exclude=NOT_VALIDATED_IN_BULK, validate_unique=False, validate_constraints=False)
+    return article
+
+
+@dataclass
+class NewArticle:
+    """One article of a bulk import: prepared (``article_prepare``), not saved."""
+
+    article: Article
+    slug: str  # the wanted slug: kept when free, else made unique with the public id
+    guid: str  # the provider's guid: travels on unless an article already has it
+    note: str  # the first revision's note
+    person_ids: list[int] = field(default_factory=list)
+    topic_ids: list[int] = field(default_factory=list)
+
+
+@transaction.atomic
+def articles_ingest(*, new: list[NewArticle], now: dt.datetime) -> list[Article]:
+    """Create a batch of new articles as ``article_save`` creates them one by one — unique identities, the
+    rows, their persons and topics, first revisions, and the pipeline's changes for the visible ones — in a
+    few statements for the whole batch, all or nothing (a crash leaves the batch whole or absent)."""
+    if not new:
+        return []
+    _settle_identities(new)
+    # As article_save records it: before persons and topics are added.
+    snapshots = [{**snapshot(n.article), "persons": [], "topics": []} for n in new]
+    articles = Article.objects.bulk_create([n.article for n in new])
+    _tags_add(new)
+    Revision.objects.bulk_create(
+        Revision(article=n.article, changed_fields=["created"], snapshot=data, note=n.note[:200])
+        for n, data in zip(new, snapshots, strict=True)
+    )
+    visible = [a for a in articles if a.visible_at(now)]
+    kind = Change.Kind.PUBLISHED
+    changes_record(
+        changes=[ChangeNote(article_id=a.pk, kind=kind, is_news=not a.is_backfill) for a in visible]
+    )
+    return articles
+
+
+def _tags_add(new: list[NewArticle]) -> None:
+    topics, persons = Article.topics.through, Article.persons.through
+    topics.objects.bulk_create(
+        topics(article_id=n.article.pk, topic_id=pk) for n in new for pk in dict.fromkeys(n.topic_ids)
+    )
+    persons.objects.bulk_create(
+        persons(article_id=n.article.pk, person_id=pk) for n in new for pk in dict.fromkeys(n.person_ids)
+    )
+
+
+def slug_with_id(base: str, public_id: int) -> str:
+    """A slug made unique by the public id (a headline's slug that another article already has)."""
+    return f"{base[:160]}-{public_id}"
+
+
+def _settle_identities(new: list[NewArticle]) -> None:
+    """Public id, slug and guid, unique as one-by-one saves make them, from three queries for the batch.
+
+    Public ids are random in 900 million: among some 20,000 articles two alike are likely (the birthday
+    paradox), so the batch's are checked too, not left to fail the batch's insert."""
+    ids = [n.article.public_id for n in new]
+    taken_ids = set(Article.objects.filter(public_id__in=ids).values_list("public_id", flat=True))
+    for n in new:
+        while n.article.public_id in taken_ids:
+            n.article.public_id = new_public_id()
+        taken_ids.add(n.article.public_id)
+    taken_slugs = set(Article.objects.filter(slug__in=[n.slug for n in new]).values_list("slug", flat=True))
+    taken_guids = set(Article.objects.filter(guid__in=[n.guid for n in new]).values_list("guid", flat=True))
+    for n in new:
+        article = n.article
+        article.slug = n.slug if n.slug not in taken_slugs else slug_with_id(n.slug, article.public_id)
+        taken_slugs.add(article.slug)
+        if n.guid and n.guid not in taken_guids:
+            article.guid = n.guid  # the provider's guid travels on, as in the one-by-one path
+        else:
+            article.guid = f"urn:newsml:{settings.NEWSDESK_GUID_AUTHORITY}:{article.public_id}"
+        taken_guids.add(article.guid)

@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 # The wire, audience and widget apps: editors watch ingest and the audience; admins configure the rest.
 ROLE_PERMISSIONS[EDITOR] += [
     "ingest.view_ingestsource", "ingest.view_ingestlog", "ingest.change_ingestlog", "ingest.view_ingesteditem",
+    "pipeline.view_effectfailure", "pipeline.change_effectfailure",  # failed effects of a publish, and retry
     "analytics.view_hourreads",
 ]  # fmt: skip
 ROLE_PERMISSIONS[ADMIN] = [

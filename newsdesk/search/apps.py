@@ -7,11 +7,17 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        # Publish, correct and withdraw reach the index after commit through the news services' hook list.
-        from newsdesk.news import services as news_services
+        # Publish, correct and withdraw reach the index, then Read also (which reads it), through the
+        # publishing pipeline: a batch of changes at a time, in the worker.
+        from newsdesk.pipeline.effects import Effect, article_ids, register
 
-        from .services import read_also_suggest, search_index_article
+        from . import services
 
-        for hook in (search_index_article, read_also_suggest):
-            if hook not in news_services.after_publish_hooks:
-                news_services.after_publish_hooks.append(hook)
+        register(Effect(
+            name="search-index", label="Search index", order=10,
+            run=lambda changes: services.search_index_changed(article_ids=article_ids(changes)),
+        ))  # fmt: skip
+        register(Effect(
+            name="read-also", label="Read also suggestions", order=20,
+            run=lambda changes: services.read_also_suggest_many(article_ids=article_ids(changes)),
+        ))  # fmt: skip

@@ -1,14 +1,14 @@
 """Writes to the search index. Keyword-only; each call leaves the index consistent (one transaction).
 
 Three paths keep the index in step with the newsroom:
-- ``search_index_article`` is subscribed to ``news.services.after_publish_hooks`` (publish, correct,
-  withdraw);
+- ``search_index_changed`` is an effect of the publishing pipeline (publish, correct, withdraw), and a bulk
+  import indexes its batch in the batch's own transaction (a crash never leaves a visible item unindexed);
 - ``search_sync_pending`` runs before every search and picks up what no hook announces (drafts, schedules,
   edits by other write paths): articles whose ``modified_at`` differs from the document's. It reads only the
   articles modified since a stored mark (``SearchSyncMark``), through an index on ``news_article.modified_at``,
   so its cost follows the number of recent changes, not the archive;
 - ``search_rebuild`` (``newsdesk reindex``) rebuilds everything.
-``read_also_suggest`` (hooked likewise) stores each published article's automatic Read also links.
+``read_also_suggest_many`` (the pipeline's, likewise) stores the changed articles' automatic Read also links.
 Visibility is never decided here: readers' searches pass every match through ``Article.objects.published``.
 """
 
@@ -36,8 +36,14 @@ SYNC_BATCH = 200
 
 
 def search_index_article(article_id: int) -> None:
-    """The after-publish hook: index one article after its transaction committed."""
+    """Index one article (after its transaction committed)."""
     search_index_articles(article_ids=[article_id])
+
+
+def search_index_changed(*, article_ids: list[int]) -> int:
+    """The pipeline's effect: index the changed articles whose document is missing or older than the article
+    (a bulk import has indexed its own already); a deleted article's document went with it."""
+    return search_index_articles(article_ids=stale_among(article_ids=article_ids)) if article_ids else 0
 
 
 @transaction.atomic
@@ -70,6 +76,13 @@ def _count_words(documents: list[SearchDocument]) -> None:
             "ON CONFLICT (term) DO UPDATE SET doc_count = search_searchterm.doc_count + excluded.doc_count",
             sorted(counts.items()),
         )
+
+
+def stale_among(*, article_ids: list[int]) -> list[int]:
+    fresh = SearchDocument.objects.filter(article=OuterRef("pk"), source_modified_at=OuterRef("modified_at"))
+    return list(
+        Article.objects.filter(pk__in=article_ids).filter(~Exists(fresh)).values_list("pk", flat=True)
+    )
 
 
 def stale_article_ids(*, since: dt.datetime | None, limit: int = SYNC_BATCH) -> list[int]:
@@ -139,6 +152,19 @@ def read_also_suggest(article_id: int) -> None:
     if article.status != Article.Status.WITHDRAWN:
         targets = [a.pk for a in related_articles(article=article, limit=READ_ALSO_SUGGESTIONS)]
     news_services.read_also_suggestions_set(article_id=article_id, target_ids=targets)
+
+
+def read_also_suggest_many(*, article_ids: list[int]) -> int:
+    """The pipeline's effect: Read also for a batch of changed articles at once, each scored against one
+    bounded pool of recent stories (``selectors.related_articles_many``): the cost per article does not grow
+    with the archive. An article no longer visible keeps none."""
+    from .selectors import related_articles_many  # selectors import this module
+
+    now = timezone.now()
+    visible = set(Article.objects.published(at=now).filter(pk__in=article_ids).values_list("pk", flat=True))
+    chosen = related_articles_many(article_ids=sorted(visible), limit=READ_ALSO_SUGGESTIONS, at=now)
+    news_services.read_also_suggestions_replace(suggestions={pk: chosen.get(pk, []) for pk in article_ids})
+    return len(visible)
 
 
 def read_also_suggest_missing(*, limit: int, at: dt.datetime | None = None) -> int:

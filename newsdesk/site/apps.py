@@ -8,12 +8,15 @@ class SiteConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import setting_changed
 
-        from newsdesk.news import services as news_services
+        from newsdesk.pipeline.effects import Effect, article_ids, register
 
-        from .fragments import article_changed, forget_fragments
+        from .fragments import articles_changed, forget_fragments
 
         setting_changed.connect(forget_fragments, dispatch_uid="newsdesk.site.forget_fragments")
 
-        # After commit of publish/correct/withdraw: drop the article's cached pages (their keys changed anyway).
-        if article_changed not in news_services.after_publish_hooks:
-            news_services.after_publish_hooks.append(article_changed)
+        # After commit of publish/correct/withdraw (the publishing pipeline): drop the articles' cached pages
+        # (their keys changed anyway).
+        register(Effect(
+            name="site-article-pages", label="Cached article pages", order=60,
+            run=lambda changes: articles_changed(article_ids(changes)),
+        ))  # fmt: skip

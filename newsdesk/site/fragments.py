@@ -106,12 +106,17 @@ def article_page_set(key: str, page: HoledPage, *, public_id: int) -> None:
 
 
 def article_changed(article_id: int) -> None:
-    """after_publish_hooks: drop every cached page of the article (its new key would miss them anyway)."""
-    public_id = selectors.article_public_id(pk=article_id)
-    if public_id is None:
-        return
-    index = _index_key(public_id)
-    cache.delete_many([*cache.get(index, []), index])
+    """Drop every cached page of the article (its new key would miss them anyway)."""
+    articles_changed([article_id])
+
+
+def articles_changed(article_ids: list[int]) -> None:
+    """The publishing pipeline's effect: drop every cached page of the batch's articles, from one query and
+    two cache calls (their new keys would miss the old pages anyway: this frees them)."""
+    indexes = [_index_key(public_id) for public_id in selectors.article_public_ids(pks=article_ids)]
+    if indexes:
+        kept = cache.get_many(indexes)
+        cache.delete_many([key for keys in kept.values() for key in keys] + indexes)
 
 
 # --- Per-page constant fragments ---------------------------------------------------------------------------

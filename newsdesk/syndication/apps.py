@@ -7,10 +7,9 @@ class SyndicationConfig(AppConfig):
     verbose_name = "Syndication"
 
     def ready(self) -> None:
-        from newsdesk.news.services import after_publish_hooks
+        from newsdesk.pipeline.effects import Effect, register
 
-        from .websub import ping_hub_for_article
+        from .websub import ping_hub_for_changes
 
-        # Publishing, correcting and withdrawing tell the WebSub hub (after commit) that our feeds changed.
-        if ping_hub_for_article not in after_publish_hooks:
-            after_publish_hooks.append(ping_hub_for_article)
+        # Publishing, correcting and withdrawing tell the WebSub hub (after commit, debounced) that feeds changed.
+        register(Effect(name="websub-ping", label="WebSub hub ping", order=50, run=ping_hub_for_changes))

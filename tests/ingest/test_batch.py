@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from newsdesk.ingest import batch
 from newsdesk.ingest.models import IngestedItem, IngestLog
 from newsdesk.ingest.services import ingest_document
+from newsdesk.news import services as news_services
 from newsdesk.news.models import Article, Person, Revision, Topic
 from newsdesk.search.models import SearchDocument
 from newsdesk.search.services import stale_article_ids
@@ -116,7 +117,7 @@ def test_a_public_id_drawn_twice_is_drawn_again_not_left_to_fail_the_batch(routi
     taken = ArticleFactory().public_id
     monkeypatch.setattr(Article._meta.get_field("public_id"), "default", lambda: taken)
     fresh = iter(range(taken + 1, taken + 100))
-    monkeypatch.setattr(batch, "new_public_id", lambda: next(fresh))
+    monkeypatch.setattr(news_services, "new_public_id", lambda: next(fresh))
     assert ingest(_many(3), routing).counts == {"created": 3}
     assert "failed" not in caplog.text  # written as a batch, not item by item
     ids = set(Article.objects.filter(guid__startswith="urn:many:").values_list("public_id", flat=True))
@@ -140,18 +141,21 @@ def _many(n: int, start: int = 0) -> list[dict]:
 
 def test_a_batch_costs_a_few_statements_not_queries_per_item(routing, django_assert_max_num_queries):
     """Reads are one query per batch; inserts grow only by the database's statement size (SQLite: 999
-    parameters, so an INSERT of some 40 articles)."""
+    parameters, so an INSERT of some 40 articles). The search documents are written in the same transaction."""
     ingest(_many(5), routing)  # warm caches (content types, sections)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):
         assert ingest(_many(10, start=100), routing).counts == {"created": 10}
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(40):
         assert ingest(_many(400, start=1000), routing).counts == {"created": 400}
 
 
-def test_the_batch_is_indexed_for_search_after_commit(routing, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_the_batch_is_indexed_for_search_in_its_own_transaction(routing, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ingest(_many(20), routing)
-    assert SearchDocument.objects.count() == Article.objects.count() == 20
+        # Before commit: a batch that commits is searchable the moment it is visible, even if the process
+        # dies right after (nothing left for an after-commit job).
+        assert SearchDocument.objects.count() == Article.objects.count() == 20
+    assert callbacks == []  # drafts: nothing for the publishing pipeline either
     assert stale_article_ids(since=None) == []  # indexed as written: nothing for the search sync to redo
 
 
@@ -174,3 +178,16 @@ def test_hostile_items_in_a_batch_are_refused_precisely_and_the_rest_imported(ro
     assert reasons["urn:script"] == "the item has no body text"
     assert reasons["u" * 300] == "'uri' is longer than 300 characters"  # the log keeps 300 of them
     assert not IngestedItem.objects.filter(guid__in=["urn:huge", "urn:script"]).exists()
+
+
+def test_one_item_files_share_batches(routing, tmp_path, django_assert_max_num_queries):
+    """A wire delivers one item per file: 60 files cost the statements of one batch, not of 60, and each article
+    still names its own file."""
+    from newsdesk.ingest.services import ingest_paths
+
+    for n, item in enumerate(_many(60)):
+        (tmp_path / f"{n:03}.json").write_text(json.dumps(item))
+    with django_assert_max_num_queries(40):
+        assert ingest_paths(paths=[str(tmp_path)], routing=routing).counts == {"created": 60}
+    notes = set(Revision.objects.values_list("note", flat=True))
+    assert notes == {f"ingested from {tmp_path / f'{n:03}.json'}" for n in range(60)}

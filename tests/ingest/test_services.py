@@ -138,7 +138,7 @@ def test_an_item_failing_inside_the_article_write_leaves_nothing(routing, monkey
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "_tag", lambda *a, **k: broken())  # the per-item path
-    monkeypatch.setattr(batch, "_tag", lambda *a, **k: broken())  # the bulk path, which then falls back to it
+    monkeypatch.setattr(batch, "_tags", lambda *a, **k: broken())  # the bulk path, then falling back to it
     ingest(ninjs(), routing)
     assert not Article.objects.exists() and not IngestedItem.objects.exists()
     assert IngestLog.objects.get().reason == "internal error: RuntimeError('disk full')"

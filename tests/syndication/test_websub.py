@@ -8,8 +8,8 @@ import pytest
 
 from newsdesk.news import services
 from newsdesk.news.models import Article
-from newsdesk.news.services import after_publish_hooks
-from newsdesk.syndication.websub import ping_hub_for_article
+from newsdesk.pipeline.effects import all_effects
+from newsdesk.syndication.websub import ping_hub_for_changes
 from tests.factories import ArticleFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,9 @@ def hub():
     server.server_close()
 
 
-def test_hook_is_subscribed_by_the_app():
-    assert ping_hub_for_article in after_publish_hooks
+def test_the_ping_is_an_effect_of_the_publishing_pipeline():
+    effect = next(effect for effect in all_effects() if effect.name == "websub-ping")
+    assert effect.run is ping_hub_for_changes
 
 
 def test_publishing_pings_the_hub_after_commit(settings, hub, story, django_capture_on_commit_callbacks):
@@ -78,6 +79,7 @@ def test_withdrawal_pings_too(settings, hub, story, django_capture_on_commit_cal
 
 
 def test_a_failing_or_absent_hub_never_breaks_publishing(settings, hub, django_capture_on_commit_callbacks):
+    # The ping is retried by the publishing pipeline (tests/pipeline): publishing itself never waits for it.
     hub.status = 500
     settings.NEWSDESK_WEBSUB_HUB = f"http://127.0.0.1:{hub.server_port}/"
     draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, first_published_at=None)

@@ -27,6 +27,10 @@ class BaseLiveBackend:
         """Append ``data`` once per ``key``; returns the new id, or None when ``key`` was announced before."""
         raise NotImplementedError
 
+    def announce_many(self, items: list[tuple[str, dict]]) -> list[str | None]:
+        """``announce`` for each (key, data) in order; a back end that can write them at once does so."""
+        return [self.announce(key=key, data=data) for key, data in items]
+
     def retract(self, *, key: str) -> bool:
         """Take back the event announced for ``key``: no reader gets it again, from any catch-up or stream.
         Returns whether there was one. The key may be announced again later (a story visible again)."""

@@ -25,6 +25,21 @@ class DatabaseLiveBackend(BaseLiveBackend):
         LiveEvent.objects.filter(pk__lte=event.pk - self.keep).delete()
         return str(event.pk)
 
+    def announce_many(self, items: list[tuple[str, dict]]) -> list[str | None]:
+        # One transaction for the batch (SQLite: one write lock, one commit), the keys checked in one query.
+        with transaction.atomic():
+            taken = set(
+                LiveEvent.objects.filter(key__in=[key for key, _ in items]).values_list("key", flat=True)
+            )
+            fresh = {key: data for key, data in items if key not in taken}
+            events = LiveEvent.objects.bulk_create(
+                LiveEvent(key=key, data=data) for key, data in fresh.items()
+            )
+            if events:
+                LiveEvent.objects.filter(pk__lte=events[-1].pk - self.keep).delete()
+        ids = {event.key: str(event.pk) for event in events}
+        return [ids.get(key) for key, _ in items]
+
     def retract(self, *, key: str) -> bool:
         # Readers read this table directly: a deleted row is never served again, so no tombstone is needed.
         deleted, _ = LiveEvent.objects.filter(key=key).delete()
