@@ -321,6 +321,19 @@ ANALYTICS = {
 NEWSDESK_INGEST_MAX_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_BYTES", 20 * 1024 * 1024))
 NEWSDESK_INGEST_MAX_ITEM_BYTES = int(os.environ.get("NEWSDESK_INGEST_MAX_ITEM_BYTES", 1024 * 1024))
 NEWSDESK_INGEST_TIMEOUT = float(os.environ.get("NEWSDESK_INGEST_TIMEOUT", "20"))
+# Refused items kept one by one per document; past this, one row counts the rest (the quarantine stays small).
+NEWSDESK_INGEST_QUARANTINE_PER_DOCUMENT = int(
+    os.environ.get("NEWSDESK_INGEST_QUARANTINE_PER_DOCUMENT", "100")
+)
+
+# Every outgoing fetch (ingest feeds, weather, rates; newsdesk.fetching): deadlines for connecting and for the
+# answer's headers (the whole answer's is each caller's timeout), and the networks besides public addresses it
+# may reach — none by default: a redirect to 127.0.0.1, 10.x or 169.254.169.254 is refused.
+NEWSDESK_FETCH_CONNECT_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_CONNECT_TIMEOUT", "5"))
+NEWSDESK_FETCH_HEADERS_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_HEADERS_TIMEOUT", "10"))
+NEWSDESK_FETCH_ALLOW_PRIVATE = [  # e.g. "10.0.5.0/24,192.168.1.20": an agency's own wire server
+    entry.strip() for entry in os.environ.get("NEWSDESK_FETCH_ALLOW_PRIVATE", "").split(",") if entry.strip()
+]
 
 # Syndication (newsdesk.syndication, README "Configuration"): feeds, sitemaps, the subscriber API, WebSub.
 NEWSDESK_FEED_FULL_TEXT = env_bool("NEWSDESK_FEED_FULL_TEXT", False)  # off: feeds carry the lead only
@@ -329,6 +342,7 @@ NEWSDESK_FEED_MAX_AGE = int(os.environ.get("NEWSDESK_FEED_MAX_AGE", "300"))  # C
 NEWSDESK_SITEMAP_PAGE_SIZE = int(os.environ.get("NEWSDESK_SITEMAP_PAGE_SIZE", "5000"))
 NEWSDESK_WEBSUB_HUB = os.environ.get("NEWSDESK_WEBSUB_HUB", "")  # empty: no hub links, no pings
 NEWSDESK_WEBSUB_TIMEOUT = float(os.environ.get("NEWSDESK_WEBSUB_TIMEOUT", "3"))
+NEWSDESK_WEBSUB_DEBOUNCE = float(os.environ.get("NEWSDESK_WEBSUB_DEBOUNCE", "10"))  # one ping per feed per N s
 NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v1/ needs a subscriber token
 NEWSDESK_API_ANONYMOUS_RATE = int(
     os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60")
@@ -342,7 +356,6 @@ NEWSDESK_API_SETTLE_SECONDS = int(os.environ.get("NEWSDESK_API_SETTLE_SECONDS", 
 # machine, Redis when REDIS_URL is set.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-NEWSDESK_WEBSUB_DEBOUNCE = float(os.environ.get("NEWSDESK_WEBSUB_DEBOUNCE", "10"))  # one ping per feed per N s
     "shared": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "shared-cache"),
