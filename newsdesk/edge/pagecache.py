@@ -335,7 +335,7 @@ class PageCacheMiddleware:
             # By parameter name only, keeping the order of repeated ones (the views may care about it).
             query = "&".join(sorted(query.split("&"), key=_param_name))
         host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
-        trusted = " ".join(environ.get(name, "") for name in self._trusted)
+        trusted = " ".join([environ.get(name, "") for name in self._trusted]) if self._trusted else ""
         scheme, script = environ.get("wsgi.url_scheme", "http"), environ.get("SCRIPT_NAME", "")
         return f"{scheme} {host.lower()} {trusted} {script}{path}?{query}"
 
