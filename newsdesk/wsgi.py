@@ -11,7 +11,7 @@ application = with_read_beacon(application)  # read beacons are answered before 
 
 from newsdesk.edge.pagecache import with_page_cache  # noqa: E402 - needs the settings above
 
-application = with_page_cache(application)  # anonymous readers' kept pages are answered before everything
+application = with_page_cache(application)  # anonymous readers' kept pages are answered without Django
 
 from newsdesk.live.wsgi import with_live_polls  # noqa: E402 - needs the settings above
 
