@@ -143,9 +143,11 @@ def run_backend(name: str, extra_env: dict, stored) -> dict:
     data_dir = temp_data_dir()
     try:
         # Readers are told apart by address: each beacon comes from a random one, as a proxy would report it.
+        # The page cache off: the article views measured here are rendered by Django, as before it existed.
         env = server_env(
-            data_dir, ANALYTICS_BACKEND=name, NEWSDESK_CLIENT_IP_HEADER="HTTP_X_REAL_IP", **extra_env
-        )
+            data_dir, ANALYTICS_BACKEND=name, NEWSDESK_CLIENT_IP_HEADER="HTTP_X_REAL_IP",
+            NEWSDESK_PAGE_CACHE="0", **extra_env,
+        )  # fmt: skip
         ids = prepare_site(env, articles=200, static=True)
         # Each phase has new readers (10.x, then 11.x): the same addresses again would be deduplicated, rightly.
         warm_script, script = Path(data_dir) / "warm.lua", Path(data_dir) / "beacon.lua"
