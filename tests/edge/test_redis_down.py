@@ -121,7 +121,11 @@ class Load:
             base = self.bases[n % len(self.bases)]
             self.per_server[base] += 1
             if n % 2:
-                self._beacon(base, f"{worker}-{n}", self.article_ids[n % len(self.article_ids)])
+                self._beacon(
+                    base,
+                    f"10.{worker}.{n // 256 % 256}.{n % 256}",
+                    self.article_ids[n % len(self.article_ids)],
+                )
             else:
                 self._get(base, self.paths[n % len(self.paths)])
 
@@ -131,10 +135,11 @@ class Load:
     def _get(self, base: str, path: str) -> None:
         self._record(path, urllib.request.Request(base + path, headers={"User-Agent": BROWSER}))
 
-    def _beacon(self, base: str, reader: str, public_id: int) -> None:
-        # A distinct reader each time, so every accepted read must be counted (none is a repeat).
+    def _beacon(self, base: str, address: str, public_id: int) -> None:
+        # A distinct reader (address, as the proxy reports it) each time, so every accepted read must be counted.
         headers = {
-            "User-Agent": f"{BROWSER} reader-{reader}",
+            "User-Agent": BROWSER,
+            "X-Real-IP": address,
             "Content-Type": "application/x-www-form-urlencoded",
         }
         request = urllib.request.Request(base + "/analytics/read", data=f"a={public_id}".encode(),
@@ -208,7 +213,12 @@ def get_json(port: int, path: str) -> dict:
 def test_redis_down_under_load_degrades_and_loses_nothing(redis):
     data_dir = temp_data_dir()
     try:
-        env = server_env(data_dir, REDIS_URL=redis.url, ANALYTICS_FLUSH_INTERVAL="0.2")
+        env = server_env(
+            data_dir,
+            REDIS_URL=redis.url,
+            ANALYTICS_FLUSH_INTERVAL="0.2",
+            NEWSDESK_CLIENT_IP_HEADER="HTTP_X_REAL_IP",
+        )
         ids = prepare_site(env, articles=6, static=True)
         article_paths = [f"/news/{pid}/bench-{n}/" for n, pid in enumerate(ids)]
         paths = ["/", "/news/", "/news/?section=politics", "/section/politics/", "/live/events",
