@@ -236,6 +236,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("NEWSDESK_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("NEWSDESK_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True  # a successful log-in clears that pair's failures
+AXES_VERBOSE = False  # no version banner on every command and process start
 AXES_CLIENT_IP_CALLABLE = "newsdesk.newsroom.login.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsdesk.newsroom.login.lockout_response"
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0:
