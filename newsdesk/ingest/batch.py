@@ -4,9 +4,10 @@ The per-item path (``services.item_ingest``) costs a transaction and some twenty
 a large delivery are simply new stories, so those are checked in Python and written together, through the news
 app's ``articles_ingest``: a batch's articles, their persons and topics, first revisions, ingest records, search
 documents and the publishing pipeline's changes in one transaction — so a visible item is never missing from
-search, and what must follow its publication (purge, live feed, pings) is never lost. An item that is not simply new — a guid seen before (same version, update,
-withdrawal), a body we already have (linked), a picture, a link, a text with photos — takes the per-item path
-at its place in the document, after the new stories before it are written, so the outcome is what item by item
+search, and what must follow its publication (purge, live feed, pings) is never lost. An item that is not
+simply new — a guid seen before (same version, update, withdrawal), a body we already have (linked), a picture,
+a link, a text with photos — takes the per-item path at its place in the document, after the new stories
+before it are written, so the outcome is what item by item
 gives. A batch whose transaction fails is imported again item by item (one bad item never stops the others, and
 its reason is precise); a crash leaves whole batches only, and the rerun finds their guids.
 """
@@ -230,8 +231,8 @@ def _write(group: list[_New], *, source: IngestSource | None, now) -> None:
                 slug=services.wanted_slug(new.item, new.article.public_id),
                 guid=new.item.guid,
                 note=f"ingested from {new.document.origin}",
-                topic_ids=topics[n],
-                person_ids=persons[n],
+                topic_ids=[topic.pk for topic in topics[n]],
+                person_ids=[person.pk for person in persons[n]],
             )
             for n, new in enumerate(pending)
         ],
@@ -250,7 +251,8 @@ def _write(group: list[_New], *, source: IngestSource | None, now) -> None:
     IngestedItem.objects.bulk_create([new.record for new in twins])
     # In the batch's transaction: once an item is visible it is searchable, even after a crash (drafts too:
     # the newsroom searches them). Measured: the same cost as indexing after commit (README "Wire ingest").
-    search_index_articles(article_ids=[article.pk for article in articles], loaded=articles)
+    tagged = {new.article.pk: (persons[n], topics[n]) for n, new in enumerate(pending)}
+    search_index_articles(article_ids=[article.pk for article in articles], loaded=articles, tagged=tagged)
 
 
 def _record(new: _New, *, source: IngestSource | None, **ids: int | None) -> IngestedItem:
@@ -274,8 +276,8 @@ def _index_fallen_back(pending: list[_New]) -> None:
     transaction.on_commit(partial(search_index_articles, article_ids=list(created)), robust=True)
 
 
-def _tags(pending: list[_New]) -> tuple[list[list[int]], list[list[int]]]:
-    """Topic and person ids for each item, as services._tag finds them, from one query each for the batch."""
+def _tags(pending: list[_New]) -> tuple[list[list[Topic]], list[list[Person]]]:
+    """Topics and persons for each item, as services._tag finds them, from one query each for the batch."""
     if not pending:
         return [], []
     codes = sorted({code for new in pending for code in new.item.subjects})
@@ -287,12 +289,9 @@ def _tags(pending: list[_New]) -> tuple[list[list[int]], list[list[int]]]:
     for start in range(0, len(people), NAMES_PER_QUERY):
         chunk = services.persons_query(people[start : start + NAMES_PER_QUERY])
         found |= {person.pk: person for person in Person.objects.filter(chunk)} if chunk else {}
-    topic_ids = [[topic.pk for topic in topics if _topic_matches(topic, new)] for new in pending]
-    person_ids = [
-        [person.pk for person in services.persons_matched(new.item.persons, list(found.values()))]
-        for new in pending
-    ]
-    return topic_ids, person_ids
+    matched_topics = [[topic for topic in topics if _topic_matches(topic, new)] for new in pending]
+    matched_persons = [services.persons_matched(new.item.persons, list(found.values())) for new in pending]
+    return matched_topics, matched_persons
 
 
 def _topic_matches(topic: Topic, new: _New) -> bool:

@@ -28,9 +28,13 @@ def plain_text(markup: str) -> str:
     return " ".join(_CONTROL.sub(" ", html.unescape(text)).split())
 
 
-def build_document(article: Article) -> SearchDocument:
-    """Expects persons and topics prefetched (see ``articles_for_index``)."""
-    keywords = [p.name for p in article.persons.all()] + [t.name for t in article.topics.all()]
+def build_document(
+    article: Article, persons: list | None = None, topics: list | None = None
+) -> SearchDocument:
+    """Expects persons and topics prefetched (see ``articles_for_index``), or given."""
+    persons = list(article.persons.all()) if persons is None else persons
+    topics = list(article.topics.all()) if topics is None else topics
+    keywords = [p.name for p in persons] + [t.name for t in topics]
     if article.dateline_place:
         keywords.append(article.dateline_place.title())
     return SearchDocument(
@@ -41,8 +45,8 @@ def build_document(article: Article) -> SearchDocument:
         keywords=clean_text(" · ".join(keywords)),
         tags=document_tags(
             section=article.section_id,
-            persons=[p.pk for p in article.persons.all()],
-            topics=[t.pk for t in article.topics.all()],
+            persons=[p.pk for p in persons],
+            topics=[t.pk for t in topics],
             published=article.publish_at,
         ),
         source_modified_at=article.modified_at,

@@ -47,13 +47,20 @@ def search_index_changed(*, article_ids: list[int]) -> int:
 
 
 @transaction.atomic
-def search_index_articles(*, article_ids: Iterable[int], loaded: list[Article] | None = None) -> int:
-    """``loaded``: these articles as just written (a bulk import's), indexed without reading them again."""
+def search_index_articles(
+    *, article_ids: Iterable[int], loaded: list[Article] | None = None, tagged: dict | None = None
+) -> int:
+    """``loaded``: these articles as just written (a bulk import's), indexed without reading them again;
+    ``tagged``: their persons and topics as the writer has them ({article id: (persons, topics)}), so that
+    they are not read again either."""
     backend = get_backend()
     ids = list(dict.fromkeys(article_ids))
-    if loaded is not None:
+    if loaded is not None and tagged is None:
         prefetch_related_objects(loaded, "persons", "topics")
-    documents = [build_document(article) for article in (loaded or articles_for_index(ids))]
+    tagged = tagged or {}
+    documents = [
+        build_document(article, *tagged.get(article.pk, ())) for article in loaded or articles_for_index(ids)
+    ]
     gone = set(ids) - {d.article_id for d in documents}
     if gone:
         backend.remove(gone)

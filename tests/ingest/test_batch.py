@@ -87,6 +87,16 @@ def test_a_mixed_document_comes_out_as_item_by_item(routing, tags):
     assert _state() == EXPECTED
 
 
+def test_the_batch_indexes_persons_and_topics_as_a_rebuild_would(routing, tags):
+    from newsdesk.search.documents import build_document
+
+    ingest(MIX, routing)
+    f = Article.objects.prefetch_related("persons", "topics").get(guid="urn:f")
+    stored, rebuilt = SearchDocument.objects.get(pk=f.pk), build_document(f)
+    assert (stored.keywords, stored.tags) == (rebuilt.keywords, rebuilt.tags)
+    assert "Sergey Ryabkov" in stored.keywords and "Foreign policy" in stored.keywords
+
+
 @pytest.mark.parametrize("size", [1, 2, 3])
 def test_any_batch_size_gives_the_same_outcome(routing, tags, monkeypatch, size):
     monkeypatch.setattr(batch, "BATCH_SIZE", size)
