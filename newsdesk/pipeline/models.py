@@ -55,7 +55,7 @@ class EffectFailure(models.Model):
             models.UniqueConstraint(fields=["change", "effect"], name="pipeline_failure_once_per_effect")
         ]
         verbose_name = "failed effect"
-        verbose_name_plural = "failed effects (publishing pipeline)"
+        verbose_name_plural = "failed effects"
 
     def __str__(self) -> str:
         return f"{self.effect} for article {self.article_id}"

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "failed effect",
-                "verbose_name_plural": "failed effects (publishing pipeline)",
+                "verbose_name_plural": "failed effects",
                 "ordering": ["-last_failed_at", "-id"],
                 "constraints": [
                     models.UniqueConstraint(
