@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 
 import pytest
@@ -134,3 +135,24 @@ def test_keys_purged_for_an_article_and_after_a_move(settings):
     article.body = "<p>Corrected figures.</p>"
     article.save()
     assert purge_article(article.pk) == {f"article:{article.public_id}", "feeds", "api"}  # lists unchanged
+
+
+def test_a_proxy_that_is_down_fails_the_purge_after_the_others_were_purged(tmp_path):
+    """The pipeline retries a failed purge and lists it in the newsroom; a silent failure would leave stale pages."""
+    from newsdesk.edge.backends.varnish import PurgeFailed
+
+    require_varnish()
+    origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TaggedPages)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    with varnish_server(app_port=origin.server_address[1]) as proxy:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            down = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+        purger = load_purger(
+            {"BACKEND": "varnish", "OPTIONS": {"URLS": [down, proxy.url], "REPEAT_AFTER": 0}}
+        )
+        proxy.get("/article:7")
+        with pytest.raises(PurgeFailed, match=down):
+            purger.purge(["article:7"])
+        assert proxy.get("/article:7").cache != "HIT"  # the reachable proxy was purged all the same
+    origin.shutdown()

@@ -2,8 +2,9 @@
 
 The purge is sent again ``repeat_after`` seconds later: a page whose re-render read the database just before the
 publish committed would otherwise be stored stale *after* the first purge and stay so until its TTL. A proxy that
-cannot be reached is logged, never raised: a publish must not fail because a cache is down (its entries then
-expire by TTL).
+that cannot be reached makes ``purge`` raise PurgeFailed once every proxy has been tried: the publishing pipeline
+runs purges in the worker, after the editor's save has returned, so a failure there is retried with backoff and
+shown in the newsroom rather than left to the pages' TTL. The repeat is best effort and only logged.
 """
 
 from __future__ import annotations
@@ -29,18 +30,26 @@ class VarnishPurger(BasePurger):
         keys = check_keys(keys)
         if not keys:
             return
-        self._purge_all(",".join(keys))
+        failed = self._purge_all(",".join(keys))
         if self.repeat_after > 0:
             threading.Timer(self.repeat_after, self._purge_all, args=(",".join(keys),)).start()
+        if failed:
+            raise PurgeFailed(f"Varnish did not take the purge at {', '.join(failed)}; it will be retried")
 
-    def _purge_all(self, pattern: str) -> None:
-        for url in self.urls:
-            self._purge(url, pattern)
+    def _purge_all(self, pattern: str) -> list[str]:
+        """Every proxy is asked, whatever the others answer; returns the URLs that failed."""
+        return [url for url in self.urls if not self._purge(url, pattern)]
 
-    def _purge(self, url: str, pattern: str) -> None:
+    def _purge(self, url: str, pattern: str) -> bool:
         request = urllib.request.Request(url, method="PURGE", headers={"X-Purge-Keys": pattern})  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - configured URL
                 response.read()
+            return True
         except (urllib.error.URLError, OSError) as exc:
-            logger.warning("Purge of %s at %s failed: %s (entries expire by TTL instead)", pattern, url, exc)
+            logger.warning("Purge of %s at %s failed: %s", pattern, url, exc)
+            return False
+
+
+class PurgeFailed(RuntimeError):
+    """A proxy could not be reached or refused the purge."""
