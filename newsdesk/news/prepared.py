@@ -12,8 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 
 _KINDS = (int, str, dt.datetime)
 
@@ -25,6 +27,30 @@ def _sentinel(kind: type, n: int, variant: int) -> Any:
     if kind is str:
         return f"\x1fprepared-{variant}-{n}"
     return dt.datetime(2999, 1, 1 + variant, 0, 0, n, tzinfo=dt.UTC)
+
+
+def _aware(zone: dt.tzinfo) -> Callable:
+    """SQLite's DateTimeField converter with ``USE_TZ`` (what ``convert_datetimefield_value`` does), without
+    reading the settings per value: a feed page converts a hundred datetimes."""
+
+    def convert(value, expression, connection):
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            value = parse_datetime(value)
+        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+    return convert
+
+
+def _faster(function: Callable, connection) -> Callable:
+    if (
+        connection.vendor == "sqlite"
+        and settings.USE_TZ
+        and function == connection.ops.convert_datetimefield_value
+    ):
+        return _aware(connection.timezone)
+    return function
 
 
 def _adapt(kind: type, value: Any, connection) -> Any:
@@ -51,20 +77,29 @@ class PreparedQuery:
         self._model = None
 
     def rows(self, **values: Any) -> list[tuple]:
+        connection, (sql, slots, converters, width) = self._prepared()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, self._params(slots, values, connection))
+            rows = cursor.fetchall()
+        return [self._convert(row[:width], converters, connection) for row in rows]
+
+    def rows_union(self, runs: list[dict[str, Any]]) -> list[tuple]:
+        """The rows of the query run once per set of values in ``runs``, all together (``union_rows``)."""
+        if len(runs) == 1:
+            return self.rows(**runs[0])
+        return [row for rows in union_rows([(self, values) for values in runs]) for row in rows]
+
+    def _prepared(self) -> tuple[Any, tuple]:
         if self._model is None:
             self._model = self.build(**self._sentinels(0)).model
         alias = router.db_for_read(self._model) or "default"
-        compiled = self._compiled.get(alias) or self._compile(alias)
-        sql, slots, converters, width = compiled
-        connection = connections[alias]
-        params = [
+        return connections[alias], self._compiled.get(alias) or self._compile(alias)
+
+    def _params(self, slots: list, values: dict[str, Any], connection) -> list:
+        return [
             const if name is None else _adapt(self.kinds[name], values[name], connection)
             for name, const in slots
         ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return [self._convert(row[:width], converters, connection) for row in rows]
 
     def _sentinels(self, variant: int) -> dict[str, Any]:
         return {name: _sentinel(kind, n, variant) for n, (name, kind) in enumerate(self.kinds.items())}
@@ -84,7 +119,10 @@ class PreparedQuery:
         if missing:
             raise ValueError(f"PreparedQuery: arguments {sorted(missing)} do not reach the SQL.")
         fields = [col[0] for col in compiler.select[: compiler.col_count]]
-        converters = compiler.get_converters(fields)
+        converters = {
+            index: (tuple(_faster(function, connection) for function in functions), expression)
+            for index, (functions, expression) in compiler.get_converters(fields).items()
+        }
         compiled = (sql, slots, converters, compiler.col_count)
         self._compiled[alias] = compiled
         return compiled
@@ -108,3 +146,57 @@ class PreparedQuery:
                 value = function(value, expression, connection)
             values[index] = value
         return tuple(values)
+
+
+def union_rows(runs: list[tuple[PreparedQuery, dict[str, Any]]]) -> list[list[tuple]]:
+    """Prepared queries that select the same columns, each run with its values, sent as one statement: each run
+    a subquery of a UNION ALL, so that each keeps its own ORDER BY and LIMIT (an index range that stops early),
+    tagged with its position. One round trip instead of one per run (on SQLite each statement costs ~40 µs of
+    Python however small its answer). Returns the rows of each run, in the order of ``runs``."""
+    prepared = [(query, values, *query._prepared()) for query, values in runs]
+    connection = prepared[0][2]
+    if any(other is not connection for _, _, other, _ in prepared):
+        raise ValueError("union_rows: every query must read from the same database.")
+    union = " UNION ALL ".join(
+        f"SELECT *, {n} FROM ({compiled[0]}) AS run{n}"  # noqa: S608 - SQL compiled by Django, values as params
+        for n, (*_, compiled) in enumerate(prepared)
+    )
+    params = [
+        param
+        for query, values, _, compiled in prepared
+        for param in query._params(compiled[1], values, connection)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(union, params)
+        rows = cursor.fetchall()
+    out: list[list[tuple]] = [[] for _ in prepared]
+    for row in rows:
+        query, _, _, (_, _, converters, width) = prepared[row[-1]]
+        out[row[-1]].append(query._convert(row[:width], converters, connection))
+    return out
+
+
+class PreparedByIds:
+    """``build(ids)`` returns a ``values_list()`` queryset of the rows with those primary keys; ``rows(ids)``
+    runs it compiled once per size: the id list is padded (with its last id) to one of a few sizes so that the
+    statement's shape repeats. Longer lists than the largest size are read without compiling ahead."""
+
+    SIZES = (8, 16, 32, 64, 128)
+
+    def __init__(self, build: Callable[[list[int]], QuerySet]):
+        self.build = build
+        self._queries: dict[int, PreparedQuery] = {}
+
+    def rows(self, ids: list[int]) -> list[tuple]:
+        if not ids:
+            return []
+        size = next((n for n in self.SIZES if n >= len(ids)), None)
+        if size is None:
+            return list(self.build(list(ids)))
+        query = self._queries.get(size)
+        if query is None:
+            query = self._queries[size] = PreparedQuery(
+                lambda **named: self.build(list(named.values())), **{f"id{n}": int for n in range(size)}
+            )
+        padded = list(ids) + [ids[-1]] * (size - len(ids))
+        return query.rows(**{f"id{n}": pk for n, pk in enumerate(padded)})

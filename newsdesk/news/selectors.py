@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from .models import (
     Section,
     Topic,
 )
-from .prepared import PreparedQuery
+from .prepared import PreparedByIds, PreparedQuery, union_rows
 
 
 def top_stories(*, limit: int = 5, at: dt.datetime | None = None) -> QuerySet[Article]:
@@ -121,7 +121,12 @@ class Card:
     status: str
     publish_at: dt.datetime
     lead_photo_id: int | None
+    is_backfill: bool | None
     section: Section
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
     def get_absolute_url(self) -> str:
         return reverse("site:article", kwargs={"public_id": self.public_id, "slug": self.slug})
@@ -168,54 +173,18 @@ def feed_page(
 
 CARD_FIELDS = (
     "id", "public_id", "slug", "headline", "lead", "urgency", "status", "publish_at", "lead_photo_id",
-    "section_id", "section__name", "section__slug", "section__order", "section__description",
+    "is_backfill", "section_id", "section__name", "section__slug", "section__order", "section__description",
 )  # fmt: skip
-_CARD_BATCHES = (8, 16, 32, 64)
-_card_queries: dict[int, PreparedQuery] = {}
-
-
-def _cards_by_ids(size: int) -> PreparedQuery:
-    def build(**ids: int) -> QuerySet:
-        return Article.objects.filter(pk__in=list(ids.values())).order_by().values_list(*CARD_FIELDS)
-
-    query = _card_queries.get(size)
-    if query is None:
-        query = _card_queries[size] = PreparedQuery(build, **{f"id{n}": int for n in range(size)})
-    return query
+_CARDS = PreparedByIds(lambda ids: Article.objects.filter(pk__in=ids).order_by().values_list(*CARD_FIELDS))
 
 
 def feed_cards(ids: list[int], *, at: dt.datetime) -> list[Card]:
-    """Cards for ids that the gate has just chosen, in that order (see ``_cards``), in one compiled read:
-    the id list is padded to one of a few sizes so that the statement's shape repeats."""
-    if not ids:
-        return []
-    size = next((n for n in _CARD_BATCHES if n >= len(ids)), None)
-    if size is None:
-        rows = Article.objects.filter(pk__in=ids).order_by().values_list(*CARD_FIELDS)
-    else:
-        padded = ids + [ids[-1]] * (size - len(ids))
-        rows = _cards_by_ids(size).rows(**{f"id{n}": pk for n, pk in enumerate(padded)})
-    sections: dict[int, Section] = {}
+    """Cards for ids that the gate has just chosen, in that order, in one compiled read. Looked up by primary
+    key alone: with the gate's conditions in the same query SQLite prefers the feed index and walks every row.
+    ``visible_at`` (the gate's rule on one row) drops an article withdrawn between the two queries."""
     cards = {}
-    for *values, section_id, name, slug, order, description in rows:
-        section = sections.get(section_id)
-        if section is None:
-            fields = ("id", "name", "slug", "order", "description")
-            section = sections[section_id] = Section.from_db(
-                "default", fields, (section_id, name, slug, order, description)
-            )
-        cards[values[0]] = Card(*values, section=section)
-    return [cards[pk] for pk in ids if pk in cards and cards[pk].visible_at(at)]
-
-
-def _cards(ids: list[int], *, at: dt.datetime) -> list[Article]:
-    """Articles for ids that the gate has just chosen, in that order.
-
-    Looked up by primary key alone: with the gate's conditions in the same query SQLite prefers the feed
-    index and walks every row. ``visible_at`` (the gate's rule on one row) drops an article withdrawn between
-    the two queries.
-    """
-    cards = Article.objects.for_cards().in_bulk(ids)
+    for row in _CARDS.rows(ids):
+        cards[row[0]] = Card(*row[:-5], section=_section_of(row[-5:]))
     return [cards[pk] for pk in ids if pk in cards and cards[pk].visible_at(at)]
 
 
@@ -242,6 +211,9 @@ def _feed_keys(
     the others come back empty at once), all sent as one UNION ALL.
     """
     if not connection.features.supports_slicing_ordering_in_compound:
+        if len(section_groups) > 1 and all(group is not None and len(group) == 1 for group in section_groups):
+            # SQLite: one statement for every section's slice (each a subquery with its own ORDER BY and LIMIT)
+            return _keys_rows_union(keys, section_ids=[group[0] for group in section_groups], limit=limit)
         return [row for group in section_groups for row in _keys_rows(keys, section_ids=group, limit=limit)]
     parts = [
         _keys_slice(keys, section_ids=group, status=status, limit=limit)
@@ -260,6 +232,28 @@ _key_queries: dict[tuple, PreparedQuery] = {}
 
 def _keys_rows(keys: FeedKeys, *, section_ids: list[int] | None, limit: int) -> list[tuple]:
     """``_keys_slice`` compiled once per shape (which narrowings are present, and the limit)."""
+    if section_ids and len(section_ids) > 1:
+        return list(_keys_slice(keys, section_ids=section_ids, limit=limit))
+    values = _keys_values(keys, section_id=section_ids[0] if section_ids else None)
+    return _keys_query(tuple(values), limit).rows(**values)
+
+
+def _keys_rows_union(keys: FeedKeys, *, section_ids: list[int], limit: int) -> list[tuple]:
+    """``_keys_rows`` for each section, sent as one statement (PreparedQuery.rows_union)."""
+    runs = [_keys_values(keys, section_id=section_id) for section_id in section_ids]
+    return _keys_query(tuple(runs[0]), limit).rows_union(runs)
+
+
+def _keys_query(names: tuple[str, ...], limit: int) -> PreparedQuery:
+    shape = (names, limit)
+    query = _key_queries.get(shape)
+    if query is None:
+        build = functools.partial(_keys_slice_from_values, limit=limit)
+        query = _key_queries[shape] = PreparedQuery(build, **{name: _KEY_KINDS[name] for name in names})
+    return query
+
+
+def _keys_values(keys: FeedKeys, *, section_id: int | None) -> dict:
     cursor = keys.cursor
     values = {
         "at": keys.at,
@@ -269,17 +263,9 @@ def _keys_rows(keys: FeedKeys, *, section_ids: list[int] | None, limit: int) -> 
         "since": keys.since,
         "person_id": keys.person_id,
         "topic_id": keys.topic_id,
-        "section_id": section_ids[0] if section_ids else None,
+        "section_id": section_id,
     }
-    values = {name: value for name, value in values.items() if value is not None}
-    if section_ids and len(section_ids) > 1:
-        return list(_keys_slice(keys, section_ids=section_ids, limit=limit))
-    shape = (tuple(values), limit)
-    query = _key_queries.get(shape)
-    if query is None:
-        build = functools.partial(_keys_slice_from_values, limit=limit)
-        query = _key_queries[shape] = PreparedQuery(build, **{name: _KEY_KINDS[name] for name in values})
-    return query.rows(**values)
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def _keys_slice_from_values(*, limit: int, at, cursor_at=None, cursor_id=None, section_id=None, **narrowing):
@@ -289,6 +275,12 @@ def _keys_slice_from_values(*, limit: int, at, cursor_at=None, cursor_id=None, s
 
 
 def _keys_slice(keys: FeedKeys, *, section_ids: list[int] | None, limit: int, status: str | None = None):
+    qs = _keys_filter(keys, section_ids=section_ids, status=status)
+    return qs.values_list("publish_at", "id", "section_id")[:limit]
+
+
+def _keys_filter(keys: FeedKeys, *, section_ids: list[int] | None, status: str | None = None) -> QuerySet:
+    """The visible articles that ``keys`` and the sections narrow to, newest first."""
     # The cursor and ``until`` bounds come before the visibility gate on purpose: SQLite takes the first upper
     # bound on publish_at it meets as the index range, so a deep page starts its scan at the cursor instead of
     # walking every newer row (tests/site/test_feed_keyset.py counts the work).
@@ -308,23 +300,31 @@ def _keys_slice(keys: FeedKeys, *, section_ids: list[int] | None, limit: int, st
         "topics": keys.topic_id,
     }
     qs = qs.filter(**{name: value for name, value in filters.items() if value is not None})
-    return qs.order_by("-publish_at", "-id").values_list("publish_at", "id", "section_id")[:limit]
+    return qs.order_by("-publish_at", "-id")
 
 
-def top_story_cards(*, limit: int = 5, at: dt.datetime | None = None) -> list[Article]:
+_RANKED = PreparedQuery(
+    lambda: (
+        Article.objects.filter(top_story_rank__isnull=False)
+        .order_by("top_story_rank", "-publish_at")
+        .values_list("id")[:MAX_RANKED]
+    )
+)
+
+
+def top_story_cards(*, limit: int = 5, at: dt.datetime | None = None) -> list[Card]:
     """The top stories in the editors' order, through the top-story index (few rows carry a rank).
 
     ``top_stories`` asks the same with the gate in one query, which SQLite without statistics answers by
     walking the whole feed index; here the ranked rows come first and the gate's rule is applied to them.
     """
     at = at or timezone.now()
-    ranked = Article.objects.filter(top_story_rank__isnull=False).order_by("top_story_rank", "-publish_at")
-    return _cards(list(ranked.values_list("id", flat=True)[:MAX_RANKED]), at=at)[:limit]
+    return feed_cards([row[0] for row in _RANKED.rows()], at=at)[:limit]
 
 
 def section_blocks(
     *, sections: Iterable[Section], limit: int = 4, at: dt.datetime | None = None
-) -> list[tuple[Section, list[Article]]]:
+) -> list[tuple[Section, list[Card]]]:
     """(section, latest articles) for the home page: index ranges for the keys, then all cards at once.
 
     Empty sections are left out, and so is backfill (an archive or a backlog loaded with its old dates): a
@@ -332,14 +332,137 @@ def section_blocks(
     """
     at = at or timezone.now()
     sections = list(sections)
-    rows = sorted(
-        _feed_keys(FeedKeys(at=at), section_groups=[[s.id] for s in sections], limit=limit), reverse=True
+    rows = _section_block_keys(sections, limit=limit, at=at)
+    cards = {card.id: card for card in feed_cards([row[1] for row in rows], at=at)}
+    return _section_blocks_of(sections, rows, cards, limit=limit)
+
+
+def _section_block_keys(sections: list[Section], *, limit: int, at: dt.datetime) -> list[tuple]:
+    groups = [[s.id] for s in sections]
+    return (
+        sorted(_feed_keys(FeedKeys(at=at), section_groups=groups, limit=limit), reverse=True)
+        if groups
+        else []
     )
-    cards = {card.id: card for card in _cards([row[1] for row in rows], at=at) if not card.is_backfill}
+
+
+def _section_blocks_of(sections: list[Section], rows: list[tuple], cards: dict[int, Card], *, limit: int):
+    cards = {pk: card for pk, card in cards.items() if not card.is_backfill}
     blocks = [
         (s, [cards[pk] for _, pk, sid in rows if sid == s.id and pk in cards][:limit]) for s in sections
     ]
     return [(section, articles) for section, articles in blocks if articles]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """What the home page lists, read together: every card in one read, every photo in another."""
+
+    top_stories: list[Card]
+    latest: list[Card]
+    section_blocks: list[tuple[Section, list[Card]]]
+    galleries: list[GalleryCard]
+    infographics: list[tuple[str, str]]
+    lead_photo: Photo | None  # the first top story's
+
+
+# What the home page reads of an article: a card's fields, its section (joined in Python: a join in these
+# queries makes SQLite walk the whole index range instead of stopping after the limit) and its top-story rank.
+HOME_FIELDS = (*CARD_FIELDS[:-4], "top_story_rank")
+_home_queries: dict[tuple, PreparedQuery] = {}
+
+
+def _home_query(shape: tuple) -> PreparedQuery:
+    """The home page's article reads, compiled once per shape: ("ranked",) the ranked rows (the gate is
+    applied afterwards, see ``top_story_cards``), or ("slice", limit, status, with_section) an index range
+    of the newest visible articles, in one section or all."""
+    query = _home_queries.get(shape)
+    if query is not None:
+        return query
+    if shape[0] == "ranked":
+        ranked = Article.objects.filter(top_story_rank__isnull=False).order_by(
+            "top_story_rank", "-publish_at"
+        )
+        query = PreparedQuery(
+            lambda: (
+                Article.objects.filter(pk__in=ranked.values("id")[:MAX_RANKED])
+                .order_by()
+                .values_list(*HOME_FIELDS)
+            )
+        )
+    else:
+        _, limit, status, with_section = shape
+
+        def build(at, section_id=None):
+            keys_qs = _keys_filter(
+                FeedKeys(at=at), section_ids=[section_id] if with_section else None, status=status
+            )
+            return keys_qs.values_list(*HOME_FIELDS)[:limit]
+
+        kinds = {"at": dt.datetime, **({"section_id": int} if with_section else {})}
+        query = PreparedQuery(build, **kinds)
+    _home_queries[shape] = query
+    return query
+
+
+def home_page(
+    *,
+    sections: Iterable[Section],
+    top: int = 5,
+    latest: int = 12,
+    block: int = 4,
+    at: dt.datetime | None = None,
+) -> HomePage:
+    """The home page's lists: what ``top_story_cards``, ``feed_page``, ``section_blocks``, ``gallery_cards``
+    and ``infographic_links`` give. Every article list is one run of a single statement (``union_rows``), each
+    run an index range that stops after its limit; cards are made from those rows, sections from ``sections``."""
+    at = at or timezone.now()
+    sections = list(sections)
+    # PostgreSQL sorts a whole range for an IN list of statuses: one slice per status there (see _feed_keys).
+    statuses = Article.Status.values if connection.features.supports_slicing_ordering_in_compound else [None]
+    runs: list[tuple[str, PreparedQuery, dict]] = [("ranked", _home_query(("ranked",)), {})]
+    runs += [("latest", _home_query(("slice", latest, status, False)), {"at": at}) for status in statuses]
+    runs += [
+        (section.id, _home_query(("slice", block, status, True)), {"at": at, "section_id": section.id})
+        for section in sections
+        for status in statuses
+    ]
+    found: dict[object, list[Card]] = {}
+    by_id = {section.id: section for section in sections}
+    ranks: dict[int, int] = {}
+    for (name, _, _), rows in zip(
+        runs, union_rows([(query, values) for _, query, values in runs]), strict=True
+    ):
+        cards = found.setdefault(name, [])
+        for row in rows:
+            section = by_id.get(row[10]) or _section_by_id(row[10])
+            cards.append(Card(*row[:10], section=section))
+            ranks[row[0]] = row[11]
+    newest = functools.partial(sorted, key=lambda card: (card.publish_at, card.id), reverse=True)
+    ranked = sorted(newest(found["ranked"]), key=lambda card: ranks[card.id])[:MAX_RANKED]
+    top_stories = [card for card in ranked if card.visible_at(at)][:top]
+    blocks = [
+        (section, [c for c in newest(found.get(section.id, [])) if not c.is_backfill][:block])
+        for section in sections
+    ]
+    gallery_rows = _gallery_rows(limit=3, at=at)
+    lead_photo_id = top_stories[0].lead_photo_id if top_stories else None
+    photos = photos_by_ids(
+        [pk for pk in (lead_photo_id, *(row[3] for row in gallery_rows)) if pk is not None]
+    )
+    return HomePage(
+        top_stories=top_stories,
+        latest=newest(found.get("latest", []))[:latest],
+        section_blocks=[(section, cards) for section, cards in blocks if cards],
+        galleries=_gallery_cards_of(gallery_rows, photos),
+        infographics=infographic_links(at=at),
+        lead_photo=photos.get(lead_photo_id),
+    )
+
+
+def _section_by_id(section_id: int) -> Section:
+    # A section created since the page read the sections: read it now (rare; never a card without one).
+    return _section_of(Section.objects.filter(pk=section_id).values_list(*_SECTION_FIELDS).get())
 
 
 def galleries_published(*, at: dt.datetime | None = None) -> QuerySet[Gallery]:
@@ -352,10 +475,78 @@ def infographics_published(*, at: dt.datetime | None = None) -> QuerySet[Infogra
     return Infographic.objects.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=at), is_published=True)
 
 
-def latest_galleries(*, limit: int = 3, at: dt.datetime | None = None) -> list[Gallery]:
-    """Galleries with their photos (for the cover and the "10 photos" count) in two queries."""
-    items = Prefetch("items", queryset=GalleryPhoto.objects.select_related("photo"))
-    return list(galleries_published(at=at).order_by("-publish_at", "-id").prefetch_related(items)[:limit])
+@dataclass(frozen=True, slots=True)
+class GalleryCard:
+    """What a list of galleries shows of one: its title and address, how many photos, the first as cover."""
+
+    title: str
+    slug: str
+    count: int
+    cover: Photo | None
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:gallery", kwargs={"slug": self.slug})
+
+
+def _gallery_cards_query(limit: int) -> PreparedQuery:
+    items = GalleryPhoto.objects.filter(gallery=OuterRef("pk")).order_by()
+    count = items.annotate(n=Func(F("id"), function="COUNT")).values("n")
+    cover = items.order_by("order", "id").values("photo_id")[:1]
+    return PreparedQuery(
+        lambda at: (
+            galleries_published(at=at)
+            .order_by("-publish_at", "-id")
+            .annotate(count=Subquery(count), cover_id=Subquery(cover))
+            .values_list("title", "slug", "count", "cover_id")[:limit]
+        ),
+        at=dt.datetime,
+    )
+
+
+_gallery_card_queries: dict[int, PreparedQuery] = {}
+
+
+def gallery_cards(*, limit: int = 3, at: dt.datetime | None = None) -> list[GalleryCard]:
+    """The latest published galleries as cards: title, address, number of photos and the first as cover, in
+    two compiled reads (the galleries with their counts and cover ids, then the covers)."""
+    rows = _gallery_rows(limit=limit, at=at or timezone.now())
+    return _gallery_cards_of(rows, photos_by_ids([row[3] for row in rows if row[3] is not None]))
+
+
+def _gallery_rows(*, limit: int, at: dt.datetime) -> list[tuple]:
+    query = _gallery_card_queries.get(limit)
+    if query is None:
+        query = _gallery_card_queries[limit] = _gallery_cards_query(limit)
+    return query.rows(at=at)
+
+
+def _gallery_cards_of(rows: list[tuple], photos: dict[int, Photo]) -> list[GalleryCard]:
+    return [
+        GalleryCard(title, slug, count or 0, photos.get(cover_id)) for title, slug, count, cover_id in rows
+    ]
+
+
+_INFOGRAPHIC_LINKS = PreparedQuery(
+    lambda at: infographics_published(at=at).order_by("-publish_at", "-id").values_list("title", "slug")[:4],
+    at=dt.datetime,
+)
+
+
+def infographic_links(*, at: dt.datetime | None = None) -> list[tuple[str, str]]:
+    """(title, slug) of the four latest published infographics, for the home page."""
+    return [tuple(row) for row in _INFOGRAPHIC_LINKS.rows(at=at or timezone.now())]
+
+
+_PHOTOS = PreparedByIds(
+    lambda ids: Photo.objects.filter(pk__in=ids).order_by().values_list(*_attnames(Photo))
+)
+
+
+def photos_by_ids(ids: list[int]) -> dict[int, Photo]:
+    """Photos by id (lead photos of cards, gallery covers), as model instances made from one compiled read."""
+    names = _attnames(Photo)
+    photos = (Photo.from_db("default", names, row) for row in _PHOTOS.rows(list(dict.fromkeys(ids))))
+    return {photo.pk: photo for photo in photos}
 
 
 def gallery_for_reader(*, slug: str, at: dt.datetime | None = None) -> Gallery | None:
@@ -418,8 +609,22 @@ def sections_all() -> list[Section]:
 
 
 def sections_from_rows(rows: tuple[tuple, ...]) -> list[Section]:
-    names = ("id", "name", "slug", "order", "description")
-    return [Section.from_db("default", names, row) for row in rows]
+    return [_section_of(row) for row in rows]
+
+
+_SECTION_FIELDS = ("id", "name", "slug", "order", "description")
+_section_objects: dict[tuple, Section] = {}
+
+
+def _section_of(row: tuple) -> Section:
+    """The Section for its row (id, name, slug, order, description), made once per process and row: every
+    page shows every section, and reader pages only read them. A renamed section is a new row, so a new one."""
+    section = _section_objects.get(row)
+    if section is None:
+        if len(_section_objects) > 256:
+            _section_objects.clear()
+        section = _section_objects[row] = Section.from_db("default", _SECTION_FIELDS, row)
+    return section
 
 
 _READ_ALSO = PreparedQuery(

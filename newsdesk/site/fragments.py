@@ -25,7 +25,11 @@ from html import escape  # Django's escaping of the same five characters, minus 
 from urllib.parse import quote
 
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.template import Context, engines, loader
+from django.template.context import make_context
 from django.template.loader import render_to_string
+from django.template.loader_tags import BlockNode, ExtendsNode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -125,6 +129,27 @@ _nav: dict[tuple, SafeString] = {}
 _stamps: dict[tuple, str] = {}
 _clock: dict[tuple, str] = {}
 _layouts: dict[tuple, HoledPage] = {}
+_frames: dict[tuple, HoledPage] = {}
+_filters: dict[tuple, SafeString] = {}
+
+
+# HTML kept by everything it is made of (the key): pure memoization, nothing to invalidate. Cards of feeds and
+# of the home page: most of a page's cards were on the page a moment ago.
+kept_html: dict[tuple, str] = {}
+KEPT_HTML_ENTRIES = 4096
+
+
+def keep_html(key: tuple, html: str) -> str:
+    if len(kept_html) >= KEPT_HTML_ENTRIES:
+        kept_html.clear()
+    kept_html[key] = html
+    return html
+
+
+@lru_cache(maxsize=4096)
+def media_url(storage, name: str) -> str:
+    """``storage.url(name)``, kept: a photo's srcset joins a URL per rendition."""
+    return storage.url(name)
 
 
 def forget_fragments(**_kwargs) -> None:
@@ -133,8 +158,15 @@ def forget_fragments(**_kwargs) -> None:
     _stamps.clear()
     _clock.clear()
     _layouts.clear()
+    _frames.clear()
+    _filters.clear()
+    _page_blocks.clear()
+    kept_html.clear()
+    media_url.cache_clear()
     _section_url.cache_clear()
     _article_prefix.cache_clear()
+    _slug_url.cache_clear()
+    _page_url.cache_clear()
 
 
 def sections_stamp(rows: tuple) -> str:
@@ -200,6 +232,85 @@ def article_layout(request) -> HoledPage:
     return layout
 
 
+# --- Reader pages: the frame kept, the page's own blocks rendered ----------------------------------------------
+
+# site/base.html's blocks: a page template that extends it overrides some of them.
+FRAME_BLOCKS = ("title", "feeds", "head", "content", "scripts")
+_FRAME_SOURCE = '{% extends "site/base.html" %}' + "".join(
+    f"{{% block {name} %}}{{{{ holes.{name} }}}}{{% endblock %}}" for name in FRAME_BLOCKS
+)
+_page_blocks: dict[int, tuple[object, dict]] = {}
+
+
+def page_frame(request, *, section=None) -> HoledPage:
+    """site/base.html with a hole for each of its blocks and for the clock: the header, the section links and
+    the footer are the same on every page with the same sections and current section, so they are rendered
+    once per process and set of sections (as ``article_layout`` is for articles), not once per request."""
+    rows = request_section_rows(request)
+    current = getattr(section, "slug", None)
+    key = (sections_stamp(rows), current, get_urlconf(), get_script_prefix())
+    frame = _frames.get(key)
+    if frame is None:
+        if len(_frames) > 64:
+            _frames.clear()
+        holes = Holes()
+        html = (
+            engines["django"].from_string(_FRAME_SOURCE).render({"holes": holes, "section": section}, request)
+        )
+        frame = _frames[key] = holes.split(html)
+    return frame
+
+
+def _blocks_of(template) -> dict:
+    """A page template's blocks by name, its own or else those it inherits (``{{ block.super }}`` is not
+    supported: no reader page uses it)."""
+    kept = _page_blocks.get(id(template))
+    if kept is not None and kept[0] is template:
+        return kept[1]
+    blocks: dict = {}
+    current = template
+    while current is not None:
+        extends = next(iter(current.nodelist.get_nodes_by_type(ExtendsNode)), None)
+        nodes = extends.blocks if extends is not None else current.nodelist.get_nodes_by_type(BlockNode)
+        for node in nodes.values() if isinstance(nodes, dict) else nodes:
+            blocks.setdefault(node.name, node)
+        current = current.engine.get_template(extends.parent_name.resolve(Context())) if extends else None
+    if len(_page_blocks) > 64:
+        _page_blocks.clear()
+    _page_blocks[id(template)] = (template, blocks)
+    return blocks
+
+
+def render_page(request, template_name: str, context: dict, *, status: int = 200) -> HttpResponse:
+    """``render()`` for reader pages that extend site/base.html: the kept frame (``page_frame``) filled with the
+    page's own blocks, rendered with the same context (context processors included), and the clock. The bytes
+    are what ``render()`` writes (tests/site/test_page_frame.py compares them)."""
+    frame = page_frame(request, section=context.get("section"))
+    template = loader.get_template(template_name).template
+    blocks = _blocks_of(template)
+    rendering = make_context(context, request, autoescape=template.engine.autoescape)
+    fills = {"clock": city_clock()}
+    with rendering.render_context.push_state(template), rendering.bind_template(template):
+        rendering.template_name = template.name
+        for name in frame.names:
+            if name != "clock":
+                fills[name] = blocks[name].render(rendering)
+    return HttpResponse(frame.fill(fills), status=status)
+
+
+def feed_filter(request, chosen: list) -> SafeString:
+    """The feed's section filter (site/_filter.html), rendered once per set of sections and choice."""
+    rows = request_section_rows(request)
+    key = (rows, tuple(section.slug for section in chosen), get_urlconf(), get_script_prefix())
+    html = _filters.get(key)
+    if html is None:
+        if len(_filters) > 64:
+            _filters.clear()
+        context = {"nav_sections": selectors.sections_from_rows(rows), "chosen": chosen}
+        html = _filters[key] = mark_safe(render_to_string("site/_filter.html", context))  # noqa: S308
+    return html
+
+
 def city_clock() -> str:
     """The header's city clock (the weather app's widget), rendered once per minute and weather snapshot:
     what it shows changes by the minute; site.js and city-clock.js keep it ticking in the browser."""
@@ -251,6 +362,11 @@ def _article_prefix(urlconf, script_prefix: str) -> str:
     return url[: -len("1/s/")]
 
 
+def article_prefix() -> str:
+    """What every article's address starts with (``article_url`` for a list: looked up once)."""
+    return _article_prefix(get_urlconf(), get_script_prefix())
+
+
 @lru_cache(maxsize=256)
 def _section_url(urlconf, script_prefix: str, slug: str) -> str:
     return reverse("site:section", kwargs={"slug": slug})
@@ -258,3 +374,23 @@ def _section_url(urlconf, script_prefix: str, slug: str) -> str:
 
 def section_url(slug: str) -> str:
     return _section_url(get_urlconf(), get_script_prefix(), slug)
+
+
+@lru_cache(maxsize=1024)
+def _slug_url(urlconf, script_prefix: str, name: str, slug: str) -> str:
+    return reverse(name, kwargs={"slug": slug})
+
+
+@lru_cache(maxsize=256)
+def _page_url(urlconf, script_prefix: str, name: str) -> str:
+    return reverse(name)
+
+
+def page_url(name: str) -> str:
+    """``reverse(name)`` of a page without arguments, kept."""
+    return _page_url(get_urlconf(), get_script_prefix(), name)
+
+
+def slug_url(name: str, slug: str) -> str:
+    """``reverse(name, kwargs={"slug": slug})``, kept: lists of galleries, persons or topics add up."""
+    return _slug_url(get_urlconf(), get_script_prefix(), name, slug)

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import dataclass
 from html import escape  # Django's escaping of the same five characters, minus its lazy wrapper
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -19,8 +20,17 @@ from newsdesk.news.html import blocks, split_pages
 from newsdesk.news.models import Article, Correction, Photo
 from newsdesk.news.selectors import ArticleRelations
 
-from .fragments import article_url, read_also_html, section_url
-from .templatetags.newsdesk import time_with_zone, zone_label
+from .fragments import (
+    article_prefix,
+    article_url,
+    keep_html,
+    kept_html,
+    media_url,
+    read_also_html,
+    section_url,
+    slug_url,
+)
+from .templatetags.newsdesk import zone_label
 
 
 class PageOutOfRange(Exception):
@@ -42,68 +52,216 @@ def day_label(day: dt.date, *, today: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def group_by_day(articles: list[Article], *, now: dt.datetime | None = None) -> list[DayGroup]:
-    """Consecutive articles of one local day (the active time zone) under one heading, newest first."""
-    today = timezone.localdate(now or timezone.now())
+def group_by_day(
+    articles: list[Article], *, now: dt.datetime | None = None, zone: dt.tzinfo | None = None
+) -> list[DayGroup]:
+    """Consecutive articles of one local day (the active time zone, or ``zone``) under one heading, newest
+    first."""
+    zone = zone or timezone.get_current_timezone()
+    today = (now or timezone.now()).astimezone(zone).date()
     groups: list[DayGroup] = []
     for article in articles:
-        day = timezone.localdate(article.publish_at)
+        day = article.publish_at.astimezone(zone).date()
         if not groups or groups[-1].day != day:
             groups.append(DayGroup(day=day, label=day_label(day, today=today), articles=[]))
         groups[-1].articles.append(article)
     return groups
 
 
+class CardWriter:
+    """Writes feed cards as HTML, built in Python (it was the site/_card.html include: a feed page has thirty
+    cards, and an include per card cost more than the rest of the page). What every card of a list shares —
+    the reader's zone, the articles' address prefix, each section's link — is looked up once per list."""
+
+    __slots__ = ("prefix", "sections", "zone")
+
+    def __init__(self) -> None:
+        self.zone = timezone.get_current_timezone()
+        self.prefix = article_prefix()
+        self.sections: dict[int, str] = {}
+
+    def url(self, card) -> str:
+        return escape(f"{self.prefix}{card.public_id}/{quote(card.slug)}/")
+
+    def section_link(self, section) -> str:
+        link = self.sections.get(section.id)
+        if link is None:
+            link = self.sections[section.id] = (
+                f'<a href="{escape(section_url(section.slug))}">{escape(section.name)}</a>'
+            )
+        return link
+
+    def time(self, value: dt.datetime) -> str:
+        # templatetags.newsdesk.time_with_zone with the zone looked up once.
+        local = value.astimezone(self.zone)
+        text = f"{local.day} {local:%B %Y, %H:%M} {zone_label(local)}"
+        return f'<time datetime="{value.isoformat()}" data-local="full">{text}</time>'
+
+    def clock(self, value: dt.datetime) -> str:
+        # templatetags.newsdesk.clock_with_zone: an ISO time and digits need no escaping.
+        local = value.astimezone(self.zone)
+        return f'<time datetime="{value.isoformat()}" data-local="clock">{local:%H:%M} {zone_label(local)}</time>'
+
+    @staticmethod
+    def label(card) -> str:
+        if card.urgency <= 2:
+            return '<strong class="urgent-label">Urgent<span class="visually-hidden">:</span></strong> '
+        return ""
+
+    def headline(self, card) -> str:
+        return f'<h3 class="card__headline">{self.label(card)}<a href="{self.url(card)}">{escape(card.headline)}</a></h3>'
+
+    def _key(self, kind: str, card) -> tuple:
+        # Everything a card's HTML is made of: the HTML is kept by it (fragments.kept_html), so an edit to
+        # any of these makes a new entry, never a stale card.
+        section = card.section
+        return (kind, self.zone, self.prefix, card.public_id, card.slug, card.headline, card.urgency,
+                card.publish_at, section.id, section.slug, section.name)  # fmt: skip
+
+    def card(self, card, *, clock: bool = False, with_section: bool = True, with_lead: bool = False) -> str:
+        lead = card.lead if with_lead else None
+        key = (*self._key("card", card), clock, with_section, lead)
+        html = kept_html.get(key)
+        if html is None:
+            html = keep_html(
+                key, self._card(card, clock=clock, with_section=with_section, with_lead=with_lead)
+            )
+        return html
+
+    def _card(self, card, *, clock: bool, with_section: bool, with_lead: bool) -> str:
+        when = self.clock(card.publish_at) if clock else self.time(card.publish_at)
+        section = f" · {self.section_link(card.section)}" if with_section else ""
+        lead = f'\n  <p class="card__lead">{escape(card.lead)}</p>' if with_lead and card.lead else ""
+        urgent = " card--urgent" if card.urgency <= 2 else ""
+        return (
+            f'<li class="card{urgent}">\n  {self.headline(card)}\n'
+            f'  <p class="card__meta">{when}{section}</p>{lead}\n</li>'
+        )
+
+    def top_story(self, card, *, lead_photo: Photo | None = None, first: bool = False) -> str:
+        """A card of the home page's top stories; the first is the lead, with its photo and standfirst."""
+        if first:
+            return self._top_story(card, lead_photo=lead_photo, first=True)
+        key = self._key("top", card)
+        html = kept_html.get(key)
+        if html is None:
+            html = keep_html(key, self._top_story(card, lead_photo=None, first=False))
+        return html
+
+    def _top_story(self, card, *, lead_photo: Photo | None, first: bool) -> str:
+        classes = "card" + (" card--lead" if first else "") + (" card--urgent" if card.urgency <= 2 else "")
+        photo = ""
+        if first and lead_photo is not None:
+            p = photo_context(lead_photo)
+            photo = (
+                f'<img class="card__photo" src="{escape(p["src"])}" srcset="{escape(p["srcset"])}" '
+                f'sizes="(min-width: 60em) 40em, 100vw" width="{lead_photo.width}" height="{lead_photo.height}" '
+                f'alt="{escape(lead_photo.alt_text)}" fetchpriority="high">\n        '
+            )
+        lead = f'\n        <p class="card__lead">{escape(card.lead)}</p>' if first and card.lead else ""
+        return (
+            f'\n      <li class="{classes}">\n        {photo}{self.headline(card)}\n'
+            f'        <p class="card__meta">{self.time(card.publish_at)} · {self.section_link(card.section)}</p>'
+            f"{lead}\n      </li>"
+        )
+
+    def block_card(self, card) -> str:
+        """A card of a home page section block: headline and time."""
+        key = self._key("block", card)
+        html = kept_html.get(key)
+        if html is None:
+            html = keep_html(key, self._block_card(card))
+        return html
+
+    def _block_card(self, card) -> str:
+        urgent = " card--urgent" if card.urgency <= 2 else ""
+        return (
+            f'\n        <li class="card{urgent}">{self.headline(card)}'
+            f'<p class="card__meta">{self.time(card.publish_at)}</p></li>'
+        )
+
+
 def card_html(card, *, clock: bool = False, with_section: bool = True, with_lead: bool = False) -> SafeString:
-    """One feed card, built in Python (it was the site/_card.html include): a feed page has thirty of them, and an
-    include per card cost more than the rest of the page."""
-    urgent = card.urgency <= 2
-    when = _clock_html(card.publish_at) if clock else time_with_zone(card.publish_at)
-    section = (
-        f' · <a href="{escape(section_url(card.section.slug))}">{escape(card.section.name)}</a>'
-        if with_section
-        else ""
-    )
-    lead = f'\n  <p class="card__lead">{escape(card.lead)}</p>' if with_lead and card.lead else ""
-    label = (
-        '<strong class="urgent-label">Urgent<span class="visually-hidden">:</span></strong> '
-        if urgent
-        else ""
-    )
-    return mark_safe(  # noqa: S308 - every value is escaped above
-        f'<li class="card{" card--urgent" if urgent else ""}">\n'
-        f'  <h3 class="card__headline">{label}<a href="{escape(article_url(card.public_id, card.slug))}">'
-        f"{escape(card.headline)}</a></h3>\n"
-        f'  <p class="card__meta">{when}{section}</p>{lead}\n</li>'
-    )
-
-
-def _clock_html(value: dt.datetime) -> str:
-    # templatetags.newsdesk.clock_with_zone, without format_html: an ISO time and digits need no escaping.
-    local = timezone.localtime(value)
-    return f'<time datetime="{value.isoformat()}" data-local="clock">{local:%H:%M} {zone_label(local)}</time>'
+    """One feed card (see ``CardWriter``)."""
+    html = CardWriter().card(card, clock=clock, with_section=with_section, with_lead=with_lead)
+    return mark_safe(html)  # noqa: S308 - every value is escaped by CardWriter
 
 
 def cards_html(cards: list) -> SafeString:
-    return mark_safe("".join(card_html(card) for card in cards))  # noqa: S308 - card_html escapes
+    writer = CardWriter()
+    return mark_safe("".join(writer.card(card) for card in cards))  # noqa: S308 - CardWriter escapes
 
 
 def feed_groups(cards: list, *, with_section: bool, with_lead: bool) -> list[dict]:
     """Day groups (``group_by_day``) with their cards' HTML."""
+    writer = CardWriter()
     return [
         {
             "day": group.day,
+            "iso": group.day.isoformat(),
+            "anchor": group.day.isoformat().replace("-", ""),
             "label": group.label,
             "articles": group.articles,
-            "html": mark_safe(  # noqa: S308 - card_html escapes
+            "html": mark_safe(  # noqa: S308 - CardWriter escapes
                 "".join(
-                    card_html(c, clock=True, with_section=with_section, with_lead=with_lead)
+                    writer.card(c, clock=True, with_section=with_section, with_lead=with_lead)
                     for c in group.articles
                 )
             ),
         }
-        for group in group_by_day(cards)
+        for group in group_by_day(cards, zone=writer.zone)
     ]
+
+
+def top_stories_html(cards: list, *, lead_photo: Photo | None) -> SafeString:
+    """The home page's top stories; ``lead_photo`` is the first story's."""
+    writer = CardWriter()
+    items = [writer.top_story(card, lead_photo=lead_photo, first=n == 0) for n, card in enumerate(cards)]
+    return mark_safe("".join(items))  # noqa: S308 - CardWriter escapes
+
+
+def section_blocks_html(blocks: list) -> SafeString:
+    """The home page's section blocks: (section, cards) pairs, each a titled list."""
+    writer = CardWriter()
+    out = []
+    for section, cards in blocks:
+        slug = escape(section.slug)
+        out.append(
+            f'\n    <section class="section-block" aria-labelledby="block-{slug}">\n'
+            f'      <h2 id="block-{slug}"><a href="{escape(section_url(section.slug))}">{escape(section.name)}</a></h2>\n'
+            f'      <ol class="cards">{"".join(writer.block_card(card) for card in cards)}\n      </ol>\n'
+            "    </section>"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+
+
+def gallery_tiles_html(cards: list) -> SafeString:
+    """Gallery tiles (news.selectors.GalleryCard): cover, title, number of photos."""
+    out = []
+    for card in cards:
+        cover = ""
+        if card.cover is not None:
+            thumb = photo_context(card.cover)["thumb"]
+            cover = (
+                f'<img src="{escape(thumb)}" alt="" loading="lazy" width="{card.cover.width}" '
+                f'height="{card.cover.height}">'
+            )
+        noun = "photo" if card.count == 1 else "photos"
+        out.append(
+            f'<li class="tile">\n  <a href="{escape(slug_url("site:gallery", card.slug))}">\n    {cover}\n'
+            f'    <span class="tile__title">{escape(card.title)}</span>\n  </a>\n'
+            f'  <span class="tile__count">{card.count} {noun}</span>\n</li>\n'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+
+
+def infographic_links_html(links: list[tuple[str, str]]) -> SafeString:
+    """(title, slug) of infographics as list items of links."""
+    items = (
+        f'<li><a href="{escape(slug_url("site:infographic", slug))}">{escape(title)}</a></li>'
+        for title, slug in links
+    )
+    return mark_safe("".join(items))  # noqa: S308 - every value escaped above
 
 
 _PAGE = re.compile(r"[0-9]{1,4}")
@@ -238,10 +396,13 @@ def absolute_url(url: str) -> str:
 
 def photo_context(photo: Photo) -> dict:
     widths = sorted(photo.renditions.items(), key=lambda item: int(item[0]))
-    srcset = [f"{default_storage.url(name)} {width}w" for width, name in widths if int(width) < photo.width]
-    srcset.append(f"{photo.image.url} {photo.width}w")
-    thumb = default_storage.url(widths[0][1]) if widths else photo.image.url
-    return {"photo": photo, "src": photo.image.url, "srcset": ", ".join(srcset), "thumb": thumb}
+    src = media_url(photo.image.storage, photo.image.name)
+    srcset = [
+        f"{media_url(default_storage, name)} {width}w" for width, name in widths if int(width) < photo.width
+    ]
+    srcset.append(f"{src} {photo.width}w")
+    thumb = media_url(default_storage, widths[0][1]) if widths else src
+    return {"photo": photo, "src": src, "srcset": ", ".join(srcset), "thumb": thumb}
 
 
 def _iso(value: dt.datetime | None) -> str | None:

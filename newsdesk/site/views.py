@@ -33,8 +33,12 @@ from .presenters import (
     article_page_context,
     cards_html,
     feed_groups,
+    gallery_tiles_html,
+    infographic_links_html,
     page_number,
     photo_context,
+    section_blocks_html,
+    top_stories_html,
 )
 
 FEED_LIMIT = 30
@@ -52,24 +56,18 @@ def _press_review_slug() -> str:
 @require_safe
 def home(request):
     sections = fragments.request_sections(request)
-    return render(
-        request,
-        "site/home.html",
-        {
-            "nav_sections": sections,
-            "top_stories": selectors.top_story_cards(),
-            "latest_html": cards_html(selectors.feed_page(limit=HOME_LATEST).articles),
-            "section_blocks": selectors.section_blocks(sections=sections),
-            "galleries": [_gallery_card(g) for g in selectors.latest_galleries()],
-            "infographics": list(selectors.infographics_published().order_by("-publish_at", "-id")[:4]),
-        },
-    )
-
-
-def _gallery_card(gallery) -> dict:
-    items = list(gallery.items.all())
-    cover = photo_context(items[0].photo) if items else None
-    return {"gallery": gallery, "count": len(items), "cover": cover}
+    page = selectors.home_page(sections=sections, latest=HOME_LATEST)
+    # Lists are written in Python (presenters), not in template loops: a loop variable costs the template
+    # engine more than the card it writes, and the home page shows some sixty items.
+    context = {
+        "nav_sections": sections,
+        "top_stories_html": top_stories_html(page.top_stories, lead_photo=page.lead_photo),
+        "latest_html": cards_html(page.latest),
+        "section_blocks_html": section_blocks_html(page.section_blocks),
+        "galleries_html": gallery_tiles_html(page.galleries),
+        "infographics_html": infographic_links_html(page.infographics),
+    }
+    return fragments.render_page(request, "site/home.html", context)
 
 
 # --- Feeds -------------------------------------------------------------------------------------------------
@@ -136,9 +134,15 @@ def latest(request):
         limit=FEED_LIMIT, cursor=_cursor(request), section_ids=[section.id for section in chosen]
     )
     context = _feed_context(
-        request, "News feed", page, nav_sections=sections, chosen=chosen, is_feed_root=True
+        request,
+        "News feed",
+        page,
+        nav_sections=sections,
+        chosen=chosen,
+        is_feed_root=True,
+        filter_html=fragments.feed_filter(request, chosen),
     )
-    return render(request, "site/feed.html", context)
+    return fragments.render_page(request, "site/feed.html", context)
 
 
 def _with_no_store(response):
@@ -186,7 +190,7 @@ def section(request, slug: str):
     context = _feed_context(
         request, obj.name, page, description=obj.description, section=obj, show_leads=press_review
     )
-    return render(request, "site/feed.html", context)
+    return fragments.render_page(request, "site/feed.html", context)
 
 
 @require_safe
@@ -208,7 +212,7 @@ def person(request, slug: str):
         photo=photo,
         own_feeds=_own_feeds("person", obj.slug),
     )
-    return render(request, "site/feed.html", context)
+    return fragments.render_page(request, "site/feed.html", context)
 
 
 @require_safe
@@ -223,7 +227,7 @@ def topic(request, slug: str):
         topic=obj,
         own_feeds=_own_feeds("topic", obj.slug),
     )
-    return render(request, "site/feed.html", context)
+    return fragments.render_page(request, "site/feed.html", context)
 
 
 def _own_feeds(kind: str, slug: str) -> list[dict]:
@@ -266,7 +270,7 @@ def archive_day(request, year: int, month: int, day: int):
     title = f"News of {date.day} {date:%B %Y}"
     context = _feed_context(request, title, page, archive_day=date, **_archive_neighbours(date))
     status = 404 if not page.articles and "before" not in request.GET else 200
-    return render(request, "site/feed.html", context, status=status)
+    return fragments.render_page(request, "site/feed.html", context, status=status)
 
 
 def _archive_neighbours(date: dt.date) -> dict:
@@ -389,8 +393,8 @@ def _slide(gallery, item, number: int) -> dict:
 
 @require_safe
 def galleries(request):
-    cards = [_gallery_card(g) for g in selectors.latest_galleries(limit=FEED_LIMIT)]
-    return render(request, "site/galleries.html", {"galleries": cards})
+    tiles = gallery_tiles_html(selectors.gallery_cards(limit=FEED_LIMIT))
+    return render(request, "site/galleries.html", {"galleries_html": tiles})
 
 
 @require_safe

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from newsdesk.news import selectors
 from newsdesk.news.models import Article, Section
-from newsdesk.news.prepared import PreparedQuery
+from newsdesk.news.prepared import PreparedQuery, union_rows
 from tests.factories import ArticleFactory, PersonFactory, TopicFactory
 from tests.site.conftest import make_articles
 
@@ -64,3 +64,30 @@ def test_a_shape_that_depends_on_its_values_is_refused():
         PreparedQuery(lambda pk: Article.objects.values_list("id"), pk=int).rows(pk=1)
     with pytest.raises(TypeError):
         PreparedQuery(lambda day: Article.objects.filter(dateline_date=day).values_list("id"), day=dt.date)
+
+
+def test_runs_sent_as_one_statement_answer_what_each_answers_alone(django_assert_num_queries):
+    world, sport = Section.objects.get(slug="world"), Section.objects.get(slug="sport")
+    make_articles(12, section=world)
+    make_articles(3, section=sport)
+    now = timezone.now()
+    newest = PreparedQuery(
+        lambda at, section_id: (
+            Article.objects.published(at=at).filter(section_id=section_id).values_list("id", "publish_at")[:5]
+        ),
+        at=dt.datetime,
+        section_id=int,
+    )
+    in_sport = PreparedQuery(lambda: Article.objects.filter(section=sport).values_list("id", "publish_at"))
+    runs = [
+        (newest, {"at": now, "section_id": world.id}),
+        (in_sport, {}),
+        (newest, {"at": now, "section_id": sport.id}),
+        (newest, {"at": now, "section_id": Section.objects.get(slug="economy").id}),
+    ]
+    with django_assert_num_queries(1):
+        together = union_rows(runs)
+    alone = [query.rows(**values) for query, values in runs]
+    assert together == alone  # each run keeps its ORDER BY and LIMIT, its rows converted (aware datetimes)
+    assert [len(rows) for rows in together] == [5, 3, 3, 0]
+    assert together[0][0][1].tzinfo is not None

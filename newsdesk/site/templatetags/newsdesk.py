@@ -44,6 +44,13 @@ def clock_with_zone(value: dt.datetime | None):
 
 
 @register.simple_tag
+def page_url(name: str) -> str:
+    """``{% url name %}`` for a page without arguments, reversed once per URL configuration (reverse() cost more
+    than the rest of the home page's own template)."""
+    return fragments.page_url(name)
+
+
+@register.simple_tag
 def count_noun(count: int, singular: str, plural: str) -> str:
     """ "1 photo", "10 photos": never "1 photos"."""
     return f"{count} {singular if count == 1 else plural}"
