@@ -29,13 +29,13 @@ Runs on SQLite FTS5 and PostgreSQL, each in its own process on a throwaway datab
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import random
 import re
 import time
 from pathlib import Path
 
-from benchmarks.search_bench import REUTERS, reuters_sources
-from benchmarks.search_quality import _load, run_engines
+from benchmarks.search_bench import REUTERS, ROOT, reuters_sources
 
 SAMPLE, LIMIT, SEED = 500, 5, 21578
 DIAGNOSTIC_POOLS = {2000: "text only, pool 2,000", 10**9: "text only, pool unbounded"}
@@ -80,6 +80,66 @@ def _attach_people(pks: dict[int, int], sources) -> int:
     ]
     Article.persons.through.objects.bulk_create(links, batch_size=2000)
     return len(links)
+
+
+def _load(sources) -> tuple[dict[int, int], dt.datetime]:
+    from django.utils.html import escape
+
+    from newsdesk.news.models import Article, Section
+
+    section = Section.objects.get(slug="economy")
+    articles = Article.objects.bulk_create(
+        [
+            Article(
+                headline=s.headline[:300], slug=f"reuters-{n}", guid=f"urn:reuters-quality:{n}", public_id=n + 1,
+                lead="", body="".join(f"<p>{escape(p)}</p>" for p in s.paragraphs), dateline_place=s.place[:100],
+                section=section, status=Article.Status.PUBLISHED, publish_at=s.published, first_published_at=s.published,
+            )
+            for n, s in enumerate(sources)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    now = max(s.published for s in sources) + dt.timedelta(days=1)
+    return {a.pk: n for n, a in enumerate(articles)}, now
+
+
+def run_engines(
+    module: str, report, name: str, *, engines=("sqlite", "postgres"), worker_flag: tuple[str, ...] = ()
+) -> list[dict]:
+    """Run ``module``'s worker once per engine, each in its own process on a throwaway database (SQLite in a
+    temporary folder, PostgreSQL from the machine's binaries), print each ``report``, and write the results
+    to ``var/bench/<name>.json``. The worker is ``python -m module [*worker_flag] ENGINE OUTPUT``."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    results = []
+
+    def spawn(engine: str, env: dict[str, str]) -> None:
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            command = [sys.executable, "-m", module, *worker_flag, engine, out.name]
+            child_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsdesk.settings", "DEBUG": "0", **env}
+            if subprocess.call(command, cwd=ROOT, env=child_env) == 0:  # noqa: S603 - our own module
+                results.append(json.loads(Path(out.name).read_text()))
+                print(report(results[-1]), flush=True)
+
+    if "sqlite" in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            spawn("sqlite", {"NEWSDESK_DATA_DIR": tmp})
+    if "postgres" in engines:
+        try:
+            from tests.servers import postgres_server
+
+            with postgres_server() as url:
+                spawn("postgres", {"DATABASE_URL": url})
+        except FileNotFoundError as exc:
+            print(f"{name}: PostgreSQL skipped ({exc})")
+    out = ROOT / "var" / "bench" / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results))
+    return results
 
 
 class Tally:
