@@ -297,6 +297,10 @@ NEWSDESK_PIPELINE_LEASE_SECONDS = float(os.environ.get("NEWSDESK_PIPELINE_LEASE_
 # Items first published longer ago than this when they arrive are backfill, not news: listed and searchable by
 # their own dates, never announced live, pinged to hubs or shown as a home-page block on their own.
 NEWSDESK_BACKFILL_AGE = int(os.environ.get("NEWSDESK_BACKFILL_AGE", "3600"))  # seconds
+# Soft edit locks in the newsroom ("Being edited by Anna since 14:02"): an open article form refreshes its lock
+# every HEARTBEAT seconds; a lock not refreshed for LOCK seconds (the tab closed, the laptop asleep) has expired.
+NEWSDESK_EDIT_LOCK_SECONDS = int(os.environ.get("NEWSDESK_EDIT_LOCK_SECONDS", "180"))
+NEWSDESK_EDIT_LOCK_HEARTBEAT = int(os.environ.get("NEWSDESK_EDIT_LOCK_HEARTBEAT", "30"))
 
 # Behind a reverse proxy: the WSGI name of the header it appends the client address to (e.g.
 # HTTP_X_FORWARDED_FOR), for rate limits, login throttling and read counting (newsdesk/ratelimit.py). Only its
@@ -343,7 +347,9 @@ NEWSDESK_FEED_MAX_AGE = int(os.environ.get("NEWSDESK_FEED_MAX_AGE", "300"))  # C
 NEWSDESK_SITEMAP_PAGE_SIZE = int(os.environ.get("NEWSDESK_SITEMAP_PAGE_SIZE", "5000"))
 NEWSDESK_WEBSUB_HUB = os.environ.get("NEWSDESK_WEBSUB_HUB", "")  # empty: no hub links, no pings
 NEWSDESK_WEBSUB_TIMEOUT = float(os.environ.get("NEWSDESK_WEBSUB_TIMEOUT", "3"))
-NEWSDESK_WEBSUB_DEBOUNCE = float(os.environ.get("NEWSDESK_WEBSUB_DEBOUNCE", "10"))  # one ping per feed per N s
+NEWSDESK_WEBSUB_DEBOUNCE = float(
+    os.environ.get("NEWSDESK_WEBSUB_DEBOUNCE", "10")
+)  # one ping per feed per N s
 NEWSDESK_API_ANONYMOUS = env_bool("NEWSDESK_API_ANONYMOUS", True)  # off: /api/v1/ needs a subscriber token
 NEWSDESK_API_ANONYMOUS_RATE = int(
     os.environ.get("NEWSDESK_API_ANONYMOUS_RATE", "60")

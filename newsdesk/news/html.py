@@ -231,6 +231,24 @@ def _has_text(fragment: str) -> bool:
     return bool(re.sub(r"<[^>]*>|&nbsp;|&#160;|\s", "", fragment))
 
 
+_MARKUP = re.compile(r"<[a-zA-Z/!]")
+_BLOCK_MARKUP = re.compile(
+    r"<(?:p|h[1-6]|ul|ol|li|blockquote|figure|table|hr|div|iframe|pre)\b", re.IGNORECASE
+)
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def paragraphs_from_text(text: str) -> str:
+    """Text typed without paragraph markup (a plain textarea, a plain-text paste) → one <p> per blank-line
+    separated paragraph. Text with no markup at all is escaped ("A < B" stays text); text with only inline
+    markup (bold, links) keeps it, for the sanitizer to judge. Anything with block markup is left as it is."""
+    if _BLOCK_MARKUP.search(text) or (_MARKUP.search(text) and not _BLANK_LINE.search(text.strip())):
+        return text
+    if not _MARKUP.search(text):
+        return text_to_html(text)
+    return "\n".join(f"<p>{part.strip()}</p>" for part in _BLANK_LINE.split(text) if part.strip())
+
+
 def text_to_html(text: str) -> str:
     """Plain text with blank lines between paragraphs → escaped <p> paragraphs."""
     from django.utils.html import escape

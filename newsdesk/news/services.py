@@ -50,6 +50,36 @@ CONTENT_FIELDS = {"headline", "lead", "body", "dateline_place", "dateline_date",
 after_publish_hooks: list[Callable[[int], None]] = []
 
 
+class EditConflict(Exception):
+    """Someone saved the article after the editor's form was loaded: saving it as it is would undo their work."""
+
+    def __init__(self, *, article_id: int, base: int | None, current: int):
+        super().__init__(f"Article {article_id} was saved by someone else since this form was loaded.")
+        self.article_id, self.base, self.current = article_id, base, current
+
+
+def edit_base(*, article_id: int) -> int:
+    """The version an editor's form starts from: the id of the article's newest revision (0: none yet).
+
+    Every save that changes what the form shows records a revision, in the same transaction; a save that
+    changes nothing records none, and can overwrite nothing."""
+    return (
+        Revision.objects.filter(article_id=article_id).order_by("-id").values_list("pk", flat=True).first()
+        or 0
+    )
+
+
+def article_edit_check(*, article_id: int, base: int | None) -> None:
+    """Raise EditConflict unless the article is still at ``base`` (from ``edit_base`` when the form was loaded).
+
+    Locks the article's row until the caller's transaction ends, so two saves of one form version cannot both
+    pass: the second waits for the first to commit and then sees its revision."""
+    Article.objects.select_for_update().filter(pk=article_id).values_list("pk", flat=True).first()
+    current = edit_base(article_id=article_id)
+    if base != current:
+        raise EditConflict(article_id=article_id, base=base, current=current)
+
+
 def _require(user, perm: str, action: str) -> None:
     if user is not None and not user.has_perm(f"news.{perm}"):
         raise PermissionDenied(f"You are not allowed to {action}; ask an editor.")
@@ -228,17 +258,25 @@ def article_correct(*, article: Article, by, note: str, kind: str = Correction.K
 
 @transaction.atomic
 def article_withdraw(*, article: Article, by, note: str) -> Article:
+    """Take an article off the site (410) and the wire (a canceled version); ``note`` is the reason readers
+    are told on its page, so it is required."""
     _require(by, "withdraw_article", "withdraw articles")
-    note = note.strip() or "This article has been withdrawn."
+    note = note.strip()
+    if not note:
+        raise ValidationError("Say why the article is withdrawn: readers see the reason on its page.")
     previous = snapshot(article)
     Correction.objects.create(article=article, kind=Correction.Kind.UPDATE, note=note)
     return article_save(article=article, by=by, status=Status.WITHDRAWN, previous=previous, note="withdrawn")
 
 
 @transaction.atomic
-def article_restore_revision(*, revision: Revision, by) -> Article:
-    """Bring back a revision's text and metadata; status and schedule stay as they are now."""
+def article_restore_revision(*, revision: Revision, by, reason: str = "") -> Article:
+    """Bring back a revision's text and metadata; status and schedule stay as they are now. On a story readers
+    can see, the public text changes at once: that needs a reason, kept with the new revision."""
     article = Article.objects.select_for_update().get(pk=revision.article_id)
+    reason = " ".join(reason.split())
+    if article.visible_at() and not reason:
+        raise ValidationError("Say why you restore this revision: readers see the change at once.")
     previous = snapshot(article)
     data = revision.snapshot
     for name in SNAPSHOT_FIELDS:
@@ -255,7 +293,7 @@ def article_restore_revision(*, revision: Revision, by) -> Article:
         article=article,
         by=by,
         previous=previous,
-        note=f"restored revision of {revision.created_at:%Y-%m-%d %H:%M}",
+        note=f"restored revision of {revision.created_at:%Y-%m-%d %H:%M}" + (f": {reason}" if reason else ""),
     )
 
 

@@ -1,11 +1,12 @@
 """The newsroom: Django's admin, shaped for editors. Every write goes through newsdesk.news.services."""
 
-import difflib
-
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,7 +32,12 @@ from newsdesk.news.selectors import article_for_preview
 from newsdesk.site.presenters import article_page_context
 
 from . import users  # noqa: F401  (the user and group admins: nobody grants more than they hold)
-from .forms import ArticleForm, InfographicForm, PhotoForm
+from .diff import LABELS, changed_by, compare, digest, digest_fields, form_field, labels
+from .forms import ArticleForm, CorrectionForm, InfographicForm, PhotoForm, ReasonForm
+from .models import EditLock
+from .selectors import lock_state, person_name
+from .services import lock_open, lock_release, lock_take_over
+from .services import new_token as new_lock_token
 from .widgets import LabelledSplitDateTime, NamedCellsMixin, SafeAutocompleteMixin
 
 Status = Article.Status
@@ -118,9 +124,17 @@ class UrgencyFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ArticleForm
-    list_display = ["headline", "section", "status_label", "publish_at", "urgency", "top_story_rank"]
+    list_display = [
+        "headline",
+        "section",
+        "status_label",
+        "publish_at",
+        "urgency",
+        "top_story_rank",
+        "editing",
+    ]
     list_filter = ["status", "section", UrgencyFilter]
-    list_select_related = ["section"]
+    list_select_related = ["section", "edit_lock__user"]  # who has each story open: a join, not a query a row
     search_fields = ["headline", "=public_id"]
     date_hierarchy = None  # a date drill-down scans the whole table; the filters above use indexes
     show_full_result_count = False  # COUNT(*) over 100k rows on every list page is wasted work
@@ -143,7 +157,8 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["newsroom/admin.css"]}
-        js = ["newsroom/select2-a11y.js"]
+        js = ["newsroom/select2-a11y.js", "newsroom/editlock.js"]
+
     fieldsets = [
         (None, {"fields": ["headline", "slug", "lead", "body", "section", "lead_photo"]}),
         (
@@ -158,6 +173,19 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description="Status")
     def status_label(self, obj):
         return obj.effective_status
+
+    @admin.display(description="Editing")
+    def editing(self, obj):
+        try:
+            lock = obj.edit_lock
+        except EditLock.DoesNotExist:
+            return ""
+        state = lock_state(lock, user=self._request_user)
+        return state.label if state else ""
+
+    def changelist_view(self, request, extra_context=None):
+        self._request_user = request.user  # for the Editing column: "by you" needs no query per row
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="Suggested Read also")
     def read_also_suggestions(self, obj):
@@ -207,7 +235,38 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser  # the newsroom withdraws; deleting breaks the wire's history
 
+    # --- the change form: soft lock, version check, conflict screen ------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None:
+            user = request.user
+            can_change = self.has_change_permission(request, obj)
+            token = new_lock_token()
+            state = lock_open(article_id=obj.pk, user=user, token=token) if can_change else None
+            context.update(
+                edit_lock=state,
+                lock_token=token if can_change else "",
+                lock_url=reverse("admin:news_article_lock", args=[obj.pk]) if can_change else "",
+                lock_heartbeat=settings.NEWSDESK_EDIT_LOCK_HEARTBEAT,
+                can_take_over=user.has_perm("news.publish_article"),
+                can_correct=user.has_perm("news.publish_article") and obj.first_published_at is not None,
+                can_withdraw=self.has_withdraw_permission(request) and obj.status != Status.WITHDRAWN,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict as conflict:
+            # Raised in save_model, inside the admin's transaction: nothing of this save was kept.
+            return self.conflict_view(request, object_id, conflict, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
+        if change:
+            # Locks the row and refuses (EditConflict) if someone saved since this form was loaded.
+            base = form.cleaned_data.get("edit_base") or ""
+            services.article_edit_check(article_id=obj.pk, base=int(base) if base.isdigit() else None)
+            lock_release(article_id=obj.pk, user=request.user)  # "Save and continue" opens the form anew
         previous = services.snapshot(Article.objects.get(pk=obj.pk)) if change else {}
         request._article_previous = previous
         target = form.cleaned_data.get("status", obj.status)
@@ -223,39 +282,243 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             article=form.instance, by=request.user, previous=getattr(request, "_article_previous", {})
         )
 
-    @admin.action(description="Withdraw selected articles", permissions=["withdraw"])
+    def conflict_view(self, request, object_id, conflict, form_url, extra_context):
+        """Someone saved the article after this form was loaded. Show both versions and what differs; nothing is
+        saved until the editor chooses, field by field, and submits again."""
+        article = self.get_object(request, object_id)
+        fieldsets = self.get_fieldsets(request, article)
+        form_class = self.get_form(request, article, change=True, fields=flatten_fieldsets(fieldsets))
+        form = form_class(request.POST, request.FILES, instance=self.get_object(request, object_id))
+        form.is_valid()  # builds form.instance from what this editor sent
+        theirs = services.snapshot(article)
+        mine = services.snapshot(form.instance)
+        for name in ("persons", "topics"):
+            if name in form.cleaned_data:
+                mine[name] = sorted(obj.pk for obj in form.cleaned_data[name])
+        keys = [key for key in theirs if form_field(key) in form.fields]
+        rows = compare(theirs, mine, keys=keys)
+        if not rows:
+            # They saved what this editor would save: nothing to choose, nothing lost. Save against their version.
+            request.POST = request.POST.copy()
+            request.POST["edit_base"] = str(conflict.current)
+            return self.changeform_view(request, object_id, form_url, extra_context)
+        # Which fields this editor changed, from the fingerprints of the version the form was loaded from (or
+        # that version's revision). A field only they changed defaults to theirs; anything this editor changed
+        # to theirs, so that nothing anyone typed is dropped unless someone chooses to drop it.
+        base = digest_fields(request.POST.get("edit_digest", ""))
+        if base is None:
+            base_revision = Revision.objects.filter(pk=conflict.base or 0, article=article).first()
+            base = digest_fields(digest(base_revision.snapshot)) if base_revision else None
+        mine_changed = changed_by(base, mine) if base is not None else set(LABELS)
+        latest = Revision.objects.select_related("created_by").filter(pk=conflict.current).first()
+        choices = [{"row": row, "pick": "mine" if row.key in mine_changed else "theirs"} for row in rows]
+        hidden = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", "edit_base", "edit_digest", "_resolve")
+            and not name.startswith("_pick_")
+            for value in values
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Saved by someone else meanwhile: “{article.headline}”",
+            "article": article,
+            "choices": choices,
+            "hidden": hidden,
+            "current_base": conflict.current,
+            "current_digest": digest(theirs),
+            "saved_by": person_name(latest.created_by) if latest else "someone else",
+            "saved_at": latest.created_at if latest else None,
+            "action_url": request.get_full_path(),
+            "change_url": reverse("admin:news_article_change", args=[article.pk]),
+        }
+        return TemplateResponse(request, "newsroom/article_conflict.html", context, status=409)
+
+    def lock_view(self, request, pk: int):
+        """The form's heartbeat ("refresh"), a closed tab ("release") and an editor's "Take over" ("take"). Answers
+        JSON to the script, or goes back to the form without it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = get_object_or_404(Article.objects.only("pk", "status"), pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        token = request.POST.get("token", "")
+        token = token if len(token) == 32 and token.isalnum() else new_lock_token()
+        action = request.POST.get("action")
+        if action == "release":
+            lock_release(article_id=pk, user=request.user, token=token)
+            state = None
+        elif action == "take":
+            state = lock_take_over(article_id=pk, user=request.user, token=token)
+        else:
+            state = lock_open(article_id=pk, user=request.user, token=token)
+        if "application/json" in request.headers.get("Accept", ""):
+            # "label" is who else holds the story; empty when nobody does, or this person does.
+            mine = bool(state and state.mine)
+            return JsonResponse({"mine": mine, "label": state.label if state and not mine else ""})
+        if action != "take":
+            # A closed tab's beacon: no page to go to (a redirect would be followed, and open the form again).
+            return HttpResponse(status=204)
+        messages.success(
+            request, "You are editing this story now; whoever had it open sees that you took over."
+        )
+        return HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
+
+    # --- withdraw, correct, restore: each a page of its own, confirmed with a reason ----------------------------
+
+    @admin.action(description="Withdraw selected articles…", permissions=["withdraw"])
     def withdraw_selected(self, request, queryset):
-        for article in queryset:
-            services.article_withdraw(
-                article=article, by=request.user, note="This article has been withdrawn."
-            )
-        self.message_user(request, f"{queryset.count()} article(s) withdrawn.", messages.SUCCESS)
+        """Asks for the reason readers will be told before anything is withdrawn (Django's delete action asks
+        the same way)."""
+        form = self._withdraw_form(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = 0
+            for article in queryset.exclude(status=Status.WITHDRAWN):
+                services.article_withdraw(article=article, by=request.user, note=form.cleaned_data["reason"])
+                count += 1
+            self.message_user(request, f"{count} article(s) withdrawn.", messages.SUCCESS)
+            return None
+        articles = list(queryset.select_related("section")[:200])
+        return self._withdraw_page(request, articles=articles, form=form, action_url=request.get_full_path())
 
     def has_withdraw_permission(self, request):
         return request.user.has_perm("news.withdraw_article")
 
+    def _withdraw_form(self, data):
+        return ReasonForm(
+            data,
+            label="Reason readers are told",
+            help_text="Shown on the withdrawn article's page (which answers 410 Gone) and sent on the wire, e.g. "
+            "“This story has been withdrawn: the report it was based on was not confirmed.”",
+        )
+
+    def _withdraw_page(self, request, *, articles, form, action_url, single=False):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Withdraw this article?" if single else "Withdraw these articles?",
+            "articles": articles,
+            "form": form,
+            "single": single,
+            "action_url": action_url,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "newsroom/article_withdraw.html", context, status=200 if not form.errors else 400
+        )
+
+    def withdraw_view(self, request, pk: int):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_withdraw_permission(request):
+            raise PermissionDenied
+        change_url = reverse("admin:news_article_change", args=[pk])
+        if article.status == Status.WITHDRAWN:
+            messages.info(request, "This article is already withdrawn.")
+            return HttpResponseRedirect(change_url)
+        form = self._withdraw_form(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            services.article_withdraw(article=article, by=request.user, note=form.cleaned_data["reason"])
+            messages.success(
+                request,
+                "The article is withdrawn: its page tells readers why, the wire has a canceled version.",
+            )
+            return HttpResponseRedirect(change_url)
+        return self._withdraw_page(
+            request, articles=[article], form=form, action_url=request.get_full_path(), single=True
+        )
+
+    def correct_view(self, request, pk: int):
+        article = get_object_or_404(Article, pk=pk)
+        if not request.user.has_perm("news.publish_article"):
+            raise PermissionDenied
+        form = CorrectionForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and article.first_published_at is None:
+            form.add_error(None, "This article has not been published yet: change its text instead.")
+        elif form.is_bound and form.is_valid():
+            try:
+                services.article_correct(
+                    article=article,
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                    kind=form.cleaned_data["kind"],
+                )
+            except ValidationError as exc:
+                form.add_error("note", exc)
+            else:
+                messages.success(
+                    request,
+                    "The correction is published under the article, in its feed item and on the wire.",
+                )
+                return HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Publish a correction or update",
+            "article": article,
+            "form": form,
+            "corrections": list(article.corrections.all()),
+        }
+        return TemplateResponse(
+            request, "newsroom/article_correct.html", context, status=400 if form.errors else 200
+        )
+
+    def restore_view(self, request, pk: int, revision_id: int):
+        article = get_object_or_404(Article, pk=pk)
+        revision = get_object_or_404(Revision, pk=revision_id, article=article)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        live = article.visible_at()
+        form = ReasonForm(
+            request.POST if request.method == "POST" else None,
+            label="Why restore this revision?",
+            help_text="Kept with the new revision. Readers see the restored text at once."
+            if live
+            else "Optional: the article is not public, readers see nothing yet.",
+            required=live,
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                services.article_restore_revision(
+                    revision=revision, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except (PermissionDenied, ValidationError) as exc:
+                form.add_error(None, f"Not restored: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+            else:
+                messages.success(
+                    request, "The revision has been restored; a new revision records the restore."
+                )
+                return HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
+        current = services.snapshot(article)
+        kept = {"status", "publish_at", "top_story_rank"}  # a restore leaves these as they are
+        rows = compare(current, revision.snapshot, keys=[k for k in current if k not in kept])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Restore this revision?",
+            "article": article,
+            "revision": revision,
+            "rows": rows,
+            "live": live,
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "newsroom/article_restore.html", context, status=400 if form.errors else 200
+        )
+
+    # --- other pages -------------------------------------------------------------------------------------------
+
     def get_urls(self):
+        def view(name, route, func):
+            return path(route, self.admin_site.admin_view(func), name=f"news_article_{name}")
+
         urls = [
-            path(
-                "<id:pk>/preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name="news_article_preview",
-            ),
-            path(
-                "<id:pk>/revisions/",
-                self.admin_site.admin_view(self.revisions_view),
-                name="news_article_revisions",
-            ),
-            path(
-                "<id:pk>/correct/",
-                self.admin_site.admin_view(self.correct_view),
-                name="news_article_correct",
-            ),
-            path(
-                "<id:pk>/revisions/<id:revision_id>/restore/",
-                self.admin_site.admin_view(self.restore_view),
-                name="news_article_restore",
-            ),
+            view("preview", "<id:pk>/preview/", self.preview_view),
+            view("revisions", "<id:pk>/revisions/", self.revisions_view),
+            view("correct", "<id:pk>/correct/", self.correct_view),
+            view("withdraw", "<id:pk>/withdraw/", self.withdraw_view),
+            view("lock", "<id:pk>/lock/", self.lock_view),
+            view("restore", "<id:pk>/revisions/<id:revision_id>/restore/", self.restore_view),
         ]
         return urls + super().get_urls()
 
@@ -272,68 +535,33 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         revisions = list(article.revisions.select_related("created_by")[:100])
-        diff = None
+        for revision in revisions:
+            revision.changed_labels = labels(revision.changed_fields)
+        rows = compared = None
         a_id, b_id = request.GET.get("a"), request.GET.get("b")
-        if a_id and b_id:
+        if "compare" in request.GET or a_id or b_id:
             by_id = {str(r.pk): r for r in revisions}
-            if a_id not in by_id or b_id not in by_id:
+            if not (a_id and b_id):
+                messages.warning(
+                    request, "Choose two revisions to compare: one under Older and one under Newer."
+                )
+            elif a_id not in by_id or b_id not in by_id:
                 messages.error(request, "Choose two revisions of this article to compare.")
             else:
-                diff = _diff_table(by_id[a_id], by_id[b_id])
+                older, newer = sorted([by_id[a_id], by_id[b_id]], key=lambda r: (r.created_at, r.pk))
+                rows = compare(older.snapshot, newer.snapshot)
+                compared = (older, newer)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "article": article,
             "revisions": revisions,
-            "diff": diff,
+            "rows": rows,
+            "compared": compared,
             "can_restore": self.has_change_permission(request, article),
             "title": f"Revisions of “{article.headline}”",
         }
         return TemplateResponse(request, "newsroom/revisions.html", context)
-
-    def restore_view(self, request, pk: int, revision_id: int):
-        article = get_object_or_404(Article, pk=pk)
-        revision = get_object_or_404(Revision, pk=revision_id, article=article)
-        if request.method != "POST" or not self.has_change_permission(request, article):
-            raise PermissionDenied
-        try:
-            services.article_restore_revision(revision=revision, by=request.user)
-        except (PermissionDenied, ValidationError) as exc:
-            messages.error(request, f"Not restored: {exc}")
-        else:
-            messages.success(request, "The revision has been restored; a new revision records the restore.")
-        return HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
-
-    def correct_view(self, request, pk: int):
-        article = get_object_or_404(Article, pk=pk)
-        if request.method != "POST" or not request.user.has_perm("news.publish_article"):
-            raise PermissionDenied
-        try:
-            services.article_correct(
-                article=article,
-                by=request.user,
-                note=request.POST.get("note", "")[:2000],
-                kind=request.POST.get("kind")
-                if request.POST.get("kind") in Correction.Kind.values
-                else "correction",
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "The correction is published under the article.")
-        return HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
-
-
-def _diff_table(old: Revision, new: Revision) -> list[tuple[str, str]]:
-    rows = []
-    for key in new.snapshot:
-        before, after = str(old.snapshot.get(key, "")), str(new.snapshot.get(key, ""))
-        if before != after:
-            html = difflib.HtmlDiff(wrapcolumn=70).make_table(
-                before.splitlines() or [""], after.splitlines() or [""], "Older", "Newer", context=True
-            )
-            rows.append((key, html))
-    return rows
 
 
 class GalleryPhotoInline(NamedCellsMixin, SafeAutocompleteMixin, admin.TabularInline):

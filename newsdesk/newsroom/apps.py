@@ -15,7 +15,7 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         # Roles follow the code after every migrate, like Django's own permissions do. The signal is taken
-        # from the last app that has models: this app has none (Django sends post_migrate only to apps with
-        # models), and roles name permissions of every app, which auth creates app by app in the same order.
+        # from the last app that has models (Django sends post_migrate only to apps with models): roles name
+        # permissions of every app, which auth creates app by app in the same order.
         last = [config for config in self.apps.get_app_configs() if config.models_module][-1]
         post_migrate.connect(_sync_roles, sender=last, dispatch_uid="newsdesk.sync_roles")

@@ -1,16 +1,25 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from newsdesk.news.html import sanitize_html
+from newsdesk.news.html import paragraphs_from_text, sanitize_html
 from newsdesk.news.images import check_upload, clean_image
-from newsdesk.news.models import Article, Infographic, Photo
+from newsdesk.news.models import Article, Correction, Infographic, Photo
 from newsdesk.news.nesting import MAX_DEPTH, too_deep
-from newsdesk.news.services import allowed_statuses
+from newsdesk.news.services import allowed_statuses, edit_base, snapshot
+
+from .diff import LABELS, digest, form_field
 
 PUBLISH_YEARS = (1900, 2999)
 
 
 class ArticleForm(forms.ModelForm):
+    # The version this form was loaded from (news.services.edit_base). Saving checks it: if someone saved the
+    # article since, the newsroom shows what they changed instead of silently undoing it. Kept as text: a
+    # tampered value is simply no version, a conflict, never a form error nobody can see or fix.
+    edit_base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    # Fingerprints of the fields as loaded (diff.digest): after a conflict, which fields were whose change.
+    edit_digest = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400)
+
     class Meta:
         model = Article
         fields = [
@@ -18,26 +27,61 @@ class ArticleForm(forms.ModelForm):
             "dateline_place", "dateline_date", "dateline_source", "byline", "language",
             "status", "publish_at", "urgency", "top_story_rank", "persons", "topics", "read_also_after",
         ]  # fmt: skip
-        widgets = {"lead": forms.Textarea(attrs={"rows": 3}), "body": forms.Textarea(attrs={"rows": 20})}
+        widgets = {
+            # The whole width of the form: agency headlines run to 100 characters and more.
+            "headline": forms.TextInput(attrs={"class": "vTextField headline-field"}),
+            "lead": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 20}),
+        }
+        help_texts = {
+            "body": "Plain text is fine: a blank line starts a new paragraph. HTML is kept to what readers may "
+            "see; a horizontal rule with class page-break starts a new page.",
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk and not self.is_bound:
+            self.fields["edit_base"].initial = edit_base(article_id=self.instance.pk)
+            self.fields["edit_digest"].initial = digest(snapshot(self.instance))
         if "status" in self.fields:
-            allowed = allowed_statuses(user) | {self.instance.status}
+            # Withdrawing asks for the reason readers are told, on its own page (the Withdraw button).
+            allowed = (allowed_statuses(user) - {Article.Status.WITHDRAWN}) | {self.instance.status}
             self.fields["status"].choices = [c for c in Article.Status.choices if c[0] in allowed]
             self.fields["status"].help_text = "Published with a future publish time means scheduled."
+
+    def clean(self):
+        cleaned = super().clean()
+        self._keep_theirs(cleaned)
+        return cleaned
+
+    def _keep_theirs(self, cleaned: dict) -> None:
+        """After a conflict, the fields the editor chose to take from the saved version ("_pick_<field>" =
+        "theirs") get the stored values. Only stored values: a pick can restore what is saved, never invent."""
+        if not self.instance.pk or self.data.get("_resolve") != "picked":
+            return
+        for key in LABELS:
+            name = form_field(key)
+            if self.data.get(f"_pick_{key}") != "theirs" or name not in self.fields:
+                continue
+            field = self.instance._meta.get_field(name)
+            if field.many_to_many:
+                cleaned[name] = list(getattr(self.instance, name).all())
+            else:
+                cleaned[name] = getattr(self.instance, name)
+            self.errors.pop(name, None)
 
     def clean_body(self):
         # Sanitized here as well as in the service, so a body that is nothing but stripped markup is a form
         # error the editor sees, not a failed save. Nesting is checked first: sanitizing markup nested
-        # thousands deep would take minutes (news/nesting.py).
+        # thousands deep would take minutes (news/nesting.py). Text typed without paragraphs' markup (the
+        # textarea without JavaScript, a paste from a plain-text wire) keeps its blank lines as paragraphs.
         if too_deep(self.cleaned_data["body"]):
             raise ValidationError(
                 f"The body's markup nests more than {MAX_DEPTH} levels deep; no article needs that. Paste it as "
                 "plain text, or remove the nested boxes."
             )
-        body = sanitize_html(self.cleaned_data["body"])
+        body = sanitize_html(paragraphs_from_text(self.cleaned_data["body"]))
         if not body:
             raise ValidationError(
                 "The body is empty once scripts, styles and other unsafe markup are removed."
@@ -56,6 +100,37 @@ class ArticleForm(forms.ModelForm):
         if status != self.instance.status and status not in allowed_statuses(self.user):
             raise ValidationError("You may not set this status; submit the article for review instead.")
         return status
+
+
+class CorrectionForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=Correction.Kind.choices,
+        initial=Correction.Kind.CORRECTION,
+        widget=forms.RadioSelect,
+        help_text="A correction fixes an error; an update adds what has happened since.",
+    )
+    note = forms.CharField(
+        label="Note to readers",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown under the article, in its feed item and to search engines, e.g. “An earlier version "
+        "of this story misstated the date of the talks.”",
+    )
+
+
+class ReasonForm(forms.Form):
+    """The reason a confirmation page asks for (withdraw, restore on a live story)."""
+
+    reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, label: str, help_text: str, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label, field.help_text, field.required = label, help_text, required
+        field.error_messages["required"] = "Write the reason: it cannot be left blank."
+
+    def clean_reason(self):
+        return " ".join(self.cleaned_data["reason"].split())
 
 
 class CheckedImageField(forms.ImageField):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.news.models import Article, Revision
+from newsdesk.news.services import edit_base
 
 INLINES = ("read_also", "other_media", "corrections")
 
@@ -64,6 +65,9 @@ def article_form_data(article: Article | None = None, **overrides) -> dict:
             "persons": [str(pk) for pk in article.persons.values_list("pk", flat=True)],
             "topics": [str(pk) for pk in article.topics.values_list("pk", flat=True)],
             "read_also_after": str(article.read_also_after),
+            # The version the form was loaded from, as the newsroom puts it in the form: the article as it is
+            # stored now (a test that wants a stale form passes its own).
+            "edit_base": str(edit_base(article_id=article.pk)),
         }
     for prefix in INLINES:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})

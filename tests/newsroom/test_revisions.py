@@ -51,20 +51,44 @@ def test_compare_view_shows_the_difference(editor_client):
     editor_client.post(
         change_url(article), article_form_data(article, lead="Kamaz signed the deal in Manila")
     )
-    data = article_form_data(article, headline="Kamaz to supply 2,000 trucks to Philippines")
+    article.refresh_from_db()
+    data = article_form_data(
+        article,
+        headline="Kamaz to supply 2,000 trucks to Philippines",
+        body=article.body.replace("lowest point", "<strong>lowest</strong> ebb"),
+    )
     editor_client.post(change_url(article), data)
     older, newer = revisions_of(article)
     url = reverse("admin:news_article_revisions", args=[article.pk])
     page = editor_client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "editor" in html and "headline" in html  # who and what changed, per revision
-    diff = editor_client.get(url, {"a": older.pk, "b": newer.pk}).content.decode()
+    assert "editor" in html and "Headline, Body" in html  # who and what changed, per revision, by label
+    diff = editor_client.get(url, {"a": older.pk, "b": newer.pk, "compare": "1"}).content.decode()
     assert "Differences" in diff
-    assert '<span class="diff_chg">1</span>,000' in diff  # the older headline, its change marked
-    assert '<span class="diff_chg">2</span>,000' in diff
+    # Word by word: the older headline's figure struck out, the newer one's added; the rest left as it was.
+    assert '<del><span class="sr-only">removed: </span>1,000</del> trucks' in diff
+    assert '<ins><span class="sr-only">added: </span>2,000</ins> trucks' in diff
+    # The body as readers read it, one paragraph each: no markup of the article shown as text.
+    assert "<p>Moscow did nothing to meddle in US domestic policy</p>" in diff  # a heading, unchanged
+    assert '<del><span class="sr-only">removed: </span>point.</del>' in diff
+    assert '<ins><span class="sr-only">added: </span>ebb.</ins>' in diff
+    assert "&lt;p&gt;" not in diff and "&lt;strong" not in diff
+    assert "section_id" not in diff and 'table class="diff"' not in diff
     same = editor_client.get(url, {"a": newer.pk, "b": newer.pk}).content.decode()
     assert "These revisions are the same." in same
+
+
+def test_compare_with_nothing_chosen_says_what_to_choose(editor_client):
+    article = ArticleFactory(status=Status.DRAFT)
+    editor_client.post(change_url(article), article_form_data(article, lead="One"))
+    url = reverse("admin:news_article_revisions", args=[article.pk])
+    [only] = revisions_of(article)
+    for query in ({"compare": "1"}, {"a": only.pk, "compare": "1"}):
+        html = editor_client.get(url, query).content.decode()
+        assert "Choose two revisions to compare" in html
+        assert "Differences" not in html
+    assert "Choose two" not in editor_client.get(url).content.decode()  # not before anyone asked
 
 
 def test_compare_with_a_foreign_revision_is_refused_politely(editor_client):
@@ -94,8 +118,17 @@ def test_restore_brings_back_text_and_tags_and_records_a_new_revision(editor_cli
     count = Revision.objects.count()
 
     url = reverse("admin:news_article_restore", args=[article.pk, with_trump.pk])
-    assert editor_client.get(url).status_code == 403  # restoring is a POST
-    response = editor_client.post(url)
+    confirm = editor_client.get(url)  # a page that says what changes, and asks why
+    assert (
+        confirm.status_code == 200 and "readers see the restored version at once" in confirm.content.decode()
+    )
+    article.refresh_from_db()
+    assert article.headline == "Rewritten headline"  # nothing restored by looking
+    refused = editor_client.post(url, {"reason": "  "})  # the story is live: a reason is required
+    assert refused.status_code == 400 and "cannot be left blank" in refused.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Rewritten headline" and Revision.objects.count() == count
+    response = editor_client.post(url, {"reason": "The rewrite named the wrong minister."})
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.headline == "Original wire headline"
@@ -104,7 +137,7 @@ def test_restore_brings_back_text_and_tags_and_records_a_new_revision(editor_cli
     assert article.status == Status.PUBLISHED  # status and schedule are not rolled back
     assert Revision.objects.count() == count + 1
     latest = revisions_of(article)[-1]
-    assert latest.created_by == editor and "restored" in latest.note
+    assert latest.created_by == editor and "restored" in latest.note and "wrong minister" in latest.note
     assert {"headline", "body", "persons"} <= set(latest.changed_fields)
 
 
@@ -122,7 +155,8 @@ def test_reporter_cannot_restore_on_a_published_article_but_can_on_own_draft(rep
     editor_client.post(change_url(published), article_form_data(published, headline="Third headline"))
     first = revisions_of(published)[0]
     url = reverse("admin:news_article_restore", args=[published.pk, first.pk])
-    assert reporter_client.post(url).status_code == 403
+    assert reporter_client.post(url, {"reason": "Mine is better"}).status_code == 403
+    assert reporter_client.get(url).status_code == 403
     published.refresh_from_db()
     assert published.headline == "Third headline"
 
@@ -139,7 +173,7 @@ def test_revisions_page_hides_restore_buttons_from_a_reporter_on_published(repor
     article = ArticleFactory()
     page = reporter_client.get(reverse("admin:news_article_revisions", args=[article.pk]))
     assert page.status_code == 200
-    assert b">Restore</button>" not in page.content
+    assert b"Restore\xe2\x80\xa6</a>" not in page.content
 
 
 def test_restore_skips_persons_and_topics_deleted_since(editor_client):

@@ -215,13 +215,18 @@ def test_editor_schedules_with_a_future_time(editor_client):
 def test_editor_withdraws_with_the_changelist_action(editor_client, client):
     article = ArticleFactory()
     changelist = reverse("admin:news_article_changelist")
-    response = editor_client.post(
-        changelist, {"action": "withdraw_selected", "_selected_action": [article.pk]}
-    )
+    chosen = {"action": "withdraw_selected", "_selected_action": [article.pk]}
+    asked = editor_client.post(changelist, chosen)  # first a page that asks why
+    assert asked.status_code == 200 and "Reason readers are told" in asked.content.decode()
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    reason = "The report was based on a forged letter."
+    response = editor_client.post(changelist, {**chosen, "confirm": "yes", "reason": reason})
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Status.WITHDRAWN
-    assert client.get(article.get_absolute_url()).status_code == 410
+    gone = client.get(article.get_absolute_url())
+    assert gone.status_code == 410 and reason in gone.content.decode()
 
 
 def test_editor_corrects_orders_top_stories_and_edits_published(editor):
