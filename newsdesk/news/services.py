@@ -249,7 +249,8 @@ def article_correct(*, article: Article, by, note: str, kind: str = Correction.K
         raise ValidationError("A correction needs a note that tells readers what changed.")
     now = timezone.now()
     correction = Correction.objects.create(article=article, kind=kind, note=note, created_at=now)
-    Article.objects.filter(pk=article.pk).update(version=F("version") + 1, updated_at=now)
+    # modified_at too: an update() skips auto_now, and feeds' conditional GETs compare it (a 304 would hide it).
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1, updated_at=now, modified_at=now)
     article.refresh_from_db()
     if article.visible_at(now):
         changes_record(changes=[ChangeNote(article_id=article.pk, kind=Change.Kind.UPDATED)])

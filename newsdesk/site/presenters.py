@@ -314,6 +314,7 @@ def article_page_context(
         f"?page={number}" if number > 1 else ""
     )
     lead_photo = photo_context(article.lead_photo) if article.lead_photo_id else None
+    relations = relations or _own_relations(article)
     split_at = len(body_blocks) if position is None else position
     before, after = body_blocks[:split_at], body_blocks[split_at:]
     return {
@@ -329,11 +330,11 @@ def article_page_context(
         "next_page": number + 1 if number < len(pages) else None,
         "lead_photo": lead_photo,
         "og_image": absolute_url(lead_photo["src"]) if lead_photo else "",
-        "json_ld": mark_safe(json_ld(article)),  # noqa: S308 - json.dumps escapes "<"
+        "json_ld": mark_safe(json_ld(article, corrections=relations.corrections)),  # noqa: S308 - json.dumps escapes "<"
         "canonical_url": canonical,
         "holes": holes,
         "preview": False,
-        **_relations_context(relations or _own_relations(article)),
+        **_relations_context(relations),
     }
 
 
@@ -409,7 +410,9 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def json_ld(article: Article) -> str:
+def json_ld(article: Article, *, corrections: list[tuple] = ()) -> str:
+    """schema.org NewsArticle; ``corrections`` ((kind, note, created_at), as the page lists them) become its
+    ``correction`` notes, so search engines see what readers see under the article."""
     published = article.first_published_at or article.publish_at
     url = absolute_url(article_url(article.public_id, article.slug))
     data = {
@@ -431,6 +434,15 @@ def json_ld(article: Article) -> str:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline_place.title()}
     if article.lead_photo_id:
         data["image"] = [absolute_url(article.lead_photo.image.url)]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{Correction.Kind(kind).label}: {note}",
+                "datePublished": _iso(at),
+            }
+            for kind, note, at in corrections
+        ]
     # "</" can't close the script element once "<" is escaped.
     return json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False).replace("<", "\\u003c")
 

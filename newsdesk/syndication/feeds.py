@@ -98,7 +98,11 @@ class NewsFeed(Feed):
         return article.headline
 
     def item_description(self, article: Article) -> str:
-        return escape(article.lead or article.headline)
+        notes = wire.corrections(article)
+        if not notes:
+            return escape(article.lead or article.headline)
+        # Corrections travel with the item, as they stand under the article: a feed reader never sees the page.
+        return f"<p>{escape(article.lead or article.headline)}</p>" + _corrections_html(notes)
 
     def item_link(self, article: Article) -> str:
         return wire.article_url(article)
@@ -128,9 +132,19 @@ class NewsFeed(Feed):
         return [Enclosure(photo.url, str(photo.length), photo.mime_type)] if photo else []
 
     def item_extra_kwargs(self, article: Article) -> dict:
+        notes = wire.corrections(article)
+        body = article.body + _corrections_html(notes) if notes else article.body
         return {
-            "content_html": article.body if settings.NEWSDESK_FEED_FULL_TEXT else None,
-            "summary_text": article.lead,
+            "content_html": body if settings.NEWSDESK_FEED_FULL_TEXT else None,
+            "summary_text": "\n\n".join([article.lead, *(note.text for note in notes)])
+            if notes
+            else article.lead,
             "photo": wire.photo_info(article.lead_photo),
             "language": article.language,
         }
+
+
+def _corrections_html(notes: list[wire.CorrectionNote]) -> str:
+    return "".join(
+        f"<p><strong>{escape(n.label)}</strong>{escape(n.text[len(n.label) :])}</p>" for n in notes
+    )

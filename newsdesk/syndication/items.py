@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
-from newsdesk.news.models import Article, Photo
+from newsdesk.news.models import Article, Correction, Photo
 
 MEDIATOPIC_URI = "http://cv.iptc.org/newscodes/mediatopic/"
 
@@ -31,6 +31,26 @@ def version_created(article: Article) -> dt.datetime:
     if article.status == Article.Status.WITHDRAWN and article.withdrawn_at:
         return article.withdrawn_at
     return article.updated_at or first_published(article)
+
+
+@dataclass(frozen=True)
+class CorrectionNote:
+    label: str  # "Correction" or "Update"
+    note: str
+    at: dt.datetime
+
+    @property
+    def text(self) -> str:
+        """ "Correction, 30 May 2017 14:02 UTC: …" — a feed has no reader's time zone, so UTC, said."""
+        return f"{self.label}, {self.at.astimezone(dt.UTC):%-d %B %Y %H:%M} UTC: {self.note}"
+
+
+def corrections(article: Article) -> list[CorrectionNote]:
+    """The article's public corrections and updates, oldest first (prefetched by the feed's query)."""
+    return [
+        CorrectionNote(label=Correction.Kind(c.kind).label, note=c.note, at=c.created_at)
+        for c in article.corrections.all()
+    ]
 
 
 def is_withdrawn(article: Article) -> bool:

@@ -70,7 +70,10 @@ def _with_wire_relations(qs: QuerySet[Article]) -> QuerySet[Article]:
 
 def feed_items(*, scope: Scope, limit: int, at: dt.datetime | None = None) -> list[Article]:
     qs = scope.filter(Article.objects.published(at=at))
-    return list(_with_wire_relations(qs).order_by("-publish_at", "-id")[:limit])
+    # Corrections travel in the feed item (feeds.NewsFeed.item_description), as they stand under the article.
+    return list(
+        _with_wire_relations(qs).prefetch_related("corrections").order_by("-publish_at", "-id")[:limit]
+    )
 
 
 @dataclass(frozen=True)
