@@ -155,20 +155,23 @@ def feed_page(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     at: dt.datetime | None = None,
+    sections: Iterable[Section] | None = None,
 ) -> FeedPage:
     """A page of the reader feed, newest first, narrowed to sections, a person, a topic or a time span.
 
-    Two steps keep every page, at any depth, an index range of about ``limit`` rows: the page's keys from
-    the covering feed indexes (see ``_feed_keys``), then the cards themselves by id.
+    One read, of index ranges that stop after ``limit`` rows at any depth (``_card_rows``); the cards' sections
+    from ``sections`` (the page's header has read them), or read here.
     """
     at = at or timezone.now()
     keys = FeedKeys(cursor=cursor, since=since, until=until, person_id=person_id, topic_id=topic_id, at=at)
-    groups = [[one] for one in sorted(section_ids)] if section_ids else [None]
-    rows = sorted(_feed_keys(keys, section_groups=groups, limit=limit + 1), reverse=True)[: limit + 1]
+    rows = _card_rows(keys, section_ids=sorted(section_ids) if section_ids else [None], limit=limit + 1)
+    cards = _newest(_cards_of([row for part in rows for row in part], sections))[: limit + 1]
     next_cursor = (
-        FeedCursor(publish_at=rows[limit - 1][0], id=rows[limit - 1][1]) if len(rows) > limit else None
+        FeedCursor(publish_at=cards[limit - 1].publish_at, id=cards[limit - 1].id)
+        if len(cards) > limit
+        else None
     )
-    return FeedPage(articles=feed_cards([row[1] for row in rows[:limit]], at=at), next_cursor=next_cursor)
+    return FeedPage(articles=cards[:limit], next_cursor=next_cursor)
 
 
 CARD_FIELDS = (
@@ -179,9 +182,7 @@ _CARDS = PreparedByIds(lambda ids: Article.objects.filter(pk__in=ids).order_by()
 
 
 def feed_cards(ids: list[int], *, at: dt.datetime) -> list[Card]:
-    """Cards for ids that the gate has just chosen, in that order, in one compiled read. Looked up by primary
-    key alone: with the gate's conditions in the same query SQLite prefers the feed index and walks every row.
-    ``visible_at`` (the gate's rule on one row) drops an article withdrawn between the two queries."""
+    """Cards for ids, in that order, in one compiled read, without those a reader may not see at ``at``."""
     cards = {}
     for row in _CARDS.rows(ids):
         cards[row[0]] = Card(*row[:-5], section=_section_of(row[-5:]))
@@ -200,56 +201,45 @@ class FeedKeys:
     topic_id: int | None = None
 
 
-def _feed_keys(
-    keys: FeedKeys, *, section_groups: list[list[int] | None], limit: int
-) -> list[tuple[dt.datetime, int, int]]:
-    """(publish_at, id, section_id) of up to ``limit`` newest visible articles per section group.
-
-    Each slice must be an index range that stops after ``limit`` rows. SQLite stops early across the gate's
-    IN list of statuses but not across two IN lists, hence one query per section group. PostgreSQL sorts
-    the whole range for an IN list, hence one slice per status (the gate still decides which are visible;
-    the others come back empty at once), all sent as one UNION ALL.
-    """
-    if not connection.features.supports_slicing_ordering_in_compound:
-        if len(section_groups) > 1 and all(group is not None and len(group) == 1 for group in section_groups):
-            # SQLite: one statement for every section's slice (each a subquery with its own ORDER BY and LIMIT)
-            return _keys_rows_union(keys, section_ids=[group[0] for group in section_groups], limit=limit)
-        return [row for group in section_groups for row in _keys_rows(keys, section_ids=group, limit=limit)]
-    parts = [
-        _keys_slice(keys, section_ids=group, status=status, limit=limit)
-        for group in section_groups
-        for status in Article.Status.values
-    ]
-    return list(parts[0].union(*parts[1:], all=True))
-
-
+# What a list reads of an article: a card's fields and its top-story rank. Not its section: that is joined
+# in Python, from the sections' rows every page reads anyway (a join in these ranged queries makes SQLite walk
+# the whole index range instead of stopping after the limit).
+CARD_ROW = (*CARD_FIELDS[:-4], "top_story_rank")
 _KEY_KINDS = {
     "at": dt.datetime, "cursor_at": dt.datetime, "cursor_id": int, "until": dt.datetime, "since": dt.datetime,
     "person_id": int, "topic_id": int, "section_id": int,
 }  # fmt: skip
-_key_queries: dict[tuple, PreparedQuery] = {}
+_slice_queries: dict[tuple, PreparedQuery] = {}
 
 
-def _keys_rows(keys: FeedKeys, *, section_ids: list[int] | None, limit: int) -> list[tuple]:
-    """``_keys_slice`` compiled once per shape (which narrowings are present, and the limit)."""
-    if section_ids and len(section_ids) > 1:
-        return list(_keys_slice(keys, section_ids=section_ids, limit=limit))
-    values = _keys_values(keys, section_id=section_ids[0] if section_ids else None)
-    return _keys_query(tuple(values), limit).rows(**values)
+def _card_rows(keys: FeedKeys, *, section_ids: list[int | None], limit: int) -> list[list[tuple]]:
+    """``CARD_ROW`` of up to ``limit`` newest visible articles narrowed by ``keys``, for each section id (None:
+    all sections), in one statement (``union_rows``).
+
+    Each slice is an index range that stops after ``limit`` rows. SQLite stops early across the gate's IN list
+    of statuses but not across two IN lists, hence one slice per section. PostgreSQL sorts the whole range for
+    an IN list, hence one slice per status there too (the gate still decides which are visible; the others
+    come back empty at once).
+    """
+    statuses = Article.Status.values if connection.features.supports_slicing_ordering_in_compound else [None]
+    runs = []
+    for section_id in section_ids:
+        values = _keys_values(keys, section_id=section_id)
+        runs += [(_slice_query(tuple(values), limit, status), values) for status in statuses]
+    rows = union_rows(runs)
+    return [
+        [row for part in rows[n : n + len(statuses)] for row in part]
+        for n in range(0, len(rows), len(statuses))
+    ]
 
 
-def _keys_rows_union(keys: FeedKeys, *, section_ids: list[int], limit: int) -> list[tuple]:
-    """``_keys_rows`` for each section, sent as one statement (PreparedQuery.rows_union)."""
-    runs = [_keys_values(keys, section_id=section_id) for section_id in section_ids]
-    return _keys_query(tuple(runs[0]), limit).rows_union(runs)
-
-
-def _keys_query(names: tuple[str, ...], limit: int) -> PreparedQuery:
-    shape = (names, limit)
-    query = _key_queries.get(shape)
+def _slice_query(names: tuple[str, ...], limit: int, status: str | None) -> PreparedQuery:
+    """A slice of ``_card_rows``, compiled once per shape (which narrowings are present, the limit, the status)."""
+    shape = (names, limit, status)
+    query = _slice_queries.get(shape)
     if query is None:
-        build = functools.partial(_keys_slice_from_values, limit=limit)
-        query = _key_queries[shape] = PreparedQuery(build, **{name: _KEY_KINDS[name] for name in names})
+        build = functools.partial(_slice_from_values, limit=limit, status=status)
+        query = _slice_queries[shape] = PreparedQuery(build, **{name: _KEY_KINDS[name] for name in names})
     return query
 
 
@@ -268,13 +258,17 @@ def _keys_values(keys: FeedKeys, *, section_id: int | None) -> dict:
     return {name: value for name, value in values.items() if value is not None}
 
 
-def _keys_slice_from_values(*, limit: int, at, cursor_at=None, cursor_id=None, section_id=None, **narrowing):
+def _slice_from_values(
+    *, limit: int, status, at, cursor_at=None, cursor_id=None, section_id=None, **narrowing
+):
     cursor = FeedCursor(publish_at=cursor_at, id=cursor_id) if cursor_at is not None else None
     keys = FeedKeys(at=at, cursor=cursor, **narrowing)
-    return _keys_slice(keys, section_ids=None if section_id is None else [section_id], limit=limit)
+    sections = None if section_id is None else [section_id]
+    return _keys_filter(keys, section_ids=sections, status=status).values_list(*CARD_ROW)[:limit]
 
 
 def _keys_slice(keys: FeedKeys, *, section_ids: list[int] | None, limit: int, status: str | None = None):
+    """(publish_at, id, section_id) of a feed's slice: what its index ranges cover."""
     qs = _keys_filter(keys, section_ids=section_ids, status=status)
     return qs.values_list("publish_at", "id", "section_id")[:limit]
 
@@ -303,60 +297,79 @@ def _keys_filter(keys: FeedKeys, *, section_ids: list[int] | None, status: str |
     return qs.order_by("-publish_at", "-id")
 
 
+def _cards_of(rows: Iterable[tuple], sections: Iterable[Section] | None) -> list[Card]:
+    """Cards from ``CARD_ROW`` rows, each with its section from ``sections`` (all of them read if None)."""
+    by_id = {section.id: section for section in (sections_all() if sections is None else sections)}
+    return [Card(*row[:10], section=by_id.get(row[10]) or _section_by_id(row[10])) for row in rows]
+
+
+def _section_by_id(section_id: int) -> Section:
+    # A section created since the page read the sections: read it now (rare; never a card without one).
+    return _section_of(Section.objects.filter(pk=section_id).values_list(*_SECTION_FIELDS).get())
+
+
+def _newest(cards: Iterable[Card]) -> list[Card]:
+    return sorted(cards, key=lambda card: (card.publish_at, card.id), reverse=True)
+
+
 _RANKED = PreparedQuery(
     lambda: (
-        Article.objects.filter(top_story_rank__isnull=False)
-        .order_by("top_story_rank", "-publish_at")
-        .values_list("id")[:MAX_RANKED]
+        Article.objects.filter(
+            pk__in=Article.objects.filter(top_story_rank__isnull=False)
+            .order_by("top_story_rank", "-publish_at")
+            .values("id")[:MAX_RANKED]
+        )
+        .order_by()
+        .values_list(*CARD_ROW)
     )
 )
 
 
-def top_story_cards(*, limit: int = 5, at: dt.datetime | None = None) -> list[Card]:
+def _top_stories(rows: list[tuple], cards: list[Card], *, limit: int, at: dt.datetime) -> list[Card]:
+    # The ranked rows in the editors' order, then the gate's rule on each.
+    ranks = {row[0]: row[11] for row in rows}
+    ranked = sorted(_newest(cards), key=lambda card: ranks[card.id])
+    return [card for card in ranked if card.visible_at(at)][:limit]
+
+
+def top_story_cards(
+    *, limit: int = 5, at: dt.datetime | None = None, sections: Iterable[Section] | None = None
+) -> list[Card]:
     """The top stories in the editors' order, through the top-story index (few rows carry a rank).
 
     ``top_stories`` asks the same with the gate in one query, which SQLite without statistics answers by
     walking the whole feed index; here the ranked rows come first and the gate's rule is applied to them.
     """
-    at = at or timezone.now()
-    return feed_cards([row[0] for row in _RANKED.rows()], at=at)[:limit]
+    rows = _RANKED.rows()
+    return _top_stories(rows, _cards_of(rows, sections), limit=limit, at=at or timezone.now())
 
 
 def section_blocks(
     *, sections: Iterable[Section], limit: int = 4, at: dt.datetime | None = None
 ) -> list[tuple[Section, list[Card]]]:
-    """(section, latest articles) for the home page: index ranges for the keys, then all cards at once.
+    """(section, latest articles) for the home page: an index range per section, all in one read.
 
     Empty sections are left out, and so is backfill (an archive or a backlog loaded with its old dates): a
     section whose latest items are all backfill gets no block of its own.
     """
-    at = at or timezone.now()
     sections = list(sections)
-    rows = _section_block_keys(sections, limit=limit, at=at)
-    cards = {card.id: card for card in feed_cards([row[1] for row in rows], at=at)}
-    return _section_blocks_of(sections, rows, cards, limit=limit)
+    if not sections:
+        return []
+    rows = _card_rows(FeedKeys(at=at or timezone.now()), section_ids=[s.id for s in sections], limit=limit)
+    return _section_blocks_of(sections, [_cards_of(part, sections) for part in rows], limit=limit)
 
 
-def _section_block_keys(sections: list[Section], *, limit: int, at: dt.datetime) -> list[tuple]:
-    groups = [[s.id] for s in sections]
-    return (
-        sorted(_feed_keys(FeedKeys(at=at), section_groups=groups, limit=limit), reverse=True)
-        if groups
-        else []
-    )
-
-
-def _section_blocks_of(sections: list[Section], rows: list[tuple], cards: dict[int, Card], *, limit: int):
-    cards = {pk: card for pk, card in cards.items() if not card.is_backfill}
+def _section_blocks_of(sections: list[Section], cards: list[list[Card]], *, limit: int):
     blocks = [
-        (s, [cards[pk] for _, pk, sid in rows if sid == s.id and pk in cards][:limit]) for s in sections
+        (section, [card for card in _newest(found) if not card.is_backfill][:limit])
+        for section, found in zip(sections, cards, strict=True)
     ]
-    return [(section, articles) for section, articles in blocks if articles]
+    return [(section, found) for section, found in blocks if found]
 
 
 @dataclass(frozen=True)
 class HomePage:
-    """What the home page lists, read together: every card in one read, every photo in another."""
+    """What the home page lists, read together: every article list in one read, every photo in another."""
 
     top_stories: list[Card]
     latest: list[Card]
@@ -364,45 +377,6 @@ class HomePage:
     galleries: list[GalleryCard]
     infographics: list[tuple[str, str]]
     lead_photo: Photo | None  # the first top story's
-
-
-# What the home page reads of an article: a card's fields, its section (joined in Python: a join in these
-# queries makes SQLite walk the whole index range instead of stopping after the limit) and its top-story rank.
-HOME_FIELDS = (*CARD_FIELDS[:-4], "top_story_rank")
-_home_queries: dict[tuple, PreparedQuery] = {}
-
-
-def _home_query(shape: tuple) -> PreparedQuery:
-    """The home page's article reads, compiled once per shape: ("ranked",) the ranked rows (the gate is
-    applied afterwards, see ``top_story_cards``), or ("slice", limit, status, with_section) an index range
-    of the newest visible articles, in one section or all."""
-    query = _home_queries.get(shape)
-    if query is not None:
-        return query
-    if shape[0] == "ranked":
-        ranked = Article.objects.filter(top_story_rank__isnull=False).order_by(
-            "top_story_rank", "-publish_at"
-        )
-        query = PreparedQuery(
-            lambda: (
-                Article.objects.filter(pk__in=ranked.values("id")[:MAX_RANKED])
-                .order_by()
-                .values_list(*HOME_FIELDS)
-            )
-        )
-    else:
-        _, limit, status, with_section = shape
-
-        def build(at, section_id=None):
-            keys_qs = _keys_filter(
-                FeedKeys(at=at), section_ids=[section_id] if with_section else None, status=status
-            )
-            return keys_qs.values_list(*HOME_FIELDS)[:limit]
-
-        kinds = {"at": dt.datetime, **({"section_id": int} if with_section else {})}
-        query = PreparedQuery(build, **kinds)
-    _home_queries[shape] = query
-    return query
 
 
 def home_page(
@@ -414,37 +388,22 @@ def home_page(
     at: dt.datetime | None = None,
 ) -> HomePage:
     """The home page's lists: what ``top_story_cards``, ``feed_page``, ``section_blocks``, ``gallery_cards``
-    and ``infographic_links`` give. Every article list is one run of a single statement (``union_rows``), each
-    run an index range that stops after its limit; cards are made from those rows, sections from ``sections``."""
+    and ``infographic_links`` give, with every article list a run of one statement (``union_rows``)."""
     at = at or timezone.now()
     sections = list(sections)
-    # PostgreSQL sorts a whole range for an IN list of statuses: one slice per status there (see _feed_keys).
+    keys = FeedKeys(at=at)
     statuses = Article.Status.values if connection.features.supports_slicing_ordering_in_compound else [None]
-    runs: list[tuple[str, PreparedQuery, dict]] = [("ranked", _home_query(("ranked",)), {})]
-    runs += [("latest", _home_query(("slice", latest, status, False)), {"at": at}) for status in statuses]
-    runs += [
-        (section.id, _home_query(("slice", block, status, True)), {"at": at, "section_id": section.id})
-        for section in sections
-        for status in statuses
+    slices = [(None, latest), *((section.id, block) for section in sections)]
+    runs = [(_RANKED, {})]
+    for section_id, limit in slices:
+        values = _keys_values(keys, section_id=section_id)
+        runs += [(_slice_query(tuple(values), limit, status), values) for status in statuses]
+    ranked, *rest = union_rows(runs)
+    lists = [
+        _cards_of([row for part in rest[n : n + len(statuses)] for row in part], sections)
+        for n in range(0, len(rest), len(statuses))
     ]
-    found: dict[object, list[Card]] = {}
-    by_id = {section.id: section for section in sections}
-    ranks: dict[int, int] = {}
-    for (name, _, _), rows in zip(
-        runs, union_rows([(query, values) for _, query, values in runs]), strict=True
-    ):
-        cards = found.setdefault(name, [])
-        for row in rows:
-            section = by_id.get(row[10]) or _section_by_id(row[10])
-            cards.append(Card(*row[:10], section=section))
-            ranks[row[0]] = row[11]
-    newest = functools.partial(sorted, key=lambda card: (card.publish_at, card.id), reverse=True)
-    ranked = sorted(newest(found["ranked"]), key=lambda card: ranks[card.id])[:MAX_RANKED]
-    top_stories = [card for card in ranked if card.visible_at(at)][:top]
-    blocks = [
-        (section, [c for c in newest(found.get(section.id, [])) if not c.is_backfill][:block])
-        for section in sections
-    ]
+    top_stories = _top_stories(ranked, _cards_of(ranked, sections), limit=top, at=at)
     gallery_rows = _gallery_rows(limit=3, at=at)
     lead_photo_id = top_stories[0].lead_photo_id if top_stories else None
     photos = photos_by_ids(
@@ -452,17 +411,12 @@ def home_page(
     )
     return HomePage(
         top_stories=top_stories,
-        latest=newest(found.get("latest", []))[:latest],
-        section_blocks=[(section, cards) for section, cards in blocks if cards],
+        latest=_newest(lists[0])[:latest],
+        section_blocks=_section_blocks_of(sections, lists[1:], limit=block),
         galleries=_gallery_cards_of(gallery_rows, photos),
         infographics=infographic_links(at=at),
         lead_photo=photos.get(lead_photo_id),
     )
-
-
-def _section_by_id(section_id: int) -> Section:
-    # A section created since the page read the sections: read it now (rare; never a card without one).
-    return _section_of(Section.objects.filter(pk=section_id).values_list(*_SECTION_FIELDS).get())
 
 
 def galleries_published(*, at: dt.datetime | None = None) -> QuerySet[Gallery]:

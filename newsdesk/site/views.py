@@ -131,7 +131,10 @@ def latest(request):
         extra = {"before": request.GET["before"]} if "before" in request.GET else {}
         return redirect(_feed_url(chosen, **extra))
     page = selectors.feed_page(
-        limit=FEED_LIMIT, cursor=_cursor(request), section_ids=[section.id for section in chosen]
+        limit=FEED_LIMIT,
+        cursor=_cursor(request),
+        section_ids=[section.id for section in chosen],
+        sections=sections,
     )
     context = _feed_context(
         request,
@@ -185,7 +188,12 @@ def section(request, slug: str):
     obj = next((s for s in fragments.request_sections(request) if s.slug == slug), None)
     if obj is None:
         raise Http404("No such section.")
-    page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), section_ids=[obj.id])
+    page = selectors.feed_page(
+        limit=FEED_LIMIT,
+        cursor=_cursor(request),
+        section_ids=[obj.id],
+        sections=fragments.request_sections(request),
+    )
     press_review = obj.slug == _press_review_slug()
     context = _feed_context(
         request, obj.name, page, description=obj.description, section=obj, show_leads=press_review
@@ -201,7 +209,12 @@ def press_review(request):
 @require_safe
 def person(request, slug: str):
     obj = get_object_or_404(Person.objects.select_related("photo"), slug=slug)
-    page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), person_id=obj.id)
+    page = selectors.feed_page(
+        limit=FEED_LIMIT,
+        cursor=_cursor(request),
+        person_id=obj.id,
+        sections=fragments.request_sections(request),
+    )
     photo = photo_context(obj.photo) if obj.photo_id else None
     context = _feed_context(
         request,
@@ -218,7 +231,12 @@ def person(request, slug: str):
 @require_safe
 def topic(request, slug: str):
     obj = get_object_or_404(Topic, slug=slug)
-    page = selectors.feed_page(limit=FEED_LIMIT, cursor=_cursor(request), topic_id=obj.id)
+    page = selectors.feed_page(
+        limit=FEED_LIMIT,
+        cursor=_cursor(request),
+        topic_id=obj.id,
+        sections=fragments.request_sections(request),
+    )
     context = _feed_context(
         request,
         obj.name,
@@ -266,6 +284,7 @@ def archive_day(request, year: int, month: int, day: int):
         cursor=_cursor(request),
         since=_day_start(date),
         until=_day_start(date + dt.timedelta(days=1)),
+        sections=fragments.request_sections(request),
     )
     title = f"News of {date.day} {date:%B %Y}"
     context = _feed_context(request, title, page, archive_day=date, **_archive_neighbours(date))

@@ -41,8 +41,9 @@ def test_feed_keys_match_the_orm_for_every_shape():
     ]
     for keys in shapes:
         for sections in (None, [world.id]):
-            expected = list(selectors._keys_slice(keys, section_ids=sections, limit=11))
-            assert selectors._keys_rows(keys, section_ids=sections, limit=11) == expected
+            expected = [pk for _, pk, _ in selectors._keys_slice(keys, section_ids=sections, limit=11)]
+            (rows,) = selectors._card_rows(keys, section_ids=[sections[0] if sections else None], limit=11)
+            assert [row[0] for row in sorted(rows, key=lambda r: (r[7], r[0]), reverse=True)] == expected
             assert expected, keys
 
 
