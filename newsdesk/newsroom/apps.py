@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate
 
 
 def _sync_roles(sender, **kwargs):
@@ -19,3 +19,13 @@ class NewsroomConfig(AppConfig):
         # permissions of every app, which auth creates app by app in the same order.
         last = [config for config in self.apps.get_app_configs() if config.models_module][-1]
         post_migrate.connect(_sync_roles, sender=last, dispatch_uid="newsdesk.sync_roles")
+        # Staff status follows the roles (roles.staff_follows_roles), however a person's groups change.
+        from django.contrib.auth import get_user_model
+
+        from .roles import groups_changed
+
+        m2m_changed.connect(
+            groups_changed,
+            sender=get_user_model().groups.through,
+            dispatch_uid="newsdesk.staff_follows_roles",
+        )

@@ -57,3 +57,39 @@ def sync_roles() -> None:
             app_label, codename = perm.split(".")
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
+
+
+def staff_follows_roles(user) -> bool:
+    """Make "Staff status" (Django's right to sign in to the admin) follow the roles: a person in any role group
+    can sign in to the newsroom; a person in none cannot — except a superuser, whose status is left as it is.
+    Every group here is a newsroom role (the three above, or one an Admin made within their own rights).
+
+    Called wherever groups change (the user admin, and ``groups_changed`` for every other path); returns the
+    status it settled on. Without it, putting someone in Reporter was not enough to let them sign in."""
+    if user.groups.exists():
+        staff = True
+    elif user.is_superuser:
+        return user.is_staff
+    else:
+        staff = False
+    # Against the stored row, not this object's copy: another copy of the same person may have changed it.
+    type(user).objects.filter(pk=user.pk).exclude(is_staff=staff).update(is_staff=staff)
+    user.is_staff = staff
+    return staff
+
+
+def groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """m2m_changed on User.groups: someone added to or removed from a group, from either side."""
+    from django.contrib.auth import get_user_model
+
+    if reverse and action == "pre_clear":  # group.user_set.clear(): who is in it, before they are not
+        instance._members_before_clear = list(instance.user_set.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:  # user.groups.add(...) and the like
+        staff_follows_roles(instance)
+        return
+    ids = pk_set if action != "post_clear" else getattr(instance, "_members_before_clear", [])
+    for user in get_user_model().objects.filter(pk__in=ids):
+        staff_follows_roles(user)

@@ -13,7 +13,15 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Q
 
+from .roles import staff_follows_roles
+
 SUPERUSER_ONLY_FIELDS = ["is_superuser", "user_permissions"]
+# Staff status follows the roles (roles.staff_follows_roles): shown, never ticked by hand.
+ROLE_FOLLOWING_FIELDS = ["is_staff"]
+ROLES_HELP = (
+    "The person's newsroom roles. Anyone with a role can sign in to the newsroom (Staff status follows the roles); "
+    "with no role left, they cannot, unless they are a superuser."
+)
 
 
 def rights(user) -> set[int]:
@@ -44,7 +52,7 @@ admin.site.unregister(Group)
 @admin.register(User)
 class NewsroomUserAdmin(UserAdmin):
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = list(super().get_readonly_fields(request, obj)) + ROLE_FOLLOWING_FIELDS
         if not request.user.is_superuser:
             fields += SUPERUSER_ONLY_FIELDS
         return fields
@@ -52,7 +60,13 @@ class NewsroomUserAdmin(UserAdmin):
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         if db_field.name == "groups" and request is not None:
             kwargs["queryset"] = grantable_groups(request.user)
+            kwargs["help_text"] = ROLES_HELP
         return super().formfield_for_manytomany(db_field, request=request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Also when no group changed: a superuser who is no longer one, with no role, can no longer sign in.
+        staff_follows_roles(form.instance)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
