@@ -103,7 +103,10 @@ def test_an_editor_takes_over_and_the_other_form_is_told(live_server, two_pages,
     anna.goto(form)
     anna.fill("#id_lead", BORISS_LEAD)  # unsaved work in Anna's form
     boris.goto(base + reverse("admin:news_article_changelist"))
-    assert "Being edited by Anna Petrova since" in boris.locator("#result_list").inner_text()
+    note = boris.locator("#result_list .edit-lock-note")  # under the headline: on screen at any list width
+    assert note.inner_text().startswith("Being edited by Anna Petrova since ")
+    box = note.bounding_box()
+    assert note.is_visible() and box["x"] + box["width"] <= 1280, box
 
     boris.goto(form)
     with boris.expect_navigation():
