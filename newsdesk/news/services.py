@@ -461,17 +461,30 @@ def slug_with_id(base: str, public_id: int) -> str:
     return f"{base[:160]}-{public_id}"
 
 
+def _settle_public_ids(articles: list[Article]) -> None:
+    """Every id unique in the batch and in the table: a redrawn id is checked against the table again (at a
+    million stored articles one draw in 900 collides)."""
+    unsettled, used = articles, set()
+    while unsettled:
+        ids = [article.public_id for article in unsettled]
+        taken = set(Article.objects.filter(public_id__in=ids).values_list("public_id", flat=True)) | used
+        redrawn = []
+        for article in unsettled:
+            if article.public_id in taken:
+                article.public_id = new_public_id()
+                redrawn.append(article)
+            else:
+                taken.add(article.public_id)
+        used = taken
+        unsettled = redrawn
+
+
 def _settle_identities(new: list[NewArticle]) -> None:
     """Public id, slug and guid, unique as one-by-one saves make them, from three queries for the batch.
 
     Public ids are random in 900 million: among some 20,000 articles two alike are likely (the birthday
     paradox), so the batch's are checked too, not left to fail the batch's insert."""
-    ids = [n.article.public_id for n in new]
-    taken_ids = set(Article.objects.filter(public_id__in=ids).values_list("public_id", flat=True))
-    for n in new:
-        while n.article.public_id in taken_ids:
-            n.article.public_id = new_public_id()
-        taken_ids.add(n.article.public_id)
+    _settle_public_ids([n.article for n in new])
     taken_slugs = set(Article.objects.filter(slug__in=[n.slug for n in new]).values_list("slug", flat=True))
     taken_guids = set(Article.objects.filter(guid__in=[n.guid for n in new]).values_list("guid", flat=True))
     for n in new:
