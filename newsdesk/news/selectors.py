@@ -9,7 +9,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -213,8 +214,8 @@ _slice_queries: dict[tuple, PreparedQuery] = {}
 
 
 def _card_rows(keys: FeedKeys, *, section_ids: list[int | None], limit: int) -> list[list[tuple]]:
-    """``CARD_ROW`` of up to ``limit`` newest visible articles narrowed by ``keys``, for each section id (None:
-    all sections), in one statement (``union_rows``).
+    """Raw ``CARD_ROW`` rows (see ``_cards_of``) of up to ``limit`` newest visible articles narrowed by
+    ``keys``, for each section id (None: all sections), in one statement (``union_rows``).
 
     Each slice is an index range that stops after ``limit`` rows. SQLite stops early across the gate's IN list
     of statuses but not across two IN lists, hence one slice per section. PostgreSQL sorts the whole range for
@@ -226,7 +227,7 @@ def _card_rows(keys: FeedKeys, *, section_ids: list[int | None], limit: int) -> 
     for section_id in section_ids:
         values = _keys_values(keys, section_id=section_id)
         runs += [(_slice_query(tuple(values), limit, status), values) for status in statuses]
-    rows = union_rows(runs)
+    rows = union_rows(runs, raw=True)
     return [
         [row for part in rows[n : n + len(statuses)] for row in part]
         for n in range(0, len(rows), len(statuses))
@@ -297,10 +298,29 @@ def _keys_filter(keys: FeedKeys, *, section_ids: list[int] | None, status: str |
     return qs.order_by("-publish_at", "-id")
 
 
+_cards_kept: dict[tuple, Card] = {}
+
+
 def _cards_of(rows: Iterable[tuple], sections: Iterable[Section] | None) -> list[Card]:
-    """Cards from ``CARD_ROW`` rows, each with its section from ``sections`` (all of them read if None)."""
+    """Cards from raw ``CARD_ROW`` rows (``union_rows(raw=True)``), each with its section from ``sections``
+    (all of them read if None).
+
+    Each card is kept by its raw row and its section: most of a list's cards were made a moment ago, and the
+    row converted once. A row or section that changed is a new key (a renamed section is a new Section), so a
+    kept card is never stale; the card holds its section, so the section's id is not reused while it is kept.
+    """
     by_id = {section.id: section for section in (sections_all() if sections is None else sections)}
-    return [Card(*row[:10], section=by_id.get(row[10]) or _section_by_id(row[10])) for row in rows]
+    cards = []
+    for row in rows:
+        section = by_id.get(row[10]) or _section_by_id(row[10])
+        key = (row, id(section))
+        card = _cards_kept.get(key)
+        if card is None:
+            if len(_cards_kept) >= 8192:
+                _cards_kept.clear()
+            card = _cards_kept[key] = Card(*_RANKED.convert(row)[:10], section=section)
+        cards.append(card)
+    return cards
 
 
 def _section_by_id(section_id: int) -> Section:
@@ -340,7 +360,7 @@ def top_story_cards(
     ``top_stories`` asks the same with the gate in one query, which SQLite without statistics answers by
     walking the whole feed index; here the ranked rows come first and the gate's rule is applied to them.
     """
-    rows = _RANKED.rows()
+    rows = _RANKED.rows(raw=True)
     return _top_stories(rows, _cards_of(rows, sections), limit=limit, at=at or timezone.now())
 
 
@@ -398,13 +418,15 @@ def home_page(
     for section_id, limit in slices:
         values = _keys_values(keys, section_id=section_id)
         runs += [(_slice_query(tuple(values), limit, status), values) for status in statuses]
-    ranked, *rest = union_rows(runs)
+    ranked, *rest = union_rows(runs, raw=True)
     lists = [
         _cards_of([row for part in rest[n : n + len(statuses)] for row in part], sections)
         for n in range(0, len(rest), len(statuses))
     ]
     top_stories = _top_stories(ranked, _cards_of(ranked, sections), limit=top, at=at)
-    gallery_rows = _gallery_rows(limit=3, at=at)
+    gallery_rows, infographic_rows = union_rows(
+        [(_gallery_query(3), {"at": at}), (_INFOGRAPHIC_LINKS, {"at": at})]
+    )
     lead_photo_id = top_stories[0].lead_photo_id if top_stories else None
     photos = photos_by_ids(
         [pk for pk in (lead_photo_id, *(row[3] for row in gallery_rows)) if pk is not None]
@@ -414,7 +436,7 @@ def home_page(
         latest=_newest(lists[0])[:latest],
         section_blocks=_section_blocks_of(sections, lists[1:], limit=block),
         galleries=_gallery_cards_of(gallery_rows, photos),
-        infographics=infographic_links(at=at),
+        infographics=[tuple(row[:2]) for row in infographic_rows],
         lead_photo=photos.get(lead_photo_id),
     )
 
@@ -468,10 +490,14 @@ def gallery_cards(*, limit: int = 3, at: dt.datetime | None = None) -> list[Gall
 
 
 def _gallery_rows(*, limit: int, at: dt.datetime) -> list[tuple]:
+    return _gallery_query(limit).rows(at=at)
+
+
+def _gallery_query(limit: int) -> PreparedQuery:
     query = _gallery_card_queries.get(limit)
     if query is None:
         query = _gallery_card_queries[limit] = _gallery_cards_query(limit)
-    return query.rows(at=at)
+    return query
 
 
 def _gallery_cards_of(rows: list[tuple], photos: dict[int, Photo]) -> list[GalleryCard]:
@@ -480,15 +506,22 @@ def _gallery_cards_of(rows: list[tuple], photos: dict[int, Photo]) -> list[Galle
     ]
 
 
+# The columns of a gallery card's row (title, slug, count, cover id), so that the home page reads both in
+# one statement (union_rows).
 _INFOGRAPHIC_LINKS = PreparedQuery(
-    lambda at: infographics_published(at=at).order_by("-publish_at", "-id").values_list("title", "slug")[:4],
+    lambda at: (
+        infographics_published(at=at)
+        .order_by("-publish_at", "-id")
+        .annotate(none=Cast(Value(None), IntegerField()))  # typed: PostgreSQL reads a bare NULL as text
+        .values_list("title", "slug", "none", "none")[:4]
+    ),
     at=dt.datetime,
 )
 
 
 def infographic_links(*, at: dt.datetime | None = None) -> list[tuple[str, str]]:
     """(title, slug) of the four latest published infographics, for the home page."""
-    return [tuple(row) for row in _INFOGRAPHIC_LINKS.rows(at=at or timezone.now())]
+    return [tuple(row[:2]) for row in _INFOGRAPHIC_LINKS.rows(at=at or timezone.now())]
 
 
 _PHOTOS = PreparedByIds(

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.template import Context, engines, loader
+from django.template import Context, engines
 from django.template.context import make_context
 from django.template.loader import render_to_string
 from django.template.loader_tags import BlockNode, ExtendsNode
@@ -286,7 +286,7 @@ def render_page(request, template_name: str, context: dict, *, status: int = 200
     page's own blocks, rendered with the same context (context processors included), and the clock. The bytes
     are what ``render()`` writes (tests/site/test_page_frame.py compares them)."""
     frame = page_frame(request, section=context.get("section"))
-    template = loader.get_template(template_name).template
+    template = engines["django"].get_template(template_name).template
     blocks = _blocks_of(template)
     rendering = make_context(context, request, autoescape=template.engine.autoescape)
     fills = {"clock": city_clock()}

@@ -80,6 +80,20 @@ class CardWriter:
         self.prefix = article_prefix()
         self.sections: dict[int, str] = {}
 
+    def block_head(self, section) -> str:
+        """A home page section block's opening: its heading links to the section."""
+        key = ("block-head", self.prefix, section.id, section.slug, section.name)
+        html = kept_html.get(key)
+        if html is None:
+            slug = escape(section.slug)
+            html = keep_html(
+                key,
+                f'\n    <section class="section-block" aria-labelledby="block-{slug}">\n'
+                f'      <h2 id="block-{slug}"><a href="{escape(section_url(section.slug))}">'
+                f"{escape(section.name)}</a></h2>\n",
+            )
+        return html
+
     def url(self, card) -> str:
         return escape(f"{self.prefix}{card.public_id}/{quote(card.slug)}/")
 
@@ -187,8 +201,8 @@ def card_html(card, *, clock: bool = False, with_section: bool = True, with_lead
     return mark_safe(html)  # noqa: S308 - every value is escaped by CardWriter
 
 
-def cards_html(cards: list) -> SafeString:
-    writer = CardWriter()
+def cards_html(cards: list, *, writer: CardWriter | None = None) -> SafeString:
+    writer = writer or CardWriter()
     return mark_safe("".join(writer.card(card) for card in cards))  # noqa: S308 - CardWriter escapes
 
 
@@ -213,26 +227,25 @@ def feed_groups(cards: list, *, with_section: bool, with_lead: bool) -> list[dic
     ]
 
 
-def top_stories_html(cards: list, *, lead_photo: Photo | None) -> SafeString:
+def top_stories_html(
+    cards: list, *, lead_photo: Photo | None, writer: CardWriter | None = None
+) -> SafeString:
     """The home page's top stories; ``lead_photo`` is the first story's."""
-    writer = CardWriter()
+    writer = writer or CardWriter()
     items = [writer.top_story(card, lead_photo=lead_photo, first=n == 0) for n, card in enumerate(cards)]
     return mark_safe("".join(items))  # noqa: S308 - CardWriter escapes
 
 
-def section_blocks_html(blocks: list) -> SafeString:
+def section_blocks_html(blocks: list, *, writer: CardWriter | None = None) -> SafeString:
     """The home page's section blocks: (section, cards) pairs, each a titled list."""
-    writer = CardWriter()
+    writer = writer or CardWriter()
     out = []
     for section, cards in blocks:
-        slug = escape(section.slug)
-        out.append(
-            f'\n    <section class="section-block" aria-labelledby="block-{slug}">\n'
-            f'      <h2 id="block-{slug}"><a href="{escape(section_url(section.slug))}">{escape(section.name)}</a></h2>\n'
-            f'      <ol class="cards">{"".join(writer.block_card(card) for card in cards)}\n      </ol>\n'
-            "    </section>"
-        )
-    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+        out.append(writer.block_head(section))
+        out.append('      <ol class="cards">')
+        out.extend(writer.block_card(card) for card in cards)
+        out.append("\n      </ol>\n    </section>")
+    return mark_safe("".join(out))  # noqa: S308 - CardWriter escapes
 
 
 def gallery_tiles_html(cards: list) -> SafeString:

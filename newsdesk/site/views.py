@@ -28,6 +28,7 @@ from newsdesk.syndication.views import is_api_request, json_error
 from . import fragments
 from .jinja import article_parts
 from .presenters import (
+    CardWriter,
     PageOutOfRange,
     absolute_url,
     article_page_context,
@@ -59,11 +60,12 @@ def home(request):
     page = selectors.home_page(sections=sections, latest=HOME_LATEST)
     # Lists are written in Python (presenters), not in template loops: a loop variable costs the template
     # engine more than the card it writes, and the home page shows some sixty items.
+    writer = CardWriter()
     context = {
         "nav_sections": sections,
-        "top_stories_html": top_stories_html(page.top_stories, lead_photo=page.lead_photo),
-        "latest_html": cards_html(page.latest),
-        "section_blocks_html": section_blocks_html(page.section_blocks),
+        "top_stories_html": top_stories_html(page.top_stories, lead_photo=page.lead_photo, writer=writer),
+        "latest_html": cards_html(page.latest, writer=writer),
+        "section_blocks_html": section_blocks_html(page.section_blocks, writer=writer),
         "galleries_html": gallery_tiles_html(page.galleries),
         "infographics_html": infographic_links_html(page.infographics),
     }
