@@ -98,6 +98,7 @@ class Load:
         self.failures: list[str] = []
         self.beacons_counted = 0
         self.sent = 0
+        self.budget = MAX_REQUESTS
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads = [threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)]
@@ -114,10 +115,17 @@ class Load:
 
     def _run(self, worker: int) -> None:
         n = 0
-        while not self._stop.is_set() and self.sent < MAX_REQUESTS:
-            n += 1
+        while not self._stop.is_set():
             with self._lock:
-                self.sent += 1
+                if self.sent >= self.budget:  # bounded load: wait for the next phase's share (or the end)
+                    spent = True
+                else:
+                    spent = False
+                    self.sent += 1
+            if spent:
+                self._stop.wait(0.05)
+                continue
+            n += 1
             base = self.bases[n % len(self.bases)]
             self.per_server[base] += 1
             if n % 2:
@@ -130,7 +138,10 @@ class Load:
                 self._get(base, self.paths[n % len(self.paths)])
 
     def add_server(self, port: int) -> None:
-        self.bases.append(f"http://127.0.0.1:{port}")
+        """A server joins: it gets load of its own, even if cached pages spent the first share fast."""
+        with self._lock:
+            self.bases.append(f"http://127.0.0.1:{port}")
+            self.budget = self.sent + MAX_REQUESTS
 
     def _get(self, base: str, path: str) -> None:
         self._record(path, urllib.request.Request(base + path, headers={"User-Agent": BROWSER}))
