@@ -227,7 +227,7 @@ def union_rows(runs: list[tuple[PreparedQuery, dict[str, Any]]], *, raw: bool = 
 class PreparedByIds:
     """``build(ids)`` returns a ``values_list()`` queryset of the rows with those primary keys; ``rows(ids)``
     runs it compiled once per size: the id list is padded (with its last id) to one of a few sizes so that the
-    statement's shape repeats. Longer lists than the largest size are read without compiling ahead."""
+    statement's shape repeats. Longer lists than the largest size are read in several statements."""
 
     SIZES = (8, 16, 32, 64, 128)
 
@@ -235,16 +235,27 @@ class PreparedByIds:
         self.build = build
         self._queries: dict[int, PreparedQuery] = {}
 
-    def rows(self, ids: list[int]) -> list[tuple]:
+    def rows(self, ids: list[int], *, raw: bool = False) -> list[tuple]:
+        """The rows, converted (``raw``: as the driver gives them, see ``convert``)."""
+        largest = self.SIZES[-1]
+        if len(ids) > largest:
+            return [
+                row for n in range(0, len(ids), largest) for row in self.rows(ids[n : n + largest], raw=raw)
+            ]
         if not ids:
             return []
-        size = next((n for n in self.SIZES if n >= len(ids)), None)
-        if size is None:
-            return list(self.build(list(ids)))
+        size = next(n for n in self.SIZES if n >= len(ids))
+        padded = list(ids) + [ids[-1]] * (size - len(ids))
+        return self._query(size).rows(raw=raw, **{f"id{n}": pk for n, pk in enumerate(padded)})
+
+    def convert(self, row: tuple) -> tuple:
+        """A raw row converted (every size converts alike)."""
+        return self._query(self.SIZES[0]).convert(row)
+
+    def _query(self, size: int) -> PreparedQuery:
         query = self._queries.get(size)
         if query is None:
             query = self._queries[size] = PreparedQuery(
                 lambda **named: self.build(list(named.values())), **{f"id{n}": int for n in range(size)}
             )
-        padded = list(ids) + [ids[-1]] * (size - len(ids))
-        return query.rows(**{f"id{n}": pk for n, pk in enumerate(padded)})
+        return query

@@ -529,11 +529,30 @@ _PHOTOS = PreparedByIds(
 )
 
 
+_photos_kept: dict[tuple, Photo] = {}
+
+
 def photos_by_ids(ids: list[int]) -> dict[int, Photo]:
-    """Photos by id (lead photos of cards, gallery covers), as model instances made from one compiled read."""
+    """Photos by id (lead photos of cards, gallery covers), from one compiled read, for reader pages: each
+    instance is kept by its raw row (a changed photo is a new row, so a new instance) and shared, so callers
+    must only read it."""
     names = _attnames(Photo)
-    photos = (Photo.from_db("default", names, row) for row in _PHOTOS.rows(list(dict.fromkeys(ids))))
-    return {photo.pk: photo for photo in photos}
+    photos = {}
+    for row in _PHOTOS.rows(list(dict.fromkeys(ids)), raw=True):
+        photo = _photos_kept.get(row)
+        if photo is None:
+            if len(_photos_kept) >= 1024:
+                _photos_kept.clear()
+            photo = _photos_kept[row] = Photo.from_db("default", names, _PHOTOS.convert(row))
+        photos[photo.pk] = photo
+    return photos
+
+
+def forget_kept(**_kwargs) -> None:
+    """Drop the cards, photos and sections kept in this process (tests change settings between them)."""
+    _cards_kept.clear()
+    _photos_kept.clear()
+    _section_objects.clear()
 
 
 def gallery_for_reader(*, slug: str, at: dt.datetime | None = None) -> Gallery | None:

@@ -163,6 +163,7 @@ def forget_fragments(**_kwargs) -> None:
     _page_blocks.clear()
     kept_html.clear()
     media_url.cache_clear()
+    selectors.forget_kept()
     _section_url.cache_clear()
     _article_prefix.cache_clear()
     _slug_url.cache_clear()

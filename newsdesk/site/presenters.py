@@ -154,19 +154,21 @@ class CardWriter:
 
     def top_story(self, card, *, lead_photo: Photo | None = None, first: bool = False) -> str:
         """A card of the home page's top stories; the first is the lead, with its photo and standfirst."""
-        if first:
-            return self._top_story(card, lead_photo=lead_photo, first=True)
         key = self._key("top", card)
+        if first:
+            photo = lead_photo
+            shown = (photo.pk, photo.image.name, photo.width, photo.height, photo.alt_text) if photo else None
+            key = (*key, "first", card.lead, shown, _listed_photo(photo)["srcset"] if photo else None)
         html = kept_html.get(key)
         if html is None:
-            html = keep_html(key, self._top_story(card, lead_photo=None, first=False))
+            html = keep_html(key, self._top_story(card, lead_photo=lead_photo, first=first))
         return html
 
     def _top_story(self, card, *, lead_photo: Photo | None, first: bool) -> str:
         classes = "card" + (" card--lead" if first else "") + (" card--urgent" if card.urgency <= 2 else "")
         photo = ""
         if first and lead_photo is not None:
-            p = photo_context(lead_photo)
+            p = _listed_photo(lead_photo)
             photo = (
                 f'<img class="card__photo" src="{escape(p["src"])}" srcset="{escape(p["srcset"])}" '
                 f'sizes="(min-width: 60em) 40em, 100vw" width="{lead_photo.width}" height="{lead_photo.height}" '
@@ -250,31 +252,47 @@ def section_blocks_html(blocks: list, *, writer: CardWriter | None = None) -> Sa
 
 def gallery_tiles_html(cards: list) -> SafeString:
     """Gallery tiles (news.selectors.GalleryCard): cover, title, number of photos."""
+    prefix = article_prefix()  # the URL configuration's mark in the keys
     out = []
     for card in cards:
-        cover = ""
-        if card.cover is not None:
-            thumb = photo_context(card.cover)["thumb"]
-            cover = (
-                f'<img src="{escape(thumb)}" alt="" loading="lazy" width="{card.cover.width}" '
-                f'height="{card.cover.height}">'
-            )
-        noun = "photo" if card.count == 1 else "photos"
-        out.append(
-            f'<li class="tile">\n  <a href="{escape(slug_url("site:gallery", card.slug))}">\n    {cover}\n'
-            f'    <span class="tile__title">{escape(card.title)}</span>\n  </a>\n'
-            f'  <span class="tile__count">{card.count} {noun}</span>\n</li>\n'
+        thumb = _listed_photo(card.cover)["thumb"] if card.cover is not None else None
+        size = (card.cover.width, card.cover.height) if card.cover is not None else None
+        key = ("tile", prefix, card.title, card.slug, card.count, thumb, size)
+        html = kept_html.get(key)
+        if html is None:
+            html = keep_html(key, _gallery_tile(card))
+        out.append(html)
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped in _gallery_tile
+
+
+def _gallery_tile(card) -> str:
+    cover = ""
+    if card.cover is not None:
+        thumb = _listed_photo(card.cover)["thumb"]
+        cover = (
+            f'<img src="{escape(thumb)}" alt="" loading="lazy" width="{card.cover.width}" '
+            f'height="{card.cover.height}">'
         )
-    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
+    noun = "photo" if card.count == 1 else "photos"
+    return (
+        f'<li class="tile">\n  <a href="{escape(slug_url("site:gallery", card.slug))}">\n    {cover}\n'
+        f'    <span class="tile__title">{escape(card.title)}</span>\n  </a>\n'
+        f'  <span class="tile__count">{card.count} {noun}</span>\n</li>\n'
+    )
 
 
 def infographic_links_html(links: list[tuple[str, str]]) -> SafeString:
     """(title, slug) of infographics as list items of links."""
-    items = (
-        f'<li><a href="{escape(slug_url("site:infographic", slug))}">{escape(title)}</a></li>'
-        for title, slug in links
-    )
-    return mark_safe("".join(items))  # noqa: S308 - every value escaped above
+    prefix = article_prefix()  # the URL configuration's mark in the keys
+    out = []
+    for title, slug in links:
+        key = ("infographic", prefix, title, slug)
+        html = kept_html.get(key)
+        if html is None:
+            url = slug_url("site:infographic", slug)
+            html = keep_html(key, f'<li><a href="{escape(url)}">{escape(title)}</a></li>')
+        out.append(html)
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
 
 
 _PAGE = re.compile(r"[0-9]{1,4}")
@@ -406,6 +424,15 @@ def _relations_context(relations: ArticleRelations) -> dict:
 
 def absolute_url(url: str) -> str:
     return settings.NEWSDESK_SITE_URL + url if url.startswith("/") else url
+
+
+def _listed_photo(photo: Photo) -> dict:
+    """``photo_context`` of a photo from news.selectors.photos_by_ids, kept on the instance: lists share one
+    instance per photo while its row is unchanged, and only read it."""
+    kept = photo.__dict__.get("_listed_context")
+    if kept is None:
+        kept = photo.__dict__["_listed_context"] = photo_context(photo)
+    return kept
 
 
 def photo_context(photo: Photo) -> dict:

@@ -95,7 +95,7 @@ def test_feed_query_reads_through_the_feed_indexes():
     make_articles(50)
     world = Section.objects.get(slug="world")
     keys = selectors.FeedKeys(at=timezone.now(), cursor=selectors.FeedCursor.decode("1496133660000000-42"))
-    for sections, index in ((None, "article_feed"), ([world.id], "article_section_feed")):
+    for sections, index in ((None, "article_feed"), ([world.id], "article_section_recent")):
         plan = (
             selectors._keys_filter(keys, section_ids=sections).values_list(*selectors.CARD_ROW)[:31].explain()
         )

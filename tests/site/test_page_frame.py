@@ -99,6 +99,28 @@ def test_a_change_shows_at_once_on_pages_with_kept_parts(client, soup, site_with
     assert "World news" in [a.get_text() for a in page.select(".card__meta a")]  # the cards' section links
 
 
+def test_changed_photos_galleries_and_infographics_show_at_once_on_the_home_page(
+    client, soup, site_with_everything
+):
+    from newsdesk.news.models import Gallery, GalleryPhoto, Infographic, Photo
+
+    client.get("/")  # keep the lead photo, the tiles and the links
+    lead = Article.objects.get(top_story_rank=1).lead_photo
+    Photo.objects.filter(pk=lead.pk).update(alt_text="Sergey Lavrov in Pskov", width=640, height=360)
+    GalleryPhoto.objects.create(gallery=Gallery.objects.get(slug="one-photo"), photo=lead, order=5)
+    Gallery.objects.filter(slug="lavrov-birthday").update(title="Lavrov in Pskov")
+    Infographic.objects.update(title="Russia's gas pipelines to Asia")
+    page = soup(client.get("/"))
+    photo = page.select_one(".top-stories .card__photo")
+    assert (photo["alt"], photo["width"], photo["height"]) == ("Sergey Lavrov in Pskov", "640", "360")
+    tiles = {
+        t.select_one(".tile__title").get_text(): t.select_one(".tile__count").get_text()
+        for t in page.select(".tile")
+    }
+    assert tiles == {"Lavrov in Pskov": "2 photos", Gallery.objects.get(slug="one-photo").title: "2 photos"}
+    assert "Russia's gas pipelines to Asia" in [a.get_text() for a in page.select(".link-list a")]
+
+
 def test_home_page_reads_what_the_separate_selectors_read(site_with_everything):
     # Also: a ranked story that readers may not see yet, and a withdrawn one.
     ArticleFactory(top_story_rank=3, publish_at=timezone.now() + dt.timedelta(hours=1), status="scheduled")
