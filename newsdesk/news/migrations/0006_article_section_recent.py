@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('news', '0005_article_is_backfill'),
+        ("news", "0005_article_is_backfill"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', '-publish_at', '-id', 'status'], name='article_section_recent'),
+            model_name="article",
+            index=models.Index(
+                fields=["section", "-publish_at", "-id", "status"], name="article_section_recent"
+            ),
         ),
     ]
