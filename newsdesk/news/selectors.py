@@ -175,21 +175,6 @@ def feed_page(
     return FeedPage(articles=cards[:limit], next_cursor=next_cursor)
 
 
-CARD_FIELDS = (
-    "id", "public_id", "slug", "headline", "lead", "urgency", "status", "publish_at", "lead_photo_id",
-    "is_backfill", "section_id", "section__name", "section__slug", "section__order", "section__description",
-)  # fmt: skip
-_CARDS = PreparedByIds(lambda ids: Article.objects.filter(pk__in=ids).order_by().values_list(*CARD_FIELDS))
-
-
-def feed_cards(ids: list[int], *, at: dt.datetime) -> list[Card]:
-    """Cards for ids, in that order, in one compiled read, without those a reader may not see at ``at``."""
-    cards = {}
-    for row in _CARDS.rows(ids):
-        cards[row[0]] = Card(*row[:-5], section=_section_of(row[-5:]))
-    return [cards[pk] for pk in ids if pk in cards and cards[pk].visible_at(at)]
-
-
 @dataclass(frozen=True)
 class FeedKeys:
     """What narrows a feed besides its sections."""
@@ -202,10 +187,13 @@ class FeedKeys:
     topic_id: int | None = None
 
 
-# What a list reads of an article: a card's fields and its top-story rank. Not its section: that is joined
-# in Python, from the sections' rows every page reads anyway (a join in these ranged queries makes SQLite walk
-# the whole index range instead of stopping after the limit).
-CARD_ROW = (*CARD_FIELDS[:-4], "top_story_rank")
+# What a list reads of an article: a card's fields (Card's, in order, then the section's id) and its top-story
+# rank. Not its section: that is joined in Python, from the sections' rows every page reads anyway (a join in
+# these ranged queries makes SQLite walk the whole index range instead of stopping after the limit).
+CARD_ROW = (
+    "id", "public_id", "slug", "headline", "lead", "urgency", "status", "publish_at", "lead_photo_id",
+    "is_backfill", "section_id", "top_story_rank",
+)  # fmt: skip
 _KEY_KINDS = {
     "at": dt.datetime, "cursor_at": dt.datetime, "cursor_id": int, "until": dt.datetime, "since": dt.datetime,
     "person_id": int, "topic_id": int, "section_id": int,
@@ -222,16 +210,23 @@ def _card_rows(keys: FeedKeys, *, section_ids: list[int | None], limit: int) -> 
     an IN list, hence one slice per status there too (the gate still decides which are visible; the others
     come back empty at once).
     """
+    runs, per_slice = _slice_runs(keys, [(section_id, limit) for section_id in section_ids])
+    return _by_slice(union_rows(runs, raw=True), per_slice)
+
+
+def _slice_runs(keys: FeedKeys, slices: list[tuple[int | None, int]]) -> tuple[list[tuple], int]:
+    """The runs (``union_rows``) that read each (section id or None, limit) slice, and how many runs a slice
+    takes: one, or one per status on PostgreSQL."""
     statuses = Article.Status.values if connection.features.supports_slicing_ordering_in_compound else [None]
     runs = []
-    for section_id in section_ids:
+    for section_id, limit in slices:
         values = _keys_values(keys, section_id=section_id)
         runs += [(_slice_query(tuple(values), limit, status), values) for status in statuses]
-    rows = union_rows(runs, raw=True)
-    return [
-        [row for part in rows[n : n + len(statuses)] for row in part]
-        for n in range(0, len(rows), len(statuses))
-    ]
+    return runs, len(statuses)
+
+
+def _by_slice(rows: list[list[tuple]], per_slice: int) -> list[list[tuple]]:
+    return [[row for part in rows[n : n + per_slice] for row in part] for n in range(0, len(rows), per_slice)]
 
 
 def _slice_query(names: tuple[str, ...], limit: int, status: str | None) -> PreparedQuery:
@@ -266,12 +261,6 @@ def _slice_from_values(
     keys = FeedKeys(at=at, cursor=cursor, **narrowing)
     sections = None if section_id is None else [section_id]
     return _keys_filter(keys, section_ids=sections, status=status).values_list(*CARD_ROW)[:limit]
-
-
-def _keys_slice(keys: FeedKeys, *, section_ids: list[int] | None, limit: int, status: str | None = None):
-    """(publish_at, id, section_id) of a feed's slice: what its index ranges cover."""
-    qs = _keys_filter(keys, section_ids=section_ids, status=status)
-    return qs.values_list("publish_at", "id", "section_id")[:limit]
 
 
 def _keys_filter(keys: FeedKeys, *, section_ids: list[int] | None, status: str | None = None) -> QuerySet:
@@ -411,18 +400,11 @@ def home_page(
     and ``infographic_links`` give, with every article list a run of one statement (``union_rows``)."""
     at = at or timezone.now()
     sections = list(sections)
-    keys = FeedKeys(at=at)
-    statuses = Article.Status.values if connection.features.supports_slicing_ordering_in_compound else [None]
-    slices = [(None, latest), *((section.id, block) for section in sections)]
-    runs = [(_RANKED, {})]
-    for section_id, limit in slices:
-        values = _keys_values(keys, section_id=section_id)
-        runs += [(_slice_query(tuple(values), limit, status), values) for status in statuses]
-    ranked, *rest = union_rows(runs, raw=True)
-    lists = [
-        _cards_of([row for part in rest[n : n + len(statuses)] for row in part], sections)
-        for n in range(0, len(rest), len(statuses))
-    ]
+    slices, per_slice = _slice_runs(
+        FeedKeys(at=at), [(None, latest), *((section.id, block) for section in sections)]
+    )
+    ranked, *rest = union_rows([(_RANKED, {}), *slices], raw=True)
+    lists = [_cards_of(rows, sections) for rows in _by_slice(rest, per_slice)]
     top_stories = _top_stories(ranked, _cards_of(ranked, sections), limit=top, at=at)
     gallery_rows, infographic_rows = union_rows(
         [(_gallery_query(3), {"at": at}), (_INFOGRAPHIC_LINKS, {"at": at})]
