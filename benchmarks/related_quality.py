@@ -1,125 +1,260 @@
-"""Quality of the "Read also" suggestions (`make bench`): label overlap of ``related_articles`` on Reuters-21578.
+"""Quality of "Read also" (`make bench`): agreement with human judgement on the Lee corpus.
 
-The judged set (derived here, deterministic):
-- Documents: the Reuters-21578 stories with a body (~19,000) with their real 1987 dates, loaded as
-  ``search_quality`` loads them (its ``_load``), plus a lead: the first sentence of the first paragraph, as a
-  newsroom article has one and ``related_articles`` reads the headline AND the lead.
-- Sources: ``SAMPLE`` stories drawn with a fixed seed among those with at least one TOPICS label.
-- Judgement: a suggestion is relevant when it shares at least one TOPICS label with its source. The TOPICS
-  labels are NEVER attached as Topics in either set-up: ``related_articles`` counts shared topics, so
-  attaching the labels it is judged on would make the measure circular.
-- ``at`` is the source's own publish time: a "Read also" list is mostly read in the hours after publication,
-  when only earlier stories exist; it keeps later stories out of the suggestions and makes "the newest
-  stories" a fair baseline (the wire's neighbours of the source, not one fixed list for every source).
+Lee, Pincombe & Welsh (2005), "An empirical evaluation of models of text document similarity": 50 short news
+stories (Australian Broadcasting Corporation, 2001-02), every one of the 1,225 pairs rated for similarity by
+about ten people (averaged, 0..1), and 300 more stories of the same source as a background corpus. They ship
+inside the PyPI wheel of gensim (``gensim/test/test_data/``: ``lee.cor``, ``lee_background.cor``,
+``similarities0-1.txt``, the upper triangle holding the ratings): the wheel is downloaded once into
+``var/cache`` (``pip download --no-deps``; never installed, never committed) and the three files are read from
+it, each checked against its SHA-256.
 
-Set-ups: "text only" (no persons, no topics attached: the suggestions come from the words alone — the engine
-part) and "+ people" (the PEOPLE labels attached as Persons, as a newsroom tags named people; topics still
-hidden); the second sample, every story (up to ``SAMPLE``, seeded) with both TOPICS and PEOPLE labels, shows
-"+ people" where it can matter (few Reuters stories carry a PEOPLE label). Diagnostics: "text only" with
-``RELATED_POOL`` (the newest matches the engine scores; 200 as built) raised to 2,000 and unbounded, to see
-what the bound costs. Baselines in the same run: the 5 newest stories before ``at`` and 5 stories drawn at
-random (seeded) among those before ``at``.
-
-Metrics at ``LIMIT`` = 5: precision@5 (overlapping suggestions / 5; a short list counts the gaps as misses),
-the share of sources with at least one overlapping suggestion, mean suggestions returned, the number of times
-the source itself was returned (must be 0) and the mean time of one ``related_articles`` call.
-Runs on SQLite FTS5 and PostgreSQL, each in its own process on a throwaway database.
+The 350 stories are loaded as published articles (a story's first sentence as its headline, the rest as its
+body; the background first, older), indexed, and:
+- **pipeline** (``related_scores``, what the publishing pipeline stores as "Read also"): every Lee story
+  against the pool; Pearson of the score of each pair (the mean of both directions) with the human rating
+  over the 1,225 pairs, the per-story Spearman of the order shown with the ratings, and the mean human rating
+  of the first three shown (random three: the mean rating; the best three: the top of the ratings);
+- **newsroom** (``related_articles``, the edit form's suggestions and the backfill): the mean rating of its
+  first three;
+- **TF-IDF cosine**, the textbook baseline, on the same stories: lower-cased words of three letters or more,
+  PostgreSQL's stop words removed, idf log(N / df) over the 350, cosine.
+Targets (issue 18): Pearson ≥ 0.60, first three ≥ 0.58. SQLite and PostgreSQL each in their own process.
 """
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
-import random
+import hashlib
+import io
+import json
+import math
+import os
 import re
-import time
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections import Counter
 from pathlib import Path
 
-from benchmarks.search_bench import REUTERS, ROOT, reuters_sources
+from benchmarks.search_bench import ROOT
 
-SAMPLE, LIMIT, SEED = 500, 5, 21578
-DIAGNOSTIC_POOLS = {2000: "text only, pool 2,000", 10**9: "text only, pool unbounded"}
-_FIRST_SENTENCE = re.compile(r"^.+?[.!?](?=\s|$)", re.S)
-MAIN_ROWS = ("text only", *DIAGNOSTIC_POOLS.values(), "+ people", "newest 5", "random 5")
-PEOPLE_ROWS = ("people: text only", "people: + people")
-
-
-def sample(sources, *, people: bool = False) -> list[int]:
-    labelled = [n for n, s in enumerate(sources) if s.topics and (s.persons or not people)]
-    return sorted(random.Random(SEED).sample(labelled, min(SAMPLE, len(labelled))))
+GENSIM = "gensim==4.3.3"
+FILES = {
+    "lee.cor": "a878f9a58f6743c32985c56c2f2f75988386216b38a4023a01fd3bcf7884d93e",
+    "lee_background.cor": "5d78d6dafd953bbf65797bef09a9ffb9ec430583381be705f8fd460000f370fb",
+    "similarities0-1.txt": "23762bc6b728897144dda3d324a2c032dc1e059e1009806226d64b6dd123ed79",
+}
+CACHE = ROOT / "var" / "cache"
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
-def _add_leads(numbers: dict[int, int], sources) -> None:
-    from html import unescape
-
-    from newsdesk.news.models import Article
-
-    articles = list(Article.objects.filter(pk__in=numbers).only("pk", "lead"))
-    for article in articles:
-        first = sources[numbers[article.pk]].paragraphs[:1]
-        found = _FIRST_SENTENCE.match(unescape(first[0]).strip()) if first else None
-        article.lead = found.group(0)[:300] if found else ""
-    Article.objects.bulk_update(articles, ["lead"], batch_size=2000)
+class LeeMissing(RuntimeError):
+    pass
 
 
-def _attach_people(pks: dict[int, int], sources) -> int:
-    from django.utils.text import slugify
+def lee_files() -> dict[str, str]:
+    """The three files' text, from the gensim wheel in ``var/cache`` (downloaded when missing)."""
+    wheels = sorted(CACHE.glob("gensim-4.3.3-*.whl"))
+    if not wheels:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            GENSIM,
+            "-d",
+            str(CACHE),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600)  # noqa: S603 - fixed argv
+        wheels = sorted(CACHE.glob("gensim-4.3.3-*.whl"))
+        if done.returncode or not wheels:
+            raise LeeMissing(f"could not download the {GENSIM} wheel: {done.stderr.strip()[-300:]}")
+    with zipfile.ZipFile(wheels[-1]) as wheel:
+        found = {name: wheel.read(f"gensim/test/test_data/{name}") for name in FILES}
+    for name, data in found.items():
+        if hashlib.sha256(data).hexdigest() != FILES[name]:
+            raise LeeMissing(f"{name} in {wheels[-1].name} is not the published file (checksum)")
+    return {name: data.decode("latin-1") for name, data in found.items()}
 
-    from newsdesk.news.models import Article, Person
 
-    slugs = {name: slugify(name) for s in sources for name in s.persons}
-    names = {slug: name for name, slug in sorted(slugs.items())}  # one Person per slug
-    created = Person.objects.bulk_create(
-        [Person(name=name.title(), slug=slug) for slug, name in names.items()]
-    )
-    people = {p.slug: p.pk for p in created}
-    links = [
-        Article.persons.through(article_id=pk, person_id=people[slug])
-        for n, pk in pks.items()
-        for slug in dict.fromkeys(slugs[name] for name in sources[n].persons)
+def lee_corpus() -> tuple[list[str], list[str], list[list[float]]]:
+    files = lee_files()
+    lee = [line for line in files["lee.cor"].splitlines() if line.strip()]
+    background = [line for line in files["lee_background.cor"].splitlines() if line.strip()]
+    rows = [
+        [float(x) for x in line.split()] for line in io.StringIO(files["similarities0-1.txt"]) if line.strip()
     ]
-    Article.persons.through.objects.bulk_create(links, batch_size=2000)
-    return len(links)
+    ratings = [[rows[min(i, j)][max(i, j)] for j in range(len(lee))] for i in range(len(lee))]
+    return lee, background, ratings
 
 
-def _load(sources) -> tuple[dict[int, int], dt.datetime]:
+# Measures ------------------------------------------------------------------------------------------------------
+def pearson(a: list[float], b: list[float]) -> float:
+    ma, mb = statistics.fmean(a), statistics.fmean(b)
+    num = sum((x - ma) * (y - mb) for x, y in zip(a, b, strict=True))
+    den = math.sqrt(sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b))
+    return num / den if den else 0.0
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2
+        i = j + 1
+    return ranks
+
+
+def spearman(a: list[float], b: list[float]) -> float:
+    return pearson(_ranks(a), _ranks(b))
+
+
+def measures(
+    scores: list[dict[int, float]], ratings: list[list[float]], shown: list[list[int]] | None = None
+) -> dict:
+    """``scores[i][j]``: closeness of Lee story j to story i; ``shown[i]``: the order shown (by score when
+    not given)."""
+    n = len(ratings)
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    ours = [(scores[i].get(j, 0.0) + scores[j].get(i, 0.0)) / 2 for i, j in pairs]
+    humans = [ratings[i][j] for i, j in pairs]
+    shown = shown or [
+        sorted((j for j in range(n) if j != i), key=lambda j: -scores[i].get(j, 0.0)) for i in range(n)
+    ]
+    per_story = []
+    for i in range(n):
+        others = [j for j in range(n) if j != i]
+        position = {j: p for p, j in enumerate(shown[i])}
+        order = [-position.get(j, len(others)) for j in others]  # unshown last, tied
+        per_story.append(spearman(order, [ratings[i][j] for j in others]))
+    return {
+        "pearson": pearson(ours, humans),
+        "spearman_shown": statistics.fmean(per_story),
+        "top3": statistics.fmean(statistics.fmean(ratings[i][j] for j in shown[i][:3]) for i in range(n)),
+    }
+
+
+def tfidf_scores(lee: list[str], background: list[str]) -> list[dict[int, float]]:
+    from newsdesk.search.query import STOPWORDS
+
+    bags = [
+        Counter(w for w in re.findall(r"[^\W\d_]{3,}", text.lower()) if w not in STOPWORDS)
+        for text in lee + background
+    ]
+    df = Counter(word for found in bags for word in found)
+    vectors = []
+    for found in bags[: len(lee)]:
+        weights = {w: c * math.log(len(bags) / df[w]) for w, c in found.items()}
+        norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
+        vectors.append({w: x / norm for w, x in weights.items()})
+    return [
+        {j: sum(x * vectors[j].get(w, 0.0) for w, x in vectors[i].items()) for j in range(len(lee)) if j != i}
+        for i in range(len(lee))
+    ]
+
+
+def baselines(ratings: list[list[float]]) -> dict:
+    n = len(ratings)
+    return {
+        "random3": statistics.fmean(ratings[i][j] for i in range(n) for j in range(n) if j != i),
+        "best3": statistics.fmean(statistics.fmean(sorted((ratings[i][j] for j in range(n) if j != i), reverse=True)[:3]) for i in range(n)),
+    }  # fmt: skip
+
+
+# The worker: one engine, one throwaway database --------------------------------------------------------------
+def _worker(engine: str) -> dict:
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
     from django.utils.html import escape
 
     from newsdesk.news.models import Article, Section
+    from newsdesk.search.selectors import related_articles, related_scores
+    from newsdesk.search.services import search_rebuild
 
-    section = Section.objects.get(slug="economy")
-    articles = Article.objects.bulk_create(
-        [
+    call_command("migrate", verbosity=0)
+    lee, background, ratings = lee_corpus()
+    section = Section.objects.get(slug="society")
+    now = timezone.now()
+    texts = background + lee  # the background is the older archive; the Lee stories the newest
+    articles = []
+    for n, text in enumerate(texts):
+        first, *rest = _SENTENCE.split(" ".join(text.split()), maxsplit=1)
+        published = now - dt.timedelta(hours=len(texts) - n)
+        articles.append(
             Article(
-                headline=s.headline[:300], slug=f"reuters-{n}", guid=f"urn:reuters-quality:{n}", public_id=n + 1,
-                lead="", body="".join(f"<p>{escape(p)}</p>" for p in s.paragraphs), dateline_place=s.place[:100],
-                section=section, status=Article.Status.PUBLISHED, publish_at=s.published, first_published_at=s.published,
+                headline=first[:300], slug=f"lee-{n}", guid=f"urn:lee:{n}", public_id=n + 1,
+                body="".join(f"<p>{escape(part)}</p>" for part in rest), section=section,
+                status=Article.Status.PUBLISHED, publish_at=published, first_published_at=published,
             )
-            for n, s in enumerate(sources)
-        ],
-        batch_size=2000,
+        )  # fmt: skip
+    Article.objects.bulk_create(articles)
+    search_rebuild(batch_size=500)
+    ids = list(Article.objects.order_by("public_id").values_list("pk", flat=True))
+    lee_ids = ids[len(background) :]
+    number = {pk: i for i, pk in enumerate(lee_ids)}
+    found = related_scores(article_ids=lee_ids, at=now)
+    scores = [{number[pk]: s for pk, s in found[pk] if pk in number} for pk in lee_ids]
+    pipeline = measures(scores, ratings)
+    by_pk = Article.objects.in_bulk(lee_ids)
+    shown = [
+        [number[a.pk] for a in related_articles(article=by_pk[pk], limit=49, at=now) if a.pk in number]
+        for pk in lee_ids
+    ]
+    newsroom = measures(
+        scores,
+        ratings,
+        shown=[s + [j for j in range(len(lee)) if j not in s and j != i] for i, s in enumerate(shown)],
+    )
+    return {
+        "engine": engine,
+        "pipeline": pipeline,
+        "newsroom_top3": newsroom["top3"],
+        "tfidf": measures(tfidf_scores(lee, background), ratings),
+        **baselines(ratings),
+    }  # fmt: skip
+
+
+def report(result: dict) -> str:
+    p, t = result["pipeline"], result["tfidf"]
+    return "\n".join(
+        [
+            f"\n{result['engine']}: Lee corpus, 50 stories rated in pairs (+300 background); targets Pearson >= 0.60, "
+            "first three >= 0.58",
+            f"  {'':<38} {'Pearson':>8} {'Spearman shown':>15} {'first 3':>8}",
+            f"  {'Read also (pipeline, related_scores)':<38} {p['pearson']:>8.3f} {p['spearman_shown']:>15.3f} {p['top3']:>8.3f}",
+            f"  {'newsroom (related_articles)':<38} {'':>8} {'':>15} {result['newsroom_top3']:>8.3f}",
+            f"  {'TF-IDF cosine':<38} {t['pearson']:>8.3f} {t['spearman_shown']:>15.3f} {t['top3']:>8.3f}",
+            f"  {'random three / best three':<38} {'':>8} {'':>15} {result['random3']:.3f} / {result['best3']:.3f}",
+        ]
     )  # fmt: skip
-    now = max(s.published for s in sources) + dt.timedelta(days=1)
-    return {a.pk: n for n, a in enumerate(articles)}, now
 
 
-def run_engines(
-    module: str, report, name: str, *, engines=("sqlite", "postgres"), worker_flag: tuple[str, ...] = ()
-) -> list[dict]:
-    """Run ``module``'s worker once per engine, each in its own process on a throwaway database (SQLite in a
-    temporary folder, PostgreSQL from the machine's binaries), print each ``report``, and write the results
-    to ``var/bench/<name>.json``. The worker is ``python -m module [*worker_flag] ENGINE OUTPUT``."""
-    import json
-    import os
-    import subprocess
-    import sys
-    import tempfile
-
+def main() -> None:
+    try:
+        lee_files()
+    except (LeeMissing, OSError, subprocess.SubprocessError) as exc:
+        print(f"related_quality skipped: the Lee corpus is not available ({exc})")
+        return
+    engines = [a for a in sys.argv[1:] if a in ("sqlite", "postgres")] or ["sqlite", "postgres"]
     results = []
 
     def spawn(engine: str, env: dict[str, str]) -> None:
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
-            command = [sys.executable, "-m", module, *worker_flag, engine, out.name]
+            command = [sys.executable, "-m", "benchmarks.related_quality", "--worker", engine, out.name]
             child_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsdesk.settings", "DEBUG": "0", **env}
             if subprocess.call(command, cwd=ROOT, env=child_env) == 0:  # noqa: S603 - our own module
                 results.append(json.loads(Path(out.name).read_text()))
@@ -135,145 +270,13 @@ def run_engines(
             with postgres_server() as url:
                 spawn("postgres", {"DATABASE_URL": url})
         except FileNotFoundError as exc:
-            print(f"{name}: PostgreSQL skipped ({exc})")
-    out = ROOT / "var" / "bench" / f"{name}.json"
+            print(f"related_quality: PostgreSQL skipped ({exc})")
+    out = ROOT / "var" / "bench" / "related-quality.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results))
-    return results
-
-
-class Tally:
-    def __init__(self) -> None:
-        self.sources = self.hits = self.any = self.returned = self.itself = 0
-        self.seconds = 0.0
-
-    def add(self, source: int, suggested: list[int], topics: list[set[str]], seconds: float = 0.0) -> None:
-        overlap = sum(bool(topics[source] & topics[n]) for n in suggested)
-        self.sources += 1
-        self.hits += overlap
-        self.any += overlap > 0
-        self.returned += len(suggested)
-        self.itself += source in suggested
-        self.seconds += seconds
-
-    def summary(self) -> dict:
-        n = self.sources or 1
-        return {
-            "precision_at_5": self.hits / (LIMIT * n),
-            "any_overlap": self.any / n,
-            "mean_returned": self.returned / n,
-            "itself": self.itself,
-            "ms_per_call": 1000 * self.seconds / n,
-        }
-
-
-def _measure(chosen: list[int], articles: dict, numbers: dict[int, int], sources, topics) -> Tally:
-    from newsdesk.search.selectors import related_articles
-
-    tally = Tally()
-    for n in chosen:
-        started = time.perf_counter()
-        related = related_articles(article=articles[n], limit=LIMIT, at=sources[n].published)
-        tally.add(n, [numbers[a.pk] for a in related], topics, time.perf_counter() - started)
-    return tally
-
-
-def _baselines(chosen: list[int], articles: dict, numbers: dict[int, int], sources, topics) -> dict:
-    from newsdesk.news.models import Article
-
-    newest, drawn = Tally(), Tally()
-    rng = random.Random(SEED)
-    by_time = sorted(range(len(sources)), key=lambda n: (sources[n].published, n))
-    times = [sources[n].published for n in by_time]
-    for n in chosen:
-        at = sources[n].published
-        recent = Article.objects.published(at=at).exclude(pk=articles[n].pk).order_by("-publish_at", "-id")
-        newest.add(n, [numbers[pk] for pk in recent.values_list("pk", flat=True)[:LIMIT]], topics)
-        before = by_time[: bisect.bisect_right(times, at)]
-        picks = rng.sample(before, min(LIMIT + 1, len(before)))
-        drawn.add(n, [m for m in picks if m != n][:LIMIT], topics)
-    return {"newest 5": newest.summary(), "random 5": drawn.summary()}
-
-
-def _worker(engine: str) -> dict:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from newsdesk.news.models import Article
-    from newsdesk.search import selectors
-    from newsdesk.search.services import search_rebuild
-
-    call_command("migrate", verbosity=0)
-    sources = [s for s in reuters_sources() if s.published]
-    numbers, _ = _load(sources)
-    pks = {n: pk for pk, n in numbers.items()}
-    _add_leads(numbers, sources)
-    search_rebuild(batch_size=1000)
-    chosen, named = sample(sources), sample(sources, people=True)
-    topics = [set(s.topics) for s in sources]
-    by_pk = Article.objects.in_bulk([pks[n] for n in {*chosen, *named}])
-    articles = {n: by_pk[pks[n]] for n in {*chosen, *named}}
-
-    built = selectors.RELATED_POOL
-
-    def measure(among: list[int], pool: int | None = None) -> dict:
-        selectors.RELATED_POOL = pool or built  # a diagnostic's pool, then back to the pool as built
-        try:
-            return _measure(among, articles, numbers, sources, topics).summary()
-        finally:
-            selectors.RELATED_POOL = built
-
-    rows = {"text only": measure(chosen), "people: text only": measure(named)}
-    for pool, name in DIAGNOSTIC_POOLS.items():
-        rows[name] = measure(chosen, pool)
-    rows |= _baselines(chosen, articles, numbers, sources, topics)
-    links = _attach_people(pks, sources)
-    search_rebuild(batch_size=1000)  # the persons' names are indexed too
-    rows |= {"+ people": measure(chosen), "people: + people": measure(named)}
-    return {
-        "engine": engine, "docs": len(sources), "sources": len(chosen), "people_sources": len(named),
-        "person_links": links, "pool": built, "rows": rows,
-    }  # fmt: skip
-
-
-def report(result: dict) -> str:
-    lines = [
-        f"\n{result['engine']}: {result['docs']:,} Reuters-21578 stories; limit {LIMIT}, at = the source's publish "
-        f"time; {result['person_links']:,} person links in '+ people'",
-        f"  {'':<30} {'P@5':>6} {'>=1 hit':>8} {'returned':>9} {'itself':>7} {'ms/call':>8}",
-    ]
-    for title, names in (
-        (f"{result['sources']} sources with a TOPICS label", MAIN_ROWS),
-        (f"{result['people_sources']} sources with TOPICS and PEOPLE labels", PEOPLE_ROWS),
-    ):
-        lines.append(f"  {title}")
-        for name in names:
-            row = result["rows"][name]
-            lines.append(
-                f"  {name:<30} {row['precision_at_5']:>6.3f} {row['any_overlap']:>8.1%} "
-                f"{row['mean_returned']:>9.2f} {row['itself']:>7} {row['ms_per_call']:>8.1f}"
-            )
-    return "\n".join(lines)
-
-
-def main() -> None:
-    import sys
-
-    if not REUTERS.is_dir():
-        print(f"related_quality skipped: Reuters-21578 is not at {REUTERS} (the ../shared folder)")
-        return
-    engines = [a for a in sys.argv[1:] if a in ("sqlite", "postgres")] or ["sqlite", "postgres"]
-    run_engines(
-        "benchmarks.related_quality", report, "related-quality", engines=engines, worker_flag=("--worker",)
-    )
 
 
 if __name__ == "__main__":
-    import json
-    import sys
-
     if sys.argv[1:2] == ["--worker"]:
         Path(sys.argv[3]).write_text(json.dumps(_worker(sys.argv[2])))
     else:

@@ -16,6 +16,9 @@ from .models import SearchDocument
 # \x02/\x03 mark highlights inside snippets; they must never occur in indexed text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPELL_WORD = re.compile(r"[^\W\d_]{3,30}")
+# Indexed as the lead of a story that has none: news says first what a story is about, and the ranking counts
+# a word there (backends.base.DEFAULT_RERANK "opening"). About the first sentence or two of wire copy.
+OPENING_WORDS = 40
 
 
 def clean_text(text: str) -> str:
@@ -37,11 +40,12 @@ def build_document(
     keywords = [p.name for p in persons] + [t.name for t in topics]
     if article.dateline_place:
         keywords.append(article.dateline_place.title())
+    body = plain_text(article.body)
     return SearchDocument(
         article_id=article.pk,
         headline=clean_text(article.headline),
-        lead=clean_text(article.lead),
-        body=plain_text(article.body),
+        lead=clean_text(article.lead) or opening(body),
+        body=body,
         keywords=clean_text(" · ".join(keywords)),
         tags=document_tags(
             section=article.section_id,
@@ -51,6 +55,11 @@ def build_document(
         ),
         source_modified_at=article.modified_at,
     )
+
+
+def opening(text: str) -> str:
+    """The first ``OPENING_WORDS`` words of a text: the lead the index keeps for a story without one."""
+    return " ".join(text.split(" ", OPENING_WORDS)[:OPENING_WORDS])
 
 
 def document_tags(

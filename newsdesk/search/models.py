@@ -16,7 +16,7 @@ class SearchDocument(models.Model):
 
     article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="+")
     headline = models.TextField()
-    lead = models.TextField(blank=True)
+    lead = models.TextField(blank=True)  # the article's lead, or when it has none the body's opening words
     body = models.TextField(blank=True)
     keywords = models.TextField(blank=True, help_text="Persons, topics and dateline place.")
     # The filters an article answers to, as index tokens ("xs3 xp120 xt45": section, persons, topics): an

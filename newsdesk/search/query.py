@@ -124,6 +124,15 @@ def parse(raw: str) -> ParsedQuery:
     return query
 
 
+def adjacent_pairs(query: ParsedQuery) -> list[tuple[str, str]]:
+    """Consecutive words the reader typed, each its own group (not a phrase, an OR or a prefix): what the
+    ranking's proximity looks for side by side ("james baker", "interest rates", "bank [of] england")."""
+    words = [
+        g[0].word if len(g) == 1 and isinstance(g[0], Term) and not g[0].prefix else None for g in query.must
+    ]
+    return [(a, b) for a, b in zip(words, words[1:], strict=False) if a and b and a != b]
+
+
 def replace_words(query: ParsedQuery, replacements: dict[str, str]) -> str:
     """The query text with misspelt words swapped ("did you mean"), keeping its operators."""
 

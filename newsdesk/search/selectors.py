@@ -1,31 +1,34 @@
 """Reads: reader search (through the visibility gate), the newsroom's search, related articles, did-you-mean.
 
-Ranking (by the database, in the statement that also counts the facets: backends.base.SEARCH_SQL): the
-engine's relevance (BM25 on SQLite with headline ×10, lead ×5, persons/topics ×3, body ×1;
-``ts_rank`` with weights A 1.0 / B 0.5 / C 0.3 / D 0.1 on PostgreSQL) times a recency boost
-``1 + RECENCY_WEIGHT × 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)``: an item published today counts up to
-twice as much as an old one with the same text score, a two-week-old item 1.5 times. Only the newest
-``CANDIDATES`` matches are scored, so very common words cost the same as rare ones (README "Search").
+Ranking (docs/search.md): the database ranks the candidates in the statement that also counts the facets
+(backends.base.SEARCH_SQL) by the engine's relevance (BM25 on SQLite with headline ×3, persons/topics ×3, lead
+and body ×1; ``ts_rank`` with the same weights scaled to 1 on PostgreSQL) times a recency boost
+``1 + RECENCY_WEIGHT × 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)``; the best ``depth`` are then scored again
+from their text (rerank.py: the words in the headline and the opening, adjacent words side by side). Only the
+newest ``CANDIDATES`` matches are scored, so very common words cost the same as rare ones. A query whose
+all-words matches do not fill the page gets the matches of some of its words after them (``any_words``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import string
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newsdesk.news.models import Article, Person, Section, Topic
 
+from . import related
 from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
-from .models import SearchTerm
+from .models import SearchDocument, SearchTerm
 from .query import STOPWORDS, ParsedQuery, Term, parse, replace_words
 from .services import search_sync_pending
 
@@ -90,6 +93,8 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     did_you_mean: str | None = None
+    any_words: bool = False  # no match of all the words filled the page: matches of some of them follow
+    all_words: int = 0  # how many match all the words (of the newest CANDIDATES)
 
     @property
     def page_count(self) -> int:
@@ -150,9 +155,10 @@ def search_articles(
         tags=groups,
     )
     result.total, result.total_exact = found.total, found.total < backend.candidate_limit
+    result.any_words, result.all_words = found.any_words, found.all_words
     result.hits = _hits(query, found.hits, at=at)
     result.facets = _facets(found.facets)
-    if not found.total and not query.is_empty:
+    if not found.all_words and not query.is_empty:
         result.did_you_mean = did_you_mean(query=query, within=within)
     return result
 
@@ -232,133 +238,146 @@ def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]
 
 
 # Related articles ------------------------------------------------------------------------------------------
-_STOP = set(
-    "about after again against also amid among been before being between could does during from have into "
-    "more "
-    "most much over said says since some such than that their them then there these they this those through "
-    "under until very were what when where which while will with would year years your".split()
-)
-# Matches of the headline's words scored per suggestion; 200 found a shared label in 0.40 of the suggestions on
-# Reuters-21578, 2,000 in 0.50 for ~10 ms more (README "Search", benchmarks/related_quality.py).
-RELATED_POOL = 2000
+# "Read also" is a ranked similarity over the whole text (``related``: TF-IDF vectors of headline, lead and body,
+# cosine, the subject widened by its nearest stories) plus shared persons and topics; the newest first only
+# among equal scores. Document frequencies come from the newest ``READ_ALSO_POOL`` visible stories: what
+# the site publishes now. The pipeline scores whole batches against that pool (``related_articles_many``: the
+# cost per story follows the pool, never the archive); one article (``related_articles``: the newsroom's
+# suggestions) also gets the engine's best matches of its own words from the whole archive.
+READ_ALSO_POOL = 3000
+RELATED_POOL = 2000  # the newest matches the engine scores for one article's words (the candidate bound)
+RELATED_CANDIDATES = 200  # of those, the best by the engine's relevance, compared in full
+RELATED_TERMS = 24  # the article's words (its highest TF-IDF) the engine looks for (12: first three 0.555 on Lee, 24: 0.570)
+TAG_WEIGHT = 0.1  # per shared person or topic, beside a cosine of 0..1
+_BAGS_KEPT = 20_000  # stories whose stems a process keeps (by id and modified_at), for the next batch
 
 
-def _headline_terms(article: Article) -> list[Term]:
-    words = [w.lower() for w in re.findall(r"[^\W\d_]{4,}", f"{article.headline} {article.lead}")]
-    return [Term(w) for w in dict.fromkeys(w for w in words if w not in _STOP)][:10]
+@dataclass(frozen=True)
+class _Story:
+    pk: int
+    bag: tuple  # related.bag(): stems and their counts, surface words, names
+    tags: frozenset[tuple[str, int]]  # ("p", person id), ("t", topic id)
+
+
+_bags: dict[tuple[int, dt.datetime], tuple] = {}
 
 
 def related_articles(*, article: Article, limit: int = 5, at: dt.datetime | None = None) -> list[Article]:
-    """Suggestions for "Read also": the same story (shared persons and topics) and topically close items
-    (the headline's and lead's words, ranked by the engine), recent first. Never the article itself, and only
-    what readers may see now (no drafts, scheduled or withdrawn items)."""
+    """Suggestions for "Read also", closest first: the engine's best matches, across the archive, of the
+    words that weigh most in the article, compared with it in full (``related``), shared persons and topics
+    counted; document frequencies from the recent pool. Never the article itself, and only what readers may
+    see now (no drafts, scheduled or withdrawn items)."""
     at = at or timezone.now()
     search_sync_pending()
+    found = _stories([article.pk]) if article.pk else []
+    subject = (
+        found[0]
+        if found
+        else _Story(0, related.bag(article.headline, article.lead, article.body), frozenset())
+    )
+    with _POOL_LOCK:
+        vector = _pool(at=at, size=READ_ALSO_POOL).vector(subject.bag, member=subject.pk)
     within = Article.objects.published(at=at).exclude(pk=article.pk)
-    scores: Counter[int] = Counter()
-    terms = _headline_terms(article)
-    if terms:
-        found = get_backend().candidates(
-            ParsedQuery(text="", must=[terms]), within=within, limit=RELATED_POOL
-        )
-        best = max((c.relevance for c in found), default=0) or 1
-        scores.update({c.article_id: c.relevance / best for c in found})
-    shared = _shared_tag_counts(article, within)
-    scores.update({pk: 0.5 * n for pk, n in shared.items()})
-    chosen = [pk for pk, _ in scores.most_common(limit)]
-    return list(within.filter(pk__in=chosen).for_cards().order_by("-publish_at", "-id"))
-
-
-def _shared_tag_counts(article: Article, within: QuerySet[Article]) -> Counter[int]:
-    if article.pk is None:
-        return Counter()
-    tagged = within.filter(
-        Q(persons__in=article.persons.values("pk")) | Q(topics__in=article.topics.values("pk"))
-    ).order_by("-publish_at")
-    rows = tagged.values("pk").annotate(n=Count("pk"))[:RELATED_POOL]
-    return Counter({row["pk"]: row["n"] for row in rows})
-
-
-# Many articles at once (the publishing pipeline): a bounded pool instead of a search per article -------------
-# The newest visible articles by id (as the engine's newest matches are), read once per batch; each article of
-# the batch is scored against them in memory. Its cost follows the pool, never the archive: a wire burst of
-# 20,000 stories costs the same per story into an empty site as into one with a million articles.
-READ_ALSO_POOL = 3000
-_COMMON_IN_POOL = 0.2  # words in more of the pool than this say little about a story and cost the most
-_HEADLINE_WEIGHT, _LEAD_WEIGHT, _TAG_WEIGHT = 2.0, 1.0, 0.5
-
-
-@dataclass
-class _PoolEntry:
-    pk: int
-    words: dict[str, float]  # word -> weight (headline over lead)
-    tags: set[tuple[str, int]]  # ("p", person id), ("t", topic id)
+    terms = [Term(word) for word in related.top_words(subject.bag, vector, RELATED_TERMS)]
+    matches = (
+        get_backend().candidates(ParsedQuery(text="", must=[terms]), within=within, limit=RELATED_POOL)
+        if terms
+        else []
+    )
+    best = sorted(matches, key=lambda c: -c.relevance)[:RELATED_CANDIDATES]
+    stories = _stories([c.article_id for c in best])
+    with _POOL_LOCK:
+        pool = _pool(at=at, size=READ_ALSO_POOL)
+        index = related.Index({story.pk: pool.vector(story.bag, member=story.pk) for story in stories})
+    scores = index.similar(vector, skip=subject.pk)
+    for story in stories:
+        shared = len(subject.tags & story.tags)
+        if shared:
+            scores[story.pk] += TAG_WEIGHT * shared
+    chosen = [pk for pk, _ in _best_first(scores)[: limit * 2]]
+    articles = within.filter(pk__in=chosen).for_cards().in_bulk(chosen)
+    return [articles[pk] for pk in chosen if pk in articles][:limit]
 
 
 def related_articles_many(
     *, article_ids: list[int], limit: int, pool_size: int = READ_ALSO_POOL, at: dt.datetime | None = None
 ) -> dict[int, list[int]]:
     """ "Read also" for each of ``article_ids``: the ids of up to ``limit`` of the ``pool_size`` newest
-    visible articles that share the most of its headline's and lead's words (rarer words weigh more) and of
-    its persons and topics, as ``related_articles`` ranks them. Never the article itself; only what readers
-    may see now."""
-    at = at or timezone.now()
-    pool = _pool(at=at, size=pool_size)
-    subjects = {entry.pk: entry for entry in _entries(_pool_rows(Article.objects.filter(pk__in=article_ids)))}
-    postings: dict[str, list[_PoolEntry]] = {}
-    for entry in pool:
-        for word in entry.words:
-            postings.setdefault(word, []).append(entry)
-    by_tag: dict[tuple[str, int], list[int]] = {}
-    for entry in pool:
-        for tag in entry.tags:
-            by_tag.setdefault(tag, []).append(entry.pk)
-    common = max(10, int(len(pool) * _COMMON_IN_POOL))
-    weights = {
-        word: math.log(1 + len(pool) / len(found)) for word, found in postings.items() if len(found) <= common
+    visible articles closest to it (``related_scores``), closest first. Never the article itself; only what
+    readers may see now."""
+    scores = related_scores(article_ids=article_ids, pool_size=pool_size, at=at)
+    return {pk: [other for other, _ in ranked[:limit]] for pk, ranked in scores.items()}
+
+
+def related_scores(
+    *, article_ids: list[int], pool_size: int = READ_ALSO_POOL, at: dt.datetime | None = None
+) -> dict[int, list[tuple[int, float]]]:
+    """For each of ``article_ids``: (id, score) of the pool's stories with any closeness to it, best first
+    (ties: the newer first). The pool (the newest ``pool_size`` visible articles) is kept by the process and
+    brought up to date once per call: its cost follows what was published since, never the archive."""
+    subjects, result = _stories(article_ids), {}
+    with _POOL_LOCK:
+        pool = _pool(at=at or timezone.now(), size=pool_size)
+        for subject in subjects:
+            scores = pool.index.similar(pool.vector(subject.bag, member=subject.pk), skip=subject.pk)
+            for tag in subject.tags:
+                scores.update({pk: TAG_WEIGHT for pk in pool.by_tag.get(tag, ()) if pk != subject.pk})
+            result[subject.pk] = _best_first(scores)
+    return result
+
+
+def _best_first(scores: Counter[int]) -> list[tuple[int, float]]:
+    return sorted(scores.items(), key=lambda item: (-round(item[1], 9), -item[0]))
+
+
+# One pool per process, read and brought up to date under the lock (a web process may serve the newsroom's
+# suggestions from several threads).
+_POOL, _POOL_LOCK = related.Pool(), threading.RLock()
+
+
+def _pool(*, at: dt.datetime, size: int) -> related.Pool:
+    """The process's pool brought up to the newest ``size`` visible articles. Newest by id through the primary
+    key (an index range of about ``size`` rows); the gate's rule is applied to those rows, as _cards does:
+    with it in the query SQLite would sort every visible article."""
+    rows = Article.objects.order_by("-pk").values_list("pk", "status", "publish_at", "modified_at")
+    current = {
+        pk: modified
+        for pk, status, published, modified in rows[: int(size * 1.25)]
+        if status in _VISIBLE and published and published <= at
     }
-    return {
-        pk: _best_in_pool(subjects[pk], postings, weights, by_tag, limit)
-        for pk in article_ids
-        if pk in subjects
-    }
+    current = dict(list(current.items())[:size])
 
+    def load(ids: list[int]) -> dict[int, tuple]:
+        return {story.pk: (story.bag, story.tags) for story in _stories(ids, newest=len(ids) > 100)}
 
-def _best_in_pool(subject: _PoolEntry, postings, weights, by_tag, limit: int) -> list[int]:
-    scores: Counter[int] = Counter()
-    for word in list(subject.words)[:10]:  # as _headline_terms: the first ten words say what the story is
-        for entry in postings.get(word, ()) if word in weights else ():
-            scores[entry.pk] += weights[word] * entry.words[word]
-    best = max(scores.values(), default=0) or 1
-    ranked: Counter[int] = Counter({pk: score / best for pk, score in scores.items()})
-    for tag in subject.tags:
-        ranked.update({pk: _TAG_WEIGHT for pk in by_tag.get(tag, ())})
-    ranked.pop(subject.pk, None)
-    return [pk for pk, _ in sorted(ranked.items(), key=lambda item: (-item[1], -item[0]))[:limit]]
-
-
-def _pool(*, at: dt.datetime, size: int) -> list[_PoolEntry]:
-    # Newest by id through the primary key (an index range of about ``size`` rows); the gate's rule is applied
-    # to those rows, as _cards does: with it in the query SQLite would sort every visible article.
-    rows = _pool_rows(Article.objects.order_by("-pk")[: int(size * 1.25)])
-    visible = [row for row in rows if row[3] in _VISIBLE and row[4] is not None and row[4] <= at][:size]
-    return _entries(visible, newest=True)
+    _POOL.sync(current, load, now=time.monotonic())
+    return _POOL
 
 
 # The gate's rule (ArticleQuerySet.published) on rows already read.
 _VISIBLE = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
 
 
-def _pool_rows(articles: QuerySet[Article]) -> list[tuple]:
-    return list(articles.values_list("pk", "headline", "lead", "status", "publish_at"))
-
-
-def _entries(rows: list[tuple], *, newest: bool = False) -> list[_PoolEntry]:
-    """``newest``: the rows are the newest articles, so their tags are an index range from the oldest of them
-    (thousands of ids in an IN list would cost more than the rows)."""
-    ids = [row[0] for row in rows]
-    tags: dict[int, set[tuple[str, int]]] = {pk: set() for pk in ids}
-    narrow = {"article_id__gte": min(ids, default=0)} if newest else {"article_id__in": ids}
+def _stories(ids: list[int], *, newest: bool = False) -> list[_Story]:
+    """The stories' stems (kept per process by id and modified time: a story's text is read and stemmed once)
+    and tags. ``newest``: the ids are the newest articles, so their tags are an index range from the oldest
+    of them (thousands of ids in an IN list would cost more than the rows)."""
+    if not ids:
+        return []
+    rows = list(Article.objects.filter(pk__in=ids).values_list("pk", "modified_at", "headline", "lead"))
+    missing = [pk for pk, modified, *_ in rows if (pk, modified) not in _bags]
+    bodies = (
+        dict(SearchDocument.objects.filter(pk__in=missing).values_list("article_id", "body"))
+        if missing
+        else {}
+    )
+    if len(_bags) > _BAGS_KEPT:
+        _bags.clear()
+    for pk, modified, headline, lead in rows:
+        if (pk, modified) not in _bags:
+            _bags[(pk, modified)] = related.bag(headline, lead, bodies.get(pk, ""))
+    tags: dict[int, set[tuple[str, int]]] = {pk: set() for pk, *_ in rows}
+    narrow = {"article_id__gte": min(ids)} if newest else {"article_id__in": ids}
     for kind, through, column in (
         ("p", Article.persons.through, "person_id"),
         ("t", Article.topics.through, "topic_id"),
@@ -366,19 +385,6 @@ def _entries(rows: list[tuple], *, newest: bool = False) -> list[_PoolEntry]:
         for pk, tag in through.objects.filter(**narrow).values_list("article_id", column):
             if pk in tags:
                 tags[pk].add((kind, tag))
-    return [_PoolEntry(pk, _words(headline, lead), tags[pk]) for pk, headline, lead, *_ in rows]
-
-
-def _words(headline: str, lead: str) -> dict[str, float]:
-    words: dict[str, float] = {}
-    for text, weight in ((headline, _HEADLINE_WEIGHT), (lead, _LEAD_WEIGHT)):
-        for raw in re.findall(r"[^\W\d_]{4,}", text.lower()):
-            word = _stem(raw)
-            if raw not in _STOP and word not in _STOP:
-                words[word] = max(words.get(word, 0.0), weight)
-    return words
-
-
-def _stem(word: str) -> str:
-    """Plurals folded ("trucks" and "truck", "Philippines" and "Philippine"), as the engine's stemmer does."""
-    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+    order = {pk: n for n, pk in enumerate(ids)}
+    stories = [_Story(pk, _bags[(pk, modified)], frozenset(tags[pk])) for pk, modified, *_ in rows]
+    return sorted(stories, key=lambda story: order[story.pk])

@@ -138,6 +138,9 @@ def search_api(request):
                 for name, values in result.facets.items()
             },
             "did_you_mean": result.did_you_mean,
+            # Few or no stories have all the words: those with some of them follow (after the ones with all).
+            "any_words": result.any_words,
+            "all_words": result.all_words,
         },
         json_dumps_params={"ensure_ascii": False},
     )

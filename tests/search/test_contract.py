@@ -95,15 +95,19 @@ def test_exclusion_or_and_prefix(newsroom):
     assert ids(search_articles(q="artil")) == []  # no prefix without the asterisk
 
 
-def test_headline_and_lead_rank_above_body(backend):
-    in_body = story(
-        "Senior MP comments on the talks", "<p>The Kremlin said the sanctions talks continue.</p>"
+def test_headline_lead_and_opening_rank_above_the_rest_of_the_body(backend):
+    """A word in the headline, the lead or (a story without a lead) the body's opening words says what the
+    story is about; the same word late in the body does not."""
+    filler = " ".join(["Delegations from both capitals met on Tuesday and went through the agenda."] * 6)
+    late = story(
+        "Senior MP comments on the talks",
+        f"<p>{filler}</p><p>The Kremlin said the sanctions talks continue.</p>",
     )
-    in_headline = story("Sanctions talks continue in Minsk", "<p>Delegations met on Tuesday.</p>")
-    in_lead = story(
-        "Delegations meet again", "<p>They met on Tuesday.</p>", lead="The sanctions talks continue"
-    )
-    assert ids(search_articles(q="sanctions")) == [in_headline.pk, in_lead.pk, in_body.pk]
+    in_headline = story("Sanctions talks continue in Minsk", f"<p>{filler}</p>")
+    in_lead = story("Delegations meet again", f"<p>{filler}</p>", lead="The sanctions talks continue")
+    in_opening = story("Delegations meet in Minsk", f"<p>The sanctions talks continue.</p><p>{filler}</p>")
+    found = ids(search_articles(q="sanctions"))
+    assert set(found[:3]) == {in_headline.pk, in_lead.pk, in_opening.pk} and found[3] == late.pk
 
 
 def test_recency_boost_and_date_sort(backend):
@@ -380,7 +384,11 @@ def test_deleted_article_leaves_the_index(backend):
 
 def test_did_you_mean_suggests_a_spelling_that_finds_something(newsroom):
     result = search_articles(q="Kamaz truks")
-    assert result.hits == [] and result.did_you_mean == "Kamaz trucks"
+    # No story has both words: the ones with some of them follow, and the respelling is offered.
+    assert (
+        ids(result) == [newsroom["kamaz"].pk] and result.any_words and result.did_you_mean == "Kamaz trucks"
+    )
+    assert "<mark>Kamaz</mark>" in result.hits[0].highlight.headline
     assert search_articles(q="trucks").did_you_mean is None
     assert search_articles(q="xqzvbn").did_you_mean is None
 
@@ -420,9 +428,25 @@ def test_related_articles_same_story_and_close_topics(backend):
     withdrawn = story("Breakthrough in US relations with Russia", RYABKOV, status=Article.Status.WITHDRAWN)
     related = related_articles(article=article, limit=5)
     assert set(related) == {same_story, close}
-    assert related == [close, same_story]  # recent first
+    assert related == [close, same_story]  # closest first: shared words weigh more than one shared topic
     assert not {article, unrelated, draft, withdrawn} & set(related)
     assert related_articles(article=article, limit=1) in ([close], [same_story])
+
+
+def test_related_articles_are_ranked_by_closeness_not_date(backend):
+    """The whole text counts, not only the headline; the newest comes first only among equal scores."""
+    article = story(
+        "Manila signs a deal for military vehicles",
+        KAMAZ + "<p>The Philippine army will use the trucks in Mindanao, Manila said.</p>",
+    )
+    closest = story(
+        "Philippine army to get Russian vehicles",
+        "<p>The Philippine army will get 1,000 Kamaz trucks by 2020; they will serve in Mindanao.</p>",
+        hours_ago=48,
+    )
+    further = story("Manila traffic: new rules for trucks", "<p>Trucks may enter Manila at night only.</p>")
+    story("Hurricane death toll rises to 14 in Moscow", HURRICANE, hours_ago=2)
+    assert related_articles(article=article, limit=5)[:2] == [closest, further]
 
 
 def test_rank_is_stable_for_equal_scores(backend):
@@ -477,8 +501,10 @@ def test_hostile_queries_never_reach_the_engine_as_syntax(newsroom, q):
 
 
 def test_sql_and_operators_are_plain_words(newsroom):
-    # Not operators: "and"/"not" are stop words, ignored like "the", so the hurricane story is not excluded.
-    assert ids(search_articles(q="Moscow AND NOT hurricane")) == [newsroom["hurricane"].pk]
+    # Not operators: "and"/"not" are stop words, ignored like "the", so the hurricane story is not excluded:
+    # it is the one story with both words, first; the other Moscow story follows, as a match of some words.
+    result = search_articles(q="Moscow AND NOT hurricane")
+    assert ids(result) == [newsroom["hurricane"].pk, newsroom["ryabkov"].pk] and result.any_words
     assert ids(search_articles(q="'Kamaz'")) == [newsroom["kamaz"].pk]
     assert ids(search_articles(q="Kamaz;")) == [newsroom["kamaz"].pk]
 
@@ -488,8 +514,8 @@ def test_selector_queries_do_not_grow_with_articles(backend, django_assert_max_n
         story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=n + 1)
     search_articles(q="trucks")  # index what the factories wrote
     # the freshness check, the statement (on PostgreSQL: a transaction, its settings, the newest id and one
-    # id window before it), the cards and the highlights
-    with django_assert_max_num_queries(10) as few:
+    # id window before it), the second stage's features of the best hits, the cards and the highlights
+    with django_assert_max_num_queries(11) as few:
         search_articles(q="trucks")
     for n in range(30):
         story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=n + 1)

@@ -40,11 +40,12 @@ def test_readers_get_suggestions_when_the_editor_chose_none(client, published):
             publish_at=None,
         )
     )
-    assert read_also(client, article) == [also.headline, earlier.headline]
+    # Closest first: the earlier story shares "Philippines" with the headline, not only the body's words.
+    assert read_also(client, article) == [earlier.headline, also.headline]
     assert not ReadAlsoSuggestion.objects.filter(article=article, target=article).exists()
 
     story("Kamaz trucks reach Manila", KAMAZ, hours_ago=0.5)  # the page never searches: not added later
-    assert read_also(client, article) == [also.headline, earlier.headline]
+    assert read_also(client, article) == [earlier.headline, also.headline]
 
     news.article_withdraw(article=also, by=None, note="Withdrawn at the source's request.")
     assert read_also(client, article) == [earlier.headline]  # the gate applies when the page is read

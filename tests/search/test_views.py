@@ -145,6 +145,18 @@ def test_page_offers_did_you_mean(client, articles):
     assert 'Did you mean <a href="?q=Kamaz+trucks">Kamaz trucks</a>?' in html
 
 
+def test_no_story_with_all_the_words_shows_those_with_some(client, articles):
+    """A query none of whose matches has all its words is never an empty page: the stories with some of them
+    are shown, and the reader is told."""
+    data = client.get("/api/v1/search", {"q": "Kamaz trucks hurricane"}).json()
+    assert [hit["id"] for hit in data["hits"]] == [articles["kamaz"].public_id]
+    assert data["any_words"] is True and data["all_words"] == 0 and data["total"] == 1
+    html = client.get("/search/", {"q": "Kamaz trucks hurricane"}).content.decode()
+    assert "No story has all of these words; these stories have some of them." in html
+    data = client.get("/api/v1/search", {"q": "Kamaz trucks"}).json()
+    assert data["any_words"] is False and data["all_words"] == 1
+
+
 def test_query_counts_do_not_grow_with_articles(client, articles, django_assert_max_num_queries):
     client.get("/api/v1/search", {"q": "Moscow OR trucks"})
     with django_assert_max_num_queries(20) as before:

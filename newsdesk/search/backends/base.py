@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -15,12 +15,24 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .. import rerank
 from ..models import SearchDocument
 from ..query import ParsedQuery
+from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (documents.plain_text drops them)
-# Relative weight of a match in each field (README "Search"); OPTIONS["FIELD_WEIGHTS"] overrides them.
-DEFAULT_FIELD_WEIGHTS = {"headline": 10.0, "lead": 5.0, "keywords": 3.0, "body": 1.0}
+# Relative weight of a match in each field (docs/search.md); OPTIONS["FIELD_WEIGHTS"] overrides them. Chosen by
+# cross-validation over six judged sets (benchmarks/search_quality.py): a headline weight of 10 made every
+# story with the word in its headline outrank the stories about it ("yen": nDCG@10 0.07 against BM25's 0.67).
+DEFAULT_FIELD_WEIGHTS = {"headline": 3.0, "lead": 1.0, "keywords": 3.0, "body": 1.0}
+# The second stage (``rerank``): the best ``depth`` candidates by the engine's relevance are scored again with
+# what the engine's one number misses, each a share of the query's words (or pairs) from 0 to 1, weighted:
+# - headline: the words in the headline;
+# - opening: the words in the lead, or when there is none the opening words of the body (documents.opening):
+#   news says first what a story is about;
+# - proximity: the query's adjacent words side by side in the text (a name, "interest rates").
+# OPTIONS["RERANK"] overrides them; docs/search.md has the figures that chose them.
+DEFAULT_RERANK = {"depth": 50, "headline": 0.25, "opening": 0.3, "proximity": 0.2}
 DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "tags", "source_modified_at"]
 TagGroups = tuple[tuple[str, ...], ...]
 
@@ -43,11 +55,23 @@ class FacetRow:
 @dataclass
 class SearchPage:
     """One search, as the database answered it in one statement: the number of candidates, the requested
-    page of (article id, score) in rank order, and facet counts over all candidates."""
+    page of (article id, score) in rank order, and facet counts over all candidates. ``any_words``: the
+    matches of all the words did not fill the page, so matches of some of them follow (``search``)."""
 
     total: int = 0
     hits: list[tuple[int, float]] = field(default_factory=list)
     facets: dict[str, list[FacetRow]] = field(default_factory=dict)
+    any_words: bool = False
+    all_words: int = 0  # candidates that match all the words
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    article_id: int
+    score: float  # relevance × recency boost, as the statement ranked it
+    relevance: float
+    boost: float
+    tier: int  # 1: all the words, 0: some of them (the any-words fallback)
 
 
 @dataclass(frozen=True)
@@ -82,35 +106,43 @@ def gate_sql(within: QuerySet, outer_id: str) -> tuple[str, list]:
 
 
 def browse_sql(within: QuerySet, limit: int) -> tuple[str, list]:
-    newest = within.annotate(rel=Value(0.0, output_field=FloatField())).order_by("-publish_at", "-id")
-    sql, params = newest.values_list("pk", "rel", "publish_at", "section_id")[:limit].query.sql_with_params()
+    newest = within.annotate(rel=Value(0.0, output_field=FloatField()), tier=Value(1)).order_by(
+        "-publish_at", "-id"
+    )
+    sql, params = newest.values_list("pk", "rel", "publish_at", "section_id", "tier")[
+        :limit
+    ].query.sql_with_params()
     return sql, list(params)
 
 
-ORDERS = {"relevance": "score DESC, publish_at DESC, id DESC", "date": "publish_at DESC, id DESC"}
+# Matches of all the words (tier 1) before matches of some (tier 0: the any-words fallback).
+ORDERS = {"relevance": "tier DESC, score DESC, publish_at DESC, id DESC", "date": "publish_at DESC, id DESC"}
 # CROSS JOIN makes SQLite start from the candidates and probe the link table by article (PostgreSQL plans it as
 # an inner join), instead of scanning every article's tags.
 _TAG_FACET = """
-    SELECT '{name}', CAST(NULL AS INTEGER), slug, name, n, 0 FROM (
+    SELECT '{name}', CAST(NULL AS INTEGER), slug, name, n, 0, NULL, NULL, NULL FROM (
         SELECT t.slug, t.name, count(*) AS n
         FROM cand CROSS JOIN news_article_{name}s AS link CROSS JOIN news_{name} AS t
         WHERE link.article_id = cand.id AND t.id = link.{name}_id
         GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT {{facet_size}}) AS {name}_facet"""
-# Rows: (kind, article id, key, label, value, position). Identifiers are ours; values are bound parameters.
+# Rows: (kind, article id, key, label, value, position, relevance, boost, tier). Identifiers are ours; values are
+# bound parameters. The hits are the requested page, or the first ``depth`` when the second stage reranks them.
 SEARCH_SQL = """
-WITH cand(id, rel, publish_at, section_id) AS MATERIALIZED ({candidates})
+WITH cand(id, rel, publish_at, section_id, tier) AS MATERIALIZED ({candidates})
 SELECT 'total', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
-       CAST(count(*) AS DOUBLE PRECISION), 0
+       CAST(count(*) AS DOUBLE PRECISION), 0, CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION),
+       CAST(sum(tier) AS INTEGER)
 FROM cand
 UNION ALL
-SELECT 'hit', id, NULL, NULL, score, pos FROM (
-    SELECT id, score, row_number() OVER (ORDER BY {order}) AS pos
-    FROM (SELECT id, publish_at, rel * {score} AS score FROM cand) AS scored) AS ranked
+SELECT 'hit', id, NULL, NULL, score, pos, rel, boost, tier FROM (
+    SELECT id, score, rel, boost, tier, row_number() OVER (ORDER BY {order}) AS pos
+    FROM (SELECT id, publish_at, tier, rel, boost, rel * boost AS score
+          FROM (SELECT id, publish_at, tier, rel, {boost} AS boost FROM cand) AS boosted) AS scored) AS ranked
 WHERE pos > %s AND pos <= %s"""
 FACETS_SQL = (
     """
 UNION ALL
-SELECT 'section', NULL, s.slug, s.name, count(*), min(s."order")
+SELECT 'section', NULL, s.slug, s.name, count(*), min(s."order"), NULL, NULL, NULL
 FROM cand CROSS JOIN news_section AS s WHERE s.id = cand.section_id GROUP BY s.id, s.slug, s.name
 UNION ALL"""  # noqa: S608
     + _TAG_FACET.format(name="person")
@@ -118,29 +150,33 @@ UNION ALL"""  # noqa: S608
     + _TAG_FACET.format(name="topic")
     + """
 UNION ALL
-SELECT 'month', NULL, month, NULL, count(*), 0 FROM (SELECT {month} AS month FROM cand) AS m GROUP BY month
+SELECT 'month', NULL, month, NULL, count(*), 0, NULL, NULL, NULL FROM (SELECT {month} AS month FROM cand) AS m
+GROUP BY month
 """
 )
 
 
-def read_search_rows(rows) -> SearchPage:
+def read_search_rows(rows) -> tuple[SearchPage, list[_Ranked], int]:
+    """The page (its hits not yet cut to the requested page), the hits in rank order, and how many candidates
+    match all the words."""
     page = SearchPage(facets={"section": [], "person": [], "topic": [], "month": []})
-    hits, sections = [], []
-    for kind, article_id, key, label, value, position in rows:
+    hits, sections, all_words = [], [], 0
+    for kind, article_id, key, label, value, position, relevance, boost, tier in rows:
         if kind == "total":
-            page.total = int(value)
+            page.total, all_words = int(value), int(tier or 0)
         elif kind == "hit":
-            hits.append((position, article_id, float(value)))
+            hits.append(
+                (position, _Ranked(article_id, float(value), float(relevance), float(boost), int(tier)))
+            )
         elif kind == "section":
             sections.append((-int(value), position, FacetRow(key, label, int(value))))
         else:
             page.facets[kind].append(FacetRow(key, label or "", int(value)))
-    page.hits = [(article_id, score) for _, article_id, score in sorted(hits)]
     page.facets["section"] = [row for *_, row in sorted(sections, key=lambda s: s[:2])]
     page.facets["person"].sort(key=lambda r: (-r.count, r.label))
     page.facets["topic"].sort(key=lambda r: (-r.count, r.label))
     page.facets["month"].sort(key=lambda r: r.key, reverse=True)
-    return page
+    return page, [hit for _, hit in sorted(hits, key=lambda h: h[0])], all_words
 
 
 def execute_all(schema_editor, statements: list[str]) -> None:
@@ -154,7 +190,7 @@ class BaseSearchBackend:
     schema: list[str] = []  # statements that create the engine's structures (idempotent)
     drop: list[str] = []  # and remove them
     # How many of the newest matches are scored (OPTIONS "CANDIDATES" overrides it): each engine's own, the
-    # smallest whose cost in nDCG@10 stays within the 2 % budget (README "Search", search_quality.py).
+    # smallest whose cost in nDCG@10 stays within the 2 % budget (docs/search.md).
     default_candidates = 2000
 
     def __init__(self, *, alias: str, options: dict):
@@ -164,6 +200,9 @@ class BaseSearchBackend:
         self.recency_half_life_days = float(options.get("RECENCY_HALF_LIFE_DAYS", 14))
         weights = {**DEFAULT_FIELD_WEIGHTS, **options.get("FIELD_WEIGHTS", {})}
         self.field_weights = {name: float(weights[name]) for name in DEFAULT_FIELD_WEIGHTS}
+        rerank = {**DEFAULT_RERANK, **options.get("RERANK", {})}
+        self.rerank = {name: float(rerank[name]) for name in DEFAULT_RERANK}
+        self.any_words = bool(options.get("ANY_WORDS", True))  # the fallback of ``search``
 
     def check(self) -> None:
         if connection.vendor != self.vendor:
@@ -210,8 +249,11 @@ class BaseSearchBackend:
         limit: int,
         narrowed: bool = False,
         tags: TagGroups = (),
+        any_words: bool = False,
     ) -> tuple[str, list]:
-        """SELECT of the newest ``limit`` matches among ``within``: columns id, rel, publish_at, section_id.
+        """SELECT of the newest ``limit`` matches among ``within``: columns id, rel, publish_at, section_id,
+        tier (1). ``any_words``: also the newest ``limit`` matches of any of the word groups that are not
+        matches of all of them, with tier 0 (the fallback of ``search``).
         ``tags``: the reader's filters as index tokens (documents.filter_groups: every group must match one
         of its tokens), for an engine that indexes ``SearchDocument.tags``; ``within`` still decides, so
         ignoring them is correct. ``narrowed``: ``within`` is filtered beyond the visibility gate by
@@ -241,27 +283,88 @@ class BaseSearchBackend:
         narrowed: bool = False,
         tags: TagGroups = (),
     ) -> SearchPage:
-        """Candidates, the total, one page of hits and every facet in ONE statement: the candidate set is
-        computed once (a materialized CTE), then ranked, paged and grouped by the database — no per-candidate
-        Python work. Without a query the newest articles of ``within`` are the candidates (browsing)."""
+        """Candidates, the total, the first hits and every facet in ONE statement: the candidate set is
+        computed once (a materialized CTE), then ranked, paged and grouped by the database. Without a query
+        the newest articles of ``within`` are the candidates (browsing).
+
+        Two additions, each bounded: when the matches of all the words do not fill the requested page, a
+        second statement adds the matches of any of them, ranked after (``any_words``; a query with no
+        all-words match is never an empty page while its words are in the archive); and by relevance, the
+        best ``depth`` hits are scored again (``rerank``) — one more statement over those ids only."""
         if query is not None and query.is_empty:
             # Only stop words or punctuation: an engine query of nothing is a syntax error (FTS5) or a
             # notice (PostgreSQL); the answer is no results, the same on both.
-            return read_search_rows([])
+            return read_search_rows([])[0]
+        rerank = query is not None and sort == "relevance" and self.rerank["depth"] > 0
+        upto = max(offset + count, int(self.rerank["depth"])) if rerank else offset + count
+        args = {"within": within, "sort": sort, "at": at, "upto": upto, "facet_size": facet_size}
+        args |= {"facets": facets, "narrowed": narrowed, "tags": tags}
+        page, ranked, all_words = self._statement(query, any_words=False, **args)
+        if query is not None and self.any_words and len(query.must) > 1 and page.total < offset + count:
+            page, ranked, all_words = self._statement(query, any_words=True, **args)
+            page.any_words = page.total > all_words
+        page.all_words = all_words
+        if rerank and ranked:
+            ranked = self.reranked(query, ranked)
+        page.hits = [(hit.article_id, hit.score) for hit in ranked[offset : offset + count]]
+        return page
+
+    def _statement(
+        self, query, *, any_words: bool, within, sort, at, upto, facet_size, facets, narrowed, tags
+    ):
         if query is None:
             cand_sql, cand_params = browse_sql(within, self.candidate_limit)
         else:
             cand_sql, cand_params = self.candidate_sql(
-                query, within=within, limit=self.candidate_limit, narrowed=narrowed, tags=tags
+                query,
+                within=within,
+                limit=self.candidate_limit,
+                narrowed=narrowed,
+                tags=tags,
+                any_words=any_words,
             )
-        sql = SEARCH_SQL.format(candidates=cand_sql, score=self.boost_sql(), order=ORDERS[sort])
+        sql = SEARCH_SQL.format(candidates=cand_sql, boost=self.boost_sql(), order=ORDERS[sort])
         boost_params = [self.recency_weight, at, self.recency_half_life_days]
-        params = [*cand_params, *boost_params, offset, offset + count]
+        params = [*cand_params, *boost_params, 0, upto]
         if facets:
             month_sql, month_params = self.month_sql("publish_at")
             sql += FACETS_SQL.format(month=month_sql, facet_size=int(facet_size))
             params += month_params
         return read_search_rows(self.fetch(sql, params))
+
+    def reranked(self, query: ParsedQuery, ranked: list[_Ranked]) -> list[_Ranked]:
+        """The second stage: the first ``depth`` hits (by the engine's relevance × recency) scored again as
+        relevance (scaled to the best) + the weighted ``Features`` (DEFAULT_RERANK), times the recency boost;
+        a match of only some of the words is scaled by the share it has (coordination). The rest keep their
+        order, below: their score is at most what the reranked ones had before their features were added."""
+        depth = int(self.rerank["depth"])
+        head, rest = ranked[:depth], ranked[depth:]
+        found = self.features(
+            query, [hit.article_id for hit in head], anywhere=any(h.tier == 0 for h in head)
+        )
+        best = max((hit.relevance for hit in head), default=0.0) or 1.0
+        weights = [float(self.rerank[name]) for name in ("headline", "opening", "proximity")]
+
+        def final(hit: _Ranked) -> float:
+            f = found.get(hit.article_id, Features())
+            value = hit.relevance / best + sum(
+                w * x for w, x in zip(weights, (f.headline, f.opening, f.proximity), strict=True)
+            )
+            return value * (f.anywhere if hit.tier == 0 else 1.0) * hit.boost
+
+        scored = [(hit.tier, final(hit), position, hit) for position, hit in enumerate(head)]
+        scored.sort(key=lambda row: (-row[0], -row[1], row[2]))
+        rescaled = [replace(hit, score=score) for _, score, _, hit in scored]
+        return rescaled + [replace(hit, score=hit.relevance / best * hit.boost) for hit in rest]
+
+    def features(self, query: ParsedQuery, article_ids: list[int], *, anywhere: bool) -> dict[int, Features]:
+        """``rerank.Features`` of these candidates, from their documents' text (one read of ``depth`` rows;
+        the body only when a pair or the fallback needs it)."""
+        body = rerank.needs_body(query, anywhere=anywhere)
+        fields = ["article_id", "headline", "lead", *(["body"] if body else [])]
+        rows = SearchDocument.objects.filter(pk__in=article_ids).values_list(*fields)
+        texts = {row[0]: (row[1], row[2], row[3] if body else "") for row in rows}
+        return rerank.features(query, texts, anywhere=anywhere)
 
     def fetch(self, sql: str, params: list) -> list[tuple]:
         """Run one read statement and return its rows (a back end may set planner options around it)."""

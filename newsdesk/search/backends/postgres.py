@@ -112,10 +112,15 @@ def required_phrases(query: ParsedQuery) -> list[str]:
     ]
 
 
-def tsquery_sql(query: ParsedQuery) -> tuple[str, list[str]]:
+def tsquery_sql(query: ParsedQuery, *, any_words: bool = False) -> tuple[str, list[str]]:
+    """The query as a tsquery; ``any_words``: a match of any word group that is not a match of all of them
+    (the fallback's tier 0)."""
     groups = [_any(group) for group in query.must]
     sql = " && ".join(g for g, _ in groups)
     params = [p for _, ps in groups for p in ps]
+    if any_words:
+        sql = f"({' || '.join(g for g, _ in groups)}) && !!({sql})"
+        params = params + params
     if query.must_not:
         not_sql, not_params = _any(query.must_not)
         sql, params = f"({sql}) && !!{not_sql}", params + not_params
@@ -149,6 +154,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         limit: int,
         narrowed: bool = False,
         tags: TagGroups = (),
+        any_words: bool = False,
     ) -> tuple[str, list]:
         """The newest ``limit`` matches, looked for in id windows from the newest id down, each a bitmap scan
         of the indexes ANDed with the id range, so a word in half the archive reads about ``FIRST_WINDOW ×
@@ -159,29 +165,44 @@ class PostgresSearchBackend(BaseSearchBackend):
         windows growing 2-fold took up to nine of them (450 ms for "challenge" in one section), and growing
         16-fold read six times the rows needed. Rare words fall through to the rest of the archive, where
         there are few matches to read anyway. The windows run before the statement (one round trip each);
-        the statement gets the ids."""
-        tsquery, tsquery_params = tsquery_sql(query)
-        tsquery = f"({tsquery})"
+        the statement gets the ids. ``any_words``: the same for the fallback's matches of some of the words,
+        bounded on their own."""
+        tiers = [(1, *tsquery_sql(query))]
+        if any_words:
+            tiers.append((0, *tsquery_sql(query, any_words=True)))
         gate, gate_params = gate_sql(within, "doc.article_id")
         if not narrowed:
             # OFFSET 0 keeps the gate a check per row looked at; as a join, PostgreSQL would read every
             # visible article to hash them. A narrowed gate (a long date range) stays a join the planner
             # may start from.
             gate = gate[:-1] + " OFFSET 0)"
-        match, match_params = self._match_sql(query, tsquery, tags)
-        select = f"""
-            SELECT doc.article_id AS id FROM {DOCS} AS doc
-            WHERE {match} AND {gate} AND doc.article_id > %s AND doc.article_id <= %s
-            ORDER BY doc.article_id DESC LIMIT %s"""  # noqa: S608
-        kept = self._windows(select, [*tsquery_params, *match_params, *gate_params], limit=limit)
+        kept: dict[int, list[int]] = {}
+        for tier, tsquery, tsquery_params in tiers:
+            match, match_params = self._match_sql(query, f"({tsquery})", tags, phrases=tier == 1)
+            select = f"""
+                SELECT doc.article_id AS id FROM {DOCS} AS doc
+                WHERE {match} AND {gate} AND doc.article_id > %s AND doc.article_id <= %s
+                ORDER BY doc.article_id DESC LIMIT %s"""  # noqa: S608
+            kept[tier] = self._windows(select, [*tsquery_params, *match_params, *gate_params], limit=limit)
         # ts_rank reads (detoasts) each vector: only for the candidates kept, never for every row looked at.
         # Both lookups take the kept ids as one array (an index scan each, merged), not a probe per row.
+        (_, all_sql, all_params), *rest = tiers
+        rank_sql, rank_params = f"ts_rank('{self._weights()}', doc.vector, ({all_sql}), 1)", list(all_params)
+        if rest:  # a match of some of the words is ranked by what it has of any of them
+            groups = [_any(group) for group in query.must]
+            any_sql, any_params = " || ".join(g for g, _ in groups), [p for _, ps in groups for p in ps]
+            rank_sql = (
+                f"CASE WHEN doc.article_id = ANY(%s::bigint[]) THEN {rank_sql} "
+                f"ELSE ts_rank('{self._weights()}', doc.vector, ({any_sql}), 1) END"
+            )
+            rank_params = [kept[1], *rank_params, *any_params]
+        ids = [*kept[1], *kept.get(0, [])]
         sql = f"""
-            SELECT doc.article_id AS id, ts_rank('{self._weights()}', doc.vector, {tsquery}, 1) AS rel,
-                   art.publish_at, art.section_id
+            SELECT doc.article_id AS id, {rank_sql} AS rel, art.publish_at, art.section_id,
+                   CASE WHEN doc.article_id = ANY(%s::bigint[]) THEN 1 ELSE 0 END AS tier
             FROM {DOCS} AS doc JOIN news_article AS art ON art.id = doc.article_id
             WHERE doc.article_id = ANY(%s::bigint[]) AND art.id = ANY(%s::bigint[])"""  # noqa: S608
-        return sql, [*tsquery_params, kept, kept]
+        return sql, [*rank_params, kept[1], ids, ids]
 
     def _windows(self, select: str, params: list, *, limit: int) -> list[int]:
         newest = self._newest_id()
@@ -199,13 +220,15 @@ class PostgresSearchBackend(BaseSearchBackend):
                 high = low
         return found
 
-    def _match_sql(self, query: ParsedQuery, tsquery: str, tags: TagGroups) -> tuple[str, list[str]]:
+    def _match_sql(
+        self, query: ParsedQuery, tsquery: str, tags: TagGroups, *, phrases: bool = True
+    ) -> tuple[str, list[str]]:
         """The match condition (its SQL takes the tsquery's parameters first) and the conditions the extra
         indexes answer (FILTER_SCHEMA), each implied by the query and the filters, so they never change the
         result. When the phrases have pairs, the pairs index alone finds the rows and the words are checked
         on them (``ts_match_vq`` is ``@@`` that the planner cannot send to the words' index): ANDed in one
         bitmap with a phrase, which GIN must recheck, PostgreSQL would recompute every row's pairs."""
-        pairs = self._phrase_pairs(required_phrases(query))
+        pairs = self._phrase_pairs(required_phrases(query)) if phrases else None
         conditions = [f"ts_match_vq(doc.vector, {tsquery})" if pairs else f"doc.vector @@ {tsquery}"]
         params = []
         if pairs:
@@ -274,7 +297,8 @@ class PostgresSearchBackend(BaseSearchBackend):
             sql, params = self.candidate_sql(query, within=within, limit=limit)
             rows = self.fetch(sql, params)
         return [
-            Candidate(pk, float(score), aware(published), section) for pk, score, published, section in rows
+            Candidate(pk, float(score), aware(published), section)
+            for pk, score, published, section, _ in rows
         ]
 
     @contextlib.contextmanager
@@ -310,7 +334,9 @@ class PostgresSearchBackend(BaseSearchBackend):
     def highlights(self, query: ParsedQuery, article_ids: list[int]) -> dict[int, Highlight]:
         if not article_ids or query.is_empty:
             return {}
-        tsquery, params = tsquery_sql(query)
+        # Any of the words: a match of some of them (the fallback) is marked too.
+        groups = [_any(group) for group in query.must]
+        tsquery, params = " || ".join(g for g, _ in groups), [p for _, ps in groups for p in ps]
         sql = f"""
             WITH q AS MATERIALIZED (SELECT {tsquery} AS query)
             SELECT doc.article_id, ts_headline('{CONFIG}', doc.headline, q.query, %s),

@@ -87,14 +87,19 @@ def _token_like(word: str, *, prefix: bool) -> bool:
     return folded.startswith("x") and (prefix or any(c.isdigit() for c in folded))
 
 
-def match_expression(query: ParsedQuery, tags: TagGroups = ()) -> str:
+def _group(group) -> str:
+    parts = [_clause(c) for c in group]
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def match_expression(query: ParsedQuery, tags: TagGroups = (), *, any_words: bool = False) -> str:
     """The FTS5 query: the reader's words (in the text columns: see _clause), and (optionally) the filter's
-    tokens in ``tags`` — FTS5 then intersects the two inside the index, walking the rarer list."""
-    groups = []
-    for group in query.must:
-        parts = [_clause(c) for c in group]
-        groups.append(parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")")
+    tokens in ``tags`` — FTS5 then intersects the two inside the index, walking the rarer list.
+    ``any_words``: a match of any word group that is not a match of all of them (the fallback's tier 0)."""
+    groups = [_group(group) for group in query.must]
     expression = " AND ".join(groups)
+    if any_words:
+        expression = f"({' OR '.join(groups)}) NOT ({expression})"
     if query.must_not:
         expression = f"({expression}) NOT ({' OR '.join(_clause(c) for c in query.must_not)})"
     if tags:  # tokens we made (x + letter + digits), quoted like words
@@ -130,6 +135,7 @@ class SQLiteSearchBackend(BaseSearchBackend):
         limit: int,
         narrowed: bool = False,
         tags: TagGroups = (),
+        any_words: bool = False,
     ) -> tuple[str, list]:
         gate, gate_params = gate_sql(within, f"{FTS}.rowid")
         # CROSS JOIN fixes the join order: FTS5 walks its matches newest rowid first and stops at the limit,
@@ -137,12 +143,18 @@ class SQLiteSearchBackend(BaseSearchBackend):
         # section, person or topic filter is also matched inside the index (``tags``): otherwise a common
         # word filtered to a person with few articles walks every match of the word (0.5 s at 1,000,000);
         # so are the months of a date range.
-        sql = f"""
-            SELECT {FTS}.rowid AS id, -bm25({FTS}, {self._weights()}) AS rel, art.publish_at, art.section_id
-            FROM {FTS} CROSS JOIN news_article AS art
-            WHERE {FTS} MATCH %s AND art.id = {FTS}.rowid AND {gate}
-            ORDER BY {FTS}.rowid DESC LIMIT %s"""  # noqa: S608
-        return sql, [match_expression(query, tags), *gate_params, limit]
+        select = f"""
+            SELECT * FROM (
+                SELECT {FTS}.rowid AS id, -bm25({FTS}, {self._weights()}) AS rel, art.publish_at, art.section_id,
+                       {{tier}} AS tier
+                FROM {FTS} CROSS JOIN news_article AS art
+                WHERE {FTS} MATCH %s AND art.id = {FTS}.rowid AND {gate}
+                ORDER BY {FTS}.rowid DESC LIMIT %s)"""  # noqa: S608
+        sql, params = select.format(tier=1), [match_expression(query, tags), *gate_params, limit]
+        if any_words:  # the fallback: matches of some words, each part bounded on its own
+            sql += " UNION ALL " + select.format(tier=0)
+            params += [match_expression(query, tags, any_words=True), *gate_params, limit]
+        return sql, params
 
     def _weights(self) -> str:
         """bm25() column weights in COLUMNS order (numbers we formatted, so safe to inline)."""
@@ -159,7 +171,8 @@ class SQLiteSearchBackend(BaseSearchBackend):
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return [
-            Candidate(pk, float(score), aware(published), section) for pk, score, published, section in rows
+            Candidate(pk, float(score), aware(published), section)
+            for pk, score, published, section, _ in rows
         ]
 
     def search(self, query: ParsedQuery | None, **kwargs) -> SearchPage:
@@ -185,7 +198,8 @@ class SQLiteSearchBackend(BaseSearchBackend):
                    snippet({FTS}, 2, {marks}, '…', 28)
             FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})"""  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match_expression(query), *article_ids])
+            # Any of the words: a match of some of them (the fallback) is marked too.
+            cursor.execute(sql, [" OR ".join(_group(group) for group in query.must), *article_ids])
             rows = cursor.fetchall()
         return {
             pk: Highlight(marked_html(headline), marked_html(lead), marked_html(excerpt))

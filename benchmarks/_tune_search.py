@@ -1,0 +1,85 @@
+"""How the ranking's weights were chosen: a grid of field weights, then of second-stage weights, each measured
+on SQLite (``search_quality``'s worker: ``search_articles`` over the judged sets), chosen on the tune halves of
+all six sets together and checked by leaving one set out.
+
+``python -m benchmarks._tune_search [fields|rerank]`` (a few minutes each on two cores; not part of
+`make bench`). The objective is the mean over the sets of nDCG@10 / BM25's, each capped at +10 %, so that no
+one set's gain pays for another's loss. Leave-one-set-out: for each set, the weights the other five choose,
+reported on that set's held-out half — how the choice carries to a kind of query it never saw.
+``BENCH_QUALITY_KEEP=DIR`` keeps the databases between runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import sys
+
+from benchmarks import search_quality
+from benchmarks._judged import SETS
+
+CAP = 1.10
+# What ``fields`` chose (2026-12-04; docs/search.md), the base of the ``rerank`` grid.
+CHOSEN_FIELDS = {"headline": 3.0, "lead": 1.0, "body": 1.0}
+
+
+def field_grid() -> dict[str, dict]:
+    grid = {}
+    for headline, lead in itertools.product((1.0, 2.0, 3.0), (0.5, 1.0, 2.0)):
+        grid[f"headline {headline:g} lead {lead:g}"] = {
+            "FIELD_WEIGHTS": {"headline": headline, "lead": lead, "body": 1.0}
+        }
+    return grid
+
+
+def rerank_grid(fields: dict) -> dict[str, dict]:
+    combos = [(h, o, 0.2) for h in (0.0, 0.25, 0.5) for o in (0.1, 0.3)] + [
+        (0.25, 0.1, 0.0),
+        (0.25, 0.1, 0.4),
+    ]
+    return {
+        f"rerank h {h:g} o {o:g} p {p:g}": {**fields, "RERANK": {"headline": h, "opening": o, "proximity": p}}
+        for h, o, p in combos
+    }
+
+
+def objective(rows: dict[str, dict], reference: dict[str, dict], sets, split: str) -> float:
+    return statistics.fmean(min(rows[s][split] / reference[s][split], CAP) for s in sets)
+
+
+def choose(result: dict) -> None:
+    rows, reference = {}, {}
+    for data in result["corpora"].values():
+        reference |= data["bm25"]
+        for name, table in data["engines"]["sqlite"].items():
+            rows.setdefault(name, {}).update(table["scores"])
+    sets = [s for s in SETS if s in reference]
+    ranked = sorted(rows, key=lambda name: -objective(rows[name], reference, sets, "tune"))
+    print("\nobjective on the tune halves (mean over sets of nDCG@10 / BM25, capped at +10 %):")
+    for name in ranked:
+        cells = " ".join(
+            f"{s.split('-')[-1][:8]} {rows[name][s]['tune'] / reference[s]['tune'] - 1:+.1%}" for s in sets
+        )
+        print(f"  {objective(rows[name], reference, sets, 'tune'):.4f}  {name:<34} {cells}")
+    best = ranked[0]
+    print(f"\nchosen on all tune halves: {best}; its held-out halves:")
+    for s in sets:
+        print(f"  {s:<18} {rows[best][s]['held-out']:.3f} vs BM25 {reference[s]['held-out']:.3f} "
+              f"({rows[best][s]['held-out'] / reference[s]['held-out'] - 1:+.1%})")  # fmt: skip
+    print("\nleave one set out (chosen on the other sets' tune halves; this set's held-out half):")
+    for left in sets:
+        others = [s for s in sets if s != left]
+        pick = max(rows, key=lambda name: objective(rows[name], reference, others, "tune"))
+        ours, theirs = rows[pick][left]["held-out"], reference[left]["held-out"]
+        print(f"  {left:<18} {pick:<34} {ours:.3f} vs BM25 {theirs:.3f} ({ours / theirs - 1:+.1%})")
+
+
+def main() -> None:
+    stage = (sys.argv[1:2] or ["fields"])[0]
+    grid = field_grid() if stage == "fields" else rerank_grid({"FIELD_WEIGHTS": CHOSEN_FIELDS})
+    result = search_quality.run(["sqlite"], grid)
+    choose(result)
+
+
+if __name__ == "__main__":
+    main()
