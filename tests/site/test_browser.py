@@ -163,7 +163,7 @@ def test_reading_an_article_across_its_pages(live_server, browser_page):
     article = _multi_page_article()
     page = browser_page
     page.goto(live_server.url + "/news/")
-    page.get_by_role("link", name=article.headline).click()
+    page.get_by_role("link", name=article.headline, exact=True).click()
     assert page.locator(".pages p").inner_text() == "Page 1 of 3"
     page.get_by_role("link", name="Next page").click()
     page.wait_for_url(re.compile(r"\?page=2$"))
