@@ -144,6 +144,7 @@ def search_rebuild(*, batch_size: int = 500, progress: Callable[[int], None] | N
 
 
 READ_ALSO_SUGGESTIONS = 3
+READ_ALSO_BATCH = 200  # articles whose suggestions are stored in one transaction (the backfill)
 
 
 def read_also_suggest(article_id: int) -> None:
@@ -176,14 +177,21 @@ def read_also_suggest_many(*, article_ids: list[int]) -> int:
 
 def read_also_suggest_missing(*, limit: int, at: dt.datetime | None = None) -> int:
     """Suggestions for the newest ``limit`` published articles that have neither the editor's links nor
-    stored suggestions (articles loaded in bulk, by the demo or an archive import, skip the publish hook)."""
+    stored suggestions (articles loaded in bulk, by the demo or an archive import, skip the publish hook):
+    in batches against the recent pool, as the pipeline makes them (``related_articles_many``)."""
+    from .selectors import related_articles_many  # selectors import this module
+
+    at = at or timezone.now()
     missing = (
-        Article.objects.published(at=at or timezone.now())
+        Article.objects.published(at=at)
         .filter(read_also__isnull=True, read_also_suggestions__isnull=True)
         .order_by("-publish_at", "-id")
         .values_list("pk", flat=True)[:limit]
     )
     ids = list(missing)
-    for article_id in ids:
-        read_also_suggest(article_id)
+    for start in range(0, len(ids), READ_ALSO_BATCH):
+        batch = ids[start : start + READ_ALSO_BATCH]
+        chosen = related_articles_many(article_ids=batch, limit=READ_ALSO_SUGGESTIONS, at=at)
+        with transaction.atomic():
+            news_services.read_also_suggestions_replace(suggestions={pk: chosen.get(pk, []) for pk in batch})
     return len(ids)
