@@ -52,8 +52,12 @@ def test_api_filters_sort_and_did_you_mean(client, articles):
     assert hit_ids(q="Moscow OR trucks", section="economy") == [articles["kamaz"].public_id]
     assert hit_ids(q="Moscow OR trucks", person="donald-trump") == [articles["ryabkov"].public_id]
     assert hit_ids(q="Moscow OR trucks", topic="russia-us") == [articles["ryabkov"].public_id]
-    today = timezone.localdate().isoformat()
-    assert len(hit_ids(q="Moscow OR trucks", **{"from": today, "to": today})) == 2
+    # The stories' own days in the site's zone (an hour ago can be yesterday just after midnight in Moscow).
+    days = sorted(timezone.localdate(a.publish_at) for a in (articles["kamaz"], articles["ryabkov"]))
+    span = {"from": days[0].isoformat(), "to": days[-1].isoformat()}
+    assert len(hit_ids(q="Moscow OR trucks", **span)) == 2
+    before = {"from": "2000-01-01", "to": (days[0] - dt.timedelta(days=1)).isoformat()}
+    assert hit_ids(q="Moscow OR trucks", **before) == []
     assert hit_ids(q="Moscow OR trucks", sort="date") == [
         articles["ryabkov"].public_id,
         articles["kamaz"].public_id,
