@@ -134,10 +134,16 @@ def adjacent_pairs(query: ParsedQuery) -> list[tuple[str, str]]:
 
 
 def replace_words(query: ParsedQuery, replacements: dict[str, str]) -> str:
-    """The query text with misspelt words swapped ("did you mean"), keeping its operators."""
+    """The query text with misspelt words swapped ("did you mean"), keeping its operators and each word's case
+    ("Kamz" -> "Kamaz", "NATP" -> "NATO")."""
 
     def swap(match: re.Match) -> str:
         word = match.group(0)
-        return replacements.get(word.lower(), word)
+        respelt = replacements.get(word.lower())
+        if respelt is None:
+            return word
+        if word.isupper() and len(word) > 1:
+            return respelt.upper()
+        return respelt.capitalize() if word[0].isupper() else respelt
 
     return _WORD.sub(swap, query.text)

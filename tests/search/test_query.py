@@ -66,6 +66,13 @@ def test_replace_words_keeps_operators():
     assert replace_words(q, {"truks": "trucks", "tol": "toll"}) == 'Kamaz trucks -"death toll"'
 
 
+def test_replace_words_keeps_each_words_case():
+    q = parse("Kamz TRUKS in nato Brusels")
+    assert replace_words(q, {"kamz": "kamaz", "truks": "trucks", "brusels": "brussels"}) == (
+        "Kamaz TRUCKS in nato Brussels"
+    )
+
+
 def test_filter_groups_hold_every_month_a_date_range_touches_in_utc():
     moscow = zoneinfo.ZoneInfo("Europe/Moscow")
     since = dt.datetime(2016, 12, 1, tzinfo=moscow)  # 2016-11-30 21:00 UTC
