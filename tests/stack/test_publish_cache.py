@@ -30,11 +30,12 @@ def shows(stack, path: str, text: str) -> bool:
     return text in html.unescape(request(stack.port, path)[2].decode())
 
 
-def story_path(stack, headline: str) -> str:
+def story_path(stack, headline: str) -> str | None:
+    """The story's link on /news/ as this answer shows it, or None. Until the worker's purge arrives, a process
+    may still answer with the page it kept before the publish, though another has already made a fresh one."""
     body = html.unescape(request(stack.port, "/news/")[2].decode())
     match = re.search(r'href="(/news/\d+/[^"]+/)"[^>]*>\s*' + re.escape(headline), body)
-    assert match, f"{headline!r} is not on /news/"
-    return match.group(1)
+    return match.group(1) if match else None
 
 
 def test_a_published_story_reaches_every_kept_list_page_through_the_purge(stack):
@@ -72,8 +73,7 @@ def editor_password(stack) -> str:
 def test_a_correction_reaches_the_kept_article_page(stack, editor_password):
     headline = f"Correction check {uuid.uuid4().hex[:8]}: talks resume in Geneva"
     stack.ingest([headline])
-    wait_for(lambda: shows(stack, "/news/", headline), what="the story on /news/")
-    path = story_path(stack, headline)
+    path = wait_for(lambda: story_path(stack, headline), what="the story on /news/")
     wait_for(lambda: kept(stack, path), what="the article page to be kept")
     note = f"An earlier version gave the wrong city ({uuid.uuid4().hex[:6]})."
     stack.newsdesk("shell", "-c", _correct(headline, note))
