@@ -21,6 +21,7 @@ from newsdesk.news.models import Photo
 from newsdesk.newsroom.roles import ADMIN, EDITOR, REPORTER
 from tests.factories import ArticleFactory, user_with_role
 from tests.news.images import png_header_only, upload
+from tests.newsroom.helpers import user_form
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
@@ -184,23 +185,6 @@ def test_reporters_do_not_see_audience_figures():
 
 
 # --- 14a. Nobody grants more than they hold -----------------------------------------------------------------
-
-
-def user_form(user, **overrides) -> dict:
-    data = {
-        "username": user.username,
-        "first_name": "",
-        "last_name": "",
-        "email": "",
-        "is_active": "on",
-        "is_staff": "on",
-        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
-        "last_login_0": "",
-        "last_login_1": "",
-        "date_joined_0": timezone.localtime(user.date_joined).strftime("%Y-%m-%d"),
-        "date_joined_1": timezone.localtime(user.date_joined).strftime("%H:%M:%S"),
-    }
-    return data | overrides
 
 
 def test_an_admin_role_cannot_make_anyone_superuser_or_touch_a_superuser():

@@ -1,4 +1,4 @@
-"""Building the newsroom's article change-form POST exactly as the browser sends it."""
+"""Building the newsroom's change-form POSTs (articles, users) exactly as the browser sends them."""
 
 from __future__ import annotations
 
@@ -77,3 +77,20 @@ def article_form_data(article: Article | None = None, **overrides) -> dict:
 
 def counts() -> tuple[int, int]:
     return Article.objects.count(), Revision.objects.count()
+
+
+def user_form(user, **overrides) -> dict:
+    """The user change form as the browser sends it (Staff status is shown, not sent: it is read-only)."""
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": "",
+        "is_active": "on",
+        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": timezone.localtime(user.date_joined).strftime("%Y-%m-%d"),
+        "date_joined_1": timezone.localtime(user.date_joined).strftime("%H:%M:%S"),
+    }
+    return data | overrides

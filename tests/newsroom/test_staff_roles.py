@@ -6,31 +6,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from newsdesk.newsroom.roles import ADMIN, EDITOR, REPORTER
 from tests.factories import user_with_role
+from tests.newsroom.helpers import user_form
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
 User = get_user_model()
-
-
-def user_form(user, **overrides) -> dict:
-    """The user change form as the browser sends it (Staff status is shown, not sent: it is read-only)."""
-    data = {
-        "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "email": "",
-        "is_active": "on",
-        "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
-        "last_login_0": "",
-        "last_login_1": "",
-        "date_joined_0": timezone.localtime(user.date_joined).strftime("%Y-%m-%d"),
-        "date_joined_1": timezone.localtime(user.date_joined).strftime("%H:%M:%S"),
-    }
-    return data | overrides
 
 
 def signs_in(username: str) -> bool:
