@@ -8,7 +8,7 @@ WORKERS ?= 2
 THREADS ?= 4
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres bench lint install serve clean
+.PHONY: run test bench lint install clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }

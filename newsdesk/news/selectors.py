@@ -31,26 +31,6 @@ from .models import (
 from .prepared import PreparedByIds, PreparedQuery, union_rows
 
 
-def top_stories(*, limit: int = 5, at: dt.datetime | None = None) -> QuerySet[Article]:
-    return (
-        Article.objects.published(at=at)
-        .for_cards()
-        .filter(top_story_rank__isnull=False)
-        .order_by("top_story_rank", "-publish_at")[:limit]
-    )
-
-
-def article_for_reader(*, public_id: int, at: dt.datetime | None = None) -> Article | None:
-    """The article with everything its page shows, or None when a reader may not see it.
-
-    Withdrawn articles that readers once saw are returned too (the page answers 410 with the notice); one
-    withdrawn before it was ever published stays unknown, so its headline never reaches readers.
-    """
-    at = at or timezone.now()
-    qs = _reader_reachable(at=at).filter(public_id=public_id)
-    return _with_page_relations(qs, at=at).first()
-
-
 def withdrawn_for_reader(*, public_id: int, at: dt.datetime | None = None) -> Article | None:
     """A withdrawn article readers once saw, with its corrections: all its 410 page shows."""
     at = at or timezone.now()
@@ -346,8 +326,8 @@ def top_story_cards(
 ) -> list[Card]:
     """The top stories in the editors' order, through the top-story index (few rows carry a rank).
 
-    ``top_stories`` asks the same with the gate in one query, which SQLite without statistics answers by
-    walking the whole feed index; here the ranked rows come first and the gate's rule is applied to them.
+    The ranked rows come first and the gate's rule is applied to them: the gate and the rank in one query
+    is what SQLite without statistics answers by walking the whole feed index.
     """
     rows = _RANKED.rows(raw=True)
     return _top_stories(rows, _cards_of(rows, sections), limit=limit, at=at or timezone.now())
@@ -574,7 +554,7 @@ _ARTICLE_STATE = PreparedQuery(
 
 
 def article_state(*, public_id: int, at: dt.datetime | None = None) -> ArticleState | None:
-    """The article's state if a reader may open it (as ``article_for_reader`` decides), in one small read."""
+    """The article's state if a reader may open it (published and visible now, or withdrawn after readers saw it), in one small read."""
     rows = _ARTICLE_STATE.rows(public_id=public_id, at=at or timezone.now())
     if not rows:
         return None

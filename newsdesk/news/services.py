@@ -234,13 +234,6 @@ def article_publish(*, article: Article, by, at: dt.datetime | None = None) -> A
 
 
 @transaction.atomic
-def article_submit(*, article: Article, by) -> Article:
-    if article.status not in (Status.DRAFT, Status.REVIEW):
-        raise ValidationError("Only drafts can be submitted for review.")
-    return article_save(article=article, by=by, status=Status.REVIEW, note="submitted for review")
-
-
-@transaction.atomic
 def article_correct(*, article: Article, by, note: str, kind: str = Correction.Kind.CORRECTION) -> Correction:
     """Add a public correction or update note; the article gets a new version and update time."""
     _require(by, "publish_article", "correct articles")
