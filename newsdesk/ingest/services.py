@@ -17,7 +17,6 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,7 +30,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk.news import services as news
-from newsdesk.news.html import sanitize_html
+from newsdesk.news.html import html_to_text, sanitize_html
 from newsdesk.news.models import (
     Article,
     Correction,
@@ -54,7 +53,6 @@ logger = logging.getLogger(__name__)
 Status = Article.Status
 DUPLICATE_MIN_CHARS = 200  # shorter bodies ("Photo.", one-line briefs) are too alike to call duplicates
 PROCESSED, FAILED = "processed", "failed"
-TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass
@@ -406,7 +404,7 @@ def check_copy(item: WireItem, routing: Routing) -> str:
     if not item.headline.strip():
         raise ItemRejected("the item has no headline")
     body = sanitize_html(item.body_html)
-    if not plain_text(body):
+    if not html_to_text(body):
         raise ItemRejected("the item has no body text")
     if routing.section is None:
         raise ItemRejected("no section to put it in: set the source's default section (or pass --section)")
@@ -448,11 +446,6 @@ def item_public_id(item: WireItem) -> int | None:
     prefix = f"urn:newsml:{settings.NEWSDESK_GUID_AUTHORITY}:"
     number = item.guid.removeprefix(prefix)
     return int(number) if item.guid.startswith(prefix) and number.isdigit() and len(number) < 16 else None
-
-
-def plain_text(html: str) -> str:
-    """Text of HTML, whitespace collapsed: markup dropped, entities decoded (fast; for checks and hashes)."""
-    return " ".join(unescape(TAG.sub("", html)).split())
 
 
 def _save(article: Article, *, status: str, note: str, previous: dict | None = None) -> None:
@@ -552,7 +545,7 @@ def slug_with_id(base: str, public_id: int) -> str:
 
 
 def body_hash(body_html: str) -> str:
-    text = plain_text(body_html).lower()
+    text = html_to_text(body_html).lower()
     return hashlib.sha256(text.encode()).hexdigest() if len(text) >= DUPLICATE_MIN_CHARS else ""
 
 

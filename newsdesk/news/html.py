@@ -1,11 +1,13 @@
 """Article HTML: an allow-list sanitizer (nh3/ammonia) and the page/paragraph helpers of the reader site."""
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 
 import nh3
+from django.utils.html import escape
 
 ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "blockquote", "q", "cite", "ul", "ol", "li", "a", "strong", "em", "b", "i", "sub",
@@ -238,6 +240,22 @@ _BLOCK_MARKUP = re.compile(
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
+# A block's end (and a line break) separates words: "<p>one</p><p>two</p>" is two words, not "onetwo".
+_WORD_BREAK = re.compile(
+    r"</(?:p|h[1-6]|li|blockquote|figcaption|td|th|caption|pre|div)\s*>|<(?:br|hr)\b", re.I
+)
+# Control characters never reach plain text (the search index marks highlights with \x02/\x03).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def html_to_text(markup: str) -> str:
+    """The text of HTML as one line of words: tags dropped, entities decoded, whitespace collapsed, control
+    characters removed, and block ends keeping the words either side apart. The one HTML-to-text conversion
+    (search documents, ninjs word counts, wire checks and duplicate hashes)."""
+    text = nh3.clean(_WORD_BREAK.sub(r" \g<0>", markup), tags=set())
+    return " ".join(_CONTROL.sub(" ", html.unescape(text)).split())
+
+
 def paragraphs_from_text(text: str) -> str:
     """Text typed without paragraph markup (a plain textarea, a plain-text paste) → one <p> per blank-line
     separated paragraph. Text with no markup at all is escaped ("A < B" stays text); text with only inline
@@ -251,6 +269,4 @@ def paragraphs_from_text(text: str) -> str:
 
 def text_to_html(text: str) -> str:
     """Plain text with blank lines between paragraphs → escaped <p> paragraphs."""
-    from django.utils.html import escape
-
     return "\n".join(f"<p>{escape(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Iterable
 
-import nh3
-
+from newsdesk.news.html import html_to_text
 from newsdesk.news.models import Article
 
 from .models import SearchDocument
@@ -26,11 +24,6 @@ def clean_text(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def plain_text(markup: str) -> str:
-    text = nh3.clean(re.sub(r"</(p|h[1-6]|li|blockquote|figcaption|td|th)>", r" \g<0>", markup), tags=set())
-    return " ".join(_CONTROL.sub(" ", html.unescape(text)).split())
-
-
 def build_document(
     article: Article, persons: list | None = None, topics: list | None = None
 ) -> SearchDocument:
@@ -40,7 +33,7 @@ def build_document(
     keywords = [p.name for p in persons] + [t.name for t in topics]
     if article.dateline_place:
         keywords.append(article.dateline_place.title())
-    body = plain_text(article.body)
+    body = html_to_text(article.body)
     return SearchDocument(
         article_id=article.pk,
         headline=clean_text(article.headline),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
-from django.utils.html import strip_tags
 
+from newsdesk.news.html import html_to_text
 from newsdesk.news.models import Article
 
 from . import items as wire
@@ -65,7 +65,7 @@ class Ninjs31:
         }
 
     def _body(self, article: Article) -> dict:
-        text = strip_tags(article.body)
+        text = html_to_text(article.body)
         return {
             "role": "main",
             "contentType": "text/html",

@@ -42,6 +42,14 @@ def test_items_are_valid_ninjs_31(client, story):
     assert first["pubStatus"] == "usable" and first["version"] == "1"
 
 
+def test_body_counts_words_across_paragraphs(client):
+    """Words either side of a paragraph break are two words ("ones</p><p>Two" is not one): 3 + 3 = 6."""
+    article = ArticleFactory(body="<p>One two three</p><p>Four &amp; five</p>")
+    _, item = get(client, f"/api/v1/items/{article.public_id}")
+    (body,) = item["bodies"]
+    assert body["wordCount"] == 6 and body["charCount"] == len("One two three Four & five")
+
+
 @pytest.mark.parametrize(
     ("query", "headers"),
     [

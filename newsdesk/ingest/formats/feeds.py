@@ -17,7 +17,9 @@ from xml.etree.ElementTree import ParseError
 import feedparser
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
+
+from newsdesk.news.html import html_to_text
 
 from .base import FormatError, ItemRejected, Rejected, WireItem
 from .text import repair
@@ -76,7 +78,7 @@ def entry_item(entry, *, outlet: str, home: str = "") -> WireItem:
         raise ItemRejected("entry has no title")
     if len(guid) > 300:
         guid = "urn:sha1:" + hashlib.sha1(guid.encode()).hexdigest()  # noqa: S324 - an id, not security
-    summary = repair(" ".join(_strip_tags(entry.get("summary") or "").split()))
+    summary = repair(html_to_text(entry.get("summary") or ""))
     content = entry.get("content") or []
     body = content[0].get("value", "") if content else ""
     # dict.get: feedparser's own get() maps updated→published with a deprecation warning.
@@ -95,7 +97,3 @@ def entry_item(entry, *, outlet: str, home: str = "") -> WireItem:
         else None,
         subjects=[t.get("term") for t in entry.get("tags") or [] if t.get("term")],
     )
-
-
-def _strip_tags(html: str) -> str:
-    return strip_tags(html)

@@ -20,7 +20,7 @@ from ..models import SearchDocument
 from ..query import ParsedQuery
 from ..rerank import Features
 
-MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (documents.plain_text drops them)
+MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
 # Relative weight of a match in each field (docs/search.md); OPTIONS["FIELD_WEIGHTS"] overrides them. Chosen by
 # cross-validation over six judged sets (benchmarks/search_quality.py): a headline weight of 10 made every
 # story with the word in its headline outrank the stories about it ("yen": nDCG@10 0.07 against BM25's 0.67).
