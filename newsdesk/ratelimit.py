@@ -29,14 +29,11 @@ except ImportError:  # pragma: no cover - Windows development: counts may race, 
 
 logger = logging.getLogger(__name__)
 WINDOW = 60  # seconds
-CACHE_ALIAS = "shared"
 
 
 def client_address(meta: dict) -> str:
     """The client's address from a WSGI environ or ``request.META`` (see the module's docstring)."""
-    header = getattr(settings, "NEWSDESK_CLIENT_IP_HEADER", "") or getattr(settings, "ANALYTICS", {}).get(
-        "CLIENT_IP_HEADER", ""
-    )
+    header = settings.NEWSDESK_CLIENT_IP_HEADER
     if header:
         forwarded = meta.get(header, "").split(",")[-1].strip()
         if forwarded:
@@ -53,7 +50,7 @@ class RateDecision:
 
 
 def _cache():
-    return caches[getattr(settings, "NEWSDESK_RATE_LIMIT_CACHE", CACHE_ALIAS)]
+    return caches[settings.NEWSDESK_RATE_LIMIT_CACHE]
 
 
 @contextlib.contextmanager

@@ -256,6 +256,8 @@ def _served_at() -> str:
 
 NEWSDESK_SITE_URL = (os.environ.get("NEWSDESK_SITE_URL") or _served_at()).rstrip("/")
 NEWSDESK_GUID_AUTHORITY = os.environ.get("NEWSDESK_GUID_AUTHORITY", "newsdesk.example")
+# The press review section (by slug): its page lists every story with its lead.
+NEWSDESK_PRESS_REVIEW_SECTION = os.environ.get("NEWSDESK_PRESS_REVIEW_SECTION", "pressreview")
 
 # Header widgets (newsdesk.weather, newsdesk.markets). Providers are called only by `newsdesk fetch_weather` /
 # `newsdesk fetch_rates` and the worker, never while a page renders; off until named (Open-Meteo's free API is

@@ -37,10 +37,6 @@ class Outcome(enum.Enum):
     LIMITED = "limited"  # too many beacons from one client
 
 
-def _config(name: str, default):
-    return getattr(settings, "ANALYTICS", {}).get(name, default)
-
-
 class RateLimiter:
     """Fixed one-minute windows per client, in process memory; the key is a salted hash, never the address."""
 
@@ -67,7 +63,7 @@ class _State:
     def __init__(self) -> None:
         self.index = PublishedIndex()
         self.limiter = RateLimiter()
-        self.buffer = ReadBuffer(interval=float(_config("FLUSH_INTERVAL", 0.5)))
+        self.buffer = ReadBuffer(interval=float(settings.ANALYTICS["FLUSH_INTERVAL"]))
 
 
 _state: _State | None = None
@@ -102,7 +98,7 @@ def read_accept(
     st = state()
     salt = get_backend().salt(at.astimezone(dt.UTC).date())
     client_key = hashlib.blake2b(client.encode(errors="replace"), key=salt, digest_size=8).digest()
-    if not st.limiter.allow(client_key, limit=int(_config("RATE_LIMIT_PER_MINUTE", 120)), now=time.time()):
+    if not st.limiter.allow(client_key, limit=int(settings.ANALYTICS["RATE_LIMIT_PER_MINUTE"]), now=time.time()):
         return Outcome.LIMITED
     ref = st.index.lookup(public_id, at=at.timestamp())
     if ref is None:

@@ -23,9 +23,7 @@ def client_ip(request: HttpRequest) -> str | None:
     """The client's address, as the API's rate limit sees it: behind a reverse proxy, the right-most entry of
     the header named by NEWSDESK_CLIENT_IP_HEADER (the one our proxy appended; those before it are the
     client's to forge). None when there is no valid address: the record's column holds IP addresses only."""
-    header = getattr(settings, "NEWSDESK_CLIENT_IP_HEADER", "") or settings.ANALYTICS.get(
-        "CLIENT_IP_HEADER", ""
-    )
+    header = settings.NEWSDESK_CLIENT_IP_HEADER
     candidates = [request.META.get(header, "").split(",")[-1].strip()] if header else []
     for candidate in [*candidates, request.META.get("REMOTE_ADDR", "")]:
         try:

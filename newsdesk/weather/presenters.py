@@ -34,7 +34,7 @@ def weather_text(weather: dict | None) -> str:
 
 def pick_city(snapshot: dict | None, slug: str | None = None) -> dict | None:
     cities = (snapshot or {}).get("cities") or []
-    wanted = slug or getattr(settings, "NEWSDESK_DEFAULT_CITY", "moscow")
+    wanted = slug or settings.NEWSDESK_DEFAULT_CITY
     return next((city for city in cities if city["slug"] == wanted), cities[0] if cities else None)
 
 

@@ -20,7 +20,7 @@ SNAPSHOT_KEY = "newsdesk:weather:snapshot:v1"
 
 
 def max_age() -> dt.timedelta:
-    return dt.timedelta(minutes=getattr(settings, "NEWSDESK_WEATHER_MAX_AGE_MINUTES", 180))
+    return dt.timedelta(minutes=settings.NEWSDESK_WEATHER_MAX_AGE_MINUTES)
 
 
 def weather_snapshot_build() -> dict:

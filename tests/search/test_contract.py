@@ -8,6 +8,7 @@ from django.utils import timezone
 from newsdesk.news import services as news
 from newsdesk.news.models import Article, Section
 from newsdesk.search import selectors
+from newsdesk.search.backends import get_backend, reset_backend
 from newsdesk.search.models import SearchDocument, SearchSyncMark
 from newsdesk.search.selectors import SearchFilters, newsroom_search, related_articles, search_articles
 from newsdesk.search.services import SYNC_LOOKBACK, SYNC_MARK_EVERY, search_rebuild, search_sync_pending
@@ -237,9 +238,7 @@ def test_pagination(backend):
 
 def test_candidate_bound_reports_an_inexact_total(backend, settings):
     settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 5}
-    from newsdesk.search.backends import get_backend
-
-    get_backend.cache_clear()
+    reset_backend()
     stories = [story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=10 - n) for n in range(8)]
     result = search_articles(q="trucks", sort="date")
     assert result.total == 5 and not result.total_exact
@@ -248,15 +247,13 @@ def test_candidate_bound_reports_an_inexact_total(backend, settings):
 
 def test_without_candidates_option_the_engines_own_bound_applies(backend, settings):
     """The production settings name no CANDIDATES: each engine scores as many as its measured bound."""
-    from newsdesk.search.backends import get_backend
-
     settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {}
-    get_backend.cache_clear()
+    reset_backend()
     engine = get_backend()
     assert engine.candidate_limit == type(engine).default_candidates
     assert engine.candidate_limit == {"sqlite": 1500, "postgresql": 1750}[engine.vendor]
     settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 7}
-    get_backend.cache_clear()
+    reset_backend()
     assert get_backend().candidate_limit == 7
 
 
@@ -264,9 +261,7 @@ def test_bounded_candidates_still_find_old_and_rare_matches(backend, settings):
     # With 2 candidates PostgreSQL looks in the newest 8 ids, then (none there) in all the rest (postgres.py):
     # matches older than the first windows must still be found, newest first, and never more than the bound.
     settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 2}
-    from newsdesk.search.backends import get_backend
-
-    get_backend.cache_clear()
+    reset_backend()
     old = [story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=500 - n) for n in range(3)]
     for n in range(12):
         story(f"Hurricane in Moscow, update {n}", HURRICANE, hours_ago=100 - n)
@@ -280,9 +275,7 @@ def test_bounded_candidates_skip_hidden_articles_among_the_newest(backend, setti
     """The bound counts visible matches only: PostgreSQL checks the gate on each window's batch after its
     LIMIT, so a batch of hidden articles must be read past, not counted."""
     settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 2}
-    from newsdesk.search.backends import get_backend
-
-    get_backend.cache_clear()
+    reset_backend()
     shown = [story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=50 - n) for n in range(2)]
     for n in range(3):
         story(f"Kamaz trucks draft {n}", KAMAZ, status=Article.Status.DRAFT)

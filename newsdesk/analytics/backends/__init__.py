@@ -5,44 +5,28 @@ ANALYTICS = {"BACKEND": "database" | "redis" | "dotted.path.Class", "OPTIONS": {
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Mapping
+from typing import Any
 
-from django.conf import settings
-
-from newsdesk.backends import import_backend
+from newsdesk.backends import BackendHandler
 
 from .base import BaseReadsBackend, Read, Window
 
-__all__ = ["BaseReadsBackend", "Read", "Window", "get_backend", "reset_backend", "ALIASES"]
+__all__ = ["BaseReadsBackend", "Read", "Window", "backends", "get_backend", "load_backend", "reset_backend"]
 
 ALIASES = {
     "database": "newsdesk.analytics.backends.database.DatabaseBackend",
     "redis": "newsdesk.analytics.backends.redis.RedisBackend",
 }
 
-_lock = threading.Lock()
-_backend: BaseReadsBackend | None = None
+
+def _build(cls: type[BaseReadsBackend], options: Mapping[str, Any], alias: str) -> BaseReadsBackend:
+    return cls(dict(options))  # these back ends take their OPTIONS as one dict, keys as written
 
 
-def load_backend(config: dict) -> BaseReadsBackend:
-    cls = import_backend(
-        config.get("BACKEND") or "database", setting="ANALYTICS", aliases=ALIASES, base=BaseReadsBackend
-    )
-    return cls(dict(config.get("OPTIONS") or {}))
-
-
-def get_backend() -> BaseReadsBackend:
-    """The configured back end, built on first use (never at import time)."""
-    global _backend
-    if _backend is None:
-        with _lock:
-            if _backend is None:
-                _backend = load_backend(getattr(settings, "ANALYTICS", {}))
-    return _backend
-
-
-def reset_backend() -> None:
-    """Forget the loaded back end (tests switch settings)."""
-    global _backend
-    with _lock:
-        _backend = None
+backends: BackendHandler[BaseReadsBackend] = BackendHandler(
+    "ANALYTICS", aliases=ALIASES, base=BaseReadsBackend, build=_build
+)
+get_backend = backends.get  # the configured back end, built on first use (never at import time)
+load_backend = backends.create  # a new one from a configuration of the caller's
+reset_backend = backends.reset  # forget the built one (tests that switch settings)

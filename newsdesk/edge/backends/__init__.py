@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-
-from django.conf import settings
-
-from newsdesk.backends import import_backend
+from newsdesk.backends import BackendHandler
 
 from .base import BasePurger
 
-BACKENDS = {
+ALIASES = {
     "embedded": "newsdesk.edge.backends.embedded.EmbeddedPurger",
     "memory": "newsdesk.edge.backends.memory.MemoryPurger",
     "varnish": "newsdesk.edge.backends.varnish.VarnishPurger",
 }
 
-
-def load_purger(config: dict) -> BasePurger:
-    cls = import_backend(
-        config.get("BACKEND", ""), setting="NEWSDESK_EDGE_PURGE", aliases=BACKENDS, base=BasePurger
-    )
-    return cls(**{key.lower(): value for key, value in config.get("OPTIONS", {}).items()})
-
-
-@functools.cache
-def _purger() -> BasePurger:
-    return load_purger(settings.NEWSDESK_EDGE_PURGE)
-
-
-def get_purger() -> BasePurger:
-    """The configured purger, built once per process (lazily: settings are read on first use)."""
-    return _purger()
-
-
-def reset_purger() -> None:
-    """Forget the built purger (tests that change NEWSDESK_EDGE_PURGE)."""
-    _purger.cache_clear()
+purgers: BackendHandler[BasePurger] = BackendHandler("NEWSDESK_EDGE_PURGE", aliases=ALIASES, base=BasePurger)
+get_purger = purgers.get  # the configured purger, built once per process (settings read on first use)
+load_purger = purgers.create  # a new one from a configuration of the caller's
+reset_purger = purgers.reset  # forget the built purger (tests that change NEWSDESK_EDGE_PURGE)

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-
-from django.conf import settings
-
-from newsdesk.backends import import_backend
+from newsdesk.backends import BackendHandler
 
 from .base import BaseLiveBackend, Event
 
-__all__ = ["BaseLiveBackend", "Event", "get_backend", "load_backend", "reset_backend"]
+__all__ = ["BaseLiveBackend", "Event", "backends", "get_backend", "load_backend", "reset_backend"]
 
-BACKENDS = {
+ALIASES = {
     "database": "newsdesk.live.backends.database.DatabaseLiveBackend",
     "redis": "newsdesk.live.backends.redis.RedisLiveBackend",
 }
 
-
-def load_backend(config: dict) -> BaseLiveBackend:
-    cls = import_backend(
-        config.get("BACKEND", ""), setting="NEWSDESK_LIVE", aliases=BACKENDS, base=BaseLiveBackend
-    )
-    return cls(**{key.lower(): value for key, value in config.get("OPTIONS", {}).items()})
-
-
-@functools.cache
-def _backend() -> BaseLiveBackend:
-    return load_backend(settings.NEWSDESK_LIVE)
-
-
-def get_backend() -> BaseLiveBackend:
-    return _backend()
-
-
-def reset_backend() -> None:
-    _backend.cache_clear()
+backends: BackendHandler[BaseLiveBackend] = BackendHandler(
+    "NEWSDESK_LIVE", aliases=ALIASES, base=BaseLiveBackend
+)
+get_backend = backends.get
+load_backend = backends.create
+reset_backend = backends.reset

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from newsdesk.backends import import_backend
+from newsdesk.backends import BackendHandler
 
 from .base import RateProvider, RateRecord
 
@@ -18,6 +18,7 @@ __all__ = [
     "get_provider",
     "known_provider",
     "provider_class",
+    "providers",
 ]
 
 ALIASES = {
@@ -25,30 +26,31 @@ ALIASES = {
     "ecb": "newsdesk.markets.backends.ecb.EcbProvider",
 }
 
+providers: BackendHandler[RateProvider] = BackendHandler(
+    "NEWSDESK_RATES", aliases=ALIASES, base=RateProvider, many=True
+)
+
 
 def provider_class(backend: str) -> type[RateProvider]:
-    return import_backend(backend, setting="NEWSDESK_RATES", aliases=ALIASES, base=RateProvider)
+    return providers.backend_class(backend)
 
 
 def get_provider(alias: str) -> RateProvider:
     """A configured provider by alias, or a known one (cbr, ecb) with the shared provider options."""
-    config = getattr(settings, "NEWSDESK_RATES", {}).get(alias)
-    if config is None:
-        if alias not in ALIASES:
-            raise ImproperlyConfigured(
-                f"Rate provider {alias!r} is unknown; choose one of: {', '.join(ALIASES)}"
-            )
-        config = {"BACKEND": alias, "OPTIONS": getattr(settings, "NEWSDESK_PROVIDER_OPTIONS", {})}
-    return provider_class(config["BACKEND"])(**config.get("OPTIONS", {}))
+    if alias in settings.NEWSDESK_RATES:
+        return providers.get(alias)
+    if alias not in ALIASES:
+        raise ImproperlyConfigured(f"Rate provider {alias!r} is unknown; choose one of: {', '.join(ALIASES)}")
+    return providers.create({"BACKEND": alias, "OPTIONS": settings.NEWSDESK_PROVIDER_OPTIONS}, alias=alias)
 
 
 def configured_providers() -> list[str]:
-    return list(getattr(settings, "NEWSDESK_RATES", {}))
+    return list(providers)
 
 
 def known_provider(name: str) -> type[RateProvider] | None:
     """The class behind a stored provider name, for labels and base currencies; None if unknown."""
-    config = getattr(settings, "NEWSDESK_RATES", {}).get(name)
+    config = settings.NEWSDESK_RATES.get(name)
     if config is None and name not in ALIASES:
         return None  # never import a path that came from a URL
     try:

@@ -4,14 +4,10 @@ and ``OPTIONS``; ``get_backend(alias)`` loads one lazily and keeps it for the pr
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Mapping
+from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-
-from newsdesk.backends import import_backend
+from newsdesk.backends import BackendHandler
 
 from .base import BaseSearchBackend
 
@@ -21,25 +17,12 @@ ALIASES = {
 }
 
 
-@cache
-def get_backend(alias: str = "default") -> BaseSearchBackend:
-    backends = getattr(settings, "SEARCH_BACKENDS", {})
-    if alias not in backends:
-        raise ImproperlyConfigured(
-            f"SEARCH_BACKENDS has no alias {alias!r}; define it in settings "
-            f"(aliases now: {', '.join(backends) or 'none'})."
-        )
-    config = backends[alias]
-    backend_class = import_backend(
-        config.get("BACKEND", ""),
-        setting=f"SEARCH_BACKENDS[{alias!r}]",
-        aliases=ALIASES,
-        base=BaseSearchBackend,
-    )
-    return backend_class(alias=alias, options=config.get("OPTIONS", {}))
+def _build(cls: type[BaseSearchBackend], options: Mapping[str, Any], alias: str) -> BaseSearchBackend:
+    return cls(alias=alias, options=dict(options))
 
 
-@receiver(setting_changed)
-def _forget_backends(*, setting: str, **kwargs) -> None:
-    if setting == "SEARCH_BACKENDS":
-        get_backend.cache_clear()
+backends: BackendHandler[BaseSearchBackend] = BackendHandler(
+    "SEARCH_BACKENDS", aliases=ALIASES, base=BaseSearchBackend, many=True, build=_build
+)
+get_backend = backends.get
+reset_backend = backends.reset
