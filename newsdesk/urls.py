@@ -11,6 +11,7 @@ urlpatterns = [
     # First: reader pages are most of the traffic, and their paths (news/, section/, persons/ …) are theirs alone.
     path("", include("newsdesk.site.urls")),
     path("", include("newsdesk.analytics.urls")),  # before the admin: holds newsroom/audience/
+    path("", include("newsdesk.newsroom.urls")),  # before the admin: holds newsroom/desk/
     path("newsroom/", admin.site.urls),
     path("weather/", include("newsdesk.weather.urls")),
     path("markets/", include("newsdesk.markets.urls")),

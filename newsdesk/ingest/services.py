@@ -438,6 +438,9 @@ def new_article(item: WireItem, routing: Routing, *, now: dt.datetime | None = N
         article.publish_at = min(item.firstcreated or now, now)
         if item.versioncreated and article.publish_at < item.versioncreated <= now:
             article.updated_at = item.versioncreated
+        if item.embargoed and item.embargoed > article.publish_at:
+            # "Publish at once" still keeps the embargo: the item is scheduled for the time it lifts.
+            article.publish_at = item.embargoed.replace(microsecond=0)
     return article
 
 
@@ -497,6 +500,7 @@ def fill(article: Article, item: WireItem, routing: Routing) -> None:
     article.dateline_date = item.dateline_date or (when.astimezone(zone).date() if when else None)
     article.dateline_source = (item.outlet or routing.outlet)[:50]
     article.urgency = min(max(item.urgency or 5, 1), 8)  # ninjs has 9 levels; the site shows 1–8
+    article.embargoed_until = item.embargoed  # news.services refuses to publish before it
     photo = _lead_photo(item)
     if photo is not None:
         article.lead_photo = photo

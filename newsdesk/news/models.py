@@ -176,6 +176,19 @@ class Article(models.Model):
     read_also_after = models.PositiveSmallIntegerField(
         default=2, help_text="Place the Read also block after this paragraph (0 = before the body)."
     )
+    # The agency's embargo (ninjs "embargoed"): not to be published before it. news.services refuses a publish
+    # or a schedule earlier than this time; scheduling for it (or later) is how an embargoed item goes out.
+    embargoed_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Embargo: the story may not be published before this time (earlier publishing is refused).",
+    )
+    # Spiked on the desk (Superdesk's word): hidden from the desk's queues, kept, undone by "Unspike". Only
+    # drafts and items in review; publishing a spiked item clears it.
+    spiked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A story of ours rewritten from a wire item: where it came from, as it was when rewritten
+    # ({"source": name, "guid": …, "version": n, "article_id": the wire copy's id}). Empty: not a rewrite.
+    provenance = models.JSONField(null=True, blank=True, editable=False)
     # Set when first published: True when that publication was already older than NEWSDESK_BACKFILL_AGE (an
     # archive, a wire backlog) — listed by its own date, never news on its own. Empty (older rows) means no.
     # Nullable so that adding it is a cheap ALTER TABLE, not a copy of the archive.
@@ -192,6 +205,9 @@ class Article(models.Model):
             # slice (status IN the gate's two) without sorting (news.selectors._card_rows).
             models.Index(fields=["section", "-publish_at", "-id", "status"], name="article_section_recent"),
             models.Index(fields=["top_story_rank"], name="article_top_story"),
+            # The desk's queues of items in review and drafts, newest first (newsroom.selectors.desk_queues):
+            # read from the index, never by walking the archive's ids down to the few unpublished rows.
+            models.Index(fields=["status", "-id"], name="article_status_recent"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and correct articles"),

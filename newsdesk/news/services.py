@@ -17,11 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.text import slugify
 
 from newsdesk.pipeline.models import Change
 from newsdesk.pipeline.services import ChangeNote, changes_record
 
-from .html import sanitize_html
+from .html import sanitize_html, text_to_html
 from .images import CleanImage, clean_image, make_renditions
 from .models import (
     Article,
@@ -39,7 +40,7 @@ Status = Article.Status
 SNAPSHOT_FIELDS = (
     "headline", "slug", "lead", "body", "dateline_place", "dateline_date", "dateline_source", "byline",
     "language", "section_id", "urgency", "status", "publish_at", "lead_photo_id", "top_story_rank",
-    "read_also_after",
+    "read_also_after", "embargoed_until",
 )  # fmt: skip
 # Changes to these make a new public version of a visible article.
 CONTENT_FIELDS = {"headline", "lead", "body", "dateline_place", "dateline_date", "byline", "lead_photo_id"}
@@ -142,6 +143,21 @@ def _first_publication(article: Article, target: str, *, now: dt.datetime) -> bo
     return False
 
 
+def check_embargo(article: Article) -> None:
+    """An embargoed story goes out at its time, never before: publishing it (or scheduling it) earlier is
+    refused. Checked where an article becomes public, not on later saves of a story already out."""
+    embargo = article.embargoed_until
+    if embargo is None or article.status not in (Status.PUBLISHED, Status.SCHEDULED):
+        return
+    if article.publish_at is None or article.publish_at < embargo:
+        local = timezone.localtime(embargo)
+        raise ValidationError(
+            f"Embargoed until {local:%d %B %Y, %H:%M} ({local.tzname()}): it may not be published before then. "
+            "Schedule it for that time or later (set its publish time), or wait.",
+            code="embargoed",
+        )
+
+
 def _change_kind(*, was_visible: bool, visible: bool) -> str | None:
     if visible:
         return Change.Kind.UPDATED if was_visible else Change.Kind.PUBLISHED
@@ -175,6 +191,10 @@ def article_save(
     if not article.pk and by is not None:
         article.created_by = by
     first = _first_publication(article, target, now=now)
+    if not was_visible:
+        check_embargo(article)
+    if article.status in (Status.PUBLISHED, Status.SCHEDULED):
+        article.spiked_at = None  # out of the desk's spike either way: it is a story now
     content_changed = bool(CONTENT_FIELDS & set(_changed(previous, snapshot(article))))
     if was_visible and content_changed:
         article.version += 1
@@ -274,7 +294,7 @@ def article_restore_revision(*, revision: Revision, by, reason: str = "") -> Art
     previous = snapshot(article)
     data = revision.snapshot
     for name in SNAPSHOT_FIELDS:
-        if name in ("status", "publish_at", "top_story_rank") or name not in data:
+        if name in ("status", "publish_at", "top_story_rank", "embargoed_until") or name not in data:
             continue
         value = data[name]
         if name == "dateline_date" and value:
@@ -399,6 +419,7 @@ def article_prepare(*, article: Article, status: str, now: dt.datetime) -> Artic
     time, first publication, backfill) and its fields validated (ValidationError). Uniqueness and foreign
     keys are left to the bulk write."""
     _first_publication(article, status, now=now)
+    check_embargo(article)
     article.full_clean(exclude=NOT_VALIDATED_IN_BULK, validate_unique=False, validate_constraints=False)
     return article
 
@@ -489,3 +510,113 @@ def _settle_identities(new: list[NewArticle]) -> None:
         else:
             article.guid = f"urn:newsml:{settings.NEWSDESK_GUID_AUTHORITY}:{article.public_id}"
         taken_guids.add(article.guid)
+
+
+# --- The desk: spike, flash, takes, rewrites -----------------------------------------------------------------
+
+
+def _desk_revision(article: Article, *, by, what: str, note: str) -> Revision:
+    """A desk action in the article's history (who spiked it, when): the snapshot as it is, the action named."""
+    return Revision.objects.create(
+        article=article, created_by=by, changed_fields=[what], snapshot=snapshot(article), note=note[:200]
+    )
+
+
+@transaction.atomic
+def article_spike(*, article: Article, by) -> Article:
+    """Take an unpublished item off the desk's queues (a wire item nobody will run, a draft given up). Nothing
+    is deleted: ``article_unspike`` brings it back. Whoever may edit the item may spike it."""
+    _require(by, "change_article", "spike items")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status not in (Status.DRAFT, Status.REVIEW):
+        raise ValidationError(
+            f"Only drafts and items in review can be spiked; this one is {article.get_status_display().lower()}"
+            " (withdraw a published story instead)."
+        )
+    if article.spiked_at is None:
+        article.spiked_at = timezone.now()
+        article.save(update_fields=["spiked_at", "modified_at"])
+        _desk_revision(article, by=by, what="spiked", note="spiked")
+    return article
+
+
+@transaction.atomic
+def article_unspike(*, article: Article, by) -> Article:
+    """Put a spiked item back in its queue."""
+    _require(by, "change_article", "unspike items")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.spiked_at is not None:
+        article.spiked_at = None
+        article.save(update_fields=["spiked_at", "modified_at"])
+        _desk_revision(article, by=by, what="unspiked", note="unspiked")
+    return article
+
+
+def unique_slug(headline: str, public_id: int) -> str:
+    base = slugify(headline)[:180] or "article"
+    return base if not Article.objects.filter(slug=base).exists() else slug_with_id(base, public_id)
+
+
+@transaction.atomic
+def article_flash(*, by, headline: str, section_id: int, urgency: int = 1) -> Article:
+    """A one-line urgent item, published at once: the headline is the whole story until its takes come."""
+    _require(by, "publish_article", "publish a flash")
+    headline = " ".join(headline.split())
+    if not headline:
+        raise ValidationError("Write the flash: one line that says what happened.")
+    if urgency not in (1, 2, 3):
+        raise ValidationError("A flash is urgency 1 (FLASH), 2 (URGENT) or 3.")
+    article = Article(headline=headline[:300], section_id=section_id, urgency=urgency, lead="")
+    article.body = text_to_html(headline)
+    article.slug = unique_slug(headline, article.public_id)
+    return article_save(article=article, by=by, status=Status.PUBLISHED, note="flash from the desk")
+
+
+@transaction.atomic
+def article_take(*, article: Article, by, text: str, headline: str = "", note: str = "") -> Article:
+    """A follow-up take on a running story: its text added after what is there (and a new headline, when given),
+    as a new version of the same story — same public id and address. On a story readers can see, the take is
+    also an entry of its public log ("Update: …", in feeds and JSON-LD); the revisions keep every take."""
+    _require(by, "publish_article", "add takes")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    added = text_to_html(text.strip())
+    headline = " ".join(headline.split())
+    if not added and not headline:
+        raise ValidationError("Write the take: the new text (or a new headline).")
+    previous = snapshot(article)
+    if headline:
+        article.headline = headline[:300]
+    if added:
+        article.body = f"{article.body}\n{added}"
+    now = timezone.now()
+    visible = article.visible_at(now)
+    article = article_save(article=article, by=by, previous=previous, note="take from the desk")
+    if visible:
+        note = " ".join(note.split()) or "New details added."
+        Correction.objects.create(article=article, kind=Correction.Kind.UPDATE, note=note, created_at=now)
+    return article
+
+
+@transaction.atomic
+def article_rewrite(*, article: Article, by, provenance: dict) -> Article:
+    """Our own story from a wire item: a new draft with the item's text to rewrite, its provenance kept
+    (``provenance``: the source's name, the item's guid and version, as the desk found them), and the wire
+    copy spiked so that nobody runs both. The embargo travels with the text."""
+    _require(by, "add_article", "rewrite wire items")
+    wire = Article.objects.select_for_update().get(pk=article.pk)
+    if wire.status not in (Status.DRAFT, Status.REVIEW):
+        raise ValidationError("Only a wire item not yet published can be rewritten; edit the story instead.")
+    story = Article(
+        headline=wire.headline, lead=wire.lead, body=wire.body, section_id=wire.section_id,
+        urgency=wire.urgency, dateline_place=wire.dateline_place, dateline_date=wire.dateline_date,
+        language=wire.language, embargoed_until=wire.embargoed_until, lead_photo_id=wire.lead_photo_id,
+        provenance={**provenance, "article_id": wire.pk},
+    )  # fmt: skip
+    story.slug = unique_slug(wire.headline, story.public_id)
+    source = provenance.get("source") or "the wire"
+    story = article_save(article=story, by=by, status=Status.DRAFT, note=f"rewritten from {source}")
+    story.topics.set(wire.topics.all())
+    story.persons.set(wire.persons.all())
+    if by is None or by.has_perm("news.change_article"):
+        article_spike(article=wire, by=by)
+    return story

@@ -32,6 +32,7 @@ from newsdesk.news.selectors import article_for_preview
 from newsdesk.site.presenters import article_page_context
 
 from . import users  # noqa: F401  (the user and group admins: nobody grants more than they hold)
+from .desk import install_nav
 from .diff import LABELS, changed_by, compare, digest, digest_fields, form_field, labels
 from .forms import ArticleForm, CorrectionForm, InfographicForm, PhotoForm, ReasonForm
 from .models import EditLock
@@ -142,6 +143,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "updated_at",
         "links",
         "read_also_suggestions",
+        "wire_origin",
     ]
     actions = ["withdraw_selected"]
     change_form_template = "newsroom/article_change_form.html"
@@ -157,9 +159,12 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             "Dateline and byline",
             {"fields": ["dateline_place", "dateline_date", "dateline_source", "byline", "language"]},
         ),
-        ("Publishing", {"fields": ["status", "publish_at", "urgency", "top_story_rank"]}),
+        ("Publishing", {"fields": ["status", "publish_at", "embargoed_until", "urgency", "top_story_rank"]}),
         ("Tags", {"fields": ["persons", "topics", "read_also_after", "read_also_suggestions"]}),
-        ("Identity", {"fields": ["public_id", "version", "first_published_at", "updated_at", "links"]}),
+        (
+            "Identity",
+            {"fields": ["public_id", "version", "first_published_at", "updated_at", "links", "wire_origin"]},
+        ),
     ]
 
     @admin.display(description="Status")
@@ -192,6 +197,22 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         from newsdesk.search.newsroom import article_list_search  # the site-wide search engine
 
         return article_list_search(queryset=queryset, term=search_term)
+
+    @admin.display(description="From the wire")
+    def wire_origin(self, obj):
+        """Where a story came from: the wire item it was rewritten from (kept when rewritten), or the item it is."""
+        from .selectors import wire_origin
+
+        origin = wire_origin(obj) if obj.pk else None
+        if origin is None:
+            return "—"
+        text = format_html(
+            "{} · {} · version {}", origin.source or "unknown source", origin.guid, origin.version
+        )
+        if origin.rewritten_from_id:
+            link = reverse("admin:news_article_change", args=[origin.rewritten_from_id])
+            return format_html('Rewritten from <a href="{}">the wire item</a>: {}', link, text)
+        return text
 
     @admin.display(description="Links")
     def links(self, obj):
@@ -595,3 +616,6 @@ class RevisionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+install_nav(admin.site)  # the desk (desk.py) first in the newsroom's index and sidebar

@@ -36,6 +36,7 @@ LABELS = {
     "language": "Language",
     "status": "Status",
     "publish_at": "Publish time",
+    "embargoed_until": "Embargoed until",
     "urgency": "Urgency",
     "top_story_rank": "Top story rank",
     "persons": "Persons",
@@ -157,7 +158,7 @@ class _Names:
             return "\n".join(sorted(known.get(pk, "(since deleted)") for pk in value))
         if key == "status":
             return Article.Status(value).label if value in Article.Status.values else str(value)
-        if key == "publish_at":
+        if key in ("publish_at", "embargoed_until"):
             return f"{timezone.localtime(dt.datetime.fromisoformat(value)):%Y-%m-%d %H:%M:%S}"
         return str(value)
 

@@ -1,11 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from newsdesk.news.html import paragraphs_from_text, sanitize_html
 from newsdesk.news.images import check_upload, clean_image
 from newsdesk.news.models import Article, Correction, Infographic, Photo
 from newsdesk.news.nesting import MAX_DEPTH, too_deep
-from newsdesk.news.services import allowed_statuses, edit_base, snapshot
+from newsdesk.news.services import allowed_statuses, check_embargo, edit_base, snapshot
 
 from .diff import LABELS, digest, form_field
 
@@ -25,7 +26,8 @@ class ArticleForm(forms.ModelForm):
         fields = [
             "headline", "slug", "lead", "body", "section", "lead_photo",
             "dateline_place", "dateline_date", "dateline_source", "byline", "language",
-            "status", "publish_at", "urgency", "top_story_rank", "persons", "topics", "read_also_after",
+            "status", "publish_at", "embargoed_until", "urgency", "top_story_rank", "persons", "topics",
+            "read_also_after",
         ]  # fmt: skip
         widgets = {
             # The whole width of the form: agency headlines run to 100 characters and more.
@@ -53,7 +55,23 @@ class ArticleForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self._keep_theirs(cleaned)
+        self._check_embargo(cleaned)
         return cleaned
+
+    def _check_embargo(self, cleaned: dict) -> None:
+        """The service refuses to publish before an embargo (news.services.check_embargo); said here, on the
+        publish time, so that the editor sees why and what to do instead of a failed save."""
+        status, embargo = cleaned.get("status"), cleaned.get("embargoed_until")
+        if not embargo or status not in (Article.Status.PUBLISHED, Article.Status.SCHEDULED):
+            return
+        if self.instance.pk and self.instance.visible_at():
+            return  # already out: the embargo is history
+        probe = Article(status=status, publish_at=cleaned.get("publish_at") or timezone.now())
+        probe.embargoed_until = embargo
+        try:
+            check_embargo(probe)
+        except ValidationError as exc:
+            self.add_error("publish_at" if "publish_at" in self.fields else None, exc)
 
     def _keep_theirs(self, cleaned: dict) -> None:
         """After a conflict, the fields the editor chose to take from the saved version ("_pick_<field>" =

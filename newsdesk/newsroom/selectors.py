@@ -46,3 +46,163 @@ def lock_state(lock: EditLock | None, *, user, now: dt.datetime | None = None) -
 def lock_for(*, article_id: int, user) -> LockState | None:
     lock = EditLock.objects.select_related("user").filter(article_id=article_id).first()
     return lock_state(lock, user=user)
+
+
+# --- The desk (newsroom.desk): its queues, read in a fixed number of queries whatever the archive's size ------
+
+QUEUE_SIZE = 25  # items shown per queue: the desk is for what moves now; the article list has the rest
+RECENT_HOURS = 6  # "Published" shows the last hours
+URGENCY_LABELS = {1: "FLASH", 2: "URGENT"}  # the agency's words for IPTC urgency 1 and 2
+
+
+def urgency_label(urgency: int) -> str:
+    return URGENCY_LABELS.get(urgency, "")
+
+
+@dataclass(frozen=True)
+class WireOrigin:
+    """Where a story came from: the wire item it is (ingested), or the one it was rewritten from."""
+
+    source: str
+    guid: str
+    version: int
+    rewritten_from_id: int | None = None
+
+
+@dataclass
+class DeskItem:
+    article: object  # news.Article, section and edit lock joined
+    origin: WireOrigin | None = None
+    lock: LockState | None = None
+    correction: object | None = None  # news.Correction, in the corrections queue
+
+    @property
+    def urgency(self) -> str:
+        return urgency_label(self.article.urgency)
+
+    @property
+    def withdrawal(self) -> bool:
+        """The corrections queue's entry that withdrew the story (news.services.article_withdraw writes it)."""
+        article, entry = self.article, self.correction
+        if entry is None or article.withdrawn_at is None:
+            return False
+        return abs((entry.created_at - article.withdrawn_at).total_seconds()) < 60
+
+    @property
+    def embargoed(self) -> bool:
+        until = self.article.embargoed_until
+        return until is not None and until > timezone.now()
+
+
+@dataclass
+class Queue:
+    key: str
+    title: str
+    empty: str  # what an empty queue says
+    items: list[DeskItem]
+
+
+def wire_origin(article) -> WireOrigin | None:
+    """The provenance the newsroom shows on a story's form (one query at most)."""
+    if article.provenance:
+        data = article.provenance
+        return WireOrigin(
+            source=str(data.get("source") or ""), guid=str(data.get("guid") or ""),
+            version=int(data.get("version") or 1), rewritten_from_id=data.get("article_id"),
+        )  # fmt: skip
+    return _ingested({article.pk}).get(article.pk)
+
+
+def _ingested(article_ids) -> dict[int, WireOrigin]:
+    from newsdesk.ingest.models import IngestedItem
+
+    if not article_ids:
+        return {}
+    rows = (
+        IngestedItem.objects.filter(article_id__in=list(article_ids), duplicate_of__isnull=True)
+        .values_list("article_id", "source__name", "guid", "version")
+        .order_by("id")
+    )
+    return {pk: WireOrigin(source=name or "", guid=guid, version=version) for pk, name, guid, version in rows}
+
+
+def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Queue]:
+    """The desk's queues, newest work first: one query each (the section and edit lock joined), plus one for
+    the wire items' provenance. Each reads an index range (news.models: article_status_recent, article_feed)."""
+    from newsdesk.news.models import Article, Correction
+
+    now = now or timezone.now()
+    status = Article.Status
+    articles = Article.objects.select_related("section", "edit_lock__user").defer("body", "lead")
+    corrections = Correction.objects.select_related("article__section").order_by("-id")
+    if section is not None:
+        articles = articles.filter(section=section)
+        corrections = corrections.filter(article__section=section)
+    unspiked = articles.filter(spiked_at__isnull=True)
+    n = QUEUE_SIZE
+    queues = [
+        ("wire", "Incoming wire", "No wire items waiting.",
+         unspiked.filter(status=status.REVIEW, created_by__isnull=True).order_by("-id")[:n]),
+        ("review", "In review", "Nothing waits for review.",
+         unspiked.filter(status=status.REVIEW, created_by__isnull=False).order_by("-id")[:n]),
+        ("drafts", "My drafts", "You have no drafts.",
+         unspiked.filter(status=status.DRAFT, created_by=user).order_by("-id")[:n]),
+        ("scheduled", "Scheduled", "Nothing is scheduled.",
+         articles.filter(status=status.SCHEDULED, publish_at__gt=now).order_by("publish_at", "id")[:n]),
+        ("published", f"Published, last {RECENT_HOURS} hours", f"Nothing published in the last {RECENT_HOURS} hours.",
+         articles.filter(status__in=[status.PUBLISHED, status.SCHEDULED], publish_at__lte=now,
+                         publish_at__gt=now - dt.timedelta(hours=RECENT_HOURS)).order_by("-publish_at", "-id")[:n]),
+    ]  # fmt: skip
+    result = [
+        Queue(key, title, empty, [DeskItem(a, lock=_lock(a, user, now)) for a in rows])
+        for key, title, empty, rows in queues
+    ]
+    result.append(
+        Queue(
+            "corrections",
+            "Corrections and withdrawals",
+            "No corrections or withdrawals yet.",
+            [DeskItem(c.article, correction=c) for c in corrections[:n]],
+        )
+    )
+    spiked = articles.filter(status__in=[status.DRAFT, status.REVIEW], spiked_at__isnull=False)
+    result.append(
+        Queue(
+            "spiked",
+            "Spiked",
+            "Nothing spiked.",
+            [DeskItem(a, lock=_lock(a, user, now)) for a in spiked.order_by("-id")[:n]],
+        )
+    )
+    origins = _ingested({item.article.pk for item in result[0].items + result[-1].items})
+    for queue in result:
+        for item in queue.items:
+            article = item.article
+            item.origin = origins.get(article.pk) or (wire_origin(article) if article.provenance else None)
+    return result
+
+
+def _lock(article, user, now) -> LockState | None:
+    try:
+        return lock_state(article.edit_lock, user=user, now=now)
+    except EditLock.DoesNotExist:
+        return None
+
+
+def desk_position(*, now: dt.datetime | None = None) -> str:
+    """Where the desk is: it moves with every save, correction, spike, take and ingested item (each records a
+    revision or a correction), with an edit lock taken or given back, and each minute (a scheduled item's time
+    comes, the Published window moves). The desk's live refresh compares it, as the reader feed compares the
+    live log's position (an ETag): a refresh that finds it unchanged is a 304 without reading the queues."""
+    from django.db.models import Count, Max
+
+    from newsdesk.news.models import Correction, Revision
+
+    now = now or timezone.now()
+    revision = Revision.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    correction = Correction.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    locks = EditLock.objects.aggregate(n=Count("id"), since=Max("since"), user=Max("user_id"))
+    since = int(locks["since"].timestamp()) if locks["since"] else 0
+    return (
+        f"r{revision}.c{correction}.l{locks['n']}-{since}-{locks['user'] or 0}.m{int(now.timestamp()) // 60}"
+    )

@@ -30,6 +30,7 @@ class WireItem:
     pubstatus: str = "usable"  # usable | canceled | withdrawn
     versioncreated: dt.datetime | None = None
     firstcreated: dt.datetime | None = None
+    embargoed: dt.datetime | None = None  # not to be published before (ninjs "embargoed"/"embargoedUntil")
     subjects: list[str] = field(default_factory=list)  # codes: "medtop:20000056", "reuters:acq"
     topics: list[str] = field(default_factory=list)  # names of subjects that carry no code
     section: str = ""  # the section the provider files it under (our own exports say it)
@@ -44,7 +45,7 @@ class WireItem:
 
     def to_json(self) -> dict:
         data = dataclasses.asdict(self)
-        for name in ("versioncreated", "firstcreated", "dateline_date"):
+        for name in ("versioncreated", "firstcreated", "embargoed", "dateline_date"):
             if data[name]:
                 data[name] = data[name].isoformat()
         return data
@@ -53,7 +54,7 @@ class WireItem:
     def from_json(cls, data: dict) -> WireItem:
         names = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in data.items() if k in names}
-        for name in ("versioncreated", "firstcreated"):
+        for name in ("versioncreated", "firstcreated", "embargoed"):
             if values.get(name):
                 values[name] = dt.datetime.fromisoformat(values[name])
         if values.get("dateline_date"):

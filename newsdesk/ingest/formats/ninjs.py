@@ -77,6 +77,8 @@ def item_from(raw) -> WireItem:
         pubstatus=PUBSTATUS.get(str(doc.get("pubstatus") or "usable").lower(), "usable"),
         versioncreated=parse_datetime(doc.get("versioncreated"), what="versioncreated"),
         firstcreated=parse_datetime(doc.get("firstcreated"), what="firstcreated"),
+        # 1.x and 2.x say "embargoed", 3.x "embargoedUntil": the time before which it may not be published.
+        embargoed=parse_datetime(doc.get("embargoed") or doc.get("embargoeduntil"), what="embargoed"),
         subjects=_subjects(doc),
         topics=_topic_names(doc),
         section=_section(doc),
