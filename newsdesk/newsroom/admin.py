@@ -81,6 +81,18 @@ class PhotoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         services.photo_save(photo=obj, clean=getattr(form, "clean_upload", None))
 
+    def get_urls(self):
+        from .editor import photo_picker
+
+        def picker(request):
+            if not self.has_view_permission(request):
+                raise PermissionDenied
+            return photo_picker(request)
+
+        # The body editor's "Photo" dialog: the library's newest photos, or those matching what was typed.
+        view = self.admin_site.admin_view(picker)
+        return [path("picker/", view, name="news_photo_picker"), *super().get_urls()]
+
 
 class ReadAlsoInline(NamedCellsMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = ReadAlso
@@ -150,8 +162,14 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
 
     class Media:
-        css = {"all": ["newsroom/admin.css"]}
-        js = ["newsroom/select2-a11y.js", "newsroom/editlock.js"]
+        css = {"all": ["newsroom/admin.css", "newsroom/body-editor.css"]}
+        # The body's editor: Squire (vendored, see vendor/squire/VERSION) and the toolbar around it.
+        js = [
+            "newsroom/select2-a11y.js",
+            "newsroom/editlock.js",
+            "newsroom/vendor/squire/squire.js",
+            "newsroom/body-editor.js",
+        ]
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "lead", "body", "section", "lead_photo"]}),

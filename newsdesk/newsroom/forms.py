@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from newsdesk.news.html import paragraphs_from_text, sanitize_html
@@ -33,7 +34,8 @@ class ArticleForm(forms.ModelForm):
             # The whole width of the form: agency headlines run to 100 characters and more.
             "headline": forms.TextInput(attrs={"class": "vTextField headline-field"}),
             "lead": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 20}),
+            # data-photos: where the body editor (static/newsroom/body-editor.js) finds the photo library.
+            "body": forms.Textarea(attrs={"rows": 20, "data-photos": reverse_lazy("admin:news_photo_picker")}),
         }
         help_texts = {
             "body": "Plain text is fine: a blank line starts a new paragraph. HTML is kept to what readers may "

@@ -37,6 +37,14 @@ def log_in(page, base_url: str, username: str) -> None:
     page.wait_for_url(base_url + reverse("admin:index"))
 
 
+def fill_body(page, text: str) -> None:
+    """Type the body as HTML or plain text, the way an editor pastes copy into the body editor's HTML view (the
+    textarea the form sends; without JavaScript it is all there is)."""
+    page.wait_for_selector("#id_body[data-editor-ready=true]", state="attached")
+    page.click(".body-editor__toolbar [data-command=source]")
+    page.fill("#id_body", text)
+
+
 def pick_autocomplete(page, field: str, term: str, choice: str) -> None:
     """Choose in one of the admin's select2 autocomplete boxes the way an editor does: type, then click."""
     page.click(f"#id_{field} + .select2 .select2-selection")
@@ -68,7 +76,7 @@ def test_editor_publishes_an_article_with_a_photo_and_readers_see_it(
     page.fill("#id_headline", HEADLINE)
     page.fill("#id_slug", "moscow-concerned-over-no-breakthrough")
     page.fill("#id_lead", LEAD)
-    page.fill("#id_body", BODY)
+    fill_body(page, BODY)
     pick_autocomplete(page, "section", "Politics", "Russian Politics & Diplomacy")
     pick_autocomplete(page, "lead_photo", "Trump", CAPTION)
     page.fill("#id_dateline_place", "PSKOV")

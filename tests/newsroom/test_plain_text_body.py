@@ -12,7 +12,7 @@ from newsdesk.newsroom.roles import EDITOR
 from tests.factories import user_with_role
 
 from .helpers import add_url, article_form_data
-from .test_browser import PASSWORD, log_in, pick_autocomplete
+from .test_browser import PASSWORD, fill_body, log_in, pick_autocomplete
 
 TYPED = (
     "Moscow is concerned as no serious breakthrough has been seen in Russian-US relations, Ryabkov said.\n"
@@ -75,7 +75,7 @@ def test_typed_paragraphs_in_chromium_and_a_headline_the_width_of_the_form(
     )
     assert box["width"] >= 600 and shown, box  # the whole headline visible (it showed ~35 characters)
     page.fill("#id_slug", "moscow-concerned")
-    page.fill("#id_body", TYPED)
+    fill_body(page, TYPED)
     pick_autocomplete(page, "section", "Politics", "Russian Politics & Diplomacy")
     page.select_option("#id_status", "published")
     with page.expect_navigation():

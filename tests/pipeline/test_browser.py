@@ -9,7 +9,7 @@ from newsdesk.newsroom.roles import EDITOR
 from newsdesk.pipeline.models import EffectFailure
 from tests.browser import axe_violations
 from tests.factories import user_with_role
-from tests.newsroom.test_browser import PASSWORD, log_in, pick_autocomplete
+from tests.newsroom.test_browser import PASSWORD, fill_body, log_in, pick_autocomplete
 
 HEADLINE = "Kamaz to supply at least 1,000 trucks to Philippines by 2020"
 
@@ -24,7 +24,7 @@ def test_editor_sees_a_failed_effect_and_retries_it(live_server, browser_page, s
     page.goto(base + reverse("admin:news_article_add"))
     page.fill("#id_headline", HEADLINE)
     page.fill("#id_slug", "kamaz-trucks-philippines")
-    page.fill("#id_body", "<p>Kamaz will supply at least 1,000 trucks to the Philippines by 2020.</p>")
+    fill_body(page, "<p>Kamaz will supply at least 1,000 trucks to the Philippines by 2020.</p>")
     pick_autocomplete(page, "section", "Economy", "Business & Economy")
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
