@@ -73,9 +73,11 @@ INSTALLED_APPS = [
     "newsdesk.live",
     "newsdesk.serving",  # `newsdesk serve`: what `make run` starts, and its guard against slow clients
     "newsdesk.pipeline",  # what follows a publish: the outbox the worker drains (README "Architecture")
+    "newsdesk.ops",  # backups, health, metrics, request logs, the audit log (docs/operations.md)
 ]
 
 MIDDLEWARE = [
+    "newsdesk.ops.middleware.RequestAccountingMiddleware",  # first: counts every query; view and user
     "django.middleware.security.SecurityMiddleware",
     "newsdesk.site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -443,10 +445,31 @@ NEWSDESK_SERVE = {
     "CONNECTIONS_PER_ADDRESS": int(os.environ.get("NEWSDESK_SERVE_CONNECTIONS_PER_ADDRESS", "256")),  # ditto
 }
 
+# Operations (newsdesk.ops, docs/operations.md): logs, /metrics, /healthz and /readyz, backups.
+# Logs: one JSON object a line (json: production, log collectors) or the same fields as text (a console).
+NEWSDESK_LOG_FORMAT = os.environ.get("NEWSDESK_LOG_FORMAT", "text")
+NEWSDESK_ACCESS_LOG = env_bool("NEWSDESK_ACCESS_LOG", True)  # one line per request (never /healthz, /readyz)
+# Who may read /metrics: these addresses or networks, or a request with "Authorization: Bearer <token>".
+NEWSDESK_METRICS_ALLOW = env_list("NEWSDESK_METRICS_ALLOW", "127.0.0.1,::1")
+NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
+NEWSDESK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("NEWSDESK_WORKER_HEARTBEAT_SECONDS", "10"))
+NEWSDESK_WORKER_STALE_SECONDS = float(os.environ.get("NEWSDESK_WORKER_STALE_SECONDS", "60"))  # then not ready
+NEWSDESK_READY_MAX_LAG_SECONDS = float(os.environ.get("NEWSDESK_READY_MAX_LAG_SECONDS", "300"))  # "behind"
+# Scheduled backups by the worker: off unless a folder is named; SCHEDULE is "minute hour" (cron, UTC).
+NEWSDESK_BACKUP_DIR = os.environ.get("NEWSDESK_BACKUP_DIR", "")
+NEWSDESK_BACKUP_KEEP = int(os.environ.get("NEWSDESK_BACKUP_KEEP", "7"))
+NEWSDESK_BACKUP_SCHEDULE = os.environ.get("NEWSDESK_BACKUP_SCHEDULE", "30 3")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"newsdesk": {"()": "newsdesk.ops.logs.formatter", "kind": NEWSDESK_LOG_FORMAT}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "newsdesk"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Each job's one line comes from newsdesk.job (ops/tasks.py); Huey's own per-job lines are left out.
+        "huey": {"level": "WARNING"},
+        "huey.consumer": {"level": os.environ.get("LOG_LEVEL", "INFO")},
+    },
 }

@@ -20,3 +20,7 @@ application = with_live_polls(application)  # live polls are answered before eve
 from newsdesk.serving.guard import with_client_guard  # noqa: E402 - needs the settings above
 
 application = with_client_guard(application)  # under `newsdesk serve`: request bodies read with a deadline
+
+from newsdesk.ops.wsgi import with_operations  # noqa: E402 - needs the settings above
+
+application = with_operations(application)  # outermost: /healthz, /readyz, /metrics; every request counted

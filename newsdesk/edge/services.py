@@ -6,9 +6,11 @@ import hashlib
 import json
 import logging
 
+from django.conf import settings
 from django.db import transaction
 
 from newsdesk.news.models import Article
+from newsdesk.ops import metrics
 
 from .backends import get_purger
 from .keys import article_keys
@@ -45,7 +47,7 @@ def purge_article(article_id: int) -> set[str]:
         _remember(article_id, keys=listed, card=card)
     else:
         keys = article_keys(article, listed=False)
-    get_purger().purge(keys)
+    _purge(keys)
     logger.debug("Purged %s for article %s", sorted(keys), article_id)
     return keys
 
@@ -74,9 +76,14 @@ def purge_articles(article_ids: list[int]) -> set[str]:
     )
     ordered = sorted(keys)
     for start in range(0, len(ordered), PURGE_KEYS_PER_CALL):
-        get_purger().purge(ordered[start : start + PURGE_KEYS_PER_CALL])
+        _purge(ordered[start : start + PURGE_KEYS_PER_CALL])
     logger.debug("Purged %d keys for %d articles", len(keys), len(article_ids))
     return keys
+
+
+def _purge(keys) -> None:
+    get_purger().purge(keys)
+    metrics.purged(backend=settings.NEWSDESK_EDGE_PURGE["BACKEND"], keys=len(keys))
 
 
 def _remember(article_id: int, *, keys: set[str], card: str) -> None:

@@ -42,6 +42,7 @@ from newsdesk.news.models import (
     new_public_id,
 )
 from newsdesk.news.nesting import MAX_DEPTH, too_deep
+from newsdesk.ops import metrics
 
 from .fetch import FetchError, fetch
 from .formats import FormatError, ItemRejected, Rejected, WireItem, parse_document
@@ -170,7 +171,9 @@ def _documents_ingest(documents: list, *, routing: Routing, source, report: Inge
     from .batch import ingest_documents
 
     try:
-        report.merge(ingest_documents(documents, routing=routing, source=source))
+        done = ingest_documents(documents, routing=routing, source=source)
+        report.merge(done)
+        metrics.ingest_counted(source=source, counts=done.counts)
     finally:
         for document in documents:
             document.refusals.close()

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsdesk.ops import audit
 from newsdesk.pipeline.models import Change
 from newsdesk.pipeline.services import ChangeNote, changes_record
 
@@ -203,6 +204,7 @@ def article_save(
     article.save()
     if record_revision:
         revision_record(article=article, by=by, previous=previous, note=note)
+    audit.article_status_changed(article=article, old_status=old_status, by=by)
     kind = _change_kind(was_visible=was_visible, visible=article.visible_at(now))
     if kind:
         news = first and kind == Change.Kind.PUBLISHED and not article.is_backfill
@@ -267,6 +269,7 @@ def article_correct(*, article: Article, by, note: str, kind: str = Correction.K
     article.refresh_from_db()
     if article.visible_at(now):
         changes_record(changes=[ChangeNote(article_id=article.pk, kind=Change.Kind.UPDATED)])
+    audit.audit_record(action="correct", obj=article, object_repr=article.headline, detail=note, by=by)
     return correction
 
 
@@ -303,6 +306,8 @@ def article_restore_revision(*, revision: Revision, by, reason: str = "") -> Art
     # Persons and topics deleted since the revision are left out: a dangling id fails only at commit.
     article.persons.set(Person.objects.filter(pk__in=data.get("persons", [])))
     article.topics.set(Topic.objects.filter(pk__in=data.get("topics", [])))
+    audit.audit_record(action="restore", obj=article, object_repr=article.headline,
+                       detail=f"revision {revision.pk} of {revision.created_at:%Y-%m-%d %H:%M}: {reason}", by=by)
     return article_save(
         article=article,
         by=by,

@@ -43,6 +43,7 @@ ROLE_PERMISSIONS[ADMIN] = [
     *[f"auth.{a}_{m}" for m in ("user", "group") for a in ("view", "add", "change", "delete")],
     # Login throttling (newsroom/login.py): see failed and successful log-ins; delete an attempt to unlock.
     "axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog",
+    "ops.view_auditentry", "ops.export_auditentry",  # the audit log of newsroom actions: browse, export CSV
 ]  # fmt: skip
 
 

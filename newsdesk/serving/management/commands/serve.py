@@ -12,10 +12,12 @@ import re
 import resource
 import socket
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.ops.metrics import MULTIPROC_VARIABLE, prepare_multiproc_dir
 from newsdesk.serving.granian import FD_VARIABLE
 from newsdesk.serving.supervisor import Program, Supervisor
 
@@ -88,6 +90,11 @@ class Command(BaseCommand):
             raise CommandError("--port must be 1-65535, --workers and --threads at least 1.")
         _more_open_files(4 * CONNECTIONS * workers)
         sock = listen(host, port)
+        # Metrics of every process it starts, added up by /metrics (newsdesk/ops/metrics.py): emptied now, before
+        # any of them writes, and named in their environment.
+        metrics_dir = os.environ.get(MULTIPROC_VARIABLE) or str(settings.DATA_DIR / "metrics")
+        prepare_multiproc_dir(Path(metrics_dir))
+        os.environ[MULTIPROC_VARIABLE] = metrics_dir
         reachable = WILDCARDS.get(host, host)
         served = {"NEWSDESK_HOST": reachable, "NEWSDESK_PORT": str(port)}
         site_url = os.environ.get("NEWSDESK_SITE_URL", "").rstrip("/") or _url(reachable, port)

@@ -19,4 +19,7 @@ class Command(RunHuey):
         from newsdesk.pipeline import loop
 
         loop.start()  # a daemon thread: it ends with the consumer
+        from newsdesk.ops import heartbeat
+
+        heartbeat.start()  # "alive" in the database every few seconds, for /readyz (newsdesk/ops/heartbeat.py)
         super().handle(*args, **options)

@@ -1,0 +1,2 @@
+"""Operating the site: backups and restores, /healthz and /readyz, Prometheus metrics, JSON logs with request
+ids, and the newsroom's audit log (docs/operations.md)."""

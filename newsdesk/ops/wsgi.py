@@ -1,0 +1,208 @@
+"""The outermost WSGI layer (newsdesk/wsgi.py): health, readiness and metrics endpoints, and for every other
+request its id, its metrics and its one log line — whichever layer answers it (page cache, read beacon, live
+poll or Django).
+
+* ``/healthz``: the process answers (no database, nothing else). ``/readyz``: health.py's checks, 503 when a
+  required one fails. Both ``Cache-Control: no-store``, answered before the page cache, never logged when
+  ready (a load balancer asks every few seconds).
+* ``/metrics``: Prometheus text, only for the addresses in NEWSDESK_METRICS_ALLOW (loopback by default) or a
+  request bearing NEWSDESK_METRICS_TOKEN; everyone else gets a 403.
+* Request id: the incoming X-Request-ID when it looks like one, else a new one; passed to Django in the environ,
+  returned in the response's X-Request-ID, written on every log line of the request.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import logging
+import time
+
+from django.conf import settings
+
+from newsdesk.analytics.beacon import is_beacon_path
+from newsdesk.ratelimit import client_address
+
+from . import metrics
+from .logs import new_request_id, request_id
+
+logger = logging.getLogger("newsdesk.request")
+ops_logger = logging.getLogger("newsdesk.ops")
+
+NO_STORE = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
+VIEW_KEY, QUERIES_KEY, USER_KEY = "newsdesk.view", "newsdesk.queries", "newsdesk.user_id"
+
+
+def _networks(entries: list[str]) -> list:
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError as exc:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured(
+                f"NEWSDESK_METRICS_ALLOW: {entry!r} is not an address or network (e.g. 10.0.0.0/8, ::1)."
+            ) from exc
+    return networks
+
+
+def _json(start_response, status: str, body: dict) -> list[bytes]:
+    data = json.dumps(body).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(data))), *NO_STORE]
+    )
+    return [data]
+
+
+class _Finished:
+    """The response's iterable, unchanged, with the request's accounting done when the server closes it (after
+    the last byte: a streamed response is measured whole)."""
+
+    __slots__ = ("_result", "_done")
+
+    def __init__(self, result, done) -> None:
+        self._result, self._done = result, done
+
+    def __iter__(self):
+        return iter(self._result)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self._result, "close"):
+                self._result.close()
+        finally:
+            self._done()
+
+
+class Operations:
+    def __init__(self, app) -> None:
+        self.app = app
+        self.allow = _networks(settings.NEWSDESK_METRICS_ALLOW)
+        self.token = settings.NEWSDESK_METRICS_TOKEN.encode()
+        self.access_log = settings.NEWSDESK_ACCESS_LOG
+
+    # Endpoints ---------------------------------------------------------------------------------------------
+    def trusted(self, environ: dict) -> bool:
+        """May this request read metrics (and readiness details)?"""
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        if (
+            self.token
+            and auth.startswith("Bearer ")
+            and hmac.compare_digest(auth[7:].strip().encode(), self.token)
+        ):
+            return True
+        try:
+            address = ipaddress.ip_address(client_address(environ).split("%")[0])
+        except ValueError:
+            return False
+        return any(address in network for network in self.allow)
+
+    def healthz(self, environ, start_response):
+        return _json(start_response, "200 OK", {"status": "ok"})
+
+    def readyz(self, environ, start_response):
+        from . import health
+
+        ready, checks = health.readiness()
+        if not self.trusted(environ):  # states for everyone; the errors (hosts, ports) for operators only
+            checks = {name: {"state": check["state"]} for name, check in checks.items()}
+        if not ready:
+            failing = sorted(name for name, check in checks.items() if check["state"] == "down")
+            ops_logger.warning("not ready", extra={"failing": ",".join(failing)})
+        return _json(start_response, "200 OK" if ready else "503 Service Unavailable",
+                     {"ready": ready, "checks": checks})  # fmt: skip
+
+    def metrics(self, environ, start_response):
+        if not self.trusted(environ):
+            body = (b"Metrics are not public: read them from an address in NEWSDESK_METRICS_ALLOW or with "
+                    b"the bearer token NEWSDESK_METRICS_TOKEN.\n")  # fmt: skip
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"), *NO_STORE])
+            return [body]
+        body, content_type = metrics.exposition()
+        start_response(
+            "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body))), *NO_STORE]
+        )
+        return [body]
+
+    # Every other request -------------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            return self.healthz(environ, start_response)
+        if path == "/readyz":
+            return self.readyz(environ, start_response)
+        if path == "/metrics":
+            return self.metrics(environ, start_response)
+        started = time.perf_counter()
+        rid = new_request_id(environ.get("HTTP_X_REQUEST_ID"))
+        environ["HTTP_X_REQUEST_ID"] = rid
+        seen: list[str] = ["500 Internal Server Error", ""]
+        streaming = path == "/live/stream"
+
+        def start(status, headers, exc_info=None):
+            seen[0] = status
+            for name, value in headers:
+                if name == "X-Cache":
+                    seen[1] = value
+            return start_response(status, [*headers, ("X-Request-ID", rid)], exc_info)
+
+        def done() -> None:
+            self._account(environ, path, seen, time.perf_counter() - started, rid)
+            if streaming:
+                metrics.LIVE_STREAMS.dec()
+            metrics.IN_PROGRESS.dec()
+
+        metrics.IN_PROGRESS.inc()
+        if streaming:
+            metrics.LIVE_STREAMS.inc()
+        token = request_id.set(rid)
+        try:
+            result = self.app(environ, start)
+        except BaseException:
+            done()
+            raise
+        finally:
+            request_id.reset(token)
+        return _Finished(result, done)
+
+    def _account(self, environ: dict, path: str, seen: list[str], seconds: float, rid: str) -> None:
+        status = seen[0][:3]
+        method = environ.get("REQUEST_METHOD", "")
+        view = environ.get(VIEW_KEY)
+        if view is None:  # answered before Django
+            if seen[1] == "HIT":
+                view = "page_cache"
+            elif is_beacon_path(path):
+                view = "read_beacon"
+            elif path.startswith("/live/"):
+                view = "live_poll"
+            else:
+                view = "unresolved"
+        if seen[1]:
+            metrics.PAGE_CACHE.labels("hit" if seen[1] == "HIT" else "miss").inc()
+        if path.startswith("/analytics/read") and is_beacon_path(path):  # before Django, or through its view
+            metrics.BEACONS.labels("accepted" if status[0] == "2" else "refused", status).inc()
+        if method not in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+            method = "other"  # a label per invented method would grow without bound
+        metrics.REQUESTS.labels(view, method, status).inc()
+        metrics.LATENCY.labels(view).observe(seconds)
+        queries = environ.get(QUERIES_KEY)
+        if queries is not None:
+            metrics.QUERIES.labels(view).observe(queries)
+        if self.access_log:
+            fields = {"request_id": rid, "method": method, "path": path, "status": int(status or 0),
+                      "duration_ms": round(seconds * 1000, 2), "view": view}  # fmt: skip
+            if queries is not None:
+                fields["queries"] = queries
+            if seen[1]:
+                fields["cache"] = seen[1]
+            if user := environ.get(USER_KEY):
+                fields["user_id"] = user
+            level = logging.ERROR if status.startswith("5") else logging.INFO
+            logger.log(level, "request", extra=fields)
+
+
+def with_operations(app):
+    return Operations(app)
