@@ -30,7 +30,6 @@ from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
 from .models import SearchDocument, SearchTerm
 from .query import STOPWORDS, ParsedQuery, Term, parse, replace_words
-from .services import search_sync_pending
 
 SORTS = ("relevance", "date")
 FACET_SIZE = 10
@@ -134,7 +133,6 @@ def search_articles(
     """Reader search: matches pass the visibility gate at query time, so scheduled items appear on time.
     ``facets=False`` leaves the facet counts out of the statement (callers that show none)."""
     at = at or timezone.now()
-    search_sync_pending()
     backend = get_backend()
     query = parse(q)
     result = SearchResult(query=query, sort=sort, page=page, per_page=per_page)
@@ -223,7 +221,6 @@ def did_you_mean(*, query: ParsedQuery, within: QuerySet[Article]) -> str | None
 # Newsroom ----------------------------------------------------------------------------------------------
 def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]:
     """The newsroom's article list: the same engine and query language over every status the list shows."""
-    search_sync_pending()
     query = parse(q)
     backend = get_backend()
     ids = (
@@ -268,7 +265,6 @@ def related_articles(*, article: Article, limit: int = 5, at: dt.datetime | None
     counted; document frequencies from the recent pool. Never the article itself, and only what readers may
     see now (no drafts, scheduled or withdrawn items)."""
     at = at or timezone.now()
-    search_sync_pending()
     found = _stories([article.pk]) if article.pk else []
     subject = (
         found[0]

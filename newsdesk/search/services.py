@@ -3,10 +3,11 @@
 Three paths keep the index in step with the newsroom:
 - ``search_index_changed`` is an effect of the publishing pipeline (publish, correct, withdraw), and a bulk
   import indexes its batch in the batch's own transaction (a crash never leaves a visible item unindexed);
-- ``search_sync_pending`` runs before every search and picks up what no hook announces (drafts, schedules,
-  edits by other write paths): articles whose ``modified_at`` differs from the document's. It reads only the
-  articles modified since a stored mark (``SearchSyncMark``), through an index on ``news_article.modified_at``,
-  so its cost follows the number of recent changes, not the archive;
+- ``search_sync_pending`` (the worker's job, every minute: ``tasks.search_sync_job``) picks up what no change
+  announces (drafts, schedules, edits by other write paths): articles whose ``modified_at`` differs from the
+  document's. It reads only the articles modified since a stored mark (``SearchSyncMark``), through an index
+  on ``news_article.modified_at``, so its cost follows the number of recent changes, not the archive. Searches
+  never run it: a reader's request only reads;
 - ``search_rebuild`` (``newsdesk reindex``) rebuilds everything.
 ``read_also_suggest_many`` (the pipeline's, likewise) stores the changed articles' automatic Read also links.
 Visibility is never decided here: readers' searches pass every match through ``Article.objects.published``.
@@ -27,7 +28,8 @@ from newsdesk.news.models import Article
 
 from .backends import get_backend
 from .documents import articles_for_index, build_document, spelling_words
-from .models import SearchDocument, SearchSyncMark
+from .models import SearchDocument, SearchSyncMark, SearchTerm
+from .selectors import related_articles, related_articles_many
 
 # A transaction that stamped modified_at earlier may commit after the mark moved past it: look back this far.
 SYNC_LOOKBACK = dt.timedelta(minutes=10)
@@ -101,7 +103,7 @@ def stale_article_ids(*, since: dt.datetime | None, limit: int = SYNC_BATCH) -> 
 
 def search_sync_pending(*, limit: int = SYNC_BATCH) -> int:
     """Index what changed since the stored mark. Reads only articles modified after it (an index range), and
-    moves the mark forward at most every ``SYNC_MARK_EVERY`` so searches rarely write."""
+    moves the mark forward at most every ``SYNC_MARK_EVERY``."""
     now = timezone.now()
     mark = SearchSyncMark.objects.filter(pk=1).values_list("synced_at", flat=True).first()
     stale = stale_article_ids(since=None if mark is None else mark - SYNC_LOOKBACK, limit=limit)
@@ -123,8 +125,6 @@ def search_mark_synced(*, at: dt.datetime) -> None:
 
 def search_rebuild(*, batch_size: int = 500, progress: Callable[[int], None] | None = None) -> int:
     """Drop and rebuild the whole index in batches (one transaction per batch, so readers keep reading)."""
-    from .models import SearchTerm
-
     started = timezone.now()
     with transaction.atomic():
         get_backend().clear()
@@ -151,8 +151,6 @@ def read_also_suggest(article_id: int) -> None:
     """Store the article's automatic Read also links (``selectors.related_articles``), which readers get when
     the editor chose none; a withdrawn article keeps none. Hooked after publish, correct and withdraw, so the
     reader page never searches: it reads the stored links through the visibility gate."""
-    from .selectors import related_articles  # selectors import this module
-
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return
@@ -166,8 +164,6 @@ def read_also_suggest_many(*, article_ids: list[int]) -> int:
     """The pipeline's effect: Read also for a batch of changed articles at once, each scored against one
     bounded pool of recent stories (``selectors.related_articles_many``): the cost per article does not grow
     with the archive. An article no longer visible keeps none."""
-    from .selectors import related_articles_many  # selectors import this module
-
     now = timezone.now()
     visible = set(Article.objects.published(at=now).filter(pk__in=article_ids).values_list("pk", flat=True))
     chosen = related_articles_many(article_ids=sorted(visible), limit=READ_ALSO_SUGGESTIONS, at=now)
@@ -179,8 +175,6 @@ def read_also_suggest_missing(*, limit: int, at: dt.datetime | None = None) -> i
     """Suggestions for the newest ``limit`` published articles that have neither the editor's links nor
     stored suggestions (articles loaded in bulk, by the demo or an archive import, skip the publish hook):
     in batches against the recent pool, as the pipeline makes them (``related_articles_many``)."""
-    from .selectors import related_articles_many  # selectors import this module
-
     at = at or timezone.now()
     missing = (
         Article.objects.published(at=at)

@@ -6,6 +6,7 @@ from django.test import Client
 
 from newsdesk.news.models import Article
 from newsdesk.newsroom.roles import EDITOR
+from newsdesk.search.services import search_sync_pending
 from tests.factories import ArticleFactory, TopicFactory, user_with_role
 
 from .conftest import story
@@ -27,6 +28,7 @@ def test_article_list_search_uses_the_engine_and_finds_drafts(editor_client):
     )
     published = story("Kamaz supplies trucks to Philippines", KAMAZ)
     other = story("Moscow concerned over no breakthrough", RYABKOV)
+    search_sync_pending()  # the worker's job indexes drafts too
     html = editor_client.get("/newsroom/news/article/", {"q": "kamaz truck*"}).content.decode()
     assert draft.headline in html and published.headline in html and other.headline not in html
     by_id = editor_client.get("/newsroom/news/article/", {"q": str(other.public_id)}).content.decode()
@@ -45,6 +47,7 @@ def test_edit_form_lists_read_also_suggestions(editor_client):
     draft = ArticleFactory(
         headline="Russia-US relations: draft", status=Article.Status.DRAFT, publish_at=None
     )
+    search_sync_pending()
     html = editor_client.get(f"/newsroom/news/article/{article.pk}/change/").content.decode()
     assert "Suggested Read also" in html
     assert close.headline in html and f"id {close.public_id}" in html

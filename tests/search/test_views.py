@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
+from newsdesk.search.services import search_sync_pending
 from tests.factories import PersonFactory, TopicFactory
 
 from .conftest import story
@@ -25,6 +26,7 @@ def articles():
     kamaz = story(
         "Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ, hours_ago=2, section="economy"
     )
+    search_sync_pending()  # the worker's job: what the factories wrote reaches the index
     return {"ryabkov": ryabkov, "kamaz": kamaz}
 
 
@@ -130,6 +132,7 @@ class _Text(HTMLParser):
 def test_page_shows_marked_hits_facets_and_paging(client, articles):
     for n in range(12):
         story(f"Kamaz delivers trucks to customer {n}", KAMAZ, hours_ago=3 + n)
+    search_sync_pending()
     response = client.get("/search/", {"q": "trucks"})
     html = response.content.decode()
     assert response.status_code == 200
