@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -28,6 +29,8 @@ from .images import CleanImage, clean_image, make_renditions
 from .models import (
     Article,
     Correction,
+    Gallery,
+    GalleryPhoto,
     Infographic,
     Person,
     Photo,
@@ -370,6 +373,58 @@ def photo_save(*, photo: Photo, clean: CleanImage | None = None) -> Photo:
         photo.renditions = make_renditions(photo.image.name)
     photo.save()
     return photo
+
+
+@dataclass(frozen=True)
+class GalleryUpload:
+    """A new photo for a gallery: its re-encoded image (images.clean_image) and its words."""
+
+    clean: CleanImage
+    caption: str
+    credit: str
+    alt_text: str = ""
+
+
+def gallery_photos_add(*, gallery: Gallery, sequence: Iterable[int | GalleryUpload]) -> list[GalleryPhoto]:
+    """Add photos to a gallery and set its order in one go. ``sequence`` is the gallery as it should read: ids of
+    its items (GalleryPhoto) and new uploads, first to last; items it leaves out keep their order after it. Every
+    upload is checked (caption, credit) before anything is written, and if the transaction fails the image files
+    already stored are deleted again: nothing of a refused batch stays behind."""
+    sequence = list(sequence)
+    uploads = [entry for entry in sequence if isinstance(entry, GalleryUpload)]
+    for upload in uploads:
+        if not upload.caption.strip() or not upload.credit.strip():
+            raise ValidationError("Every photo needs a caption and a credit.")
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            items = {
+                item.pk: item for item in GalleryPhoto.objects.select_for_update().filter(gallery=gallery)
+            }
+            ordered: list[GalleryPhoto] = []
+            for entry in sequence:
+                if isinstance(entry, GalleryUpload):
+                    photo = Photo(caption=entry.caption.strip(), credit=entry.credit.strip())
+                    photo.alt_text = entry.alt_text.strip() or photo.caption
+                    photo.image.save(f"upload.{entry.clean.extension}", entry.clean.content, save=False)
+                    stored.append(photo.image.name)
+                    photo.width, photo.height = entry.clean.width, entry.clean.height
+                    photo.renditions = make_renditions(photo.image.name)
+                    stored.extend(photo.renditions.values())
+                    photo.save()
+                    ordered.append(GalleryPhoto(gallery=gallery, photo=photo))
+                elif entry in items:
+                    ordered.append(items.pop(entry))
+            ordered.extend(sorted(items.values(), key=lambda item: (item.order, item.pk)))
+            for position, item in enumerate(ordered):
+                item.order = position
+            GalleryPhoto.objects.bulk_update([item for item in ordered if item.pk], ["order"])
+            GalleryPhoto.objects.bulk_create([item for item in ordered if not item.pk])
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return ordered
 
 
 @transaction.atomic

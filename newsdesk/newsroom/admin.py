@@ -610,6 +610,23 @@ class GalleryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [GalleryPhotoInline]
     search_fields = ["title"]
+    change_form_template = "newsroom/gallery_change_form.html"  # adds "Upload photos"
+
+    def get_urls(self):
+        from .galleries import upload_view
+
+        def upload(request, pk):
+            return upload_view(self, request, pk)
+
+        view = self.admin_site.admin_view(upload)
+        return [path("<id:pk>/photos/", view, name="news_gallery_photos"), *super().get_urls()]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new gallery has no photos yet: straight on to uploading them, all at once.
+        if "_save" in request.POST and not obj.items.exists():
+            self.message_user(request, f"The gallery “{obj.title}” was added: now upload its photos.")
+            return HttpResponseRedirect(reverse("admin:news_gallery_photos", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
 
 @admin.register(Infographic)

@@ -35,7 +35,9 @@ class ArticleForm(forms.ModelForm):
             "headline": forms.TextInput(attrs={"class": "vTextField headline-field"}),
             "lead": forms.Textarea(attrs={"rows": 3}),
             # data-photos: where the body editor (static/newsroom/body-editor.js) finds the photo library.
-            "body": forms.Textarea(attrs={"rows": 20, "data-photos": reverse_lazy("admin:news_photo_picker")}),
+            "body": forms.Textarea(
+                attrs={"rows": 20, "data-photos": reverse_lazy("admin:news_photo_picker")}
+            ),
         }
         help_texts = {
             "body": "Plain text is fine: a blank line starts a new paragraph. HTML is kept to what readers may "
