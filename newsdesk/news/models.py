@@ -208,6 +208,7 @@ class Article(models.Model):
             # The desk's queues of items in review and drafts, newest first (newsroom.selectors.desk_queues):
             # read from the index, never by walking the archive's ids down to the few unpublished rows.
             models.Index(fields=["status", "-id"], name="article_status_recent"),
+            models.Index(fields=["section", "status", "-id"], name="article_section_status_recent"),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and correct articles"),

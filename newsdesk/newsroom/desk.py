@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotModified, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,7 +25,8 @@ from django.views.decorators.http import require_POST
 from newsdesk.news import services
 from newsdesk.news.models import Article, Section
 
-from .selectors import URGENCY_LABELS, desk_position, desk_queues, urgency_label, wire_origin
+from .desk_html import Renderer
+from .selectors import desk_position, desk_queues, urgency_label, wire_origin
 
 VIEW_PERMISSION = "news.view_article"
 FLASH_URGENCIES = [(1, "FLASH"), (2, "URGENT"), (3, "3")]
@@ -100,20 +102,26 @@ def desk(request):
         return response
     user = request.user
     can_publish = user.has_perm("news.publish_article")
+    queues = desk_queues(user=user, section=section, now=now)
+    renderer = Renderer(
+        csrf_token=get_token(request),
+        section_slug=section.slug if section else "",
+        can_publish=can_publish,
+        can_change=user.has_perm("news.change_article"),
+        can_add=user.has_perm("news.add_article"),
+    )
+    for queue in queues:
+        queue.html = renderer.queue(queue)
     context = {
         **admin.site.each_context(request),
         "title": "Desk",
-        "queues": desk_queues(user=user, section=section, now=now),
+        "queues": queues,
         "sections": sections,
         "section": section,
         "can_publish": can_publish,
-        "can_change": user.has_perm("news.change_article"),
-        "can_add": user.has_perm("news.add_article"),
-        "can_withdraw": user.has_perm("news.withdraw_article"),
         "flash_form": FlashForm(initial={"section": section or (sections[0] if sections else None)})
         if can_publish
         else None,
-        "urgency_labels": URGENCY_LABELS,
         "refresh_url": f"{reverse('newsroom:desk')}?{urlencode({'section': section.slug, 'part': 'queues'} if section else {'part': 'queues'})}",
         "poll_seconds": max(settings.NEWSDESK_LIVE_POLL_SECONDS, 2.0),
         "now": now,

@@ -100,6 +100,7 @@ class Queue:
     title: str
     empty: str  # what an empty queue says
     items: list[DeskItem]
+    html: str = ""  # as the desk shows it (desk_html)
 
 
 def wire_origin(article) -> WireOrigin | None:
@@ -118,17 +119,25 @@ def _ingested(article_ids) -> dict[int, WireOrigin]:
 
     if not article_ids:
         return {}
+    # By article only (its index): a second provider's copy of the story (duplicate_of set) is left out here,
+    # not in SQL, where "duplicate_of IS NULL" made SQLite walk every first copy instead.
     rows = (
-        IngestedItem.objects.filter(article_id__in=list(article_ids), duplicate_of__isnull=True)
-        .values_list("article_id", "source__name", "guid", "version")
+        IngestedItem.objects.filter(article_id__in=list(article_ids))
+        .values_list("article_id", "source__name", "guid", "version", "duplicate_of_id")
         .order_by("id")
     )
-    return {pk: WireOrigin(source=name or "", guid=guid, version=version) for pk, name, guid, version in rows}
+    return {
+        pk: WireOrigin(source=name or "", guid=guid, version=version)
+        for pk, name, guid, version, twin in rows
+        if twin is None
+    }
 
 
 def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Queue]:
     """The desk's queues, newest work first: one query each (the section and edit lock joined), plus one for
     the wire items' provenance. Each reads an index range (news.models: article_status_recent, article_feed)."""
+    from django.db.models import F
+
     from newsdesk.news.models import Article, Correction
 
     now = now or timezone.now()
@@ -137,7 +146,11 @@ def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Q
     corrections = Correction.objects.select_related("article__section").order_by("-id")
     if section is not None:
         articles = articles.filter(section=section)
-        corrections = corrections.filter(article__section=section)
+        # Compared as an expression, not a column: the newest corrections are walked by id and their articles
+        # checked, instead of every article of the section (what SQLite chose, the section being an index).
+        corrections = corrections.alias(article_section=F("article__section_id") + 0).filter(
+            article_section=section.pk
+        )
     unspiked = articles.filter(spiked_at__isnull=True)
     n = QUEUE_SIZE
     queues = [
@@ -171,7 +184,8 @@ def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Q
             "spiked",
             "Spiked",
             "Nothing spiked.",
-            [DeskItem(a, lock=_lock(a, user, now)) for a in spiked.order_by("-id")[:n]],
+            # Latest spiked first: no index orders by it, so the (section,) status index finds the few rows.
+            [DeskItem(a, lock=_lock(a, user, now)) for a in spiked.order_by("-spiked_at", "-id")[:n]],
         )
     )
     origins = _ingested({item.article.pk for item in result[0].items + result[-1].items})
