@@ -1,6 +1,6 @@
 """Bulk import: a document's new stories are written a batch at a time, with the per-item path's semantics.
 
-The per-item path (``services.item_ingest``) costs a transaction and some twenty queries an item. Most items of
+The per-item path (``items.item_ingest``) costs a transaction and some twenty queries an item. Most items of
 a large delivery are simply new stories, so those are checked in Python and written together, through the news
 app's ``articles_ingest``: a batch's articles, their persons and topics, first revisions, ingest records, search
 documents and the publishing pipeline's changes in one transaction — so a visible item is never missing from
@@ -26,11 +26,11 @@ from newsdesk.news import services as news
 from newsdesk.news.models import Article, Person, Section, Topic
 from newsdesk.search.services import search_index_articles
 
-from . import services
+from . import items
 from .formats import ItemRejected, Rejected, WireItem
+from .items import IngestReport, Routing
 from .models import IngestedItem, IngestSource
 from .quarantine import Refusals
-from .services import IngestReport, Routing
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000  # measured: fewer, larger batches share more of the search index's word list work
@@ -67,24 +67,6 @@ class _Twin:
     first: _New | None = None
 
 
-def ingest_items(
-    items: list[WireItem | Rejected],
-    *,
-    origin: str,
-    routing: Routing,
-    source: IngestSource | None,
-    refusals: Refusals | None = None,
-) -> IngestReport:
-    """``refusals``: the document's quarantine writer (its caller closes it); without one, one of our own."""
-    own = refusals is None
-    refusals = Refusals(origin=origin, source=source) if own else refusals
-    try:
-        return ingest_documents([Document(origin, items, refusals)], routing=routing, source=source)
-    finally:
-        if own:
-            refusals.close()
-
-
 def ingest_documents(
     documents: list[Document], *, routing: Routing, source: IngestSource | None
 ) -> IngestReport:
@@ -93,7 +75,7 @@ def ingest_documents(
     entries = [(item, document) for document in documents for item in document.items]
     if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35: no ids back
         for item, document in entries:
-            report.add(services.item_outcome(
+            report.add(items.item_outcome(
                 item, origin=document.origin, routing=routing, source=source, refusals=document.refusals
             ))  # fmt: skip
         return report
@@ -111,7 +93,7 @@ class _Batch:
     def run(self, entries: list[tuple[WireItem | Rejected, Document]]) -> None:
         self.documents = {id(document): document for _, document in entries}
         texts = [item for item, _ in entries if isinstance(item, WireItem)]
-        hashes = [services.body_hash(item.body_html) for item in texts]
+        hashes = [items.body_hash(item.body_html) for item in texts]
         self._preload(texts, hashes)
         seen_guids: set[str] = set()
         digests = iter(hashes)
@@ -131,7 +113,7 @@ class _Batch:
         self._flush()
 
     def _one_by_one(self, item: WireItem, document: Document) -> str:
-        return services.item_outcome(
+        return items.item_outcome(
             item, origin=document.origin, routing=self.routing, source=self.source, refusals=document.refusals
         )
 
@@ -141,7 +123,7 @@ class _Batch:
         )
         firsts = IngestedItem.objects.filter(
             body_hash__in=[h for h in hashes if h], article__isnull=False, duplicate_of__isnull=True
-        ).values_list("body_hash", "pk", "article_id")  # newest first, as services._twin picks
+        ).values_list("body_hash", "pk", "article_id")  # newest first, as items._twin picks
         self.twins: dict[str, _Twin] = {}
         for digest, record_id, article_id in firsts:
             self.twins.setdefault(digest, _Twin(record_id=record_id, article_id=article_id))
@@ -163,13 +145,13 @@ class _Batch:
 
     def _add(self, item: WireItem, document: Document, digest: str) -> None:
         try:
-            services.check_item(item)
-            routing = services.routed(item, self.routing, self.sections)
-            body = services.check_copy(item, routing)
-            article = services.new_article(item, routing, now=self.now)
+            items.check_item(item)
+            routing = items.routed(item, self.routing, self.sections)
+            body = items.check_copy(item, routing)
+            article = items.new_article(item, routing, now=self.now)
             article.body = body
             # The newsroom's own rule (publish time, first publication, backfill), as article_save applies it.
-            news.article_prepare(article=article, status=services.new_status(routing), now=self.now)
+            news.article_prepare(article=article, status=items.new_status(routing), now=self.now)
         except ValidationError as exc:
             self._refuse(
                 document, item.guid, f"the article would be invalid: {'; '.join(exc.messages)}", item
@@ -228,7 +210,7 @@ def _write(group: list[_New], *, source: IngestSource | None, now) -> None:
         new=[
             news.NewArticle(
                 article=new.article,
-                slug=services.wanted_slug(new.item, new.article.public_id),
+                slug=items.wanted_slug(new.item, new.article.public_id),
                 guid=new.item.guid,
                 note=f"ingested from {new.document.origin}",
                 topic_ids=[topic.pk for topic in topics[n]],
@@ -242,7 +224,7 @@ def _write(group: list[_New], *, source: IngestSource | None, now) -> None:
         new.record = _record(new, source=source, article_id=new.article.pk)
     IngestedItem.objects.bulk_create([new.record for new in pending])
     twins = [new for new in group if new.twin is not None]
-    for new in twins:  # linked to the first copy, as services._article_create does
+    for new in twins:  # linked to the first copy, as items._article_create does
         first = new.twin.first
         new.record = _record(
             new, source=source, article_id=first.article.pk if first else new.twin.article_id,
@@ -277,20 +259,20 @@ def _index_fallen_back(pending: list[_New]) -> None:
 
 
 def _tags(pending: list[_New]) -> tuple[list[list[Topic]], list[list[Person]]]:
-    """Topics and persons for each item, as services._tag finds them, from one query each for the batch."""
+    """Topics and persons for each item, as items._tag finds them, from one query each for the batch."""
     if not pending:
         return [], []
     codes = sorted({code for new in pending for code in new.item.subjects})
     names = sorted({name for new in pending for name in new.item.topics})
-    query = services.topics_query(codes=codes, names=names, topic_map=pending[0].routing.topic_map)
+    query = items.topics_query(codes=codes, names=names, topic_map=pending[0].routing.topic_map)
     topics = list(Topic.objects.filter(query)) if codes or names else []
     people = sorted({name for new in pending for name in new.item.persons})
     found: dict[int, Person] = {}
     for start in range(0, len(people), NAMES_PER_QUERY):
-        chunk = services.persons_query(people[start : start + NAMES_PER_QUERY])
+        chunk = items.persons_query(people[start : start + NAMES_PER_QUERY])
         found |= {person.pk: person for person in Person.objects.filter(chunk)} if chunk else {}
     matched_topics = [[topic for topic in topics if _topic_matches(topic, new)] for new in pending]
-    matched_persons = [services.persons_matched(new.item.persons, list(found.values())) for new in pending]
+    matched_persons = [items.persons_matched(new.item.persons, list(found.values())) for new in pending]
     return matched_topics, matched_persons
 
 

@@ -32,6 +32,7 @@ from .models import (
     Gallery,
     GalleryPhoto,
     Infographic,
+    OtherMediaLink,
     Person,
     Photo,
     ReadAlsoSuggestion,
@@ -309,8 +310,13 @@ def article_restore_revision(*, revision: Revision, by, reason: str = "") -> Art
     # Persons and topics deleted since the revision are left out: a dangling id fails only at commit.
     article.persons.set(Person.objects.filter(pk__in=data.get("persons", [])))
     article.topics.set(Topic.objects.filter(pk__in=data.get("topics", [])))
-    audit.audit_record(action="restore", obj=article, object_repr=article.headline,
-                       detail=f"revision {revision.pk} of {revision.created_at:%Y-%m-%d %H:%M}: {reason}", by=by)
+    audit.audit_record(
+        action="restore",
+        obj=article,
+        object_repr=article.headline,
+        detail=f"revision {revision.pk} of {revision.created_at:%Y-%m-%d %H:%M}: {reason}",
+        by=by,
+    )
     return article_save(
         article=article,
         by=by,
@@ -348,6 +354,17 @@ def read_also_suggestions_replace(*, suggestions: dict[int, list[int]]) -> None:
         for article_id, targets in suggestions.items()
         for order, pk in enumerate(pk for pk in dict.fromkeys(targets) if pk != article_id)
     )
+
+
+def article_tags_add(*, article: Article, topics: Iterable[Topic], persons: Iterable[Person]) -> None:
+    """Tag an article with topics and persons (wire ingest: the provider's subjects and the names we know)."""
+    article.topics.add(*topics)
+    article.persons.add(*persons)
+
+
+def other_media_links_add(*, links: list[OtherMediaLink]) -> None:
+    """ "In other media" links under our articles; a link an article already has is kept as it is."""
+    OtherMediaLink.objects.bulk_create(links, ignore_conflicts=True)
 
 
 @transaction.atomic

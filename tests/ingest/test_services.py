@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from newsdesk.ingest import batch, services
+from newsdesk.ingest import batch, items, services
 from newsdesk.ingest.formats import WireItem
 from newsdesk.ingest.models import IngestedItem, IngestLog, IngestSource
 from newsdesk.ingest.services import Routing, ingest_document, item_ingest
@@ -137,7 +137,7 @@ def test_an_item_failing_inside_the_article_write_leaves_nothing(routing, monkey
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_tag", lambda *a, **k: broken())  # the per-item path
+    monkeypatch.setattr(items, "_tag", lambda *a, **k: broken())  # the per-item path
     monkeypatch.setattr(batch, "_tags", lambda *a, **k: broken())  # the bulk path, then falling back to it
     ingest(ninjs(), routing)
     assert not Article.objects.exists() and not IngestedItem.objects.exists()
