@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from newsdesk.weather.http import ProviderError
+from newsdesk.fetching import ProviderError
 
 from .backends import RateRecord, configured_providers, get_provider
 from .models import Rate

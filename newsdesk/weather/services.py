@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils import timezone
 
+from newsdesk.fetching import ProviderError
+
 from .backends import Observation, WeatherProvider, get_provider
-from .http import ProviderError
 from .models import City, Reading
 from .selectors import SNAPSHOT_KEY, cached_weather_snapshot, weather_snapshot_build
 

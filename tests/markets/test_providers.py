@@ -14,11 +14,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from newsdesk.fetching import ProviderError
 from newsdesk.markets import services
 from newsdesk.markets.backends.cbr import CbrProvider
 from newsdesk.markets.backends.ecb import EcbProvider
 from newsdesk.markets.models import Rate
-from newsdesk.weather.http import ProviderError
 from tests.weather.support import ProviderServer, Reply, closed_port_url, recorded, recorded_files
 
 D = Decimal

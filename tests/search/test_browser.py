@@ -2,6 +2,7 @@
 
 import pytest
 
+from newsdesk.search.services import search_sync_pending
 from tests.browser import axe_violations
 
 from .conftest import story
@@ -14,6 +15,7 @@ def test_search_filter_and_page_in_chromium(live_server, browser_page):
     for n in range(12):
         story(f"Kamaz delivers trucks to customer {n}", KAMAZ, hours_ago=n + 1, section="economy")
     story("Moscow concerned over trucks policy of the US", RYABKOV, hours_ago=30)
+    search_sync_pending()  # the worker's job
     page = browser_page
     page.goto(live_server.url + "/search/")
     page.fill("#q", "truck")
@@ -43,6 +45,7 @@ def test_search_filter_and_page_in_chromium(live_server, browser_page):
 @pytest.mark.django_db(transaction=True)
 def test_search_page_works_without_javascript(live_server, chromium):
     story("Kamaz delivers trucks to Philippines", KAMAZ)
+    search_sync_pending()
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/")

@@ -52,6 +52,7 @@ from newsdesk.news.models import (
     Section,
 )
 from newsdesk.newsroom.roles import EDITOR, sync_roles
+from newsdesk.search.services import search_sync_pending
 from tests.browser import axe_violations
 from tests.factories import ArticleFactory, PersonFactory, TopicFactory, image_upload, user_with_role
 from tests.markets.test_converter import store_cbr
@@ -166,6 +167,7 @@ def _populate() -> dict[str, str]:
                        body=f"<p>{headline}. Kamaz trucks are built in Naberezhnye Chelny.</p>")  # fmt: skip
     withdrawn = ArticleFactory(headline="Kremlin denies the report of a letter to the White House")
     services.article_withdraw(article=withdrawn, by=None, note="The report was based on a forged letter.")
+    search_sync_pending()  # the worker's job: what the factories wrote reaches the search index
 
     # Most read: different stories in the last hour, the last day and the last week.
     board = list(Article.objects.filter(status=Article.Status.PUBLISHED).order_by("-publish_at")[:12])

@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from newsdesk.fetching import ProviderError
 from newsdesk.weather.backends import get_provider
 from newsdesk.weather.backends.metno import MetNoProvider, condition
 from newsdesk.weather.backends.openmeteo import OpenMeteoProvider
-from newsdesk.weather.http import ProviderError
 
 from .support import ProviderServer, Reply, closed_port_url, recorded, recorded_files
 

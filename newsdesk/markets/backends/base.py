@@ -16,7 +16,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.utils import timezone
 
-from newsdesk.weather.http import ProviderError, fetch
+from newsdesk.fetching import ProviderError, fetch_provider
 
 CODE = re.compile(r"^[A-Z]{3}$")
 DECLARED_ENCODING = re.compile(
@@ -48,7 +48,7 @@ class RateProvider:
         self.base_url = (base_url or self.default_url).rstrip("/")
 
     def get(self, path: str) -> bytes:
-        return fetch(
+        return fetch_provider(
             self.base_url + path,
             timeout=self.timeout,
             max_bytes=MAX_DOCUMENT_BYTES,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 from xml.etree.ElementTree import Element
 
-from newsdesk.weather.http import ProviderError
+from newsdesk.fetching import ProviderError
 
 from .base import RateProvider, RateRecord, checked_date, currency_code, number, parse_xml
 

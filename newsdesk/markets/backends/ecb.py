@@ -9,7 +9,7 @@ import io
 import zipfile
 from decimal import Decimal
 
-from newsdesk.weather.http import ProviderError
+from newsdesk.fetching import ProviderError
 
 from .base import RateProvider, RateRecord, checked_date, currency_code, number, parse_xml
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from newsdesk.weather.http import ProviderError, fetch
+from newsdesk.fetching import ProviderError, fetch_provider
 
 # Anything outside this range is a broken answer, not weather.
 MIN_TEMPERATURE = Decimal("-90")
@@ -34,7 +34,7 @@ class WeatherProvider:
 
     def current(self, *, latitude: Decimal, longitude: Decimal) -> Observation:
         """Fetch and parse; raises ProviderError when the provider is down, slow or answers garbage."""
-        body = fetch(
+        body = fetch_provider(
             self.url(latitude=latitude, longitude=longitude), timeout=self.timeout, user_agent=self.user_agent
         )
         return self.parse(body)

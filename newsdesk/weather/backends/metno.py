@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from newsdesk.weather.http import ProviderError
+from newsdesk.fetching import ProviderError
 
 from .base import Observation, WeatherProvider, dig, load_json, temperature
 

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from newsdesk.weather.http import ProviderError
+from newsdesk.fetching import ProviderError
 
 from .base import Observation, WeatherProvider, dig, load_json, temperature
 

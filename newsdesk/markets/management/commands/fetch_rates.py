@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.fetching import ProviderError
 from newsdesk.markets.backends import ALIASES, configured_providers
 from newsdesk.markets.services import rates_import, rates_refresh
-from newsdesk.weather.http import ProviderError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
