@@ -113,10 +113,13 @@ TEMPLATES = [
         },
     },
     {
-        # The article page's own parts (newsdesk/site/jinja2/): the one template rendered per uncached request.
+        # Reader pages (each app's jinja2/ folder; why: newsdesk/site/jinja.py). The newsroom keeps Django's engine.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "newsdesk.site.jinja.environment"},
+        "OPTIONS": {
+            "environment": "newsdesk.site.jinja.environment",
+            "context_processors": ["newsdesk.site.context_processors.site"],
+        },
     },
 ]
 

@@ -98,7 +98,9 @@ def read_accept(
     st = state()
     salt = get_backend().salt(at.astimezone(dt.UTC).date())
     client_key = hashlib.blake2b(client.encode(errors="replace"), key=salt, digest_size=8).digest()
-    if not st.limiter.allow(client_key, limit=int(settings.ANALYTICS["RATE_LIMIT_PER_MINUTE"]), now=time.time()):
+    if not st.limiter.allow(
+        client_key, limit=int(settings.ANALYTICS["RATE_LIMIT_PER_MINUTE"]), now=time.time()
+    ):
         return Outcome.LIMITED
     ref = st.index.lookup(public_id, at=at.timestamp())
     if ref is None:
@@ -119,7 +121,7 @@ def on_article_changed(article_id: int) -> None:
     """after_publish hook: visibility may have changed, so re-check ids and rebuild the box."""
     if _state is not None:
         _state.index.invalidate()
-    from .templatetags.analytics import box_cache_clear
+    from .widgets import box_cache_clear  # the box reads news models: imported once apps are ready
 
     box_cache_clear()
 

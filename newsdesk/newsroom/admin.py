@@ -7,7 +7,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -29,7 +29,7 @@ from newsdesk.news.models import (
     Topic,
 )  # fmt: skip
 from newsdesk.news.selectors import article_for_preview
-from newsdesk.site.presenters import article_page_context
+from newsdesk.site.views import article_preview
 
 from . import users  # noqa: F401  (the user and group admins: nobody grants more than they hold)
 from .desk import install_nav
@@ -560,9 +560,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         article = article_for_preview(pk=pk)
         if article is None or not self.has_view_permission(request, article):
             raise PermissionDenied
-        context = article_page_context(article, page=request.GET.get("page"))
-        context["preview"] = True
-        return render(request, "site/article.html", context)
+        return article_preview(request, article, page=request.GET.get("page"))
 
     def revisions_view(self, request, pk: int):
         article = get_object_or_404(Article, pk=pk)

@@ -86,7 +86,7 @@ def _pages(request, result: selectors.SearchResult) -> dict:
 @require_safe
 def search_page(request):
     form, result = _run(request)
-    context = {"form": form, "result": result, "params": request.GET}
+    context = {"form": form, "result": result, "params": request.GET, "facet_groups": [], "pages": {}}
     if result is not None:
         context["facet_groups"] = _facet_links(request, result)
         context["pages"] = _pages(request, result)

@@ -17,25 +17,25 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from functools import cache as memoize
 from functools import lru_cache
-from html import escape  # Django's escaping of the same five characters, minus its lazy wrapper
 from urllib.parse import quote
 
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.template import Context, engines
-from django.template.context import make_context
+from django.template import engines
+from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.template.loader import render_to_string
-from django.template.loader_tags import BlockNode, ExtendsNode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from jinja2 import nodes as jinja_nodes
+from markupsafe import Markup
 
+from newsdesk.analytics.widgets import most_read_box
 from newsdesk.news import selectors
+from newsdesk.weather.widgets import city_clock as weather_clock
+from newsdesk.weather.widgets import forget as weather_forget
 
 ARTICLE_TTL = 600  # seconds; bounds how long a renamed person or topic may wait to show on an article page
 CACHE_VERSION = "3"  # bump when the article template changes in a way old entries must not outlive
@@ -51,8 +51,8 @@ _HOLE = re.compile(f"<!--hole:{_TOKEN}:([a-z_]+)-->")
 class Holes:
     """Passed to a template as ``holes``: ``{{ holes.clock }}`` renders a marker where the clock goes."""
 
-    def __getitem__(self, name: str) -> SafeString:
-        return mark_safe(f"<!--hole:{_TOKEN}:{name}-->")  # noqa: S308 - hex token and an identifier
+    def __getitem__(self, name: str) -> Markup:
+        return Markup(f"<!--hole:{_TOKEN}:{name}-->")  # noqa: S704 - hex token and an identifier
 
     def split(self, html: str) -> HoledPage:
         pieces = _HOLE.split(html)
@@ -125,12 +125,10 @@ def articles_changed(article_ids: list[int]) -> None:
 
 # --- Per-page constant fragments ---------------------------------------------------------------------------
 
-_nav: dict[tuple, SafeString] = {}
+_nav: dict[tuple, Markup] = {}
 _stamps: dict[tuple, str] = {}
-_clock: dict[tuple, str] = {}
-_layouts: dict[tuple, HoledPage] = {}
 _frames: dict[tuple, HoledPage] = {}
-_filters: dict[tuple, SafeString] = {}
+_filters: dict[tuple, Markup] = {}
 
 
 # HTML kept by everything it is made of (the key): pure memoization, nothing to invalidate. Cards of feeds and
@@ -156,11 +154,9 @@ def forget_fragments(**_kwargs) -> None:
     """Drop what this process keeps in memory (on ``setting_changed``: tests change the city, the zone …)."""
     _nav.clear()
     _stamps.clear()
-    _clock.clear()
-    _layouts.clear()
+    weather_forget()
     _frames.clear()
     _filters.clear()
-    _page_blocks.clear()
     kept_html.clear()
     media_url.cache_clear()
     selectors.forget_kept()
@@ -194,7 +190,7 @@ def request_sections(request) -> list:
     return selectors.sections_from_rows(request_section_rows(request))
 
 
-def section_nav(*, current_slug: str | None, request=None) -> SafeString:
+def section_nav(*, current_slug: str | None, request=None) -> Markup:
     """The header's section links, rendered once per set of sections and current section."""
     rows = request_section_rows(request)
     key = (rows, current_slug)
@@ -202,51 +198,30 @@ def section_nav(*, current_slug: str | None, request=None) -> SafeString:
     if html is None:
         if len(_nav) > 64:
             _nav.clear()
-        html = _nav[key] = _render_nav(rows, current_slug)
+        sections = [(name, slug) for _id, name, slug, *_rest in rows]
+        html = _nav[key] = macros().section_links(sections, current_slug)
     return html
-
-
-def _render_nav(rows: tuple, current_slug: str | None) -> SafeString:
-    items = []
-    for _id, name, slug, *_rest in rows:
-        current = mark_safe(' aria-current="page"') if slug == current_slug else ""  # noqa: S308
-        url = section_url(slug)
-        items.append(format_html('<li><a href="{}"{}>{}</a></li>', url, current, name))
-    return mark_safe("".join(items))  # noqa: S308 - each item built by format_html
-
-
-ARTICLE_PARTS = ("title", "head", "content", "scripts")
-
-
-def article_layout(request) -> HoledPage:
-    """site/article.html with holes for the article's parts and the clock: site/base.html's frame, which is
-    the same for every article (it shows the sections, links and static files, nothing of the article), so it
-    is rendered once per set of sections rather than once per article."""
-    key = (sections_stamp(request_section_rows(request)), get_urlconf(), get_script_prefix())
-    layout = _layouts.get(key)
-    if layout is None:
-        if len(_layouts) > 16:
-            _layouts.clear()
-        holes = Holes()
-        context = {"holes": holes, "article_parts": {name: holes[name] for name in ARTICLE_PARTS}}
-        layout = _layouts[key] = holes.split(render_to_string("site/article.html", context, request))
-    return layout
 
 
 # --- Reader pages: the frame kept, the page's own blocks rendered ----------------------------------------------
 
-# site/base.html's blocks: a page template that extends it overrides some of them.
-FRAME_BLOCKS = ("title", "feeds", "head", "content", "scripts")
-_FRAME_SOURCE = '{% extends "site/base.html" %}' + "".join(
-    f"{{% block {name} %}}{{{{ holes.{name} }}}}{{% endblock %}}" for name in FRAME_BLOCKS
-)
-_page_blocks: dict[int, tuple[object, dict]] = {}
+_page_blocks: dict[int, tuple[object, dict]] = {}  # by template: kept until a template changes
+
+
+def _jinja():
+    return engines["jinja2"].env
+
+
+def macros():
+    """site/_macros.html's macros (cards, tiles, links): the module is made once per template."""
+    return _jinja().get_template("site/_macros.html").module
 
 
 def page_frame(request, *, section=None) -> HoledPage:
     """site/base.html with a hole for each of its blocks and for the clock: the header, the section links and
     the footer are the same on every page with the same sections and current section, so they are rendered
-    once per process and set of sections (as ``article_layout`` is for articles), not once per request."""
+    once per process and set of sections, not once per request (an article page too: its frame shows nothing
+    of the article)."""
     rows = request_section_rows(request)
     current = getattr(section, "slug", None)
     key = (sections_stamp(rows), current, get_urlconf(), get_script_prefix())
@@ -255,51 +230,72 @@ def page_frame(request, *, section=None) -> HoledPage:
         if len(_frames) > 64:
             _frames.clear()
         holes = Holes()
-        html = (
-            engines["django"].from_string(_FRAME_SOURCE).render({"holes": holes, "section": section}, request)
-        )
+        context = {"holes": holes, "section": section, "request": request, "title": None}
+        html = engines["jinja2"].get_template("site/_frame.html").render(context, request)
         frame = _frames[key] = holes.split(html)
     return frame
 
 
 def _blocks_of(template) -> dict:
-    """A page template's blocks by name, its own or else those it inherits (``{{ block.super }}`` is not
-    supported: no reader page uses it)."""
+    """A Jinja2 page template's block functions by name, its own or else those of the templates it extends,
+    as Jinja2 chains them (``super()`` is not supported: no reader page uses it)."""
     kept = _page_blocks.get(id(template))
     if kept is not None and kept[0] is template:
         return kept[1]
-    blocks: dict = {}
+    env = template.environment
+    chain: dict = {}
     current = template
     while current is not None:
-        extends = next(iter(current.nodelist.get_nodes_by_type(ExtendsNode)), None)
-        nodes = extends.blocks if extends is not None else current.nodelist.get_nodes_by_type(BlockNode)
-        for node in nodes.values() if isinstance(nodes, dict) else nodes:
-            blocks.setdefault(node.name, node)
-        current = current.engine.get_template(extends.parent_name.resolve(Context())) if extends else None
+        for name, render in current.blocks.items():
+            chain.setdefault(name, []).append(render)
+        source = env.loader.get_source(env, current.name)[0]
+        parent = next(iter(env.parse(source).find_all(jinja_nodes.Extends)), None)
+        current = env.get_template(parent.template.value) if parent is not None else None
     if len(_page_blocks) > 64:
         _page_blocks.clear()
-    _page_blocks[id(template)] = (template, blocks)
-    return blocks
+    _page_blocks[id(template)] = (template, chain)
+    return chain
+
+
+def page_blocks(request, template_name: str, context: dict, names) -> dict[str, str]:
+    """The page template's blocks ``names`` rendered with ``context``, as Django's Jinja2 backend would render the
+    whole template (the request, its CSRF values and the context processors' values added)."""
+    backend = engines["jinja2"]
+    template = backend.get_template(template_name).template
+    full = dict(context)
+    if request is not None:
+        full.update(request=request, csrf_input=csrf_input_lazy(request), csrf_token=csrf_token_lazy(request))
+        for processor in backend.template_context_processors:
+            full.update(processor(request))
+    chain = _blocks_of(template)
+    rendering = template.new_context(full)
+    rendering.blocks = {name: list(renders) for name, renders in chain.items()}
+    return {name: "".join(chain[name][0](rendering)) for name in names}
 
 
 def render_page(request, template_name: str, context: dict, *, status: int = 200) -> HttpResponse:
     """``render()`` for reader pages that extend site/base.html: the kept frame (``page_frame``) filled with the
-    page's own blocks, rendered with the same context (context processors included), and the clock. The bytes
-    are what ``render()`` writes (tests/site/test_page_frame.py compares them)."""
+    page's own blocks and the clock. The bytes are what ``render()`` writes (tests/site/test_page_frame.py
+    compares them)."""
     frame = page_frame(request, section=context.get("section"))
-    template = engines["django"].get_template(template_name).template
-    blocks = _blocks_of(template)
-    rendering = make_context(context, request, autoescape=template.engine.autoescape)
-    fills = {"clock": city_clock()}
-    with rendering.render_context.push_state(template), rendering.bind_template(template):
-        rendering.template_name = template.name
-        for name in frame.names:
-            if name != "clock":
-                fills[name] = blocks[name].render(rendering)
+    names = [name for name in frame.names if name != "clock"]
+    fills = {"clock": city_clock(), **page_blocks(request, template_name, context, names)}
     return HttpResponse(frame.fill(fills), status=status)
 
 
-def feed_filter(request, chosen: list) -> SafeString:
+def render_kept(request, template_name: str, context: dict, holes: Holes) -> HoledPage:
+    """A page to keep: the frame filled with the page's blocks, rendered with ``holes`` in the context, and
+    split around the holes left in it (the clock, and any the blocks left) to fill on every request."""
+    frame = page_frame(request, section=context.get("section"))
+    names = [name for name in frame.names if name != "clock"]
+    fills = {
+        "clock": holes["clock"],
+        **page_blocks(request, template_name, {**context, "holes": holes}, names),
+    }
+    return holes.split(frame.fill(fills))
+
+
+def feed_filter(request, chosen: list) -> Markup:
     """The feed's section filter (site/_filter.html), rendered once per set of sections and choice."""
     rows = request_section_rows(request)
     key = (rows, tuple(section.slug for section in chosen), get_urlconf(), get_script_prefix())
@@ -308,46 +304,25 @@ def feed_filter(request, chosen: list) -> SafeString:
         if len(_filters) > 64:
             _filters.clear()
         context = {"nav_sections": selectors.sections_from_rows(rows), "chosen": chosen}
-        html = _filters[key] = mark_safe(render_to_string("site/_filter.html", context))  # noqa: S308
+        html = _filters[key] = Markup(render_to_string("site/_filter.html", context))  # noqa: S704 - autoescaped
     return html
 
 
-def city_clock() -> str:
-    """The header's city clock (the weather app's widget), rendered once per minute and weather snapshot:
-    what it shows changes by the minute; site.js and city-clock.js keep it ticking in the browser."""
-    from newsdesk.weather.selectors import cached_weather_snapshot
-
-    snapshot = cached_weather_snapshot()
-    key = (int(time.time() // 60), (snapshot or {}).get("built_at"), timezone.get_current_timezone_name())
-    html = _clock.get(key)
-    if html is None:
-        _clock.clear()
-        html = _clock[key] = render_to_string("weather/_city_clock.html")
-    return html
+def city_clock() -> Markup:
+    """The header's city clock: the weather app's widget, kept per minute."""
+    return weather_clock()
 
 
-def most_read(section) -> str:
-    """The Most read box: the analytics app's template tag, which keeps it rendered for a minute."""
-    from newsdesk.analytics.templatetags.analytics import most_read_box
-
+def most_read(section) -> Markup:
+    """The Most read box: the analytics app's widget, which keeps it rendered for a minute."""
     return most_read_box(section)
 
 
-def read_also_html(links: list[tuple[str, int, str]]) -> SafeString:
+def read_also_html(links: list[tuple[str, int, str]]) -> Markup:
     """The Read also block for (headline, public id, slug) links to visible articles; nothing when there are
     none. A link without an article (public id None) is never shown: its text could announce a draft."""
-    links = [link for link in links if link[1] is not None]
-    if not links:
-        return mark_safe("")
-    items = "".join(
-        f'<li><a href="{escape(article_url(pid, slug))}">{escape(title)}</a></li>'
-        for title, pid, slug in links
-    )
-    return mark_safe(  # noqa: S308 - every value above is escaped
-        '<aside class="read-also" aria-labelledby="read-also-title">\n'
-        '      <h2 id="read-also-title">Read also</h2>\n'
-        f"      <ul>{items}</ul>\n    </aside>"
-    )
+    links = [(title, article_url(pid, slug)) for title, pid, slug in links if pid is not None]
+    return macros().read_also(links) if links else Markup("")
 
 
 def article_url(public_id: int, slug: str) -> str:

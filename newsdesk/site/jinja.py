@@ -1,69 +1,94 @@
-"""The Jinja2 environment of the reader site's hot templates (TEMPLATES' jinja2 engine, newsdesk/site/jinja2/).
+"""The reader site's template engine: Jinja2 through Django's backend (TEMPLATES' jinja2 engine; templates in
+each app's jinja2/ folder), autoescaping on.
 
-Only the article page's own parts are Jinja2: an uncached article is rendered on every request that misses the
-page cache, and Jinja2 compiles a template to Python where Django's engine walks nodes, which made the article's
-parts several times cheaper to render. The frame around them stays site/base.html (Django templates), shared by
-every page. Output is byte-for-byte what Django's engine writes: values are escaped as Django's
-``conditional_escape`` does (Jinja's escaping writes quotes differently), and ``date``/``urlencode`` are Django's
-filters.
+Every reader page is Jinja2 (the newsroom, Django's admin, keeps Django templates): Jinja2 compiles a template to
+Python where Django's engine walks nodes, which made an uncached page's templates several times cheaper to
+render (benchmarks/template_engines.py; figures in docs/reader-site.md). Values are escaped once, by
+autoescaping; what is HTML already is ``markupsafe.Markup``. Cards and other repeated pieces are macros
+(site/_macros.html). The helpers a page needs are globals and filters here, each from the module that owns it:
+times and dates from newsdesk/formatting.py, the widgets of other apps from their public ``widgets`` module.
 """
 
 from __future__ import annotations
 
-from html import escape
-
-from django.template import engines
-from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import urlencode
-from django.template.loader import render_to_string
-from django.utils.timezone import template_localtime
-from jinja2 import Environment, StrictUndefined
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import Environment, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from newsdesk.analytics.templatetags.analytics import most_read_box, read_beacon
+from newsdesk import formatting
+from newsdesk.analytics.widgets import most_read_box, read_beacon
+from newsdesk.live.widgets import live_hook
+from newsdesk.markets.widgets import converter_link
+from newsdesk.news.models import Section
+from newsdesk.syndication.widgets import feed_links
 
-from .fragments import section_url
-from .templatetags.newsdesk import time_with_zone
-
-
-def _date(value, arg: str) -> str:
-    # Django's engine converts datetimes to the current zone before its `date` filter sees them.
-    return date_filter(template_localtime(value), arg)
-
-
-def _read_beacon(article, *, preview: bool):
-    return render_to_string("analytics/read_beacon.html", read_beacon({"preview": preview}, article))
+from . import fragments
 
 
-def _escape(value):
-    """Django's ``conditional_escape`` (the same five characters, written as Django writes them), without its
-    lazy-string wrapper: it runs for every value on the page."""
-    if hasattr(value, "__html__"):
-        return value  # safe already: Jinja's autoescaping leaves it as it is
-    return Markup(escape(str(value)))  # noqa: S704 - escaped just now
+def url(name: str, *args, **kwargs) -> str:
+    """Django's ``{% url %}``; an address without arguments is reversed once per URL configuration."""
+    if not args and not kwargs:
+        return fragments.page_url(name)
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@pass_context
+def _city_clock_slot(context) -> Markup:
+    """The header's city clock; a hole to fill per request where the page is kept (fragments.Holes)."""
+    holes = context.get("holes")
+    return holes["clock"] if holes else fragments.city_clock()
+
+
+@pass_context
+def _section_nav(context) -> Markup:
+    """The header's links to every section, the current one marked."""
+    current = context.get("section")
+    slug = current.slug if isinstance(current, Section) else None
+    return fragments.section_nav(current_slug=slug, request=context.get("request"))
+
+
+@pass_context
+def _feed_links(context) -> Markup:
+    return feed_links(context.get("request"), context.get("title"))
+
+
+@pass_context
+def _live_hook(context) -> Markup:
+    return live_hook(context.get("request"))
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
 
 
 def environment(**options) -> Environment:
-    options.pop("autoescape", None)
+    options["autoescape"] = True
     # Strict: a missing value is an error in a test, never a silent gap on a reader's page.
     options["undefined"] = StrictUndefined
-    env = Environment(autoescape=True, finalize=_escape, **options)
-    env.filters.update(date=_date, urlencode=urlencode, time_with_zone=time_with_zone)
-    env.globals.update(section_url=section_url, most_read_box=most_read_box, read_beacon=_read_beacon)
+    options["keep_trailing_newline"] = True  # a page ends as its file does
+    env = Environment(**options)  # noqa: S701 - autoescape is set just above
+    env.filters.update(
+        date=formatting.date,
+        time_with_zone=formatting.time_with_zone,
+        clock_with_zone=formatting.clock_with_zone,
+        linebreaks=formatting.linebreaks,
+    )
+    env.globals.update(
+        url=url,
+        static=static,
+        today=_today,
+        count_noun=formatting.count_noun,
+        section_url=fragments.section_url,
+        article_url=fragments.article_url,
+        slug_url=fragments.slug_url,
+        city_clock_slot=_city_clock_slot,
+        section_nav=_section_nav,
+        feed_links=_feed_links,
+        live_hook=_live_hook,
+        most_read_box=most_read_box,
+        read_beacon=read_beacon,
+        converter_link=converter_link,
+    )
     return env
-
-
-PARTS_TEMPLATE = "site/article_parts.html"
-
-
-def article_part(name: str, context: dict) -> str:
-    """One block of the article's parts (title, head, content, scripts), rendered with ``context``."""
-    template = engines["jinja2"].get_template(PARTS_TEMPLATE).template
-    return "".join(template.blocks[name](template.new_context(context)))
-
-
-def article_parts(context: dict) -> dict[str, str]:
-    """Every block of the article's parts, by name, rendered with one context."""
-    template = engines["jinja2"].get_template(PARTS_TEMPLATE).template
-    jinja_context = template.new_context(context)
-    return {name: "".join(render(jinja_context)) for name, render in template.blocks.items()}

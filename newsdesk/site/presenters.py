@@ -6,14 +6,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from html import escape  # Django's escaping of the same five characters, minus its lazy wrapper
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from markupsafe import Markup
 
 from newsdesk.news import selectors as news_selectors
 from newsdesk.news.html import blocks, split_pages
@@ -25,12 +23,11 @@ from .fragments import (
     article_url,
     keep_html,
     kept_html,
+    macros,
     media_url,
     read_also_html,
-    section_url,
     slug_url,
 )
-from .templatetags.newsdesk import zone_label
 
 
 class PageOutOfRange(Exception):
@@ -68,149 +65,88 @@ def group_by_day(
     return groups
 
 
-class CardWriter:
-    """Writes feed cards as HTML, built in Python (it was the site/_card.html include: a feed page has thirty
-    cards, and an include per card cost more than the rest of the page). What every card of a list shares —
-    the reader's zone, the articles' address prefix, each section's link — is looked up once per list."""
+class Cards:
+    """The cards and links of a page's lists, written by site/_macros.html's macros and kept by everything each
+    one shows (``fragments.kept_html``: most of a page's cards were on the page a moment ago). Given to list
+    templates as ``cards``; a list is one call (``{{ cards.feed(group.articles) }}``): a template loop calling a
+    macro per card cost more than the rest of the home page's template."""
 
-    __slots__ = ("prefix", "sections", "zone")
+    __slots__ = ("macros", "prefix", "zone")
 
     def __init__(self) -> None:
         self.zone = timezone.get_current_timezone()
         self.prefix = article_prefix()
-        self.sections: dict[int, str] = {}
-
-    def block_head(self, section) -> str:
-        """A home page section block's opening: its heading links to the section."""
-        key = ("block-head", self.prefix, section.id, section.slug, section.name)
-        html = kept_html.get(key)
-        if html is None:
-            slug = escape(section.slug)
-            html = keep_html(
-                key,
-                f'\n    <section class="section-block" aria-labelledby="block-{slug}">\n'
-                f'      <h2 id="block-{slug}"><a href="{escape(section_url(section.slug))}">'
-                f"{escape(section.name)}</a></h2>\n",
-            )
-        return html
-
-    def url(self, card) -> str:
-        return escape(f"{self.prefix}{card.public_id}/{quote(card.slug)}/")
-
-    def section_link(self, section) -> str:
-        link = self.sections.get(section.id)
-        if link is None:
-            link = self.sections[section.id] = (
-                f'<a href="{escape(section_url(section.slug))}">{escape(section.name)}</a>'
-            )
-        return link
-
-    def time(self, value: dt.datetime) -> str:
-        # templatetags.newsdesk.time_with_zone with the zone looked up once.
-        local = value.astimezone(self.zone)
-        text = f"{local.day} {local:%B %Y, %H:%M} {zone_label(local)}"
-        return f'<time datetime="{value.isoformat()}" data-local="full">{text}</time>'
-
-    def clock(self, value: dt.datetime) -> str:
-        # templatetags.newsdesk.clock_with_zone: an ISO time and digits need no escaping.
-        local = value.astimezone(self.zone)
-        return f'<time datetime="{value.isoformat()}" data-local="clock">{local:%H:%M} {zone_label(local)}</time>'
-
-    @staticmethod
-    def label(card) -> str:
-        if card.urgency <= 2:
-            return '<strong class="urgent-label">Urgent<span class="visually-hidden">:</span></strong> '
-        return ""
-
-    def headline(self, card) -> str:
-        return f'<h3 class="card__headline">{self.label(card)}<a href="{self.url(card)}">{escape(card.headline)}</a></h3>'
+        self.macros = macros()
 
     def _key(self, kind: str, card) -> tuple:
-        # Everything a card's HTML is made of: the HTML is kept by it (fragments.kept_html), so an edit to
-        # any of these makes a new entry, never a stale card.
+        # Everything a card's HTML is made of: an edit to any of these makes a new entry, never a stale card.
         section = card.section
         return (kind, self.zone, self.prefix, card.public_id, card.slug, card.headline, card.urgency,
                 card.publish_at, section.id, section.slug, section.name)  # fmt: skip
 
-    def card(self, card, *, clock: bool = False, with_section: bool = True, with_lead: bool = False) -> str:
-        lead = card.lead if with_lead else None
-        key = (*self._key("card", card), clock, with_section, lead)
+    def _kept(self, key: tuple, render, *args) -> str:
         html = kept_html.get(key)
         if html is None:
-            html = keep_html(
-                key, self._card(card, clock=clock, with_section=with_section, with_lead=with_lead)
-            )
+            html = keep_html(key, render(*args))
         return html
 
-    def _card(self, card, *, clock: bool, with_section: bool, with_lead: bool) -> str:
-        when = self.clock(card.publish_at) if clock else self.time(card.publish_at)
-        section = f" · {self.section_link(card.section)}" if with_section else ""
-        lead = f'\n  <p class="card__lead">{escape(card.lead)}</p>' if with_lead and card.lead else ""
-        urgent = " card--urgent" if card.urgency <= 2 else ""
-        return (
-            f'<li class="card{urgent}">\n  {self.headline(card)}\n'
-            f'  <p class="card__meta">{when}{section}</p>{lead}\n</li>'
-        )
+    def feed(self, cards, clock: bool = False, with_section: bool = True, with_lead: bool = False) -> Markup:
+        """Feed cards (macro ``card``)."""
+        render = self.macros.card
+        out = []
+        for card in cards:
+            key = (*self._key("card", card), clock, with_section, card.lead if with_lead else None)
+            out.append(self._kept(key, render, card, clock, with_section, with_lead))
+        return Markup("".join(out))  # noqa: S704 - each written by an autoescaping macro
 
-    def top_story(self, card, *, lead_photo: Photo | None = None, first: bool = False) -> str:
-        """A card of the home page's top stories; the first is the lead, with its photo and standfirst."""
-        key = self._key("top", card)
-        if first:
-            photo = lead_photo
-            shown = (photo.pk, photo.image.name, photo.width, photo.height, photo.alt_text) if photo else None
-            key = (*key, "first", card.lead, shown, _listed_photo(photo)["srcset"] if photo else None)
-        html = kept_html.get(key)
-        if html is None:
-            html = keep_html(key, self._top_story(card, lead_photo=lead_photo, first=first))
-        return html
+    def top_stories(self, cards, photo: Photo | None = None) -> Markup:
+        """The home page's top stories; the first is the lead, with ``photo`` and its standfirst."""
+        out = []
+        for n, card in enumerate(cards):
+            key = self._key("top", card)
+            shown = None
+            if n == 0:
+                shown = _listed_photo(photo) if photo is not None else None
+                raw = (
+                    (photo.pk, photo.image.name, photo.width, photo.height, photo.alt_text) if photo else None
+                )
+                key = (*key, "first", card.lead, raw, shown["srcset"] if shown else None)
+            out.append(self._kept(key, self.macros.top_story, card, shown, n == 0))
+        return Markup("".join(out))  # noqa: S704 - each written by an autoescaping macro
 
-    def _top_story(self, card, *, lead_photo: Photo | None, first: bool) -> str:
-        classes = "card" + (" card--lead" if first else "") + (" card--urgent" if card.urgency <= 2 else "")
-        photo = ""
-        if first and lead_photo is not None:
-            p = _listed_photo(lead_photo)
-            photo = (
-                f'<img class="card__photo" src="{escape(p["src"])}" srcset="{escape(p["srcset"])}" '
-                f'sizes="(min-width: 60em) 40em, 100vw" width="{lead_photo.width}" height="{lead_photo.height}" '
-                f'alt="{escape(lead_photo.alt_text)}" fetchpriority="high">\n        '
-            )
-        lead = f'\n        <p class="card__lead">{escape(card.lead)}</p>' if first and card.lead else ""
-        return (
-            f'\n      <li class="{classes}">\n        {photo}{self.headline(card)}\n'
-            f'        <p class="card__meta">{self.time(card.publish_at)} · {self.section_link(card.section)}</p>'
-            f"{lead}\n      </li>"
-        )
+    def section_blocks(self, blocks) -> Markup:
+        """The home page's section blocks: (section, cards) pairs, each a titled list."""
+        out = []
+        for section, cards in blocks:
+            key = ("block-head", self.prefix, section.id, section.slug, section.name)
+            out.append(self._kept(key, self.macros.block_head, section))
+            out.extend(self._kept(self._key("block", c), self.macros.block_card, c) for c in cards)
+            out.append(self._kept(("block-end",), self.macros.block_end))
+        return Markup("".join(out))  # noqa: S704 - each written by an autoescaping macro
 
-    def block_card(self, card) -> str:
-        """A card of a home page section block: headline and time."""
-        key = self._key("block", card)
-        html = kept_html.get(key)
-        if html is None:
-            html = keep_html(key, self._block_card(card))
-        return html
+    def tiles(self, galleries) -> Markup:
+        """Gallery tiles (news.selectors.GalleryCard): cover, title, number of photos."""
+        out = []
+        for card in galleries:
+            cover = _listed_photo(card.cover) if card.cover is not None else None
+            size = (card.cover.width, card.cover.height) if card.cover is not None else None
+            thumb = cover["thumb"] if cover else None
+            key = ("tile", self.prefix, card.title, card.slug, card.count, thumb, size)
+            out.append(self._kept(key, self.macros.tile, card, cover))
+        return Markup("".join(out))  # noqa: S704 - each written by an autoescaping macro
 
-    def _block_card(self, card) -> str:
-        urgent = " card--urgent" if card.urgency <= 2 else ""
-        return (
-            f'\n        <li class="card{urgent}">{self.headline(card)}'
-            f'<p class="card__meta">{self.time(card.publish_at)}</p></li>'
-        )
-
-
-def card_html(card, *, clock: bool = False, with_section: bool = True, with_lead: bool = False) -> SafeString:
-    """One feed card (see ``CardWriter``)."""
-    html = CardWriter().card(card, clock=clock, with_section=with_section, with_lead=with_lead)
-    return mark_safe(html)  # noqa: S308 - every value is escaped by CardWriter
+    def infographics(self, links) -> Markup:
+        """(title, slug) of infographics as list items of links."""
+        out = []
+        for title, slug in links:
+            key = ("infographic", self.prefix, title, slug)
+            url = slug_url("site:infographic", slug)
+            out.append(self._kept(key, self.macros.link_items, [(title, url)]))
+        return Markup("".join(out))  # noqa: S704 - each written by an autoescaping macro
 
 
-def cards_html(cards: list, *, writer: CardWriter | None = None) -> SafeString:
-    writer = writer or CardWriter()
-    return mark_safe("".join(writer.card(card) for card in cards))  # noqa: S308 - CardWriter escapes
-
-
-def feed_groups(cards: list, *, with_section: bool, with_lead: bool) -> list[dict]:
-    """Day groups (``group_by_day``) with their cards' HTML."""
-    writer = CardWriter()
+def feed_groups(cards: list) -> list[dict]:
+    """Day groups (``group_by_day``) as a feed page shows them."""
     return [
         {
             "day": group.day,
@@ -218,81 +154,9 @@ def feed_groups(cards: list, *, with_section: bool, with_lead: bool) -> list[dic
             "anchor": group.day.isoformat().replace("-", ""),
             "label": group.label,
             "articles": group.articles,
-            "html": mark_safe(  # noqa: S308 - CardWriter escapes
-                "".join(
-                    writer.card(c, clock=True, with_section=with_section, with_lead=with_lead)
-                    for c in group.articles
-                )
-            ),
         }
-        for group in group_by_day(cards, zone=writer.zone)
+        for group in group_by_day(cards)
     ]
-
-
-def top_stories_html(
-    cards: list, *, lead_photo: Photo | None, writer: CardWriter | None = None
-) -> SafeString:
-    """The home page's top stories; ``lead_photo`` is the first story's."""
-    writer = writer or CardWriter()
-    items = [writer.top_story(card, lead_photo=lead_photo, first=n == 0) for n, card in enumerate(cards)]
-    return mark_safe("".join(items))  # noqa: S308 - CardWriter escapes
-
-
-def section_blocks_html(blocks: list, *, writer: CardWriter | None = None) -> SafeString:
-    """The home page's section blocks: (section, cards) pairs, each a titled list."""
-    writer = writer or CardWriter()
-    out = []
-    for section, cards in blocks:
-        out.append(writer.block_head(section))
-        out.append('      <ol class="cards">')
-        out.extend(writer.block_card(card) for card in cards)
-        out.append("\n      </ol>\n    </section>")
-    return mark_safe("".join(out))  # noqa: S308 - CardWriter escapes
-
-
-def gallery_tiles_html(cards: list) -> SafeString:
-    """Gallery tiles (news.selectors.GalleryCard): cover, title, number of photos."""
-    prefix = article_prefix()  # the URL configuration's mark in the keys
-    out = []
-    for card in cards:
-        thumb = _listed_photo(card.cover)["thumb"] if card.cover is not None else None
-        size = (card.cover.width, card.cover.height) if card.cover is not None else None
-        key = ("tile", prefix, card.title, card.slug, card.count, thumb, size)
-        html = kept_html.get(key)
-        if html is None:
-            html = keep_html(key, _gallery_tile(card))
-        out.append(html)
-    return mark_safe("".join(out))  # noqa: S308 - every value escaped in _gallery_tile
-
-
-def _gallery_tile(card) -> str:
-    cover = ""
-    if card.cover is not None:
-        thumb = _listed_photo(card.cover)["thumb"]
-        cover = (
-            f'<img src="{escape(thumb)}" alt="" loading="lazy" width="{card.cover.width}" '
-            f'height="{card.cover.height}">'
-        )
-    noun = "photo" if card.count == 1 else "photos"
-    return (
-        f'<li class="tile">\n  <a href="{escape(slug_url("site:gallery", card.slug))}">\n    {cover}\n'
-        f'    <span class="tile__title">{escape(card.title)}</span>\n  </a>\n'
-        f'  <span class="tile__count">{card.count} {noun}</span>\n</li>\n'
-    )
-
-
-def infographic_links_html(links: list[tuple[str, str]]) -> SafeString:
-    """(title, slug) of infographics as list items of links."""
-    prefix = article_prefix()  # the URL configuration's mark in the keys
-    out = []
-    for title, slug in links:
-        key = ("infographic", prefix, title, slug)
-        html = kept_html.get(key)
-        if html is None:
-            url = slug_url("site:infographic", slug)
-            html = keep_html(key, f'<li><a href="{escape(url)}">{escape(title)}</a></li>')
-        out.append(html)
-    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
 
 
 _PAGE = re.compile(r"[0-9]{1,4}")
@@ -350,8 +214,8 @@ def article_page_context(
     before, after = body_blocks[:split_at], body_blocks[split_at:]
     return {
         "article": article,
-        "before_read_also": mark_safe("\n".join(before)),  # noqa: S308 - sanitized on save
-        "after_read_also": mark_safe("\n".join(after)),  # noqa: S308 - sanitized on save
+        "before_read_also": Markup("\n".join(before)),  # noqa: S704 - sanitized on save
+        "after_read_also": Markup("\n".join(after)),  # noqa: S704 - sanitized on save
         "read_also_html": read_also,
         "read_also_first": position == 0,  # above the dateline, which runs into the first paragraph
         "page_number": number,
@@ -361,7 +225,7 @@ def article_page_context(
         "next_page": number + 1 if number < len(pages) else None,
         "lead_photo": lead_photo,
         "og_image": absolute_url(lead_photo["src"]) if lead_photo else "",
-        "json_ld": mark_safe(json_ld(article, corrections=relations.corrections)),  # noqa: S308 - json.dumps escapes "<"
+        "json_ld": Markup(json_ld(article, corrections=relations.corrections)),  # noqa: S704 - json.dumps escapes "<"
         "canonical_url": canonical,
         "holes": holes,
         "preview": False,

@@ -21,25 +21,19 @@ from django.views.decorators.http import require_safe
 
 from newsdesk.news import selectors
 from newsdesk.news.models import Article, Person, Section, Topic
-from newsdesk.syndication.templatetags.syndication import LABELS as FEED_LABELS
-from newsdesk.syndication.templatetags.syndication import TYPES as FEED_TYPES
 from newsdesk.syndication.views import is_api_request, json_error
+from newsdesk.syndication.widgets import LABELS as FEED_LABELS
+from newsdesk.syndication.widgets import TYPES as FEED_TYPES
 
 from . import fragments
-from .jinja import article_parts
 from .presenters import (
-    CardWriter,
+    Cards,
     PageOutOfRange,
     absolute_url,
     article_page_context,
-    cards_html,
     feed_groups,
-    gallery_tiles_html,
-    infographic_links_html,
     page_number,
     photo_context,
-    section_blocks_html,
-    top_stories_html,
 )
 
 FEED_LIMIT = 30
@@ -58,16 +52,14 @@ def _press_review_slug() -> str:
 def home(request):
     sections = fragments.request_sections(request)
     page = selectors.home_page(sections=sections, latest=HOME_LATEST)
-    # Lists are written in Python (presenters), not in template loops: a loop variable costs the template
-    # engine more than the card it writes, and the home page shows some sixty items.
-    writer = CardWriter()
     context = {
-        "nav_sections": sections,
-        "top_stories_html": top_stories_html(page.top_stories, lead_photo=page.lead_photo, writer=writer),
-        "latest_html": cards_html(page.latest, writer=writer),
-        "section_blocks_html": section_blocks_html(page.section_blocks, writer=writer),
-        "galleries_html": gallery_tiles_html(page.galleries),
-        "infographics_html": infographic_links_html(page.infographics),
+        "cards": Cards(),
+        "top_stories": page.top_stories,
+        "lead_photo": page.lead_photo,
+        "latest": page.latest,
+        "section_blocks": page.section_blocks,
+        "galleries": page.galleries,
+        "infographics": page.infographics,
     }
     return fragments.render_page(request, "site/home.html", context)
 
@@ -94,12 +86,29 @@ def _more_url(request, page: selectors.FeedPage) -> str:
     return f"{request.path}?{query.urlencode()}"
 
 
+# What a feed page may show; each view gives its own (site/feed.html serves them all).
+FEED_DEFAULTS = {
+    "section": None,
+    "description": "",
+    "photo": None,
+    "own_feeds": [],
+    "chosen": [],
+    "is_feed_root": False,
+    "filter_html": "",
+    "archive_day": None,
+    "previous_day": None,
+    "next_day": None,
+    "show_leads": False,
+}
+
+
 def _feed_context(request, title: str, page: selectors.FeedPage, **extra) -> dict:
     return {
+        **FEED_DEFAULTS,
         "title": title,
-        "groups": feed_groups(
-            page.articles, with_section="section" not in extra, with_lead=extra.get("show_leads", False)
-        ),
+        "cards": Cards(),
+        "groups": feed_groups(page.articles),
+        "with_section": "section" not in extra,
         "more_url": _more_url(request, page),
         "is_continuation": "before" in request.GET,
         "canonical_url": absolute_url(request.get_full_path()),
@@ -142,7 +151,6 @@ def latest(request):
         request,
         "News feed",
         page,
-        nav_sections=sections,
         chosen=chosen,
         is_feed_root=True,
         filter_html=fragments.feed_filter(request, chosen),
@@ -373,13 +381,18 @@ def _article_render(request, state, number: int, key: str, public_id: int) -> fr
         context = article_page_context(item, page=str(number), strict=True, relations=relations, holes=holes)
     except PageOutOfRange as exc:
         raise Http404("This article has no such page.") from exc
-    context["site_name"] = (
-        settings.NEWSDESK_SITE_NAME
-    )  # what the site context processor gives Django's engine
-    parts = article_parts(context)
-    page = holes.split(fragments.article_layout(request).fill({**parts, "clock": holes["clock"]}))
+    page = fragments.render_kept(request, "site/article.html", context, holes)
     fragments.article_page_set(key, page, public_id=public_id)
     return page
+
+
+def article_preview(request, article: Article, *, page: str | None = None) -> HttpResponse:
+    """The newsroom's preview of an article: its reader page through the same path as the public one (the
+    template's blocks in the kept frame), marked as a preview (a notice, noindex, no read beacon), with the
+    Most read box and the clock filled in at once instead of left as holes."""
+    context = article_page_context(article, page=page)
+    context["preview"] = True
+    return fragments.render_page(request, "site/article.html", context)
 
 
 # --- Galleries and infographics -----------------------------------------------------------------------------
@@ -414,8 +427,8 @@ def _slide(gallery, item, number: int) -> dict:
 
 @require_safe
 def galleries(request):
-    tiles = gallery_tiles_html(selectors.gallery_cards(limit=FEED_LIMIT))
-    return render(request, "site/galleries.html", {"galleries_html": tiles})
+    galleries = selectors.gallery_cards(limit=FEED_LIMIT)
+    return render(request, "site/galleries.html", {"galleries": galleries, "cards": Cards()})
 
 
 @require_safe

@@ -8,14 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from newsdesk.site.templatetags.newsdesk import zone_label
+from newsdesk.formatting import local_text
 
 from .selectors import fresh_weather, provider_credit
-
-
-def local_text(moment: dt.datetime) -> str:
-    """ "30 May 2017, 11:41 UTC+3" — the format of every time on the site, zone always shown."""
-    return f"{moment.day} {moment:%B %Y, %H:%M} {zone_label(moment)}"
 
 
 def temperature_text(value: str) -> str:
@@ -61,4 +56,5 @@ def clock_context(snapshot: dict | None, *, now: dt.datetime) -> dict:
     zone = settings.TIME_ZONE
     local = now.astimezone(zoneinfo.ZoneInfo(zone))
     name = zone.rsplit("/", 1)[-1].replace("_", " ")
-    return {"city": {"slug": "", "name": name, "zone": zone, "local": local, "local_text": local_text(local)}}
+    city = {"slug": "", "name": name, "zone": zone, "local": local, "local_text": local_text(local)}
+    return {"city": {**city, "weather_text": "", "credit": "", "credit_url": ""}}

@@ -6,7 +6,7 @@ import pytest
 
 from newsdesk.analytics import services
 from newsdesk.analytics.backends import load_backend
-from newsdesk.analytics.templatetags.analytics import box_cache_clear
+from newsdesk.analytics.widgets import box_cache_clear
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,11 @@ import json
 import time
 
 import pytest
-from django.template import Context, Template
 from django.test import RequestFactory
 
 from newsdesk.live import selectors
 from newsdesk.live.backends import get_backend
+from newsdesk.live.widgets import live_hook
 from newsdesk.live.wsgi import LivePollMiddleware
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_a_log_that_cannot_be_read_gives_no_news_and_no_error(fresh, monkeypatch
 def test_the_page_hook_names_the_transport_and_the_pace(settings, transport, seconds):
     settings.NEWSDESK_LIVE_TRANSPORT, settings.NEWSDESK_LIVE_POLL_SECONDS = transport, seconds
     request = RequestFactory().get("/")
-    html = Template("{% load live %}{% live_hook %}").render(Context({"request": request}))
+    html = live_hook(request)
     assert f'data-live-transport="{transport}"' in html
     assert f'data-live-poll="{seconds:g}"' in html
     assert 'data-live-events="/live/events"' in html and 'data-live-stream="/live/stream"' in html

@@ -112,14 +112,31 @@ def test_editor_previews_a_draft_with_the_reader_template_while_readers_get_404(
     client.force_login(user_with_role(EDITOR))
     response = client.get(url)
     assert response.status_code == 200
-    assert "site/article.html" in [t.name for t in response.templates]
     html = response.content.decode()
+    assert '<article class="article layout__main">' in html and '<header class="site-header">' in html
     assert "<h1>Putin and Macron to meet in Versailles</h1>" in html
     assert "PSKOV, May 30. /TASS/." in html
     assert "Readers cannot see this yet." in html
     assert_clean(html)
     client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_the_preview_of_a_published_story_is_its_reader_page_marked_as_a_preview(client):
+    """The newsroom's preview renders through the reader page's own path: the page readers get (white space
+    aside: the reader page leaves a hole for Read also), with the notice and noindex added and no read beacon."""
+    article = ArticleFactory(headline='Lavrov: "<b>No</b>" & O\'Neil', byline="Ann O'Neil")
+    public = client.get(article.get_absolute_url()).content.decode()
+    client.force_login(user_with_role(EDITOR))
+    preview = client.get(reverse("admin:news_article_preview", args=[article.pk])).content.decode()
+    notice = '<p class="notice" role="status">Preview — Published. Readers cannot see this yet.</p>'
+    noindex = '<meta name="robots" content="noindex, nofollow">'
+    assert notice in preview and noindex in preview and "data-read-beacon" not in preview
+    beacon = re.compile(r'<script src="[^"]*beacon[^"]*" defer data-read-beacon=.*?</noscript>')
+    assert "data-read-beacon" in public
+    spaces = re.compile(r"\s+")
+    expected = spaces.sub(" ", beacon.sub("", public))
+    assert spaces.sub(" ", preview.replace(notice, "").replace(noindex, "")) == expected
 
 
 def test_reporter_previews_too_but_an_unknown_article_is_not_found(client):

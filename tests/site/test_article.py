@@ -281,7 +281,7 @@ def most_read_shown(settings, seed_article):
     """Reads counted for the seed article, so that the Most read box (with its own CSS and JS) is on its page."""
     from newsdesk.analytics import services as analytics
     from newsdesk.analytics.backends import Read, get_backend
-    from newsdesk.analytics.templatetags.analytics import box_cache_clear
+    from newsdesk.analytics.widgets import box_cache_clear
 
     settings.ANALYTICS = {**settings.ANALYTICS, "BACKEND": "database", "FLUSH_INTERVAL": 0}
     analytics.reset_state()

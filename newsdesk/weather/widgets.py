@@ -1,0 +1,31 @@
+"""What the reader pages show of the weather app: the header's city clock (a Jinja2 global of the reader site,
+newsdesk/site/jinja.py). Reads the cache only: no query, no provider call."""
+
+from __future__ import annotations
+
+import time
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from markupsafe import Markup
+
+from . import presenters, selectors
+
+_kept: dict[tuple, Markup] = {}
+
+
+def city_clock() -> Markup:
+    """The header clock of the site's default city, with its style sheet and script, rendered once per minute
+    and weather snapshot: what it shows changes by the minute; city-clock.js keeps it ticking in the browser."""
+    snapshot = selectors.cached_weather_snapshot()
+    key = (int(time.time() // 60), (snapshot or {}).get("built_at"), timezone.get_current_timezone_name())
+    html = _kept.get(key)
+    if html is None:
+        _kept.clear()
+        context = presenters.clock_context(snapshot, now=timezone.now())
+        html = _kept[key] = Markup(render_to_string("weather/_city_clock.html", context))  # noqa: S704 - autoescaped
+    return html
+
+
+def forget() -> None:
+    _kept.clear()
