@@ -13,7 +13,7 @@ from newsdesk.news.html import sanitize_html
 from newsdesk.news.models import Article
 from newsdesk.newsroom.roles import EDITOR
 from tests.browser import axe_violations
-from tests.factories import user_with_role
+from tests.factories import ArticleFactory, user_with_role
 
 from .test_browser import PASSWORD, log_in, pick_autocomplete, real_jpeg
 
@@ -374,3 +374,54 @@ def test_the_edit_form_with_the_editor_passes_axe(live_server, browser_page, tmp
     page.wait_for_selector(".body-editor__photo")
     violations = axe_violations(page)
     assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]][:3]) for v in violations]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_opened_story_keeps_its_body_as_stored_and_shows_where_read_also_goes(
+    live_server, browser_page, default_sections
+):
+    page, base = browser_page, live_server.url
+    stored = (
+        "<p>Moscow is concerned, <b>Ryabkov</b> said.</p>\n\n"
+        "<p>Relations hit their lowest point.</p>"
+        "<h2>No meddling</h2><p>Moscow never tried to influence Washington.</p>"
+    )
+    article = ArticleFactory(body=stored, read_also_after=2, status=Article.Status.DRAFT)
+    user_with_role(EDITOR, username="editor", password=PASSWORD)
+    log_in(page, base, "editor")
+    page.goto(base + reverse("admin:news_article_change", args=[article.pk]))
+    page.wait_for_selector("#id_body[data-editor-ready=true]", state="attached")
+    page.click(EDITOR_AREA)
+    page.keyboard.press("ArrowRight")
+    page.focus(
+        "#id_headline"
+    )  # in and out of the text without changing it: the form sends the body as it came
+    assert body_value(page) == stored
+
+    def marked() -> list[str]:
+        """The text of the block the "Read also" marker follows (the editor draws it after that block)."""
+        return page.locator(f"{EDITOR_AREA} [data-read-also]").all_inner_texts()
+
+    assert marked() == ["Relations hit their lowest point."]  # after paragraph 2, as the field says
+    page.fill("#id_read_also_after", "1")
+    assert marked() == ["Moscow is concerned, Ryabkov said."]
+    page.fill("#id_read_also_after", "3")  # sub-headings are not paragraphs: the third is after the heading
+    assert marked() == ["Moscow never tried to influence Washington."]
+    page.fill("#id_read_also_after", "0")
+    assert marked() == [] and "body-editor__area--read-also-first" in page.get_attribute(EDITOR_AREA, "class")
+
+    page.locator(EDITOR_AREA).get_by_text("Relations hit").click()  # "Read also here" in the second paragraph
+    toolbar_button(page, "readalso").click()
+    assert page.input_value("#id_read_also_after") == "2"
+    assert marked() == ["Relations hit their lowest point."]
+    assert "after paragraph 2" in page.inner_text(".body-editor__status")
+    assert body_value(page) == stored  # placing Read also is not an edit of the body
+
+    page.keyboard.press("End")
+    page.keyboard.type(" Again.")
+    wait_for_body(page, "<p>Relations hit their lowest point. Again.</p>")
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
+    article.refresh_from_db()
+    assert article.read_also_after == 2 and "lowest point. Again.</p>" in article.body

@@ -241,11 +241,21 @@
       sanitizeToDOMFragment: function (html) { return sanitizeToFragment(html); },
       addLinks: false,
     });
-    editor.setHTML(paragraphsFromText(textarea.value));
     var source = false;
+    // The text as loaded, and the editor's writing of it: until the editor's output differs from that, the form
+    // sends the text exactly as it came. Otherwise opening a story and saving another field would rewrite its body
+    // (new spacing, <b> as <strong>), and after a conflict the body would count as changed by this editor.
+    var loaded = { text: textarea.value, html: "" };
+    function load(text) {
+      editor.setHTML(paragraphsFromText(text));
+      loaded = { text: text, html: serialize(area) };
+    }
+    load(textarea.value);
 
     function sync() {
-      if (!source) textarea.value = serialize(area);
+      if (source) return;
+      var html = serialize(area);
+      textarea.value = html === loaded.html ? loaded.text : html;
     }
 
     // --- buttons ---
@@ -411,7 +421,7 @@
         textarea.hidden = false;
         textarea.focus();
       } else {
-        editor.setHTML(paragraphsFromText(textarea.value));
+        load(textarea.value);
         source = false;
         textarea.hidden = true;
         area.hidden = false;
@@ -632,7 +642,8 @@
     if (readAlsoField) readAlsoField.addEventListener("change", markReadAlso);
     // The form sends the textarea: make sure it holds the last keystroke.
     if (textarea.form) textarea.form.addEventListener("submit", sync, true);
-    changed();
+    markReadAlso();
+    update();
     textarea.dataset.editorReady = "true";
   }
 
