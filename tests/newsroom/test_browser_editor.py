@@ -425,3 +425,20 @@ def test_an_opened_story_keeps_its_body_as_stored_and_shows_where_read_also_goes
         page.click("input[name=_continue]")
     article.refresh_from_db()
     assert article.read_also_after == 2 and "lowest point. Again.</p>" in article.body
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_the_body_is_the_plain_textarea(live_server, chromium, default_sections):
+    base = live_server.url
+    user_with_role(EDITOR, username="editor", password=PASSWORD)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, base, "editor")
+        page.goto(base + reverse("admin:news_article_add"))
+        assert page.locator("#id_body").is_visible() and page.locator("#id_body").is_editable()
+        assert page.locator(".body-editor__toolbar, #body-editor-area").count() == 0
+        assert "a blank line starts a new paragraph" in page.inner_text(".field-body")
+    finally:
+        context.close()

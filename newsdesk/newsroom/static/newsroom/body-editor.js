@@ -241,6 +241,9 @@
       sanitizeToDOMFragment: function (html) { return sanitizeToFragment(html); },
       addLinks: false,
     });
+    // Squire's image resizer sets a width in a style attribute, which the sanitizer drops (and a strict CSP refuses):
+    // a photo is shown at the width readers get, so it is not offered.
+    if (editor._imageResizer) editor._imageResizer.destroy();
     var source = false;
     // The text as loaded, and the editor's writing of it: until the editor's output differs from that, the form
     // sends the text exactly as it came. Otherwise opening a story and saving another field would rewrite its body
