@@ -40,6 +40,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check newsdesk tests
 	$(BIN)/ruff format --check newsdesk tests
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) var

@@ -1,4 +1,5 @@
-"""The style is held by tools: ruff's lint rules (incl. DJ, DTZ, S, B) and its formatter, on every run."""
+"""The style is held by tools, on every run: ruff's lint rules (incl. DJ, DTZ, S, B) and its formatter, and the
+import contracts (the layers docs/architecture.md draws; pyproject.toml [tool.importlinter])."""
 
 import subprocess
 import sys
@@ -14,5 +15,13 @@ def test_ruff_is_clean(args):
     result = subprocess.run(
         [sys.executable, "-m", "ruff", *args, "newsdesk", "tests", "benchmarks"],
         cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contracts_are_kept():
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

@@ -7,10 +7,10 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Audience"
 
     def ready(self) -> None:
-        from newsdesk.news import services as news_services
+        from newsdesk.pipeline.effects import after_publish_hooks
 
         from . import services
 
         # Publishing, correcting or withdrawing changes what may be counted and shown: forget cached answers.
-        if services.on_article_changed not in news_services.after_publish_hooks:
-            news_services.after_publish_hooks.append(services.on_article_changed)
+        if services.on_article_changed not in after_publish_hooks:
+            after_publish_hooks.append(services.on_article_changed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -49,11 +49,6 @@ SNAPSHOT_FIELDS = (
 )  # fmt: skip
 # Changes to these make a new public version of a visible article.
 CONTENT_FIELDS = {"headline", "lead", "body", "dateline_place", "dateline_date", "byline", "lead_photo_id"}
-
-# Per-article functions called after a change commits, with the article id. Each runs as an effect of the
-# publishing pipeline (newsdesk.pipeline.effects), in the worker, retried when it fails; an app with work that
-# is cheaper for many articles at once registers a batch effect there instead.
-after_publish_hooks: list[Callable[[int], None]] = []
 
 
 class EditConflict(Exception):

@@ -31,7 +31,7 @@ from newsdesk.news.models import (
 from newsdesk.news.selectors import article_for_preview
 from newsdesk.site.views import article_preview
 
-from . import users  # noqa: F401  (the user and group admins: nobody grants more than they hold)
+from . import failures, users  # noqa: F401  (the pipeline's failed effects; the user and group admins: nobody grants more than they hold)
 from .desk import install_nav
 from .diff import LABELS, changed_by, compare, digest, digest_fields, form_field, labels
 from .forms import ArticleForm, CorrectionForm, InfographicForm, PhotoForm, ReasonForm

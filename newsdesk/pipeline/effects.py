@@ -5,7 +5,7 @@ live write). It must be idempotent: after a crash it runs again for changes it m
 returns ``{change id: when}`` for changes it could not finish yet (a debounce), or nothing; it raises when it
 failed, and the pipeline then finds out for which changes by running it for them one by one.
 
-Per-article functions appended to ``newsdesk.news.services.after_publish_hooks`` are effects too: each runs in
+Per-article functions appended to ``after_publish_hooks`` are effects too: each runs in
 the pipeline for every changed article, with the same retries and the same newsroom list when it fails.
 """
 
@@ -30,6 +30,10 @@ class Effect:
 
 
 _registry: dict[str, Effect] = {}
+# Per-article functions run after a change commits, with the article id, each as an effect of its own (in the
+# worker, retried when it fails); an app with work that is cheaper for many articles at once registers a batch
+# effect instead.
+after_publish_hooks: list[Callable[[int], object]] = []
 
 
 def register(effect: Effect) -> None:
@@ -43,8 +47,6 @@ def unregister(name: str) -> None:
 
 def all_effects() -> list[Effect]:
     """The registered effects and the news app's per-article hooks, in running order."""
-    from newsdesk.news.services import after_publish_hooks
-
     hooks = [_per_article(hook) for hook in after_publish_hooks]
     return sorted([*_registry.values(), *hooks], key=lambda effect: effect.order)
 

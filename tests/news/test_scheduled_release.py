@@ -5,13 +5,14 @@ from django.utils import timezone
 
 from newsdesk.news import services
 from newsdesk.news.models import Article
+from newsdesk.pipeline import effects
 from tests.factories import ArticleFactory
 
 
 @pytest.fixture
 def hook_calls(monkeypatch):
     calls: list[int] = []
-    monkeypatch.setattr(services, "after_publish_hooks", [calls.append])
+    monkeypatch.setattr(effects, "after_publish_hooks", [calls.append])
     return calls
 
 

@@ -1,4 +1,6 @@
-"""The newsroom's view of the publishing pipeline: effects that failed, for which article, and a retry."""
+"""The newsroom's view of the publishing pipeline: effects that failed, for which article, and a retry.
+
+The pipeline app keeps to its outbox and effects; this view of it is the newsroom's (it names articles)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -9,10 +11,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from newsdesk.news.models import Article
-
-from . import selectors, services
-from .effects import effect_label
-from .models import EffectFailure
+from newsdesk.pipeline import selectors, services
+from newsdesk.pipeline.effects import effect_label
+from newsdesk.pipeline.models import EffectFailure
 
 
 @admin.register(EffectFailure)
