@@ -306,6 +306,20 @@ def test_formatting_with_the_keyboard_alone(live_server, browser_page, default_s
     page.keyboard.press("Tab")  # and the text does not trap the keyboard: Tab goes on to the next field
     assert focused(page) not in ("body-editor-area", "h2")
 
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # back over the text to the toolbar's one stop
+    page.keyboard.press("End")
+    assert focused(page) == "source"
+    page.keyboard.press("Enter")  # the HTML view: the textarea, focused, the other buttons off
+    assert (
+        focused(page) == "id_body" and toolbar_button(page, "source").get_attribute("aria-pressed") == "true"
+    )
+    assert toolbar_button(page, "bold").is_disabled()
+    page.keyboard.press("Alt+F10")  # the toolbar's stop is the way back, never a disabled button
+    assert focused(page) == "source"
+    page.keyboard.press("Enter")
+    assert focused(page) == "body-editor-area" and page.locator("#id_body").is_hidden()
+
     assert page.input_value("#id_body") == (
         "<h2>Talks agreed</h2>\n"
         "<ul><li><em>Both delegations met</em></li></ul>\n"
@@ -367,11 +381,17 @@ def test_the_edit_form_with_the_editor_passes_axe(live_server, browser_page, tmp
     open_new_article(page, base)
     page.click(EDITOR_AREA)
     page.keyboard.type("A paragraph")
+    page.keyboard.press("Shift+Home")
     toolbar_button(page, "bold").click()
+    assert toolbar_button(page, "bold").get_attribute("aria-pressed") == "true"  # a pressed button checked too
     violations = axe_violations(page)
     assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]][:3]) for v in violations]
     toolbar_button(page, "image").click()  # the photo dialog, with the library's photos listed
     page.wait_for_selector(".body-editor__photo")
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]][:3]) for v in violations]
+    page.keyboard.press("Escape")
+    toolbar_button(page, "source").click()  # the HTML view: the textarea with its own label
     violations = axe_violations(page)
     assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]][:3]) for v in violations]
 

@@ -234,7 +234,6 @@
     box.appendChild(status);
     textarea.classList.add("body-editor__source");
     textarea.hidden = true;
-    if (label) label.setAttribute("for", "body-editor-area"); // clicking the label focuses what is shown
 
     var editor = new window.Squire(area, {
       blockTag: "P",
@@ -343,9 +342,13 @@
     function update() {
       buttons.forEach(function (b) {
         if (b._pressed) b.setAttribute("aria-pressed", String(!!b._pressed()));
-        if (source && b.dataset.command !== "source") b.disabled = true;
-        else b.disabled = false;
+        b.disabled = source && b.dataset.command !== "source"; // the HTML view has only its way back
       });
+      if (!buttons.some(function (b) { return b.tabIndex === 0 && !b.disabled; })) {
+        // The toolbar's tab stop never rests on a disabled button, or the toolbar would drop out of the tab order.
+        buttons.forEach(function (b) { b.tabIndex = b.disabled ? -1 : b.tabIndex; });
+        buttons.filter(function (b) { return !b.disabled; })[0].tabIndex = 0;
+      }
     }
     function markReadAlso() {
       var after = readAlsoField ? parseInt(readAlsoField.value, 10) : NaN;
