@@ -350,6 +350,12 @@
         buttons.filter(function (b) { return !b.disabled; })[0].tabIndex = 0;
       }
     }
+    // A paragraph as the reader page counts them for Read also (site/presenters.read_also_position): a <p> that is
+    // saved as one, so not an empty line, nor a line holding only a video or a page break (saved without its <p>).
+    function isParagraph(b) {
+      return b.nodeName === "P" && hasText(b) &&
+        !(b.children.length === 1 && !b.textContent.trim() && TOP_ALONE.test(b.children[0].localName));
+    }
     function markReadAlso() {
       var after = readAlsoField ? parseInt(readAlsoField.value, 10) : NaN;
       var target = null;
@@ -359,7 +365,7 @@
         for (var n = 0; n < blocks.length; n += 1) {
           var b = blocks[n];
           if (b.querySelector("hr.page-break") || b.matches("hr.page-break")) break; // Read also is on page one
-          if (b.nodeName === "P" && hasText(b) && !(b.children.length === 1 && !b.textContent.trim() && TOP_ALONE.test(b.children[0].localName))) {
+          if (isParagraph(b)) {
             seen += 1;
             target = b;
             if (seen === after) break;
@@ -381,7 +387,7 @@
       var pageOne = true;
       Array.prototype.some.call(area.children, function (b) {
         if (b.querySelector("hr.page-break") || b.matches("hr.page-break")) pageOne = false;
-        if (b.nodeName === "P" && hasText(b) && pageOne) count += 1;
+        if (isParagraph(b) && pageOne) count += 1;
         return b === block;
       });
       if (!pageOne) {
