@@ -8,8 +8,10 @@
   after-publish hook also deletes the old entries at once (what a shared cache needs to free memory).
   Renaming a person, a topic or a photo caption does not touch the article: those reach cached pages within
   ``ARTICLE_TTL``.
-- **The header's section list** and **the city clock** are kept in process memory: the sections by their
-  own rows (read on every request, one small compiled query), the clock by the minute it shows.
+- **The header's section list**, **the frame** of every page (site/base.html with holes) and **cards** are kept
+  in process memory: the sections by their own rows (read on every request, one small compiled query), the
+  frame by the sections and the URL configuration, cards by every value they show. The city clock is kept by
+  the weather app's widget, by the minute it shows.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from newsdesk.weather.widgets import city_clock as weather_clock
 from newsdesk.weather.widgets import forget as weather_forget
 
 ARTICLE_TTL = 600  # seconds; bounds how long a renamed person or topic may wait to show on an article page
-CACHE_VERSION = "3"  # bump when the article template changes in a way old entries must not outlive
+CACHE_VERSION = "4"  # bump when the article template changes in a way old entries must not outlive
 
 
 # --- Holes: a page rendered once, with the per-request parts filled in later --------------------------------
