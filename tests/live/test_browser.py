@@ -45,7 +45,7 @@ def test_new_stories_appear_in_an_open_filtered_feed(
     page = browser_page
     with page.expect_response(lambda response: endpoint in response.url):
         page.goto(f"{live_server.url}/news/?section=politics")
-    time.sleep(0.3)  # the stream is open
+    # From here on every story is caught: the page follows the log from its render time, open or not yet.
 
     other = draft("sport", "Russia's national team beats Hungary in a friendly")
     urgent = draft("politics", "Kremlin confirms Putin-Trump meeting in Hamburg", urgency=1)

@@ -158,6 +158,7 @@ class _Hub:
         self.arrived: asyncio.Future = self.loop.create_future()  # resolved (and replaced) on each new batch
         self.starting = asyncio.Lock()
         self.task: asyncio.Task | None = None
+        self.waiting = 0  # connections waiting for the next batch now (tests wait on it; a gauge's reading)
 
     async def after(self, after: str, *, timeout: float) -> list[Event]:
         await self._start()
@@ -171,11 +172,14 @@ class _Hub:
             after = after or self.floor
         if newer := self._newer(after):
             return newer
+        self.waiting += 1
         try:
             async with asyncio.timeout(timeout):
                 await asyncio.shield(self.arrived)
         except TimeoutError:
             return []
+        finally:
+            self.waiting -= 1
         return self._newer(after)
 
     def _newer(self, after: str) -> list[Event]:
