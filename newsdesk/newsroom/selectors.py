@@ -136,8 +136,9 @@ def _ingested(article_ids) -> dict[int, WireOrigin]:
 def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Queue]:
     """The desk's queues, newest work first: one query each (the section and edit lock joined), plus one for
     the wire items' provenance. Each reads an index range (news.models: article_status_recent, article_feed)."""
-    from django.db.models import F
+    from django.db.models import Exists, F, OuterRef
 
+    from newsdesk.ingest.models import IngestedItem
     from newsdesk.news.models import Article, Correction
 
     now = now or timezone.now()
@@ -152,12 +153,14 @@ def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Q
             article_section=section.pk
         )
     unspiked = articles.filter(spiked_at__isnull=True)
+    # From ingest: the item's record names the article (checked per candidate row, by its index).
+    from_wire = Exists(IngestedItem.objects.filter(article_id=OuterRef("pk")))
     n = QUEUE_SIZE
     queues = [
         ("wire", "Incoming wire", "No wire items waiting.",
-         unspiked.filter(status=status.REVIEW, created_by__isnull=True).order_by("-id")[:n]),
+         unspiked.filter(from_wire, status=status.REVIEW).order_by("-id")[:n]),
         ("review", "In review", "Nothing waits for review.",
-         unspiked.filter(status=status.REVIEW, created_by__isnull=False).order_by("-id")[:n]),
+         unspiked.filter(~from_wire, status=status.REVIEW).order_by("-id")[:n]),
         ("drafts", "My drafts", "You have no drafts.",
          unspiked.filter(status=status.DRAFT, created_by=user).order_by("-id")[:n]),
         ("scheduled", "Scheduled", "Nothing is scheduled.",

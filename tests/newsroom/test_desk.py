@@ -319,3 +319,13 @@ def test_wire_items_provenance_reads_one_query_for_the_queue(editor_client, ap):
     assert IngestedItem.objects.count() == 3
     html = queue(desk_html(editor_client), "wire")
     assert all(f"urn:ap:{n}, version 3" in html for n in range(3))
+
+
+def test_only_items_with_an_ingest_record_are_incoming_wire(editor_client, ap):
+    wire_item(source=ap)
+    ArticleFactory(
+        headline="Loaded without an author", status="review", publish_at=None, first_published_at=None
+    )
+    html = desk_html(editor_client)
+    assert HEADLINE in queue(html, "wire") and "Loaded without an author" not in queue(html, "wire")
+    assert "Loaded without an author" in queue(html, "review") and HEADLINE not in queue(html, "review")
