@@ -219,7 +219,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     @admin.display(description="From the wire")
     def wire_origin(self, obj):
         """Where a story came from: the wire item it was rewritten from (kept when rewritten), or the item it is."""
-        from .selectors import wire_origin
+        from .selectors import wire_origin, wire_version
 
         origin = wire_origin(obj) if obj.pk else None
         if origin is None:
@@ -229,7 +229,11 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         )
         if origin.rewritten_from_id:
             link = reverse("admin:news_article_change", args=[origin.rewritten_from_id])
-            return format_html('Rewritten from <a href="{}">the wire item</a>: {}', link, text)
+            text = format_html('Rewritten from <a href="{}">the wire item</a>: {}', link, text)
+            newer = wire_version(guid=origin.guid)
+            if newer is not None and newer > origin.version:
+                # The wire has sent a newer version since: the rewrite may need what it changed.
+                text = format_html("{} (the wire has version {} now)", text, newer)
         return text
 
     @admin.display(description="Links")

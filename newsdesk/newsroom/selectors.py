@@ -114,6 +114,13 @@ def wire_origin(article) -> WireOrigin | None:
     return _ingested({article.pk}).get(article.pk)
 
 
+def wire_version(*, guid: str) -> int | None:
+    """The newest version the wire has sent of an item (None: not an ingested item)."""
+    from newsdesk.ingest.models import IngestedItem
+
+    return IngestedItem.objects.filter(guid=guid).values_list("version", flat=True).first() if guid else None
+
+
 def _ingested(article_ids) -> dict[int, WireOrigin]:
     from newsdesk.ingest.models import IngestedItem
 

@@ -262,6 +262,11 @@ def test_rewrite_makes_our_own_story_with_the_wire_items_provenance(reporter_cli
     # The wire copy's own form says what it is.
     editor_form = reporter_client.get(reverse("admin:news_article_change", args=[item.pk])).content.decode()
     assert "AP wire · urn:ap:kamaz-1 · version 4" in editor_form
+    # A newer version from the wire: the rewrite's form says so (its provenance stays what it was rewritten from).
+    doc = {"uri": "urn:ap:kamaz-1", "version": "5", "type": "text", "headline": HEADLINE, "body_html": BODY}
+    ingest_document(data=json.dumps(doc).encode(), origin="t.json", routing=Routing(section=item.section))
+    form = reporter_client.get(response["Location"]).content.decode()
+    assert "version 4 (the wire has version 5 now)" in form
 
 
 def test_a_flash_is_published_at_once_and_takes_update_the_same_story(editor_client, editor, politics):
