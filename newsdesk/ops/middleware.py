@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from . import audit
 from .wsgi import QUERIES_KEY, USER_KEY, VIEW_KEY
@@ -17,6 +17,7 @@ NEWSROOM = "/newsroom"
 class RequestAccountingMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.single = list(connections) == [DEFAULT_DB_ALIAS]
 
     def __call__(self, request):
         count = [0]
@@ -28,19 +29,22 @@ class RequestAccountingMiddleware:
         newsroom = request.path_info.startswith(NEWSROOM)
         token = audit.current_request.set(request) if newsroom else None
         try:
-            with contextlib.ExitStack() as stack:
-                for connection in connections.all():
-                    stack.enter_context(connection.execute_wrapper(counted))
-                response = self.get_response(request)
+            if self.single:  # one database: no ExitStack (this runs on every request)
+                with connections[DEFAULT_DB_ALIAS].execute_wrapper(counted):
+                    response = self.get_response(request)
+            else:
+                with contextlib.ExitStack() as stack:
+                    for alias in connections:
+                        stack.enter_context(connections[alias].execute_wrapper(counted))
+                    response = self.get_response(request)
         finally:
             if token is not None:
                 audit.current_request.reset(token)
+        match = request.resolver_match  # set once the URL resolved (no view: a 404 before any)
+        if match is not None:
+            request.META[VIEW_KEY] = match.view_name or getattr(match.func, "__name__", "view")
         request.META[QUERIES_KEY] = count[0]
         user = getattr(request, "user", None) if newsroom else None
         if user is not None and user.is_authenticated:
             request.META[USER_KEY] = user.pk
         return response
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        request.META[VIEW_KEY] = (match.view_name if match else "") or getattr(view_func, "__name__", "view")

@@ -31,6 +31,7 @@ logger = logging.getLogger("newsdesk.request")
 ops_logger = logging.getLogger("newsdesk.ops")
 
 NO_STORE = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
+METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 VIEW_KEY, QUERIES_KEY, USER_KEY = "newsdesk.view", "newsdesk.queries", "newsdesk.user_id"
 
 
@@ -82,6 +83,7 @@ class Operations:
         self.allow = _networks(settings.NEWSDESK_METRICS_ALLOW)
         self.token = settings.NEWSDESK_METRICS_TOKEN.encode()
         self.access_log = settings.NEWSDESK_ACCESS_LOG
+        self._children: dict[tuple[str, str, str], tuple] = {}
 
     # Endpoints ---------------------------------------------------------------------------------------------
     def trusted(self, environ: dict) -> bool:
@@ -184,14 +186,24 @@ class Operations:
             metrics.PAGE_CACHE.labels("hit" if seen[1] == "HIT" else "miss").inc()
         if path.startswith("/analytics/read") and is_beacon_path(path):  # before Django, or through its view
             metrics.BEACONS.labels("accepted" if status[0] == "2" else "refused", status).inc()
-        if method not in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"):
+        if method not in METHODS:
             method = "other"  # a label per invented method would grow without bound
-        metrics.REQUESTS.labels(view, method, status).inc()
-        metrics.LATENCY.labels(view).observe(seconds)
+        # The label children, looked up once per (view, method, status): .labels() costs more than the count.
+        children = self._children.get((view, method, status))
+        if children is None:
+            children = self._children[(view, method, status)] = (
+                metrics.REQUESTS.labels(view, method, status), metrics.LATENCY.labels(view),
+                metrics.QUERIES.labels(view),
+            )  # fmt: skip
+        children[0].inc()
+        children[1].observe(seconds)
         queries = environ.get(QUERIES_KEY)
         if queries is not None:
-            metrics.QUERIES.labels(view).observe(queries)
+            children[2].observe(queries)
         if self.access_log:
+            level = logging.ERROR if status[0] == "5" else logging.INFO
+            if not logger.isEnabledFor(level):
+                return
             fields = {"request_id": rid, "method": method, "path": path, "status": int(status or 0),
                       "duration_ms": round(seconds * 1000, 2), "view": view}  # fmt: skip
             if queries is not None:
@@ -200,8 +212,12 @@ class Operations:
                 fields["cache"] = seen[1]
             if user := environ.get(USER_KEY):
                 fields["user_id"] = user
-            level = logging.ERROR if status.startswith("5") else logging.INFO
-            logger.log(level, "request", extra=fields)
+            # Made directly, the fields handed over whole: Logger.log would look for the calling line in the stack
+            # and copy each field, on every request.
+            record = logging.LogRecord(logger.name, level, __file__, 0, "request", None, None)
+            record.__dict__.update(fields)  # as extra= would: filters and tests read them as attributes
+            record.fields = fields
+            logger.handle(record)
 
 
 def with_operations(app):
