@@ -20,7 +20,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import Stemmer
+from scipy import sparse
 
 from .query import STOPWORDS
 
@@ -119,21 +121,32 @@ def widened(subject: Vector, neighbours: Iterable[tuple[float, Vector]]) -> Vect
 
 class Index:
     """Vectors of a pool of stories with their postings, to score one subject against all of them in time
-    proportional to the postings of its own words, not to the pool. Stories come and go one by one."""
+    proportional to the postings of its own words, not to the pool (``similar``), or many subjects at once as
+    sparse matrix products (``similar_many``: what the publishing pipeline asks, a batch of stories; the same
+    scores in a hundredth of the time). Stories come and go one by one."""
 
     def __init__(self, vectors: Mapping[int, Vector] | None = None):
         self.vectors: dict[int, Vector] = {}
         self.postings: dict[str, dict[int, float]] = {}
+        self._columns: dict[
+            str, int
+        ] = {}  # term -> column of the matrices (only grows: a rebuilt pool resets it)
+        self._matrix: tuple[list[int], sparse.csr_matrix] | None = (
+            None  # (row keys, rows), None: changed since
+        )
         for key, vec in (vectors or {}).items():
             self.add(key, vec)
 
     def add(self, key: int, vec: Vector) -> None:
         self.remove(key)
         self.vectors[key] = vec
+        self._matrix = None
         for term, w in vec.items():
             self.postings.setdefault(term, {})[key] = w
 
     def remove(self, key: int) -> None:
+        if key in self.vectors:
+            self._matrix = None
         for term in self.vectors.pop(key, {}):
             found = self.postings.get(term)
             if found is not None:
@@ -154,6 +167,114 @@ class Index:
         first = self.scores(subject, skip=skip)
         near = [(score, self.vectors[key]) for key, score in first.most_common(NEIGHBOURS) if score > 0]
         return self.scores(widened(subject, near), skip=skip) if near else first
+
+    def similar_many(self, subjects: list[tuple[Vector, int | None]]) -> tuple[list[int], sparse.csr_matrix]:
+        """``similar`` for each (subject, skip), in one pass of matrix products over the pool: the pool's keys,
+        and a matrix of scores with a row per subject and a column per key (zero: no closeness)."""
+        keys, pool = self._pool_matrix()
+        if not subjects or not keys:
+            return keys, sparse.csr_matrix((len(subjects), len(keys)))
+        position = {key: row for row, key in enumerate(keys)}
+        queries = self._rows([vec for vec, _ in subjects])
+        pool = _widths(pool, queries.shape[1])
+        skips = [position.get(skip) for _, skip in subjects]
+        first = _without(queries @ pool.T, skips)
+        # Each subject widened by its NEIGHBOURS closest: subject + WIDEN x closeness x their vectors.
+        near = _nearest(first, NEIGHBOURS)
+        total = (queries + WIDEN * (near @ pool)).tocsr()
+        second = _without(_unit_rows(_heaviest_rows(total, WIDENED_TERMS)) @ pool.T, skips)
+        alone = np.diff(near.indptr) == 0  # no neighbour: the first scores stand
+        if alone.any():
+            second = sparse.diags((~alone).astype(float)) @ second + sparse.diags(alone.astype(float)) @ first
+        return keys, second.tocsr()
+
+    def _pool_matrix(self) -> tuple[list[int], sparse.csr_matrix]:
+        if self._matrix is None:
+            keys = list(self.vectors)
+            self._matrix = (keys, self._rows([self.vectors[key] for key in keys]))
+        return self._matrix
+
+    def _rows(self, vectors: list[Vector]) -> sparse.csr_matrix:
+        columns, indices, data, indptr = self._columns, [], [], [0]
+        for vec in vectors:
+            for term, w in vec.items():
+                indices.append(columns.setdefault(term, len(columns)))
+                data.append(w)
+            indptr.append(len(indices))
+        return sparse.csr_matrix(
+            (np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), np.array(indptr)),
+            shape=(len(vectors), max(len(columns), 1)),
+        )
+
+
+def _widths(matrix: sparse.csr_matrix, columns: int) -> sparse.csr_matrix:
+    """The matrix with ``columns`` columns (terms seen since it was made have none of its weight)."""
+    if matrix.shape[1] == columns:
+        return matrix
+    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], columns))
+
+
+def _without(scores: sparse.spmatrix, skips: list[int | None]) -> sparse.csr_matrix:
+    """Scores (subjects x pool) without each subject's own story."""
+    scores = scores.tocsr()
+    for row, column in enumerate(skips):
+        if column is not None:
+            start, end = scores.indptr[row], scores.indptr[row + 1]
+            scores.data[start:end][scores.indices[start:end] == column] = 0.0
+    scores.eliminate_zeros()
+    return scores
+
+
+def _nearest(scores: sparse.csr_matrix, n: int) -> sparse.csr_matrix:
+    """Each row's ``n`` highest positive scores (the rest zero)."""
+    rows, cols, data = [], [], []
+    for row in range(scores.shape[0]):
+        start, end = scores.indptr[row], scores.indptr[row + 1]
+        values = scores.data[start:end]
+        if not len(values):
+            continue
+        best = np.argpartition(-values, n)[:n] if len(values) > n else np.arange(len(values))
+        best = best[values[best] > 0]
+        rows.extend([row] * len(best))
+        cols.extend(scores.indices[start:end][best].tolist())
+        data.extend(values[best].tolist())
+    return sparse.csr_matrix((data, (rows, cols)), shape=scores.shape)
+
+
+def _heaviest_rows(matrix: sparse.csr_matrix, n: int) -> sparse.csr_matrix:
+    """Each row's ``n`` heaviest positive entries (``heaviest`` per row)."""
+    matrix = matrix.tocsr()
+    matrix.sum_duplicates()
+    for row in range(matrix.shape[0]):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        values = matrix.data[start:end]
+        if end - start > n:
+            values[np.argpartition(-values, n)[n:]] = 0.0
+        values[values < 0] = 0.0
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ matrix
+
+
+def best_of(
+    scores: sparse.csr_matrix, row: int, keys: np.ndarray, limit: int | None
+) -> list[tuple[int, float]]:
+    """A row of ``similar_many``'s scores as (key, score), best first, ties (to nine decimals) the higher key
+    first; only the first ``limit``. ``keys``: the pool's keys as an array."""
+    start, end = scores.indptr[row], scores.indptr[row + 1]
+    values, found = scores.data[start:end], keys[scores.indices[start:end]]
+    if limit is not None and len(values) > limit:
+        # Only what can be among the first ``limit``: at least the limit-th best score, less a hair.
+        floor = np.partition(values, len(values) - limit)[len(values) - limit] - 1e-9
+        keep = values >= floor
+        values, found = values[keep], found[keep]
+    order = np.lexsort((-found, -np.round(values, 9)))[:limit]
+    return list(zip(found[order].tolist(), values[order].tolist(), strict=True))
 
 
 class Pool:

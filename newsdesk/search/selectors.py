@@ -16,11 +16,13 @@ import math
 import string
 import threading
 import time
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from scipy import sparse
 
 from newsdesk.news.models import Article, Person, Section, Topic
 
@@ -301,28 +303,48 @@ def related_articles_many(
     """ "Read also" for each of ``article_ids``: the ids of up to ``limit`` of the ``pool_size`` newest
     visible articles closest to it (``related_scores``), closest first. Never the article itself; only what
     readers may see now."""
-    scores = related_scores(article_ids=article_ids, pool_size=pool_size, at=at)
-    return {pk: [other for other, _ in ranked[:limit]] for pk, ranked in scores.items()}
+    scores = related_scores(article_ids=article_ids, pool_size=pool_size, at=at, limit=limit)
+    return {pk: [other for other, _ in ranked] for pk, ranked in scores.items()}
 
 
 def related_scores(
-    *, article_ids: list[int], pool_size: int = READ_ALSO_POOL, at: dt.datetime | None = None
+    *,
+    article_ids: list[int],
+    pool_size: int = READ_ALSO_POOL,
+    at: dt.datetime | None = None,
+    limit: int | None = None,
 ) -> dict[int, list[tuple[int, float]]]:
-    """For each of ``article_ids``: (id, score) of the pool's stories with any closeness to it, best first
-    (ties: the newer first). The pool (the newest ``pool_size`` visible articles) is kept by the process and
-    brought up to date once per call: its cost follows what was published since, never the archive."""
-    subjects, result = _stories(article_ids), {}
+    """For each of ``article_ids``: (id, score) of the pool's stories with any closeness to it (the first
+    ``limit`` of them), best first (ties: the newer first). The pool (the newest ``pool_size`` visible
+    articles) is kept by the process and brought up to date once per call: its cost follows what was published
+    since, never the archive. The subjects are scored together (``related.Index.similar_many``)."""
+    subjects = _stories(article_ids)
     with _POOL_LOCK:
         pool = _pool(at=at or timezone.now(), size=pool_size)
-        for subject in subjects:
-            scores = pool.index.similar(pool.vector(subject.bag, member=subject.pk), skip=subject.pk)
+        keys, scores = pool.index.similar_many(
+            [(pool.vector(subject.bag, member=subject.pk), subject.pk) for subject in subjects]
+        )
+        position = {key: column for column, key in enumerate(keys)}
+        rows, columns = [], []  # one per shared person or topic
+        for row, subject in enumerate(subjects):
             for tag in subject.tags:
-                scores.update({pk: TAG_WEIGHT for pk in pool.by_tag.get(tag, ()) if pk != subject.pk})
-            result[subject.pk] = _best_first(scores)
-    return result
+                shared = [
+                    position[pk] for pk in pool.by_tag.get(tag, ()) if pk != subject.pk and pk in position
+                ]
+                rows += [row] * len(shared)
+                columns += shared
+        if rows:
+            scores = scores + sparse.csr_matrix(
+                ([TAG_WEIGHT] * len(rows), (rows, columns)), shape=scores.shape
+            )  # duplicates add up
+        scores, found = scores.tocsr(), np.asarray(keys, dtype=np.int64)
+        return {
+            subject.pk: related.best_of(scores, row, found, limit) for row, subject in enumerate(subjects)
+        }
 
 
-def _best_first(scores: Counter[int]) -> list[tuple[int, float]]:
+def _best_first(scores: Mapping[int, float]) -> list[tuple[int, float]]:
+    """The scores best first, ties (to nine decimals) the newer story first."""
     return sorted(scores.items(), key=lambda item: (-round(item[1], 9), -item[0]))
 
 
