@@ -1,4 +1,6 @@
-"""`make test`: the whole suite on SQLite, then again on a real, throwaway PostgreSQL server.
+"""`make test`: the whole suite on SQLite, then again on a real, throwaway PostgreSQL server; and the
+time-sensitive tests again in America/New_York (daylight saving time) and in UTC, on SQLite (the suite's own
+zone, the site's default Europe/Moscow, has no DST, so a DST bug could not show there).
 
 PostgreSQL comes from the machine's binaries (Debian's postgresql-15; `.ci/run` installs it). Where they are
 missing the second run is skipped with a message, unless NEWSDESK_REQUIRE_POSTGRES=1 (set in CI) makes that a
@@ -11,6 +13,19 @@ import sys
 
 from tests.servers import postgres_server
 
+ZONES = ("America/New_York", "UTC")
+# Dates, days, times and windows: archive days, feed day headings, search date filters, sitemaps and feeds'
+# dates, scheduled releases, backfill, Most read windows, the header clock, rate history, the newsroom desk.
+TIME_SENSITIVE = [
+    "tests/news", "tests/site/test_pages.py", "tests/site/test_feed.py", "tests/site/test_page_frame.py",
+    "tests/site/test_queries.py", "tests/search/test_contract.py", "tests/search/test_views.py",
+    "tests/search/test_query.py", "tests/syndication/test_feeds.py", "tests/syndication/test_api.py",
+    "tests/syndication/test_sitemaps.py", "tests/syndication/test_newsml.py", "tests/syndication/test_websub.py",
+    "tests/pipeline/test_backfill.py", "tests/analytics/test_most_read.py", "tests/weather/test_clock.py",
+    "tests/markets", "tests/ingest/test_formats.py", "tests/newsroom/test_desk.py",
+    "tests/newsroom/test_conflicts.py",
+]  # fmt: skip
+
 
 def pytest(extra_env: dict[str, str], label: str, args: list[str]) -> int:
     print(f"\n=== Newsdesk test suite on {label} ===", flush=True)
@@ -21,6 +36,11 @@ def pytest(extra_env: dict[str, str], label: str, args: list[str]) -> int:
 def main() -> int:
     args = sys.argv[1:] or ["-q"]
     status = pytest({}, "SQLite", args)
+    if all(arg.startswith("-") for arg in args):  # the whole suite (not a chosen test): its zones too
+        for zone in ZONES:
+            label = f"SQLite, the time-sensitive tests in {zone}"
+            zoned = [*TIME_SENSITIVE, *args, "-m", "not browser"]
+            status = pytest({"NEWSDESK_TEST_TIME_ZONE": zone}, label, zoned) or status
     try:
         with postgres_server() as url:
             status = pytest({"DATABASE_URL": url}, "PostgreSQL", args) or status

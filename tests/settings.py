@@ -7,7 +7,7 @@ os.environ.setdefault("NEWSDESK_DATA_DIR", tempfile.mkdtemp(prefix="newsdesk-tes
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 40)
 
 from newsdesk.settings import *  # noqa: E402,F403
-from newsdesk.settings import STORAGES  # noqa: E402
+from newsdesk.settings import STORAGES, TIME_ZONE  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
@@ -15,3 +15,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # What follows a publish runs in-process right after commit (the project's worker polls for it instead).
 NEWSDESK_PIPELINE_IMMEDIATE = True
+# The suite runs in the site's default zone (Europe/Moscow: no daylight saving time); tests/run_all.py runs the
+# time-sensitive tests again in America/New_York (with DST) and in UTC through this variable.
+TIME_ZONE = os.environ.get("NEWSDESK_TEST_TIME_ZONE") or TIME_ZONE

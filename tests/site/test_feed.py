@@ -19,7 +19,8 @@ def feed_ids(soup_page):
     return [a["href"] for a in soup_page.select("[data-feed] .card__headline a")]
 
 
-def test_days_are_headed_today_yesterday_then_the_date(client, soup):
+def test_days_are_headed_today_yesterday_then_the_date(client, soup, settings):
+    settings.TIME_ZONE = "Europe/Moscow"  # the times below are Moscow's, whichever zone the suite runs in
     now = timezone.now()
     today = ArticleFactory(publish_at=now - dt.timedelta(minutes=5))
     yesterday = ArticleFactory(publish_at=now - dt.timedelta(days=1))
@@ -36,7 +37,8 @@ def test_days_are_headed_today_yesterday_then_the_date(client, soup):
     assert seed.headline in seed_card.get_text()
 
 
-def test_a_day_is_the_local_day_not_the_utc_day():
+def test_a_day_is_the_local_day_not_the_utc_day(settings):
+    settings.TIME_ZONE = "Europe/Moscow"  # three hours ahead of UTC: a day there is not UTC's
     late = Article(publish_at=dt.datetime(2017, 5, 30, 21, 30, tzinfo=UTC))  # 00:30 on 31 May in Moscow
     early = Article(publish_at=dt.datetime(2017, 5, 30, 20, 59, tzinfo=UTC))  # 23:59 on 30 May in Moscow
     groups = group_by_day([late, early], now=dt.datetime(2017, 6, 10, tzinfo=UTC))
