@@ -41,6 +41,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check newsdesk tests
 	$(BIN)/ruff format --check newsdesk tests
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+	$(BIN)/djlint newsdesk/*/templates --lint --profile=django
+	$(BIN)/djlint newsdesk/*/jinja2 --lint --profile=jinja
 
 clean:
 	rm -rf $(VENV) var

@@ -93,7 +93,7 @@ def ingest_file_groups(
         yield group, refused, _documents_ingest(documents, routing=routing, source=source, report=report)
 
 
-def _file_document(*, path: Path, source: IngestSource | None, fmt: str):
+def _file_document(*, path: Path, source: IngestSource | None, fmt: str) -> Document | IngestReport:
     """The file's items as a batch.Document, or the report of its refusal."""
     try:
         size = path.stat().st_size
@@ -112,7 +112,9 @@ def _file_document(*, path: Path, source: IngestSource | None, fmt: str):
         return _document_refused(origin=str(path), reason=f"internal error: {exc!r}", source=source)
 
 
-def _documents_ingest(documents: list, *, routing: Routing, source, report: IngestReport) -> IngestReport:
+def _documents_ingest(
+    documents: list[Document], *, routing: Routing, source: IngestSource | None, report: IngestReport
+) -> IngestReport:
     try:
         done = ingest_documents(documents, routing=routing, source=source)
         report.merge(done)
@@ -155,7 +157,7 @@ def _parsed_document(
     base_dir: Path | None = None,
     content_type: str = "",
     fetched: bool = False,
-):
+) -> Document | IngestReport:
     """The document's items (pictures first) as a batch.Document, or the report of its refusal."""
     if len(data) > settings.NEWSDESK_INGEST_MAX_BYTES:
         return _document_refused(
@@ -234,7 +236,7 @@ def quarantine_retry(*, entry_id: int) -> str:
 
 
 def _document_refused(
-    *, origin: str, reason: str, source, data: bytes | None = None, size: int = 0
+    *, origin: str, reason: str, source: IngestSource | None, data: bytes | None = None, size: int = 0
 ) -> IngestReport:
     refusals = Refusals(origin=origin, source=source)
     refusals.whole(reason=reason, data=data, size=size)

@@ -19,7 +19,10 @@ def providers_with_rates() -> list[str]:
 
 def rates_date(*, provider: str, on: dt.date) -> dt.date | None:
     """The provider's last rate date on or before `on` (a weekend or holiday uses the rates set before it)."""
-    return Rate.objects.filter(provider=provider, date__lte=on).aggregate(last=Max("date"))["last"]
+    last: dt.date | None = Rate.objects.filter(provider=provider, date__lte=on).aggregate(last=Max("date"))[
+        "last"
+    ]
+    return last
 
 
 def quotes_on(*, provider: str, date: dt.date, base: str) -> dict[str, Quote]:

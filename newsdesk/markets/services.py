@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -38,7 +39,7 @@ def rates_refresh(*, providers: list[str] | None = None, history: bool = True) -
     return report
 
 
-def _run(report: RatesReport, alias: str, kind: str, job) -> None:
+def _run(report: RatesReport, alias: str, kind: str, job: Callable[[], list[RateRecord]]) -> None:
     try:
         saved = rates_save(provider=alias, records=job())
     except ProviderError as exc:

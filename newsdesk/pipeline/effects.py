@@ -24,7 +24,7 @@ Deferred = dict[int, dt.datetime]
 class Effect:
     name: str  # stable: stored in the outbox and in failures
     label: str  # what the newsroom calls it
-    run: Callable[[list[Change]], Deferred | None]
+    run: Callable[[list[Change]], object]  # Deferred, or anything else (a count, None): nothing deferred
     applies: Callable[[Change], bool] = field(default=lambda change: True)
     order: int = 50  # lower runs first: the search index before Read also, which reads it
 

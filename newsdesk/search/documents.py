@@ -92,7 +92,7 @@ def filter_groups(
     """A search filter as index tokens: every group must match one of its tokens. Always a superset of
     what the filter admits (the filter itself is still applied in SQL), so an engine may use or ignore it.
     ``since``/``before`` bound publish times; the months they touch (UTC) become one group."""
-    groups = [(f"xs{section}",)] if section else []
+    groups: list[tuple[str, ...]] = [(f"xs{section}",)] if section else []
     groups += [(f"xp{pk}",) for pk in persons] + [(f"xt{pk}",) for pk in topics]
     if since is not None and before is not None and since < before:
         months = _months_between(since.astimezone(dt.UTC), (before - dt.timedelta(microseconds=1)))
@@ -103,7 +103,7 @@ def filter_groups(
 
 def _months_between(first: dt.datetime, last: dt.datetime) -> list[str]:
     year, month, end = first.year, first.month, month_token(last)
-    tokens = []
+    tokens: list[str] = []
     while len(tokens) <= MAX_MONTH_TOKENS:
         tokens.append(f"xm{year:04d}{month:02d}")
         if tokens[-1] == end:

@@ -46,7 +46,8 @@ def _city_data(city: City) -> dict:
 def cached_weather_snapshot() -> dict | None:
     """The snapshot if the cache has one; never touches the database (the header is on every page)."""
     try:
-        return cache.get(SNAPSHOT_KEY)
+        snapshot: dict | None = cache.get(SNAPSHOT_KEY)
+        return snapshot
     except Exception:  # a cache server that is down must not take pages with it
         logger.warning("weather: the cache could not be read", exc_info=True)
         return None

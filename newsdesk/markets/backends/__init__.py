@@ -54,6 +54,6 @@ def known_provider(name: str) -> type[RateProvider] | None:
     if config is None and name not in ALIASES:
         return None  # never import a path that came from a URL
     try:
-        return provider_class(config["BACKEND"] if config else name)
+        return provider_class(str(config["BACKEND"]) if config else name)
     except ImproperlyConfigured:
         return None
