@@ -556,9 +556,25 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             view("correct", "<id:pk>/correct/", self.correct_view),
             view("withdraw", "<id:pk>/withdraw/", self.withdraw_view),
             view("lock", "<id:pk>/lock/", self.lock_view),
+            view("read_also", "<id:pk>/read-also/", self.read_also_view),
             view("restore", "<id:pk>/revisions/<id:revision_id>/restore/", self.restore_view),
         ]
         return urls + super().get_urls()
+
+    def read_also_view(self, request, pk: int):
+        from newsdesk.search.newsroom import read_also_candidates  # the site-wide search engine
+
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "article": article,
+            "items": read_also_candidates(article),
+            "title": f"Stories close to “{article.headline}”",
+        }
+        return TemplateResponse(request, "newsroom/article_read_also.html", context)
 
     def preview_view(self, request, pk: int):
         article = article_for_preview(pk=pk)

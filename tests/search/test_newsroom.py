@@ -6,7 +6,7 @@ from django.test import Client
 
 from newsdesk.news.models import Article
 from newsdesk.newsroom.roles import EDITOR
-from newsdesk.search.services import search_sync_pending
+from newsdesk.search.services import read_also_suggest_many, search_sync_pending
 from tests.factories import ArticleFactory, TopicFactory, user_with_role
 
 from .conftest import story
@@ -48,7 +48,23 @@ def test_edit_form_lists_read_also_suggestions(editor_client):
         headline="Russia-US relations: draft", status=Article.Status.DRAFT, publish_at=None
     )
     search_sync_pending()
-    html = editor_client.get(f"/newsroom/news/article/{article.pk}/change/").content.decode()
-    assert "Suggested Read also" in html
-    assert close.headline in html and f"id {close.public_id}" in html
-    assert draft.headline not in html
+    form = f"/newsroom/news/article/{article.pk}/change/"
+    html = editor_client.get(
+        form
+    ).content.decode()  # nothing chosen yet: the form says so and links the search
+    assert "Suggested Read also" in html and "No suggestions are stored" in html
+    assert close.headline not in html
+    page = editor_client.get(f"/newsroom/news/article/{article.pk}/read-also/").content.decode()
+    assert close.headline in page and f"id {close.public_id}" in page and draft.headline not in page
+
+    read_also_suggest_many(article_ids=[article.pk])  # what the pipeline does when it is published
+    html = editor_client.get(form).content.decode()
+    assert close.headline in html and f"id {close.public_id}" in html and draft.headline not in html
+    assert "No suggestions are stored" not in html
+
+
+def test_close_stories_page_needs_the_right_to_see_the_article(editor_client):
+    article = story("Moscow concerned over no breakthrough in US relations with Russia", RYABKOV)
+    anonymous = Client().get(f"/newsroom/news/article/{article.pk}/read-also/")
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert editor_client.get("/newsroom/news/article/999999/read-also/").status_code == 404
