@@ -14,6 +14,7 @@ import threading
 import time
 
 from django.db import connection
+from django.utils import timezone
 
 from .backends import Read, get_backend
 
@@ -94,8 +95,6 @@ class ReadBuffer:
             connection.close()  # a broken connection is reopened on the next try
 
     def _prune_quietly(self) -> None:
-        from django.utils import timezone
-
         try:
             get_backend().prune(at=timezone.now())
         except Exception:

@@ -6,7 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Exists, F, Max, OuterRef
 from django.utils import timezone
+
+from newsdesk.ingest.models import IngestedItem
+from newsdesk.news.models import Article, Correction, Revision
 
 from .models import EditLock
 
@@ -116,14 +120,10 @@ def wire_origin(article) -> WireOrigin | None:
 
 def wire_version(*, guid: str) -> int | None:
     """The newest version the wire has sent of an item (None: not an ingested item)."""
-    from newsdesk.ingest.models import IngestedItem
-
     return IngestedItem.objects.filter(guid=guid).values_list("version", flat=True).first() if guid else None
 
 
 def _ingested(article_ids) -> dict[int, WireOrigin]:
-    from newsdesk.ingest.models import IngestedItem
-
     if not article_ids:
         return {}
     # By article only (its index): a second provider's copy of the story (duplicate_of set) is left out here,
@@ -143,11 +143,6 @@ def _ingested(article_ids) -> dict[int, WireOrigin]:
 def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Queue]:
     """The desk's queues, newest work first: one query each (the section and edit lock joined), plus one for
     the wire items' provenance. Each reads an index range (news.models: article_status_recent, article_feed)."""
-    from django.db.models import Exists, F, OuterRef
-
-    from newsdesk.ingest.models import IngestedItem
-    from newsdesk.news.models import Article, Correction
-
     now = now or timezone.now()
     status = Article.Status
     articles = Article.objects.select_related("section", "edit_lock__user").defer("body", "lead")
@@ -218,10 +213,6 @@ def desk_position(*, now: dt.datetime | None = None) -> str:
     revision or a correction), with an edit lock taken or given back, and each minute (a scheduled item's time
     comes, the Published window moves). The desk's live refresh compares it, as the reader feed compares the
     live log's position (an ETag): a refresh that finds it unchanged is a 304 without reading the queues."""
-    from django.db.models import Count, Max
-
-    from newsdesk.news.models import Correction, Revision
-
     now = now or timezone.now()
     revision = Revision.objects.order_by("-id").values_list("id", flat=True).first() or 0
     correction = Correction.objects.order_by("-id").values_list("id", flat=True).first() or 0

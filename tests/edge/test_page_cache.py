@@ -83,7 +83,7 @@ def test_age_counts_from_when_the_page_was_kept(django_app, log_path):
 
 def test_a_purge_in_one_process_reaches_the_other_before_its_next_answer(process, sections):
     article = ArticleFactory(headline="Lavrov to meet Tillerson in Washington")
-    sport = ArticleFactory(section=sections["sport"])
+    sport = ArticleFactory(section=sections["sport"], headline="Spartak beat Zenit in Moscow")  # no escaping
     pages = ["/", "/news/", "/section/politics/", article.get_absolute_url(), "/feeds/news.rss"]
     one, two = process(), process()
     for cache in (one, two):

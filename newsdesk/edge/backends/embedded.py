@@ -11,6 +11,8 @@ import logging
 from collections.abc import Collection
 from pathlib import Path
 
+from newsdesk.edge.pagecache import PurgeLog, default_log_path
+
 from .base import BasePurger, check_keys
 
 logger = logging.getLogger(__name__)
@@ -18,8 +20,6 @@ logger = logging.getLogger(__name__)
 
 class EmbeddedPurger(BasePurger):
     def __init__(self, path: str | Path | None = None) -> None:
-        from newsdesk.edge.pagecache import PurgeLog, default_log_path
-
         self.log = PurgeLog(Path(path) if path else default_log_path())
 
     def purge(self, keys: Collection[str]) -> None:

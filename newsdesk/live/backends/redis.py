@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import json
 import logging
 import re
 
@@ -52,8 +53,6 @@ def _events(entries) -> list[Event]:
 
 
 def _event(entry_id: str, fields: dict) -> Event:
-    import json
-
     if b"retract" in fields:
         return Event(id=entry_id, data={}, retracts=_text(fields[b"retract"]))
     return Event(id=entry_id, data=json.loads(raw := _text(fields[b"data"])), json=raw)
@@ -76,8 +75,6 @@ class RedisLiveBackend(BaseLiveBackend):
         self._hub: _Hub | None = None
 
     def announce(self, *, key: str, data: dict) -> str | None:
-        import json
-
         keys = [f"{self.stream}:announced:{key}", self.stream]
         entry_id = self._announce(keys=keys, args=[self.announced_ttl, self.keep, json.dumps(data), key])
         return _text(entry_id) if entry_id else None
@@ -92,8 +89,6 @@ class RedisLiveBackend(BaseLiveBackend):
         """The id of ``key``'s entry in the kept stream, read in pages (its mark has expired, or predates the
         ids in marks): "" when there is none. Entries from before keys were stored are matched by the
         story id in their data, the key the live service uses."""
-        import json
-
         after = "-"
         while page := self.client.xrange(self.stream, min=after, count=1000):
             for entry_id, fields in page:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -98,8 +99,6 @@ def aware(value) -> dt.datetime | None:
 def gate_sql(within: QuerySet, outer_id: str) -> tuple[str, list]:
     """SQL of ``EXISTS(<within> AND id = <outer_id>)``: the engine's matches pass the visibility gate (and any
     filters) row by row, in the same statement, so limits and counts apply to visible articles only."""
-    from django.db.models.expressions import RawSQL
-
     subquery = within.order_by().filter(pk=RawSQL(outer_id, ()))  # noqa: S611 - a column name of ours.values("pk")
     sql, params = subquery.query.get_compiler(using=within.db).as_sql()
     return f"EXISTS ({sql})", list(params)
