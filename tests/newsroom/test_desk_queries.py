@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def queries(client, url, params=None) -> int:
-    """The page's steady state: first requests let the search index catch up with the articles just written
-    (in batches; work proportional to what changed, not to the page), until two requests in a row agree."""
+    """The page's steady state: the first requests fill the process's caches, until two requests in a row
+    agree."""
     counts = []
     for _ in range(6):
         with CaptureQueriesContext(connection) as ctx:

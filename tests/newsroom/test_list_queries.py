@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def queries_for(client, url, params=None) -> int:
-    # A first request lets the search index catch up with the articles just written (that work is
-    # proportional to what changed, not to the list); the second one is the list page's steady state.
+    # A first request fills the process's caches (sections, prepared statements); the second one is the list
+    # page's steady state.
     client.get(url, params or {})
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params or {})
