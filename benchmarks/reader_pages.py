@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 from benchmarks.scale_pages import CONNECTIONS, SECONDS, line, nginx_static, wrk
-from tests.analytics.livesrv import BIN, ROOT, granian, server_env, temp_data_dir
+from tests.analytics.livesrv import BIN, ROOT, build_site, granian, server_env, temp_data_dir
 
 ARTICLES = 100_000
 ROUNDS = 3
@@ -102,11 +102,7 @@ print(json.dumps(out))
 
 
 def build(env: dict) -> None:
-    run = {"env": env, "cwd": ROOT, "check": True, "capture_output": True, "text": True}
-    subprocess.run([str(BIN / "newsdesk"), "migrate", "--no-input", "-v0"], **run)  # noqa: S603
-    subprocess.run([str(BIN / "newsdesk"), "collectstatic", "--no-input", "-v0"], **run)  # noqa: S603
-    code = BUILD.format(count=ARTICLES, first=FIRST_ID)
-    subprocess.run([str(BIN / "newsdesk"), "shell", "-c", code], **run)  # noqa: S603
+    build_site(env, BUILD.format(count=ARTICLES, first=FIRST_ID))
 
 
 def feed_path() -> str:

@@ -28,7 +28,7 @@ import statistics
 import subprocess
 
 from benchmarks.scale_pages import CONNECTIONS, wrk
-from tests.analytics.livesrv import BIN, ROOT, granian, server_env, temp_data_dir
+from tests.analytics.livesrv import BIN, ROOT, build_site, granian, server_env, temp_data_dir
 
 ARTICLES = 500
 BIG = 20_000
@@ -78,11 +78,7 @@ print(json.dumps({{name: [ms(path, 500 if "trivial" in name else 60), queries(pa
 
 
 def build(env: dict, articles: int) -> None:
-    run = {"env": env, "cwd": ROOT, "check": True, "capture_output": True, "text": True}
-    subprocess.run([str(BIN / "newsdesk"), "migrate", "--no-input", "-v0"], **run)  # noqa: S603
-    subprocess.run([str(BIN / "newsdesk"), "collectstatic", "--no-input", "-v0"], **run)  # noqa: S603
-    code = f"from benchmarks._reader_data import build; build({articles})"
-    subprocess.run([str(BIN / "newsdesk"), "shell", "-c", code], **run)  # noqa: S603
+    build_site(env, f"from benchmarks._reader_data import build; build({articles})")
 
 
 def bench_env(data_dir: str) -> dict:

@@ -45,12 +45,18 @@ def server_env(data_dir: str, **extra: str) -> dict:
 
 def prepare_site(env: dict, *, articles: int, static: bool = False) -> list[int]:
     """Migrate a fresh database and publish ``articles`` articles; returns their public ids."""
+    out = build_site(env, MAKE_ARTICLES.format(count=articles), static=static)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def build_site(env: dict, code: str, *, static: bool = True) -> str:
+    """Migrate a fresh database (and collect static files), then run ``code`` in the project's shell; returns
+    what it printed."""
     run = {"env": env, "cwd": ROOT, "check": True, "capture_output": True, "text": True}
     subprocess.run([str(BIN / "newsdesk"), "migrate", "--no-input", "-v0"], **run)
     if static:
         subprocess.run([str(BIN / "newsdesk"), "collectstatic", "--no-input", "-v0"], **run)
-    out = subprocess.run([str(BIN / "newsdesk"), "shell", "-c", MAKE_ARTICLES.format(count=articles)], **run)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return subprocess.run([str(BIN / "newsdesk"), "shell", "-c", code], **run).stdout
 
 
 @contextlib.contextmanager
