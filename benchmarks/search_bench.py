@@ -4,8 +4,8 @@ corpus and queries, same run — tantivy. ``BENCH_SEARCH_DOCS`` sets the size (d
 1,000,000). Each engine runs in its own process on its own throwaway database; results go to stdout and to
 ``var/bench/search-<size>.json``.
 
-A search here is ``newsdesk.search.selectors.search_articles`` as the page and the API call it: the freshness
-check, the one statement (candidates, ranking, page, facets), the article cards and the highlights. Tantivy's
+A search here is ``newsdesk.search.selectors.search_articles`` as the page and the API call it: the one
+statement (candidates, ranking, page, facets), the article cards and the highlights. Tantivy's
 figure is its query, top 10 and (with facets) its terms aggregations over every match — no cards, no snippets.
 
 The corpus: real wire text recombined into as many articles as asked, re-dated.
