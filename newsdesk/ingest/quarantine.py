@@ -70,7 +70,7 @@ class Refusals:
     def item(self, *, ref: str, reason: str, item: WireItem | None = None) -> None:
         """One refused item; past the document's limit it is only counted."""
         reason = bounded(reason, REASON_CHARS)
-        if self.listed >= self.limit:
+        if self.limit is not None and self.listed >= self.limit:
             self.over[bounded(reason, 200)] += 1
             return
         self.listed += 1

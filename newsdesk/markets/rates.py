@@ -65,7 +65,7 @@ def parse_amount(text: str) -> tuple[Decimal, str]:
 def _checked(amount: Decimal) -> Decimal:
     if amount > MAX_AMOUNT:
         raise AmountError("The amount is too large; the converter takes up to 1,000,000,000,000.")
-    if -amount.as_tuple().exponent > MAX_DECIMALS:
+    if -int(amount.as_tuple().exponent) > MAX_DECIMALS:  # finite here: the exponent is a number
         raise AmountError(f"Use at most {MAX_DECIMALS} digits after the decimal point.")
     return amount
 

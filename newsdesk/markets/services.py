@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ def rates_refresh(*, providers: list[str] | None = None, history: bool = True) -
         _run(report, alias, "daily", provider.fetch_daily)
         if history:
             start = today - dt.timedelta(days=HISTORY_DAYS)
-            _run(report, alias, "history", lambda p=provider, s=start: p.fetch_history(start=s, end=today))
+            _run(report, alias, "history", functools.partial(provider.fetch_history, start=start, end=today))
     return report
 
 

@@ -193,7 +193,8 @@ def _top_level(html: str) -> tuple[_Node, ...]:
 
 def split_pages(html: str) -> list[str]:
     """The article's pages: its body cut at top-level ``<hr class="page-break">`` elements."""
-    pages, current = [], []
+    pages: list[str] = []
+    current: list[str] = []
     for node in _top_level(html):
         if node.page_break:
             pages.append("".join(current).strip())

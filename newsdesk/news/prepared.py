@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.dateparse import parse_datetime
 
 _KINDS = (int, str, dt.datetime)
@@ -76,7 +76,7 @@ class PreparedQuery:
         self.build = build
         self.kinds = kinds
         self._compiled: dict[str, tuple] = {}
-        self._model = None
+        self._model: type[Model] | None = None
 
     def rows(self, *, raw: bool = False, **values: Any) -> list[tuple]:
         """The rows, converted to Python values as Django would (``raw``: as the driver gives them, see

@@ -111,7 +111,7 @@ def number(text: str | None, *, where: str, max_places: int = 6) -> Decimal:
         raise ProviderError(f"{where}: {text!r} is not a number") from exc
     if not value.is_finite() or value <= 0:
         raise ProviderError(f"{where}: {text!r} is not a positive number")
-    if value >= Decimal("1e14") or -value.as_tuple().exponent > max_places:
+    if value >= Decimal("1e14") or -int(value.as_tuple().exponent) > max_places:  # finite: checked above
         raise ProviderError(f"{where}: {text!r} has more digits than a rate can have")
     return value
 
