@@ -26,6 +26,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
@@ -220,6 +221,7 @@ class _DeadlineMixin:
 
     deadline: float | None = None
     phase = "total"
+    settimeout: Callable[[float | None], None]  # the socket's, beside which this is mixed in
 
     def _left(self) -> None:
         if self.deadline is None:
@@ -277,12 +279,15 @@ def _tls_context() -> ssl.SSLContext:
 
 
 def _connection(scheme: str, host: str, port: int, clock: _Clock) -> http.client.HTTPConnection:
+    conn: http.client.HTTPConnection
     if scheme == "https":
         conn = http.client.HTTPSConnection(host, port, context=_tls_context())
     else:
         conn = http.client.HTTPConnection(host, port)
     # http.client connects through this attribute (then wraps TLS around what it returns, for https).
-    conn._create_connection = lambda address, timeout=None, source_address=None: _open(host, port, clock)
+    conn._create_connection = lambda address, timeout=None, source_address=None: (  # type: ignore[attr-defined]
+        _open(host, port, clock)
+    )
     return conn
 
 

@@ -25,7 +25,7 @@ from django.utils.crypto import salted_hmac
 try:  # POSIX: the file cache's read-modify-write is made atomic across processes with a lock file
     import fcntl
 except ImportError:  # pragma: no cover - Windows development: counts may race, which only loosens a limit
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 logger = logging.getLogger(__name__)
 WINDOW = 60  # seconds
@@ -55,8 +55,9 @@ def _cache():
 
 @contextlib.contextmanager
 def _file_lock(cache: FileBasedCache):
-    os.makedirs(cache._dir, exist_ok=True)
-    with open(os.path.join(cache._dir, "ratelimit.lock"), "a") as lock:
+    folder = cache._dir  # type: ignore[attr-defined]  # the cache's own folder (Django keeps it private)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "ratelimit.lock"), "a") as lock:
         if fcntl is not None:
             fcntl.flock(lock, fcntl.LOCK_EX)
         yield  # closing the file releases the lock

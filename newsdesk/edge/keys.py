@@ -19,7 +19,8 @@ GLOBAL_LIST_KEYS = ("home", "feed", "feeds", "sitemaps", "api", "search")
 
 def add_keys(request, *keys: str) -> None:
     """For views that render something the URL does not say (e.g. a block of another section's articles)."""
-    getattr(request, ATTR, None) or setattr(request, ATTR, set())
+    if getattr(request, ATTR, None) is None:
+        setattr(request, ATTR, set())
     getattr(request, ATTR).update(keys)
 
 
