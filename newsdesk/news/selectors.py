@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -366,6 +366,8 @@ class HomePage:
     galleries: list[GalleryCard]
     infographics: list[tuple[str, str]]
     lead_photo: Photo | None  # the first top story's
+    # The lead photos of the cards shown with one (the top stories, the latest, each block's first), by id.
+    photos: dict[int, Photo] = field(default_factory=dict)
 
 
 def home_page(
@@ -390,17 +392,32 @@ def home_page(
         [(_gallery_query(3), {"at": at}), (_INFOGRAPHIC_LINKS, {"at": at})]
     )
     lead_photo_id = top_stories[0].lead_photo_id if top_stories else None
+    newest = _newest(lists[0])[:latest]
+    blocks = _section_blocks_of(sections, lists[1:], limit=block)
+    # Every card photo the page shows comes in the read of the gallery covers: one read, however many.
+    shown = [*top_stories, *newest, *(cards[0] for _, cards in blocks)]
     photos = photos_by_ids(
-        [pk for pk in (lead_photo_id, *(row[3] for row in gallery_rows)) if pk is not None]
+        [
+            pk
+            for pk in (*(card.lead_photo_id for card in shown), *(row[3] for row in gallery_rows))
+            if pk is not None
+        ]
     )
     return HomePage(
         top_stories=top_stories,
-        latest=_newest(lists[0])[:latest],
-        section_blocks=_section_blocks_of(sections, lists[1:], limit=block),
+        latest=newest,
+        section_blocks=blocks,
         galleries=_gallery_cards_of(gallery_rows, photos),
         infographics=[tuple(row[:2]) for row in infographic_rows],
         lead_photo=photos.get(lead_photo_id),
+        photos=photos,
     )
+
+
+def card_photos(cards: Iterable[Card]) -> dict[int, Photo]:
+    """The lead photos of ``cards`` by id, in one read (none when no card has one): a list's thumbnails."""
+    ids = [card.lead_photo_id for card in cards if card.lead_photo_id is not None]
+    return photos_by_ids(ids) if ids else {}
 
 
 def galleries_published(*, at: dt.datetime | None = None) -> QuerySet[Gallery]:

@@ -25,6 +25,7 @@ from newsdesk.news.models import Section
 from newsdesk.syndication.widgets import feed_links
 
 from . import fragments
+from .presenters import photo_context
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -39,6 +40,12 @@ def _city_clock_slot(context) -> Markup:
     """The header's city clock; a hole to fill per request where the page is kept (fragments.Holes)."""
     holes = context.get("holes")
     return holes["clock"] if holes else fragments.city_clock()
+
+
+def _card_photo(photo) -> dict | None:
+    """A card's photo as lists show it (presenters.photo_context, kept on the instance), or None: for lists
+    whose rows carry their lead photo already (search hits)."""
+    return photo_context(photo) if photo is not None else None
 
 
 @pass_context
@@ -85,6 +92,7 @@ def environment(**options) -> Environment:
         slug_url=fragments.slug_url,
         city_clock_slot=_city_clock_slot,
         section_nav=_section_nav,
+        card_photo=_card_photo,
         feed_links=_feed_links,
         live_hook=_live_hook,
         most_read_box=most_read_box,

@@ -90,37 +90,60 @@ class Cards:
             html = keep_html(key, render(*args))
         return html
 
-    def feed(self, cards, clock: bool = False, with_section: bool = True, with_lead: bool = False) -> Markup:
-        """Feed cards (macro ``card``)."""
+    def _photo(self, card, photos) -> tuple[dict | None, tuple | None]:
+        """The card's photo as a list shows it (``photo_context``) and what of it the HTML is made of."""
+        photo = photos.get(card.lead_photo_id) if photos and card.lead_photo_id is not None else None
+        if photo is None:
+            return None, None
+        shown = _listed_photo(photo)
+        return shown, (photo.pk, photo.image.name, photo.width, photo.height, photo.alt_text, shown["srcset"])
+
+    def feed(
+        self,
+        cards,
+        clock: bool = False,
+        with_section: bool = True,
+        with_lead: bool = False,
+        photos=None,
+        lead_id: int | None = None,
+        eager: int = 0,
+    ) -> Markup:
+        """Feed cards (macro ``card``): with their photo where ``photos`` (by id) has it; the card ``lead_id`` as
+        the lead (a large photo and its standfirst); the first ``eager`` photos fetched at once (above the fold),
+        the rest lazily."""
         render = self.macros.card
         out = []
-        for card in cards:
-            key = (*self._key("card", card), clock, with_section, card.lead if with_lead else None)
-            out.append(self._kept(key, render, card, clock, with_section, with_lead))
+        for n, card in enumerate(cards):
+            shown, raw = self._photo(card, photos)
+            lead = card.id == lead_id
+            lazy = n >= eager
+            lead_text = card.lead if with_lead or lead else None
+            key = (*self._key("card", card), clock, with_section, lead_text, raw, lead, lazy)
+            out.append(
+                self._kept(key, render, card, clock, with_section, with_lead or lead, shown, lead, lazy)
+            )
         return Markup("".join(out))  # noqa: S704 - each written by an autoescaping macro
 
-    def top_stories(self, cards, photo: Photo | None = None) -> Markup:
-        """The home page's top stories; the first is the lead, with ``photo`` and its standfirst."""
+    def top_stories(self, cards, photos=None) -> Markup:
+        """The home page's top stories: the first is the lead, with its photo large and its standfirst; the
+        others with their photo as a thumbnail. ``photos``: lead photos by id (news.selectors.HomePage.photos)."""
         out = []
         for n, card in enumerate(cards):
-            key = self._key("top", card)
-            shown = None
-            if n == 0:
-                shown = _listed_photo(photo) if photo is not None else None
-                raw = (
-                    (photo.pk, photo.image.name, photo.width, photo.height, photo.alt_text) if photo else None
-                )
-                key = (*key, "first", card.lead, raw, shown["srcset"] if shown else None)
+            shown, raw = self._photo(card, photos)
+            key = (*self._key("top", card), n == 0, card.lead if n == 0 else None, raw)
             out.append(self._kept(key, self.macros.top_story, card, shown, n == 0))
         return Markup("".join(out))  # noqa: S704 - each written by an autoescaping macro
 
-    def section_blocks(self, blocks) -> Markup:
-        """The home page's section blocks: (section, cards) pairs, each a titled list."""
+    def section_blocks(self, blocks, photos=None) -> Markup:
+        """The home page's section blocks: (section, cards) pairs, each a titled list whose first card shows its
+        photo (from ``photos``, by id) where it has one."""
         out = []
         for section, cards in blocks:
             key = ("block-head", self.prefix, section.id, section.slug, section.name)
             out.append(self._kept(key, self.macros.block_head, section))
-            out.extend(self._kept(self._key("block", c), self.macros.block_card, c) for c in cards)
+            for n, card in enumerate(cards):
+                shown, raw = self._photo(card, photos) if n == 0 else (None, None)
+                out.append(self._kept((*self._key("block", card), raw), self.macros.block_card, card, shown))
             out.append(self._kept(("block-end",), self.macros.block_end))
         return Markup("".join(out))  # noqa: S704 - each written by an autoescaping macro
 

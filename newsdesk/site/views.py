@@ -56,6 +56,7 @@ def home(request):
         "cards": Cards(),
         "top_stories": page.top_stories,
         "lead_photo": page.lead_photo,
+        "photos": page.photos,
         "latest": page.latest,
         "section_blocks": page.section_blocks,
         "galleries": page.galleries,
@@ -108,6 +109,8 @@ def _feed_context(request, title: str, page: selectors.FeedPage, **extra) -> dic
         "title": title,
         "cards": Cards(),
         "groups": feed_groups(page.articles),
+        "photos": selectors.card_photos(page.articles),
+        "lead_id": None,
         "with_section": "section" not in extra,
         "more_url": _more_url(request, page),
         "is_continuation": "before" in request.GET,
@@ -205,8 +208,16 @@ def section(request, slug: str):
         sections=fragments.request_sections(request),
     )
     press_review = obj.slug == _press_review_slug()
+    # The section's newest story leads its first page, with its photo large (docs/design.md#cards).
+    lead_id = page.articles[0].id if page.articles and "before" not in request.GET else None
     context = _feed_context(
-        request, obj.name, page, description=obj.description, section=obj, show_leads=press_review
+        request,
+        obj.name,
+        page,
+        description=obj.description,
+        section=obj,
+        show_leads=press_review,
+        lead_id=lead_id,
     )
     return fragments.render_page(request, "site/feed.html", context)
 

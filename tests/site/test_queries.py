@@ -5,9 +5,10 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from newsdesk.news import services
-from newsdesk.news.models import Section
+from newsdesk.news.models import Article, Section
 from tests.factories import ArticleFactory, PersonFactory, TopicFactory, image_upload
 from tests.site.conftest import make_articles
 from tests.site.test_pages import make_gallery, make_infographic
@@ -20,11 +21,12 @@ pytestmark = pytest.mark.django_db
 # rest kept with the page (cold, and with Read also links: test_article_cache.py). The home page reads the
 # sections, then its article lists in one statement (the ranked stories, the latest, one index range per
 # section: news.selectors.home_page), the galleries and infographics in another, then the galleries' covers
-# and the top story's photo; a feed page reads its cards in one statement too (a filtered feed, one index
-# range per section), their sections taken from the header's. The withdrawn page reads its state, the
+# and every card's photo (the top stories', the latest's, each block's first); a feed page reads its cards in
+# one statement too (a filtered feed, one index range per section), their sections taken from the header's, then
+# the photos of the cards that have one, in one read (none when no card has a photo). The withdrawn page reads its state, the
 # sections, the article and its corrections (the notice), nothing else.
 CEILINGS = {
-    "home": 4, "feed": 2, "filtered": 2, "deep": 2, "section": 2, "person": 3, "topic": 3, "archive": 2,
+    "home": 4, "feed": 3, "filtered": 3, "deep": 3, "section": 3, "person": 4, "topic": 4, "archive": 3,
     "article": 2, "article_page_2": 2, "withdrawn": 4, "not_found": 2, "gallery": 3, "galleries": 3,
     "infographic": 2, "infographics": 2,
 }  # fmt: skip
@@ -109,6 +111,11 @@ def _build(count, person, topic):
     for article in articles[:: max(1, count // 10)]:
         article.persons.add(person)
         article.topics.add(topic)
+    # Every third with a lead photo: each page lists cards with photos, so a read per photo would show.
+    photo = services.photo_create(
+        image=image_upload(size=(800, 450)), caption="Kamaz trucks", credit="TASS", alt_text="Trucks"
+    )
+    Article.objects.filter(pk__in=[a.pk for a in articles[::3]]).update(lead_photo=photo)
     return articles
 
 
@@ -118,7 +125,7 @@ def test_query_counts_do_not_grow_with_the_number_of_articles(client):
     fixed = _fixed()
     small = _build(6, fixed.person, fixed.topic)
     cursor = selectors.FeedCursor(publish_at=small[-1].publish_at, id=small[-1].id).encode()
-    day = small[0].publish_at.date()
+    day = timezone.localdate(small[0].publish_at)  # the archive counts days in the site's zone
     before = {name: _count(client, name, url) for name, url in _urls(fixed, small[0], cursor, day).items()}
     big = _build(2000, fixed.person, fixed.topic)
     deep = big[1500]
@@ -143,3 +150,37 @@ def test_filtered_feed_page_is_two_queries(client, django_assert_num_queries):
     client.get("/news/")  # warm the content types and other per-process caches
     with django_assert_num_queries(2):  # the sections (header, filter, the cards' sections), the page's cards
         client.get("/news/?section=politics&section=world")
+
+
+def test_feed_cards_show_their_photos_from_one_read(client, soup, django_assert_num_queries):
+    """Cards with a lead photo show it as a thumbnail with its renditions and its shape; one read for all."""
+    articles = make_articles(12)
+    photo = services.photo_create(
+        image=image_upload(size=(1600, 900)), caption="Kamaz", credit="TASS", alt_text="Kamaz trucks"
+    )
+    Article.objects.filter(pk__in=[a.pk for a in articles[:8]]).update(lead_photo=photo)
+    client.get("/news/")
+    with django_assert_num_queries(3):  # the sections, the cards, the cards' photos
+        page = soup(client.get("/news/"))
+    images = page.select(".card--media .card__media img")
+    assert len(images) == 8
+    for image in images:
+        assert image["width"] == "1600" and image["height"] == "900" and image["alt"] == "Kamaz trucks"
+        assert "480w" in image["srcset"] and "1600w" in image["srcset"]
+    assert [image.get("loading") for image in images[:3]] == [None, None, "lazy"]  # above the fold: at once
+    assert len(page.select(".card:not(.card--media)")) == 4  # the rest are compact text cards
+
+
+def test_section_page_leads_with_its_newest_story_large(client, soup):
+    politics = Section.objects.get(slug="politics")
+    articles = make_articles(4, section=politics)
+    photo = services.photo_create(
+        image=image_upload(size=(1600, 900)), caption="Kremlin", credit="TASS", alt_text="The Kremlin"
+    )
+    Article.objects.filter(pk=articles[0].pk).update(lead_photo=photo)
+    page = soup(client.get("/section/politics/"))
+    lead = page.select_one(".card--lead")
+    assert lead.select_one("a").get_text() == articles[0].headline
+    assert lead.select_one("img.card__photo")["fetchpriority"] == "high"
+    assert lead.select_one(".card__lead")  # its standfirst
+    assert len(page.select(".card--lead")) == 1
