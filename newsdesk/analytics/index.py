@@ -79,6 +79,7 @@ class PublishedIndex:
     def _apply_changes(self) -> None:
         started = timezone.now()
         # A second of overlap: a save committed while the previous check ran is not missed.
+        assert self._watermark is not None  # changes are applied only after a first load set it
         since = self._watermark - dt.timedelta(seconds=1)
         changed = set(Article.objects.filter(modified_at__gte=since).values_list("public_id", flat=True))
         if changed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Collection
 
 from django.conf import settings
 from django.db import transaction
@@ -27,7 +28,7 @@ PURGE_KEYS_PER_CALL = 200  # a batch's keys go in a few calls: each travels in o
 
 
 def card_fingerprint(article: Article) -> str:
-    data = {name: str(getattr(article, name)) for name in CARD_FIELDS}
+    data: dict[str, object] = {name: str(getattr(article, name)) for name in CARD_FIELDS}
     # Through .all(): prefetched persons and topics (purge_articles) cost no query.
     data["persons"] = sorted(person.pk for person in article.persons.all())
     data["topics"] = sorted(topic.pk for topic in article.topics.all())
@@ -81,9 +82,9 @@ def purge_articles(article_ids: list[int]) -> set[str]:
     return keys
 
 
-def _purge(keys) -> None:
+def _purge(keys: Collection[str]) -> None:
     get_purger().purge(keys)
-    metrics.purged(backend=settings.NEWSDESK_EDGE_PURGE["BACKEND"], keys=len(keys))
+    metrics.purged(backend=str(settings.NEWSDESK_EDGE_PURGE["BACKEND"]), keys=len(keys))
 
 
 def _remember(article_id: int, *, keys: set[str], card: str) -> None:

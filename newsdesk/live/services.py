@@ -31,7 +31,7 @@ def event_data(article: Article) -> dict:
         "section": article.section.slug,
         "section_name": article.section.name,
         "urgent": article.urgency <= settings.NEWSDESK_LIVE_URGENT_AT,
-        "published_at": article.publish_at.isoformat(),
+        "published_at": article.publish_at.isoformat() if article.publish_at else "",
         "time": f"{local:%H:%M}",
     }
 

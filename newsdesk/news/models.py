@@ -266,13 +266,14 @@ class ReadAlso(models.Model):
         verbose_name_plural = "Read also"
 
     def __str__(self) -> str:
-        return self.target.headline if self.target_id else self.title
+        return self.target.headline if self.target is not None else self.title
 
     @property
     def reader_link(self) -> tuple[str, str]:
         """(title, url) for readers; url is empty unless the target is visible now."""
-        if self.target_id and self.target.visible_at():
-            return self.target.headline, self.target.get_absolute_url()
+        target = self.target if self.target_id else None
+        if target is not None and target.visible_at():
+            return target.headline, target.get_absolute_url()
         return self.title, ""  # never the headline of an unpublished target
 
 

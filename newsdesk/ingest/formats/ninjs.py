@@ -48,9 +48,8 @@ def parse(data: bytes) -> Iterator[WireItem | Rejected]:
         ) from None
     items = document if isinstance(document, list) else [document]
     for number, raw in enumerate(items, start=1):
-        ref = (
-            raw.get("uri") if isinstance(raw, dict) and isinstance(raw.get("uri"), str) else f"item {number}"
-        )
+        uri = raw.get("uri") if isinstance(raw, dict) else None
+        ref = uri if isinstance(uri, str) else f"item {number}"
         try:
             yield item_from(raw)
         except ItemRejected as exc:
