@@ -6,6 +6,7 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from . import audit
+        from . import audit, queries
 
-        audit.connect_signals()  # people and roles: audited however they change (admin, shell, commands)
+        audit.connect_signals()
+        queries.start_counting()  # before any connection opens: each gets the query counter  # people and roles: audited however they change (admin, shell, commands)
