@@ -81,6 +81,9 @@ def load_stories(stories) -> dict[int, str]:
     with connection.cursor() as cursor:  # an imported archive: last modified when published
         cursor.execute("UPDATE news_article SET modified_at = publish_at")
     search_rebuild(batch_size=1000)
+    if connection.vendor == "postgresql":  # what autovacuum does a minute after a bulk load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return {a.pk: s.key for a, s in zip(articles, stories, strict=True)}
 
 
@@ -94,10 +97,10 @@ def apply_options(base: dict, options: dict) -> None:
     """The default back end with ``options`` over its configured ones."""
     from django.conf import settings
 
-    from newsdesk.search.backends import get_backend
+    from newsdesk.search.backends import reset_backend
 
     settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {**base, **options}
-    get_backend.cache_clear()
+    reset_backend()
 
 
 def rankings(queries, keys: dict[int, str], *, at: dt.datetime) -> tuple[list[list[str]], list[float]]:
