@@ -22,6 +22,16 @@ def _fresh_rate_limits():
     caches["shared"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_article_sidebar():
+    """The article page's sidebar is kept for half a minute under one key: a test does not see another's."""
+    from django.core.cache import cache
+
+    from newsdesk.site.fragments import sidebar_key
+
+    cache.delete(sidebar_key())
+
+
 @pytest.fixture(scope="module")
 def redis_url():
     """A real, empty redis-server for each test module (modules count on starting from an empty one)."""

@@ -106,6 +106,13 @@ def article_page_get(key: str) -> HoledPage | None:
     return cache.get(key)
 
 
+def article_page_and_sidebar(key: str) -> tuple[HoledPage | None, HoledPage | None]:
+    """The kept article page and the kept sidebar, in one cache call (one round trip with Redis)."""
+    side = sidebar_key()
+    kept = cache.get_many([key, side])
+    return kept.get(key), kept.get(side)
+
+
 def article_page_set(key: str, page: HoledPage, *, public_id: int) -> None:
     keys = [k for k in cache.get(_index_key(public_id), []) if k != key][-20:] + [key]
     cache.set_many({key: page, _index_key(public_id): keys}, ARTICLE_TTL)
@@ -119,6 +126,7 @@ def article_changed(article_id: int) -> None:
 def articles_changed(article_ids: list[int]) -> None:
     """The publishing pipeline's effect: drop every cached page of the batch's articles, from one query and
     two cache calls (their new keys would miss the old pages anyway: this frees them)."""
+    cache.delete(sidebar_key())  # its lists may show the batch: the next article page renders it again
     indexes = [_index_key(public_id) for public_id in selectors.article_public_ids(pks=article_ids)]
     if indexes:
         kept = cache.get_many(indexes)
@@ -297,6 +305,58 @@ def render_kept(request, template_name: str, context: dict, holes: Holes) -> Hol
     return holes.split(frame.fill(fills))
 
 
+# --- The article page's sidebar --------------------------------------------------------------------------------
+
+SIDEBAR_TTL = (
+    30  # seconds; the after-publish effect drops it sooner, and its news feed is live in the browser
+)
+SIDEBAR_LATEST = 8
+SIDEBAR_TOP = 5
+
+
+def sidebar_key() -> str:
+    # One entry per zone and prefix (what its times and links are made of): the effect drops it by this key.
+    # It shows no section names.
+    return f"site:sidebar:{CACHE_VERSION}:{timezone.get_current_timezone_name()}:{get_script_prefix()}"
+
+
+def sidebar_render(request) -> HoledPage:
+    """site/_sidebar.html from the home page's lists (one compiled read for the news feed and top stories, one
+    for galleries and infographics, one for their covers), with a hole for the Most read box; kept in Django's
+    cache (shared by the processes when it is Redis) for ``SIDEBAR_TTL``."""
+    from .presenters import Cards  # presenters build on this module
+
+    rows = request_section_rows(request)
+    # block=1: the home page's read needs its section ranges (a limit of 0 compiles to no query at all); the
+    # sections' one card each is not shown
+    lists = selectors.home_page(
+        sections=selectors.sections_from_rows(rows), top=SIDEBAR_TOP, latest=SIDEBAR_LATEST, block=1
+    )
+    holes = Holes()
+    context = {
+        "cards": Cards(),
+        "latest": lists.latest,
+        "top_stories": lists.top_stories,
+        "galleries": lists.galleries,
+        "infographics": lists.infographics,
+        "holes": holes,
+    }
+    html = engines["jinja2"].get_template("site/_sidebar.html").render(context, request)
+    kept = holes.split(html)
+    cache.set(sidebar_key(), kept, SIDEBAR_TTL)
+    return kept
+
+
+def sidebar_fill(request, kept: HoledPage | None) -> str:
+    """The sidebar for this request: the kept one (rendered when missing) with the site-wide Most read box."""
+    return (kept or sidebar_render(request)).fill({"most_read": most_read_box(None)})
+
+
+def sidebar_html(request) -> Markup:
+    """The sidebar where the page is not kept (the newsroom's preview)."""
+    return Markup(sidebar_fill(request, cache.get(sidebar_key())))  # noqa: S704 - autoescaped template
+
+
 def feed_filter(request, chosen: list) -> Markup:
     """The feed's section filter (site/_filter.html), rendered once per set of sections and choice."""
     rows = request_section_rows(request)
@@ -313,11 +373,6 @@ def feed_filter(request, chosen: list) -> Markup:
 def city_clock() -> Markup:
     """The header's city clock: the weather app's widget, kept per minute."""
     return weather_clock()
-
-
-def most_read(section) -> Markup:
-    """The Most read box: the analytics app's widget, which keeps it rendered for a minute."""
-    return most_read_box(section)
 
 
 def read_also_html(links: list[tuple[str, int, str]]) -> Markup:

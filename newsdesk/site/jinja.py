@@ -66,6 +66,13 @@ def _live_hook(context) -> Markup:
     return live_hook(context.get("request"))
 
 
+@pass_context
+def _article_sidebar(context) -> Markup:
+    """The article page's sidebar (news feed, Photo, Infographics, Most read, Top stories) where the page is
+    rendered whole (the newsroom's preview); reader pages fill it into a hole (fragments.sidebar_fill)."""
+    return fragments.sidebar_html(context.get("request"))
+
+
 def _today() -> str:
     return timezone.localdate().isoformat()
 
@@ -95,6 +102,7 @@ def environment(**options) -> Environment:
         card_photo=_card_photo,
         feed_links=_feed_links,
         live_hook=_live_hook,
+        article_sidebar=_article_sidebar,
         most_read_box=most_read_box,
         read_beacon=read_beacon,
         converter_link=converter_link,

@@ -357,20 +357,21 @@ def article(request, public_id: int, slug: str = ""):
     key = fragments.article_key(
         state, public_id=public_id, page=number, sections_stamp=fragments.sections_stamp(rows)
     )
-    page = fragments.article_page_get(key) or _article_render(request, state, number, key, public_id)
-    fills = _article_fills(state, page, rows)
+    page, sidebar = fragments.article_page_and_sidebar(key)
+    page = page or _article_render(request, state, number, key, public_id)
+    fills = _article_fills(state, page)
+    fills["sidebar"] = fragments.sidebar_fill(request, sidebar)
     response = HttpResponse(page.fill(fills))
     response["ETag"] = page.etag(fills)
     return response
 
 
-def _article_fills(state: selectors.ArticleState, page: fragments.HoledPage, rows: tuple) -> dict[str, str]:
-    """What changes on its own clock: the header clock, the Most read box, the Read also links' targets."""
-    section = selectors.sections_from_rows(tuple(row for row in rows if row[0] == state.section_id))
+def _article_fills(state: selectors.ArticleState, page: fragments.HoledPage) -> dict[str, str]:
+    """What changes on its own clock: the header clock and the Read also links' targets (the sidebar, kept on
+    its own, is filled by the caller)."""
     links = selectors.read_also_links(article_id=state.id) if state.has_read_also else []
     return {
         "clock": fragments.city_clock(),
-        "most_read": fragments.most_read(section[0] if section else None),
         "read_also": fragments.read_also_html(links) if "read_also" in page.names else "",
     }
 
@@ -400,7 +401,7 @@ def _article_render(request, state, number: int, key: str, public_id: int) -> fr
 def article_preview(request, article: Article, *, page: str | None = None) -> HttpResponse:
     """The newsroom's preview of an article: its reader page through the same path as the public one (the
     template's blocks in the kept frame), marked as a preview (a notice, noindex, no read beacon), with the
-    Most read box and the clock filled in at once instead of left as holes."""
+    sidebar and the clock filled in at once instead of left as holes."""
     context = article_page_context(article, page=page)
     context["preview"] = True
     return fragments.render_page(request, "site/article.html", context)
