@@ -16,7 +16,9 @@ CLAIM_PREFIX = "newsdesk:periodic:"
 CLAIMS_KEPT_MINUTES = 10
 
 
-class OncePerTickMixin:
+class OncePerTickMixin(huey.Huey):
+    """Mixed in before a Huey storage class: periodic jobs are enqueued once per minute across workers."""
+
     def read_periodic(self, timestamp):
         due = super().read_periodic(timestamp)
         tick = (timestamp or self._get_timestamp()).replace(second=0, microsecond=0)

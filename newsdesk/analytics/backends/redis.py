@@ -17,7 +17,8 @@ import logging
 import secrets
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -82,7 +83,7 @@ class RedisBackend(BaseReadsBackend):
         self.prefix = options.get("PREFIX", "newsdesk:reads:")
         self.history_seconds = int(options.get("HISTORY_DAYS", 400)) * 86400
         self._client = None
-        self._script = None
+        self._script: Callable[..., Any] | None = None  # the write script, registered with the client
         self._lock = threading.Lock()
         self._salt_day: dt.date | None = None
         self._salt = b""
@@ -122,6 +123,7 @@ class RedisBackend(BaseReadsBackend):
         for r in reads:
             args += [r.reader.hex(), repr(r.at.timestamp()), r.article_id, r.section_id, r.referrer]
         self.client  # noqa: B018 - makes the client and registers the script
+        assert self._script is not None
         return int(self._script(args=args))
 
     def _ranked(self, keys: list[str], limit: int) -> list[tuple[bytes, float]]:
