@@ -121,9 +121,9 @@ def on_article_changed(article_id: int) -> None:
     """after_publish hook: visibility may have changed, so re-check ids and rebuild the box."""
     if _state is not None:
         _state.index.invalidate()
-    from .widgets import box_cache_clear  # the box reads news models: imported once apps are ready
+    from .widgets import box_forget  # the box reads news models: imported once apps are ready
 
-    box_cache_clear()
+    box_forget()
 
 
 def reset_state() -> None:
