@@ -232,3 +232,38 @@ def test_a_postgresql_site_is_dumped_and_restored_whole_into_another_database(tm
         assert done.returncode != 0 and "holds a postgresql database; this site runs on sqlite" in done.stderr
     finally:
         server.__exit__(None, None, None)
+
+
+def test_a_swap_that_fails_midway_puts_everything_back(tmp_path, monkeypatch, settings):
+    """The last step of a restore moves the current database and media aside and the restored ones in; when a
+    rename fails after the database is in place, the database is put back too: never half a restore."""
+    import os
+
+    from newsdesk.ops import backup
+
+    db, media = tmp_path / "site" / "newsdesk.sqlite3", tmp_path / "site" / "media"
+    media.mkdir(parents=True)
+    db.write_bytes(b"the current database")
+    Path(f"{db}-wal").write_bytes(b"its WAL")
+    (media / "old.png").write_bytes(b"the current photo")
+    stage, staged_media = tmp_path / "stage", tmp_path / "staged-media"
+    stage.mkdir()
+    staged_media.mkdir()
+    (stage / SQLITE_MEMBER).write_bytes(b"the restored database")
+    (staged_media / "new.png").write_bytes(b"the restored photo")
+    monkeypatch.setattr(backup, "_sqlite_path", lambda: db)
+    settings.MEDIA_ROOT = media
+    real = os.replace
+
+    def failing(source, target):
+        if Path(source) == staged_media:
+            raise OSError("disk full")
+        return real(source, target)
+
+    monkeypatch.setattr(backup.os, "replace", failing)
+    with pytest.raises(OSError, match="disk full"):
+        backup._sqlite_swap(stage, staged_media, "20261204-000000", None)
+    assert db.read_bytes() == b"the current database"
+    assert Path(f"{db}-wal").read_bytes() == b"its WAL"
+    assert sorted(p.name for p in media.iterdir()) == ["old.png"]
+    assert not list(db.parent.glob("*before-restore*"))
