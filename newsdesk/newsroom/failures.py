@@ -21,8 +21,8 @@ class EffectFailureAdmin(admin.ModelAdmin):
     list_display = ["effect_name", "article", "kind", "error_line", "attempts", "first_failed_at",
                     "last_failed_at", "next_try", "retry_button"]  # fmt: skip
     list_filter = ["effect"]
-    readonly_fields = ["effect_name", "article", "kind", "error", "attempts", "first_failed_at",
-                       "last_failed_at", "next_try"]  # fmt: skip
+    readonly_fields = ("effect_name", "article", "kind", "error", "attempts", "first_failed_at",
+                       "last_failed_at", "next_try")  # fmt: skip
     fields = readonly_fields
     actions = ["retry"]
     list_per_page = 50

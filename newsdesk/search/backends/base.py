@@ -303,7 +303,7 @@ class BaseSearchBackend:
             page, ranked, all_words = self._statement(query, any_words=True, **args)
             page.any_words = page.total > all_words
         page.all_words = all_words
-        if rerank and ranked:
+        if rerank and ranked and query is not None:
             ranked = self.reranked(query, ranked)
         page.hits = [(hit.article_id, hit.score) for hit in ranked[offset : offset + count]]
         return page
