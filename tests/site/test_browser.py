@@ -91,15 +91,19 @@ def test_more_news_is_a_plain_link_without_javascript(live_server, nojs_page):
     assert _cards(page).count() == 15
 
 
-def test_feed_days_and_times_follow_the_readers_zone(live_server, chromium):
-    ArticleFactory(
+def test_feed_days_and_times_are_the_agencys_whatever_the_readers_zone(live_server, chromium):
+    """As the agency prints them: the newsroom's zone (TIME_ZONE), not the browser's; a reader's own city's
+    zone only when they choose it (the city clock, tests/weather/test_browser.py)."""
+    article = ArticleFactory(
         publish_at=dt.datetime(2017, 5, 30, 3, 41, tzinfo=UTC)
     )  # 06:41 Moscow, 23:41 on 29 May in New York
     context, page = _context_page(chromium, timezone_id="America/New_York", locale="en-US")
     try:
         page.goto(live_server.url + "/news/")
-        assert page.locator(".day__title").inner_text().lower() == "29 may 2017"
-        assert page.locator("[data-feed] time").inner_text() == "23:41 UTC−4"
+        assert page.locator(".day__title").inner_text().lower() == "30 may 2017"
+        assert page.locator("[data-feed] time").inner_text() == "06:41 UTC+3"
+        page.goto(live_server.url + article.get_absolute_url())
+        assert page.locator(".article__time time").first.inner_text() == "30 May 2017, 06:41 UTC+3"
     finally:
         context.close()
 

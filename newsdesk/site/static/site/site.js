@@ -1,81 +1,22 @@
 // Newsdesk reader site: progressive enhancement only. Every page works without this file.
-// Times in the reader's own zone, feed days regrouped in that zone, "More news" appended in place,
+// Times stay as the agency prints them, in the newsroom's zone (the city clock's "times in my city" is the
+// reader's choice); "More news" appended in place,
 // the remembered section filter applied, and the native share sheet where the browser has one.
 (function () {
   "use strict";
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December"];
-
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  function zoneLabel(date) {
-    var minutes = -date.getTimezoneOffset();
-    if (minutes === 0) return "UTC";
-    var sign = minutes > 0 ? "+" : "\u2212";
-    var abs = Math.abs(minutes);
-    var rest = abs % 60;
-    return "UTC" + sign + Math.floor(abs / 60) + (rest ? ":" + pad(rest) : "");
-  }
-
-  function clock(date) { return pad(date.getHours()) + ":" + pad(date.getMinutes()) + " " + zoneLabel(date); }
-
-  function dayKey(date) { return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()); }
-
-  function dayName(date) { return date.getDate() + " " + MONTHS[date.getMonth()] + " " + date.getFullYear(); }
-
-  function dayLabel(date) {
-    var today = new Date();
-    var yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
-    if (dayKey(date) === dayKey(today)) return "Today";
-    if (dayKey(date) === dayKey(yesterday)) return "Yesterday";
-    return dayName(date);
-  }
-
-  function localizeTimes(root) {
-    root.querySelectorAll("time[data-local]").forEach(function (el) {
-      var date = new Date(el.getAttribute("datetime"));
-      if (isNaN(date)) return;
-      el.textContent = el.dataset.local === "clock" ? clock(date) : dayName(date) + ", " + clock(date);
-    });
-  }
-
-  // Rebuild the day sections so that each card sits under its day in the reader's zone.
-  function regroup(feed) {
-    var cards = Array.prototype.slice.call(feed.querySelectorAll(".day .card"));
-    if (!cards.length) return;
-    var sections = [];
-    var current = null;
-    cards.forEach(function (card) {
-      var time = card.querySelector("time[datetime]");
-      var date = time ? new Date(time.getAttribute("datetime")) : null;
-      if (!date || isNaN(date)) return;
-      var key = dayKey(date);
-      if (!current || current.key !== key) {
-        current = { key: key, label: dayLabel(date), cards: [] };
-        sections.push(current);
+  // A page of "More news" may continue the last day of the one before: one day, one heading (the days are
+  // the newsroom's, as the server writes them; times stay as the agency prints them).
+  function mergeDays(feed) {
+    var previous = null;
+    feed.querySelectorAll(".day").forEach(function (day) {
+      if (previous && previous.dataset.day === day.dataset.day) {
+        var list = previous.querySelector("ol.cards");
+        day.querySelectorAll(".card").forEach(function (card) { list.appendChild(card); });
+        day.remove();
+      } else {
+        previous = day;
       }
-      current.cards.push(card);
     });
-    var fragment = document.createDocumentFragment();
-    sections.forEach(function (group) {
-      var id = "day-" + group.key.replace(/-/g, "");
-      var section = document.createElement("section");
-      section.className = "day";
-      section.dataset.day = group.key;
-      section.setAttribute("aria-labelledby", id);
-      var heading = document.createElement("h2");
-      heading.className = "day__title";
-      heading.id = id;
-      heading.textContent = group.label;
-      var list = document.createElement("ol");
-      list.className = "cards";
-      group.cards.forEach(function (card) { list.appendChild(card); });
-      section.appendChild(heading);
-      section.appendChild(list);
-      fragment.appendChild(section);
-    });
-    feed.querySelectorAll(".day").forEach(function (old) { old.remove(); });
-    feed.appendChild(fragment);
   }
 
   function setUpMore(feed) {
@@ -104,8 +45,7 @@
             feed.appendChild(adopted);
           });
           var count = doc.querySelectorAll("[data-feed] .card").length;
-          localizeTimes(feed);
-          regroup(feed);
+          mergeDays(feed);
           var next = doc.querySelector("[data-more]");
           if (next) {
             link.href = next.getAttribute("href");
@@ -147,12 +87,8 @@
 
   function start() {
     if (applyRememberedFilter()) return;
-    localizeTimes(document);
     var feed = document.querySelector("[data-feed]");
-    if (feed) {
-      regroup(feed);
-      setUpMore(feed);
-    }
+    if (feed) setUpMore(feed);
     setUpShare();
   }
 
