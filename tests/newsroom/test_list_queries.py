@@ -70,3 +70,18 @@ def test_photo_list_query_count_does_not_depend_on_the_number_of_photos(editor_c
             image=upload(jpeg_bytes((300, 200))), caption="Kremlin", credit="© TASS", alt_text=""
         )
     assert queries_for(editor_client, url) == few
+
+
+def test_article_list_counts_up_to_its_cap_and_then_says_more_than(editor_client, monkeypatch):
+    from newsdesk.newsroom.admin import CappedCountPaginator
+
+    ArticleFactory.create_batch(5)
+    url = reverse("admin:news_article_changelist")
+    exact = editor_client.get(url).content.decode()
+    assert "5 articles" in exact and "More than" not in exact
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    with CaptureQueriesContext(connection) as ctx:
+        capped = editor_client.get(url).content.decode()
+    assert "More than 3 articles" in capped and "5 articles" not in capped
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("LIMIT 4" in sql for sql in counts), counts  # never a count of the whole table
