@@ -197,7 +197,7 @@ class _Batch:
             return
         for new in pending:
             self.report.add("linked" if new.twin else "created")
-            if new.body_hash and new.twin is None:
+            if new.body_hash and new.twin is None and new.record is not None:
                 self.twins[new.body_hash] = _Twin(record_id=new.record.pk, article_id=new.article.pk)
 
 
@@ -220,17 +220,21 @@ def _write(group: list[_New], *, source: IngestSource | None, now) -> None:
         ],
         now=now,
     )
-    for new in pending:
-        new.record = _record(new, source=source, article_id=new.article.pk)
-    IngestedItem.objects.bulk_create([new.record for new in pending])
-    twins = [new for new in group if new.twin is not None]
-    for new in twins:  # linked to the first copy, as items._article_create does
+    records = [_record(new, source=source, article_id=new.article.pk) for new in pending]
+    for new, record in zip(pending, records, strict=True):
+        new.record = record
+    IngestedItem.objects.bulk_create(records)
+    linked = []
+    for new in group:  # a second copy: linked to the first, as items._article_create does
+        if new.twin is None:
+            continue
         first = new.twin.first
         new.record = _record(
             new, source=source, article_id=first.article.pk if first else new.twin.article_id,
-            duplicate_of_id=first.record.pk if first else new.twin.record_id,
+            duplicate_of_id=first.record.pk if first and first.record else new.twin.record_id,
         )  # fmt: skip
-    IngestedItem.objects.bulk_create([new.record for new in twins])
+        linked.append(new.record)
+    IngestedItem.objects.bulk_create(linked)
     # In the batch's transaction: once an item is visible it is searchable, even after a crash (drafts too:
     # the newsroom searches them). Measured: the same cost as indexing after commit (README "Wire ingest").
     tagged = {new.article.pk: (persons[n], topics[n]) for n, new in enumerate(pending)}
