@@ -85,7 +85,34 @@
     box.insertBefore(button, box.firstChild);
   }
 
+  // The masthead's search and menu are <details> (they open without this): with it, one is open at a time,
+  // the search field takes the focus when it opens, and Escape or a click elsewhere closes them.
+  function setUpMasthead() {
+    var toggles = Array.prototype.slice.call(document.querySelectorAll(".masthead__toggle"));
+    if (!toggles.length) return;
+    toggles.forEach(function (details) {
+      details.addEventListener("toggle", function () {
+        if (!details.open) return;
+        toggles.forEach(function (other) { if (other !== details) other.open = false; });
+        var field = details.querySelector("input[type=search]");
+        if (field && field.offsetParent && details.querySelector("summary").offsetParent) field.focus();
+      });
+    });
+    function closeAll(focusSummary) {
+      toggles.forEach(function (details) {
+        if (!details.open || !details.querySelector("summary").offsetParent) return;
+        details.open = false;
+        if (focusSummary) details.querySelector("summary").focus();
+      });
+    }
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") closeAll(true); });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest || !event.target.closest(".masthead__toggle")) closeAll(false);
+    });
+  }
+
   function start() {
+    setUpMasthead();
     if (applyRememberedFilter()) return;
     var feed = document.querySelector("[data-feed]");
     if (feed) setUpMore(feed);
