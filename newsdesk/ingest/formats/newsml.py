@@ -103,7 +103,8 @@ def news_item(element: Element, *, base_dir: Path | None) -> WireItem:
     meta, content = child(element, "itemMeta"), child(element, "contentMeta")
     if meta is None or content is None:
         raise ItemRejected("newsItem lacks itemMeta or contentMeta")
-    item_class = child(meta, "itemClass").get("qcode", "") if child(meta, "itemClass") is not None else ""
+    item_class_element = child(meta, "itemClass")
+    item_class = item_class_element.get("qcode", "") if item_class_element is not None else ""
     status = child(meta, "pubStatus")
     item = WireItem(
         guid=guid,
@@ -113,7 +114,7 @@ def news_item(element: Element, *, base_dir: Path | None) -> WireItem:
         pubstatus=PUBSTATUS.get(status.get("qcode", "") if status is not None else "stat:usable", "usable"),
         versioncreated=parse_datetime(text_of(child(meta, "versionCreated")), what="versionCreated"),
         firstcreated=parse_datetime(text_of(child(meta, "firstCreated")), what="firstCreated"),
-        subjects=[s.get("qcode") for s in children(content, "subject") if s.get("qcode")],
+        subjects=[s.get("qcode", "") for s in children(content, "subject") if s.get("qcode")],
         topics=[text_of(child(s, "name")) for s in children(content, "subject") if _is_named_topic(s)],
         persons=[text_of(child(s, "name")) for s in children(content, "subject") if _is_person(s)],
         byline=", ".join(
