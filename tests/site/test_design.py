@@ -114,6 +114,8 @@ def test_page_layout_and_screenshot(pictured, pages, name, width, scheme):
         assert page.locator("#city-clock").is_visible(), "the desktop clock is not shown"
     if name == "home":
         assert layout["leadImage"], "the home page's lead story has no photo"
+    if name == "article" and width == 1280:  # the sidebar's blocks beside the article
+        assert page.locator(".layout__side .side-block").count() >= 3
     if name in {"home", "feed"}:
         assert layout["cardImages"] >= 3, f"{name} shows {layout['cardImages']} card photos"
 
