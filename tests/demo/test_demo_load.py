@@ -62,3 +62,31 @@ def test_demo_command_loads_once(settings, tmp_path, news_csv, capsys):
     out = capsys.readouterr().out
     assert "485 articles loaded" in out and "nothing loaded" in out and "not here" in out
     assert Article.objects.count() == 485
+
+
+@pytest.mark.django_db
+def test_no_demo_article_shows_a_lost_character(news_csv):
+    """The CSV lost curly quotes, apostrophes and dashes ('"?', '"\ufffd', '\ufffd\ufffd') and a few rows their
+    quoting (a title running on into the subtitle at '"?,'): every loaded article reads clean."""
+    demo_load(csv_text=news_csv)
+    damaged = [
+        (article.public_id, field)
+        for article in Article.objects.all()
+        for field in ("headline", "lead", "body")
+        if "\ufffd" in getattr(article, field) or '"?' in getattr(article, field)
+    ]
+    assert damaged == []
+    eurovision = Article.objects.get(headline__startswith="Russia's Eurovision-2017 contestant")
+    assert (
+        eurovision.headline
+        == 'Russia\'s Eurovision-2017 contestant says Ukrainian entry ban threat "ludicrous"'
+    )
+    assert eurovision.lead == (
+        "Commenting on allegations that her Eurovision entry was a provocation by the Russian authorities, "
+        "Samoilova said she had to face prejudices her entire life"
+    )
+    trump = Article.objects.get(headline='Trump calls current US media reports on Russia "Fake news"')
+    assert trump.lead == 'He added that those reports could come "probably from the Obama administration"'
+    assert trump.dateline == "WASHINGTON, February 16. /TASS/."  # the text was in the subtitle's column
+    oreilly = Article.objects.filter(body__contains="Bill O’Reilly")
+    assert oreilly.exists()

@@ -54,3 +54,23 @@ def test_long_text_is_split_into_readable_paragraphs_never_inside_a_quote():
 def test_malformed_csv_is_rejected_with_a_precise_message(csv_text, message):
     with pytest.raises(CsvFormatError, match=message):
         list(read_rows(csv_text))
+
+
+@pytest.mark.parametrize(
+    "damaged, repaired",
+    [
+        (
+            'US ��not seeking to interfere "? with ties with Russia "? diplomat',
+            'US "not seeking to interfere" with ties with Russia — diplomat',
+        ),  # noqa: E501
+        ("apologies from Bill O��Reilly in 2023", "apologies from Bill O’Reilly in 2023"),
+        ('approved by Cyprus"?population', "approved by Cyprus’ population"),
+        ('"Today, 17 "�chum"?(dwelling) kindergartens"', '"Today, 17 "chum" (dwelling) kindergartens"'),
+        ('described as "Good chemistry."?Over the months', 'described as "Good chemistry." Over the months'),
+        ('come ""probably from the Obama administration""', 'come "probably from the Obama administration"'),
+    ],
+)
+def test_lost_characters_are_put_back(damaged, repaired):
+    from newsdesk.ingest.formats.newsarticles_csv import repair_characters
+
+    assert repair_characters(damaged) == repaired

@@ -3,7 +3,9 @@
 Real news of 2016–17 from tass.com and eight other outlets. tass.com rows become our copy (section and id from
 the URL, the leading "CITY, Month D. /TASS/." parsed into the dateline); other outlets' rows are only ever
 links ("In other media"). Paragraph breaks were lost in the CSV (runs of spaces remain where some were), and
-some curly quotes and dashes became "?" — both are repaired here as far as the text allows.
+curly quotes, apostrophes and dashes became '"?', '"\ufffd' or '\ufffd\ufffd' — both are repaired here as far as the
+text allows (``repair_text``). A few rows lost their quoting: the title ran on into the subtitle at '"?,'
+(and, where the text column is "-1", the subtitle column holds the text); ``_unshift`` puts them back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+import ftfy
 
 OUTLETS = {
     "tass.com": "TASS",
@@ -82,11 +86,26 @@ def read_rows(text: str) -> Iterator[CsvRow]:
             published_on=published_on,
             url=url,
             outlet=OUTLETS.get(host, host),
-            title=repair_text(raw["title"] or ""),
-            subtitle=repair_text(raw["subtitle"] or ""),
-            text=raw["text"] or "",
+            **_unshift(raw["title"] or "", raw["subtitle"] or "", raw["text"] or ""),
             published_time=published_time,
         )
+
+
+def _unshift(title: str, subtitle: str, text: str) -> dict[str, str]:
+    """Title, subtitle and text of a row, with a title that ran on at '"?,' cut back: what follows it is the
+    subtitle's start (the subtitle column its end, or, when the text column is "-1", the text)."""
+    if '"?,' in title:
+        title, _, rest = title.partition('"?,')
+        title += '"'
+        if text.strip() == "-1":
+            subtitle, text = rest, subtitle
+        else:
+            subtitle = f"{rest.rstrip()}, {subtitle.lstrip()}"
+        subtitle = subtitle.rstrip()
+        subtitle = (
+            subtitle[:-1] if subtitle.endswith('"') else subtitle
+        )  # the quote that ended the damaged field
+    return {"title": repair_text(title), "subtitle": repair_text(subtitle), "text": text}
 
 
 def _parse_publish_date(value: str | None, number: int) -> tuple[dt.date, dt.time | None]:
@@ -102,10 +121,60 @@ def _parse_publish_date(value: str | None, number: int) -> tuple[dt.date, dt.tim
         raise CsvFormatError(f"line {number}: publish_date {value!r} is not YYYY/M/D [H:MM]") from exc
 
 
+LOST = "\ufffd"
+OPENING = "\x00"  # a repaired opening quote, while quotes are matched: it opens one even inside another
+_QUOTES = re.compile(r'\s*"\?\s*|"|\x00')
+
+
 def repair_text(text: str) -> str:
-    """Undo the CSV's lost characters: ' "?' was an em dash, 'word"?word' a closing quote."""
-    text = re.sub(r'\s*"\?\s*', " — ", text) if ' "?' in text else text
-    return re.sub(r'(\w)"\?(\w)', r"\1’ \2", text).strip()
+    """Undo the CSV's lost characters (``repair_characters``) in a title or subtitle."""
+    return repair_characters(text).strip()
+
+
+def repair_characters(text: str) -> str:
+    """The CSV's lost characters put back as far as the text tells them apart:
+
+    - mojibake (UTF-8 read as another encoding) as ftfy repairs it;
+    - '"\ufffd' and '\ufffd\ufffd' before a word were an opening quote, '\ufffd\ufffd' inside a word (O\ufffd\ufffdReilly) an
+      apostrophe;
+    - '"?' closes a quote that is open; otherwise after a space it was a dash (' — '), after a word an apostrophe
+      ("Cyprus’ population");
+    - a doubled '""' left inside a field is one quote; any other lost character is dropped.
+    """
+    if LOST not in text and '"?' not in text and '""' not in text:
+        return text
+    text = ftfy.fix_encoding(text).replace('""', '"')
+    text = re.sub(f'"{LOST}+\\s?|(?<!\\w){LOST}{LOST}', OPENING, text)
+    text = re.sub(f"(\\w){LOST}+(\\w)", "\\1’\\2", text)
+    text = _lost_quotes(text)
+    return text.replace(f"{LOST}?", '"').replace(LOST, "")
+
+
+def _lost_quotes(text: str) -> str:
+    out: list[str] = []
+    is_open = False
+    end = 0
+    for match in _QUOTES.finditer(text):
+        before, found = text[end : match.start()], match.group()
+        out.append(before)
+        end = match.end()
+        if re.search(r"\s{2,}", before):
+            is_open = False  # a new paragraph: a quote left open in the last one stays there
+        if found in ('"', OPENING):
+            is_open = found == OPENING or not is_open
+            out.append('"')
+            continue
+        following = text[end : end + 1]
+        gap = "" if not following or following in ",.;:!?)" else " "
+        if is_open:
+            out.append('"' + gap)
+            is_open = False
+        elif found[0].isspace() or not out or not out[-1][-1:].isalnum():
+            out.append(" — " if gap else "")
+        else:
+            out.append("’" + gap)
+    out.append(text[end:])
+    return "".join(out)
 
 
 def tass_item(row: CsvRow) -> TassItem | None:
@@ -142,7 +211,7 @@ def _dateline_date(published_on: dt.date, month: int, day: int) -> dt.date | Non
 
 
 def repair_text_body(text: str) -> str:
-    return re.sub(r'(\w)\s"\?\s(\w)', r"\1 — \2", text)
+    return repair_characters(text)
 
 
 SENTENCE_END = re.compile(r'(?:(?<=[a-z0-9)][.!?])|(?<=[.!?]["”]))\s+(?=["“]?[A-Z])')
