@@ -43,7 +43,7 @@ def _city_clock_slot(context) -> Markup:
 
 
 def _card_photo(photo) -> dict | None:
-    """A card's photo as lists show it (presenters.photo_context, kept on the instance), or None: for lists
+    """A card's photo as lists show it (presenters.photo_context), or None: for lists
     whose rows carry their lead photo already (search hits)."""
     return photo_context(photo) if photo is not None else None
 
