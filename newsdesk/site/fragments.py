@@ -2,8 +2,8 @@
 
 - **Article pages** are rendered once per (article, version, last change, status, page, sections, zone) and
   kept in Django's cache "with holes": the parts that change on their own clock — the header's city clock, the
-  Most read box and the Read also links (whose targets can be published, scheduled or withdrawn without the
-  article changing) — are filled in on every request. A new version, a correction, any save, a withdrawal or a
+  sidebar (sidebar.py: kept on its own, with the Most read box) and the Read also links (whose targets can be
+  published, scheduled or withdrawn without the article changing) — are filled in on every request. A new version, a correction, any save, a withdrawal or a
   renamed section changes the key, so a stale page cannot be served even when the cache is per process; the
   after-publish hook also deletes the old entries at once (what a shared cache needs to free memory).
   Renaming a person, a topic or a photo caption does not touch the article: those reach cached pages within
@@ -34,7 +34,6 @@ from django.utils import timezone
 from jinja2 import nodes as jinja_nodes
 from markupsafe import Markup
 
-from newsdesk.analytics.widgets import most_read_box
 from newsdesk.news import selectors
 from newsdesk.weather.widgets import city_clock as weather_clock
 from newsdesk.weather.widgets import forget as weather_forget
@@ -318,43 +317,6 @@ def sidebar_key() -> str:
     # One entry per zone and prefix (what its times and links are made of): the effect drops it by this key.
     # It shows no section names.
     return f"site:sidebar:{CACHE_VERSION}:{timezone.get_current_timezone_name()}:{get_script_prefix()}"
-
-
-def sidebar_render(request) -> HoledPage:
-    """site/_sidebar.html from the home page's lists (one compiled read for the news feed and top stories, one
-    for galleries and infographics, one for their covers), with a hole for the Most read box; kept in Django's
-    cache (shared by the processes when it is Redis) for ``SIDEBAR_TTL``."""
-    from .presenters import Cards  # presenters build on this module
-
-    rows = request_section_rows(request)
-    # block=1: the home page's read needs its section ranges (a limit of 0 compiles to no query at all); the
-    # sections' one card each is not shown
-    lists = selectors.home_page(
-        sections=selectors.sections_from_rows(rows), top=SIDEBAR_TOP, latest=SIDEBAR_LATEST, block=1
-    )
-    holes = Holes()
-    context = {
-        "cards": Cards(),
-        "latest": lists.latest,
-        "top_stories": lists.top_stories,
-        "galleries": lists.galleries,
-        "infographics": lists.infographics,
-        "holes": holes,
-    }
-    html = engines["jinja2"].get_template("site/_sidebar.html").render(context, request)
-    kept = holes.split(html)
-    cache.set(sidebar_key(), kept, SIDEBAR_TTL)
-    return kept
-
-
-def sidebar_fill(request, kept: HoledPage | None) -> str:
-    """The sidebar for this request: the kept one (rendered when missing) with the site-wide Most read box."""
-    return (kept or sidebar_render(request)).fill({"most_read": most_read_box(None)})
-
-
-def sidebar_html(request) -> Markup:
-    """The sidebar where the page is not kept (the newsroom's preview)."""
-    return Markup(sidebar_fill(request, cache.get(sidebar_key())))  # noqa: S704 - autoescaped template
 
 
 def feed_filter(request, chosen: list) -> Markup:

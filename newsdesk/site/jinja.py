@@ -26,6 +26,7 @@ from newsdesk.syndication.widgets import feed_links
 
 from . import fragments
 from .presenters import photo_context
+from .sidebar import sidebar_html
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -69,8 +70,8 @@ def _live_hook(context) -> Markup:
 @pass_context
 def _article_sidebar(context) -> Markup:
     """The article page's sidebar (news feed, Photo, Infographics, Most read, Top stories) where the page is
-    rendered whole (the newsroom's preview); reader pages fill it into a hole (fragments.sidebar_fill)."""
-    return fragments.sidebar_html(context.get("request"))
+    rendered whole (the newsroom's preview); reader pages fill it into a hole (sidebar.sidebar_fill)."""
+    return sidebar_html(context.get("request"))
 
 
 def _today() -> str:

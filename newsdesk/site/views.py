@@ -35,6 +35,7 @@ from .presenters import (
     page_number,
     photo_context,
 )
+from .sidebar import sidebar_fill
 
 FEED_LIMIT = 30
 HOME_LATEST = 12
@@ -360,7 +361,7 @@ def article(request, public_id: int, slug: str = ""):
     page, sidebar = fragments.article_page_and_sidebar(key)
     page = page or _article_render(request, state, number, key, public_id)
     fills = _article_fills(state, page)
-    fills["sidebar"] = fragments.sidebar_fill(request, sidebar)
+    fills["sidebar"] = sidebar_fill(request, sidebar)
     response = HttpResponse(page.fill(fills))
     response["ETag"] = page.etag(fills)
     return response
