@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from newsdesk.demo.media import demo_media_ensure
 from newsdesk.ingest.formats.newsarticles_csv import CsvRow, TassItem, read_rows, tass_item
 from newsdesk.news.models import Article, OtherMediaLink, Person, Section, Topic
 
@@ -55,6 +56,8 @@ class DemoReport:
     existing: int = 0
     other_media_links: int = 0
     skipped: int = 0
+    galleries: int = 0  # placeholder galleries made (demo/media.py)
+    infographics: int = 0  # charts of the demo's own figures made
 
 
 def demo_load(*, csv_text: str) -> DemoReport:
@@ -66,6 +69,7 @@ def demo_load(*, csv_text: str) -> DemoReport:
         report.other_media_links = _link_other_media(ours, others)
         _tag_all(Article.objects.filter(public_id__in=[item.public_id for _, item in ours]))
         _set_top_stories()
+        report.galleries, report.infographics = demo_media_ensure()
     return report
 
 

@@ -90,3 +90,25 @@ def test_no_demo_article_shows_a_lost_character(news_csv):
     assert trump.dateline == "WASHINGTON, February 16. /TASS/."  # the text was in the subtitle's column
     oreilly = Article.objects.filter(body__contains="Bill O’Reilly")
     assert oreilly.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_labelled_placeholder_galleries_and_real_charts(news_csv, client):
+    from bs4 import BeautifulSoup
+
+    from newsdesk.news.models import Gallery, Infographic
+
+    report = demo_load(csv_text=news_csv)
+    assert (report.galleries, report.infographics) == (4, 2)
+    assert demo_load(csv_text=news_csv).galleries == 0  # made once
+    gallery = Gallery.objects.get(slug="demo-politics-in-pictures")
+    assert "placeholder" in gallery.title.lower()
+    photos = [item.photo for item in gallery.items.all()]
+    assert len(photos) == 4 and all(p.is_placeholder for p in photos)
+    assert all(p.caption.startswith("Placeholder for a photo of: ") for p in photos)
+    by_section = Infographic.objects.get(slug="demo-stories-by-section")
+    assert "Russian Politics & Diplomacy: 145 stories." in by_section.text_alternative
+    home = BeautifulSoup(client.get("/").content, "html.parser")
+    counts = [tile.get_text() for tile in home.select(".tile__count")]
+    assert counts and all(text == "4 photos" for text in counts)
+    assert home.select_one("a[href='/infographics/demo-stories-by-section/']") is not None

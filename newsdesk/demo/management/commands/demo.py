@@ -36,7 +36,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Demo content: {report.created} articles loaded, {report.existing} already there, "
-            f"{report.other_media_links} 'In other media' links."
+            f"{report.other_media_links} 'In other media' links, {report.galleries} placeholder galleries, "
+            f"{report.infographics} infographics of the demo's own figures."
         )
         self._seed_page(seed_page)
         suggested = read_also_suggest_missing(limit=DEMO_READ_ALSO)
