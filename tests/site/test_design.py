@@ -145,6 +145,8 @@ def test_phone_masthead_is_one_row_whose_menu_and_search_open(pictured, pages, j
     assert page.get_by_role("navigation", name="Sections").get_by_role("link", name="World").is_visible()
     assert page.locator("#city-clock").is_visible()  # the clock and the converter live in the menu
     assert page.locator(".site-header .header-converter").is_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"menu-390-{'js' if javascript else 'no-js'}.png")
     if javascript:  # one open at a time, the field focused, Escape closes
         page.locator(".masthead__search > summary").click()
         expect(page.locator("#search-q")).to_be_focused()
