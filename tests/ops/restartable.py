@@ -14,6 +14,23 @@ from tests.servers import _as_postgres_user, _free_port, _pg_bin, _wait_for_port
 from tests.stack.stack import ROOT
 
 
+def wait_accepting(url: str, timeout: float = 60) -> None:
+    """PostgreSQL listens before it accepts sessions ("the database system is starting up"): wait for one."""
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            psycopg.connect(url, connect_timeout=5).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)  # polled: PostgreSQL gives no other signal that it is ready
+
+
 class Postgres:
     def __init__(self) -> None:
         self.initdb, self.binary = _pg_bin("initdb"), _pg_bin("postgres")
@@ -38,6 +55,7 @@ class Postgres:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **self.creds,
         )  # fmt: skip
         _wait_for_port(self.port, self.process)
+        wait_accepting(self.url)
 
     def stop(self) -> None:
         if self.process is not None:

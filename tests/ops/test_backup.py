@@ -201,6 +201,9 @@ def test_a_postgresql_site_is_dumped_and_restored_whole_into_another_database(tm
     except FileNotFoundError as exc:
         server_missing("PostgreSQL", exc, "the PostgreSQL backup test needs Debian's postgresql-15")
     try:
+        from .restartable import wait_accepting
+
+        wait_accepting(url)
         base = url.rsplit("/", 1)[0]
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE DATABASE site_a")
