@@ -2,8 +2,9 @@
 on SQLite (``search_quality``'s worker: ``search_articles`` over the judged sets), chosen on the tune halves of
 all six sets together and checked by leaving one set out.
 
-``python -m benchmarks._tune_search [fields|rerank]`` (a few minutes each on two cores; not part of
-`make bench`). The objective is the mean over the sets of nDCG@10 / BM25's, each capped at +10 %, so that no
+``python -m benchmarks._tune_search [fields|rerank|postgres]`` (a few minutes each on two cores; not part of
+`make bench`); ``postgres``: PostgreSQL's rank (each word group's ``ts_rank`` times its idf, over a power of the
+document's length), measured on PostgreSQL. The objective is the mean over the sets of nDCG@10 / BM25's, each capped at +10 %, so that no
 one set's gain pays for another's loss. Leave-one-set-out: for each set, the weights the other five choose,
 reported on that set's held-out half — how the choice carries to a kind of query it never saw.
 ``BENCH_QUALITY_KEEP=DIR`` keeps the databases between runs.
@@ -43,15 +44,22 @@ def rerank_grid(fields: dict) -> dict[str, dict]:
     }
 
 
+def postgres_grid() -> dict[str, dict]:
+    """PostgreSQL's rank: the exponent of the length normalization (0: none, 1: ts_rank's flag 1, over
+    1 + ln of the length), with each word group's idf; and without the idf."""
+    grid = {f"length {a:g}": {"LENGTH_NORMALIZATION": a} for a in (0.0, 0.25, 0.5, 0.75, 1.0)}
+    return grid | {"length 0.5, no idf": {"LENGTH_NORMALIZATION": 0.5, "IDF": False}}
+
+
 def objective(rows: dict[str, dict], reference: dict[str, dict], sets, split: str) -> float:
     return statistics.fmean(min(rows[s][split] / reference[s][split], CAP) for s in sets)
 
 
-def choose(result: dict) -> None:
+def choose(result: dict, engine: str = "sqlite") -> None:
     rows, reference = {}, {}
     for data in result["corpora"].values():
         reference |= data["bm25"]
-        for name, table in data["engines"]["sqlite"].items():
+        for name, table in data["engines"][engine].items():
             rows.setdefault(name, {}).update(table["scores"])
     sets = [s for s in SETS if s in reference]
     ranked = sorted(rows, key=lambda name: -objective(rows[name], reference, sets, "tune"))
@@ -76,6 +84,9 @@ def choose(result: dict) -> None:
 
 def main() -> None:
     stage = (sys.argv[1:2] or ["fields"])[0]
+    if stage == "postgres":
+        choose(search_quality.run(["postgres"], postgres_grid()), "postgres")
+        return
     grid = field_grid() if stage == "fields" else rerank_grid({"FIELD_WEIGHTS": CHOSEN_FIELDS})
     result = search_quality.run(["sqlite"], grid)
     choose(result)

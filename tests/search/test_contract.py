@@ -594,3 +594,31 @@ def test_postgres_reads_broad_filter_tokens_through_the_gate(backend):
     assert len(search_articles(q="trucks", filters=SearchFilters(topic=broad)).hits) == 10
     assert ids(search_articles(q="trucks", filters=SearchFilters(topic=rare))) == [stories[3].pk]
     postgres._broad_cache.clear()
+
+
+def test_a_rare_word_of_the_query_counts_more_than_a_common_one(backend):
+    """BM25's idf (SQLite FTS5; PostgreSQL sums each word's ts_rank times its idf from the planner's
+    statistics): of two stories with both words, the one that says the rare word often ranks first, not the
+    one that says the common word often ("balance of payments": "balance" is everywhere)."""
+    from newsdesk.search.backends import postgres
+
+    for n in range(30):
+        story(f"Exchange review {n}", "<p>The market closed higher on Friday after a quiet session.</p>")
+    rare_often = story(
+        "Traders review the week",
+        "<p>Sugar exports rose. Sugar stocks fell, and sugar mills were idle. Brokers watched the market.</p>",
+        lead="Dealers met on Friday.",
+    )
+    common_often = story(
+        "Traders review the month",
+        "<p>The market rose. The market fell, and the market was idle. Brokers watched sugar.</p>",
+        lead="Dealers met on Friday.",
+    )
+    search_sync_pending()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument" if connection.vendor == "postgresql" else "SELECT 1")
+    postgres._frequency_cache.clear()
+    try:
+        assert ids(search_articles(q="sugar market"))[:2] == [rare_often.pk, common_often.pk]
+    finally:
+        postgres._frequency_cache.clear()
