@@ -516,6 +516,9 @@ if __name__ == "__main__":
     import json
     import sys
 
-    engine, phase, size, at, output = sys.argv[1:6]
-    result = PHASES[engine][int(phase)](engine, int(size), dt.datetime.fromisoformat(at))
-    Path(output).write_text(json.dumps(result))
+    if len(sys.argv) < 6:  # `python -m benchmarks.search_bench`: the whole benchmark, as make bench runs it
+        main()
+    else:  # a worker (_spawn)
+        engine, phase, size, at, output = sys.argv[1:6]
+        result = PHASES[engine][int(phase)](engine, int(size), dt.datetime.fromisoformat(at))
+        Path(output).write_text(json.dumps(result))
