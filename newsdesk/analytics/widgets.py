@@ -4,8 +4,8 @@ reader site, newsdesk/site/jinja.py).
 The box is rendered at most once a minute per section for all processes: it is kept in the cache they share
 (``caches["shared"]``: Redis when REDIS_URL is set, files in the data dir otherwise), so every process shows the
 same box and none shows an empty one beside another's full one (each process keeping its own box for a minute
-made it appear and vanish on reload). A process keeps a box it read for a few seconds (``FRONT_TTL``), a full
-box only: an empty one is looked up again on the next page. It renders nothing until reads have been counted
+made it appear and vanish on reload). A process keeps a box it read for a few seconds (``FRONT_TTL``), "no box
+yet" for one second only. It renders nothing until reads have been counted
 (never a made-up list); once a box has been shown it stays, its windows saying when they have no reads.
 """
 
@@ -29,6 +29,9 @@ from .backends import Window
 BOX_TTL = 60.0  # seconds a rendered box is served before it is rendered again (by whichever process asks)
 BOX_RETRY = 5.0  # while the counters' store is down, how long the last box is served before trying again
 FRONT_TTL = 5.0  # seconds a process serves a full box from its own memory without asking the shared cache
+EMPTY_FRONT_TTL = (
+    1.0  # and "no box yet" (a file read costs ~80 us: not on every page of a site without reads)
+)
 SHOWN_TTL = (
     30 * 24 * 3600
 )  # a box once shown is shown (with empty windows) for this long after its last reads
@@ -86,8 +89,8 @@ def most_read_box(section=None) -> Markup:
     if kept is None or kept[0] <= time.time():
         kept = _refresh(shared, section, key, last=kept)
     html = Markup(kept[1])  # noqa: S704 - rendered by the autoescaping template
-    if html:
-        _front[section_id] = (now + FRONT_TTL, html)
+    # An empty box only briefly: the moment the first reads are shown elsewhere, this process follows.
+    _front[section_id] = (now + (FRONT_TTL if html else EMPTY_FRONT_TTL), html)
     return html
 
 
