@@ -249,6 +249,7 @@ _WORD_BREAK = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+@lru_cache(maxsize=256)  # ingest asks twice per item (the check for text, the duplicate hash)
 def html_to_text(markup: str) -> str:
     """The text of HTML as one line of words: tags dropped, entities decoded, whitespace collapsed, control
     characters removed, and block ends keeping the words either side apart. The one HTML-to-text conversion
