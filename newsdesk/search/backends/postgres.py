@@ -84,6 +84,9 @@ FIRST_WINDOW = 4
 WINDOW_MARGIN = 1.2
 BROAD_TOKEN, BROAD_TTL = 0.05, 300.0
 _broad_cache: list = []  # [expires, tokens], per process
+# About how many bytes a distinct word takes in a stored (compressed) vector: the stored size over this is
+# the length the rank normalizes by (``_rank_sql``).
+STORED_BYTES_PER_WORD = 8
 _frequency_cache: list = []  # [expires, {lexeme: share of documents}, share below which a lexeme is rare]
 WORK_MEM = "32MB"  # per search transaction, see _reading(): exact bitmaps over ~350,000 table pages
 HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
@@ -220,7 +223,12 @@ class PostgresSearchBackend(BaseSearchBackend):
             sql, group_params = _any(group)
             parts.append(f"{idf:.6f}::float4 * ts_rank('{weights}', doc.vector, {sql}, 0)")
             params += group_params
-        length = f"power(1 + ln(greatest(length(doc.vector), 1)), {self.length_normalization:.4f})"
+        # The length from the stored size (pg_column_size reads the toast pointer, never the value): length()
+        # would read and decompress every vector once more, besides each group's ts_rank.
+        length = (
+            f"power(1 + ln(greatest(pg_column_size(doc.vector) / {STORED_BYTES_PER_WORD}, 1)), "
+            f"{self.length_normalization:.4f})"
+        )
         return f"(({' + '.join(parts)}) / {length})", params
 
     def _idfs(self, query: ParsedQuery) -> list[float]:
