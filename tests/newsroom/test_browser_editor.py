@@ -383,7 +383,8 @@ def test_the_edit_form_with_the_editor_passes_axe(live_server, browser_page, tmp
     page.keyboard.type("A paragraph")
     page.keyboard.press("Shift+Home")
     toolbar_button(page, "bold").click()
-    assert toolbar_button(page, "bold").get_attribute("aria-pressed") == "true"  # a pressed button checked too
+    # a pressed button checked too
+    assert toolbar_button(page, "bold").get_attribute("aria-pressed") == "true"
     violations = axe_violations(page)
     assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]][:3]) for v in violations]
     toolbar_button(page, "image").click()  # the photo dialog, with the library's photos listed
