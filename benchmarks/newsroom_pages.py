@@ -53,9 +53,11 @@ world = Section.objects.get(slug="world")
 source = IngestSource.objects.create(name="AP wire", kind="folder", location="/nowhere", default_section=world)
 body = "<p>" + "Russian truck maker Kamaz will supply at least 1,000 trucks to the Philippines. " * 8 + "</p>"
 
+serial = iter(range(50_000_000, 60_000_000))  # below the random new ids (from 100,000,000): never taken
+
 def make(n, prefix, **fields):
     rows = [Article(headline=f"{prefix} {i}: Kamaz to supply trucks to the Philippines", slug=f"desk-{prefix}-{i}",
-                    body=body, section=world, **fields) for i in range(n)]
+                    public_id=next(serial), body=body, section=world, **fields) for i in range(n)]
     for row in rows:
         row.guid = f"urn:bench:{prefix}:{row.public_id}"
     return Article.objects.bulk_create(rows)
