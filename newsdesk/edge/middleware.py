@@ -70,6 +70,8 @@ def _make_public(response, keys: set[str]) -> None:
     edge = settings.NEWSDESK_EDGE
     # Keyed pages are purged exactly when their articles change, so the shared cache may keep them long.
     shared_age = edge["MAX_AGE"] if keys and response.status_code == 200 else edge["UNKEYED_MAX_AGE"]
+    # A view may keep its page shorter (``response.shared_max_age``): parts of it that no purge reaches.
+    shared_age = min(shared_age, getattr(response, "shared_max_age", shared_age))
     if not settings.NEWSDESK_PAGE_CACHE:  # the page cache bounds what it keeps itself, when it keeps it
         due = seconds_to_next_schedule()
         shared_age = shared_age if due is None else max(1, min(shared_age, int(due)))

@@ -311,6 +311,9 @@ SIDEBAR_TTL = (
 )
 SIDEBAR_LATEST = 8
 SIDEBAR_TOP = 5
+# How long a shared cache (the page cache, Varnish) may keep an article page, sidebar included: publishing another
+# story purges only that story's pages, so Top stories and Most read beside an article are at most this old.
+ARTICLE_SHARED_MAX_AGE = 60
 
 
 def sidebar_key() -> str:

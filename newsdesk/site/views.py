@@ -364,6 +364,9 @@ def article(request, public_id: int, slug: str = ""):
     fills["sidebar"] = sidebar_fill(request, sidebar)
     response = HttpResponse(page.fill(fills))
     response["ETag"] = page.etag(fills)
+    # Kept by the page cache and Varnish for a minute at most, not the hour a keyed page may be: the sidebar's
+    # Top stories and Most read change with other stories, whose publishing purges only their own pages.
+    response.shared_max_age = fragments.ARTICLE_SHARED_MAX_AGE
     return response
 
 

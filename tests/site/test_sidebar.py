@@ -89,6 +89,18 @@ def test_a_published_story_shows_in_the_sidebar_at_once(client, soup, django_cap
     assert page.select_one(".side-block--feed .card__headline a").get_text() == draft.headline
 
 
+def test_shared_caches_keep_an_article_page_a_minute_and_the_home_page_an_hour(client):
+    """No purge reaches an article page when another story is published: its sidebar may be a minute old."""
+    from newsdesk.site.fragments import ARTICLE_SHARED_MAX_AGE
+
+    article, _, _ = _site(read=False)
+    article_page, home = client.get(article.get_absolute_url()), client.get("/")
+    assert (
+        f"s-maxage={ARTICLE_SHARED_MAX_AGE}" in article_page["Cache-Control"] and ARTICLE_SHARED_MAX_AGE == 60
+    )
+    assert "s-maxage=3600" in home["Cache-Control"]
+
+
 def test_the_sidebar_adds_no_query_to_a_kept_article_page(client, most_read_counted):
     article, top, _latest = _site()
     client.get(top.get_absolute_url())  # keeps the sidebar and the Most read box

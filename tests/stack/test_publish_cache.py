@@ -1,7 +1,8 @@
 """The page cache on the `make run` stack: kept pages change when the pipeline purges them, never by expiry.
 
-Kept pages live for an hour (s-maxage 3600), so a page that shows a story published or corrected a moment ago
-can only have been purged: by the worker draining the outbox, through the purge log every server process reads.
+List pages are kept for an hour (s-maxage 3600), article pages for a minute (their sidebar), so a page that shows
+a story published or corrected seconds ago can only have been purged: by the worker draining the outbox, through
+the purge log every server process reads.
 """
 
 from __future__ import annotations
