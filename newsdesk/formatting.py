@@ -26,13 +26,16 @@ def zone_label(value: dt.datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def local_text(moment: dt.datetime) -> str:
-    """ "30 May 2017, 11:41 UTC+3" — the format of every time on the site, zone always shown."""
-    return f"{moment.day} {moment:%B %Y, %H:%M} {zone_label(moment)}"
+def local_text(moment: dt.datetime, *, now: dt.datetime | None = None) -> str:
+    """ "May 30, 11:41 UTC+3", as the agency prints its times (the zone always shown); the year only when it is
+    not this year's: "May 30, 2017, 11:41 UTC+3"."""
+    this_year = (now or timezone.now()).astimezone(moment.tzinfo).year
+    day = f"{moment:%B} {moment.day}" + ("" if moment.year == this_year else f", {moment.year}")
+    return f"{day}, {moment:%H:%M} {zone_label(moment)}"
 
 
 def time_with_zone(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> Markup:
-    """<time datetime="…">30 May 2017, 11:41 UTC+3</time> in the current (reader's) zone, or ``zone``."""
+    """<time datetime="…">May 30, 11:41 UTC+3</time> in the current (reader's) zone, or ``zone``."""
     if not value:
         return Markup("")
     local = value.astimezone(zone or timezone.get_current_timezone())

@@ -52,7 +52,7 @@ def test_seed_page_becomes_a_complete_article(client, seed_page_text):
     h1 = [t for path, t in page.texts if path[-1] == "h1"]
     assert h1 == [HEADLINE]
     assert "Russian Politics & Diplomacy" in texts
-    assert "30 May 2017, 11:41 UTC+3" in texts
+    assert "May 30, 2017, 11:41 UTC+3" in texts
     assert (
         "Russian Deputy Foreign Minister Sergey Ryabkov noted that under the previous US administration bilateral relations hit their lowest point"
         in texts

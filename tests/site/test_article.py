@@ -75,9 +75,9 @@ def test_article_page_has_every_element_of_the_seed_page(client, soup, seed_arti
     assert article.h1.get_text() == seed_article.headline
     assert article.select_one(".article__section a")["href"] == "/section/politics/"
     times = article.select(".article__time time")
-    assert times[0].get_text() == "30 May 2017, 11:41 UTC+3"
+    assert times[0].get_text() == "May 30, 2017, 11:41 UTC+3"
     assert "Updated" in article.select_one(".article__time").get_text()
-    assert times[1].get_text() == "30 May 2017, 13:05 UTC+3"
+    assert times[1].get_text() == "May 30, 2017, 13:05 UTC+3"
     assert article.select_one(".article__lead").get_text().startswith("Russian Deputy Foreign Minister")
     share = article.select_one("[data-share]")
     assert {a.get_text() for a in share.select("a")} >= {"Share by email", "Share on Telegram"}

@@ -103,7 +103,7 @@ def test_feed_days_and_times_are_the_agencys_whatever_the_readers_zone(live_serv
         assert page.locator(".day__title").inner_text().lower() == "30 may 2017"
         assert page.locator("[data-feed] time").inner_text() == "06:41 UTC+3"
         page.goto(live_server.url + article.get_absolute_url())
-        assert page.locator(".article__time time").first.inner_text() == "30 May 2017, 06:41 UTC+3"
+        assert page.locator(".article__time time").first.inner_text() == "May 30, 2017, 06:41 UTC+3"
     finally:
         context.close()
 

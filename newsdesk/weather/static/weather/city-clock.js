@@ -34,12 +34,19 @@
     return formatters[zone];
   }
 
-  // "30 May 2017, 11:41 UTC+3": the same text the server writes (newsdesk.site time_with_zone).
-  function format(date, zone) {
+  function partsOf(date, zone) {
     var parts = {};
     formatter(zone).formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
+    return parts;
+  }
+
+  // "May 30, 11:41 UTC+3", the year only when it is not this year's ("May 30, 2017, 11:41 UTC+3"): the same
+  // text the server writes (newsdesk.formatting.local_text).
+  function format(date, zone) {
+    var parts = partsOf(date, zone);
     var label = (parts.timeZoneName || "GMT").replace("GMT", "UTC").replace("-", "\u2212");
-    return parts.day + " " + parts.month + " " + parts.year + ", " + parts.hour + ":" + parts.minute + " " + label;
+    var year = parts.year === partsOf(new Date(), zone).year ? "" : ", " + parts.year;
+    return parts.month + " " + parts.day + year + ", " + parts.hour + ":" + parts.minute + " " + label;
   }
 
   function tick() {

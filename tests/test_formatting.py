@@ -1,0 +1,34 @@
+"""Times as the agency prints them: "May 30, 11:41 UTC+3", the year only when it is not this year's."""
+
+import datetime as dt
+import zoneinfo
+
+from newsdesk.formatting import local_text, time_with_zone
+
+MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+
+
+def test_this_years_times_have_no_year_and_others_have_theirs():
+    now = dt.datetime(2017, 12, 4, 12, 0, tzinfo=dt.UTC)
+    assert local_text(dt.datetime(2017, 5, 30, 11, 41, tzinfo=MOSCOW), now=now) == "May 30, 11:41 UTC+3"
+    assert local_text(dt.datetime(2016, 5, 30, 11, 41, tzinfo=MOSCOW), now=now) == "May 30, 2016, 11:41 UTC+3"
+    assert local_text(dt.datetime(2017, 1, 2, 9, 5, tzinfo=NEW_YORK), now=now) == "January 2, 09:05 UTC−5"
+
+
+def test_this_year_is_the_times_own_zones():
+    """At 22:30 UTC on December 31 it is already the new year in Moscow, not yet in New York."""
+    now = dt.datetime(2016, 12, 31, 22, 30, tzinfo=dt.UTC)
+    assert local_text(now.astimezone(MOSCOW), now=now) == "January 1, 01:30 UTC+3"
+    assert local_text(now.astimezone(NEW_YORK), now=now) == "December 31, 17:30 UTC−5"
+    # two hours earlier, Moscow's readers were still in the old year: the new year's time carries its year
+    earlier = now - dt.timedelta(hours=2)
+    assert local_text(now.astimezone(MOSCOW), now=earlier) == "January 1, 2017, 01:30 UTC+3"
+
+
+def test_the_time_element_carries_the_instant():
+    when = dt.datetime(2017, 5, 30, 8, 41, tzinfo=dt.UTC)
+    html = str(time_with_zone(when, MOSCOW))
+    assert (
+        html.startswith('<time datetime="2017-05-30T08:41:00+00:00"') and "May 30, 2017, 11:41 UTC+3" in html
+    )
