@@ -92,11 +92,16 @@ def _by_local_day(points: list[Point]) -> list[Point]:
 
 
 def referring_sites(
-    *, days: int, article: Article | None = None, limit: int = 20, at: dt.datetime | None = None
-) -> list[tuple[str, int]]:
-    """Referring domains over the last ``days`` UTC days (today included), site-wide or for one article."""
-    end = (at or timezone.now()).astimezone(dt.UTC).date()
-    start = end - dt.timedelta(days=days - 1)
-    return get_backend().referrers(
+    *, hours: int, article: Article | None = None, limit: int = 20, at: dt.datetime | None = None
+) -> tuple[dt.date, list[tuple[str, int]]]:
+    """Referring domains on every UTC day the last ``hours`` touch, site-wide or for one article.
+
+    Referrers are counted per UTC day, so a window that began yesterday (five minutes after midnight,
+    "the last hour" did) reads yesterday's count too. Returns the first day counted and the domains.
+    """
+    at = at or timezone.now()
+    end = at.astimezone(dt.UTC).date()
+    start = (at - dt.timedelta(hours=hours)).astimezone(dt.UTC).date()
+    return start, get_backend().referrers(
         start=start, end=end, article_id=article.pk if article else None, limit=limit
     )

@@ -21,7 +21,7 @@ from .backends import Window
 from .charts import bar_chart
 from .forms import RANGES, ArticleRangeForm, AudienceFilterForm
 
-REFERRER_DAYS = {Window.NOW: 1, Window.TODAY: 1, Window.WEEK: 7}
+REFERRER_HOURS = {Window.NOW: 1, Window.TODAY: 24, Window.WEEK: 7 * 24}
 NEWSROOM_TOP = 50
 AUDIENCE_PERMISSION = "analytics.view_hourreads"
 
@@ -75,6 +75,7 @@ def audience(request):
             [(i, r.article.public_id, r.article.headline, r.article.section.name, r.article.status, r.reads)
              for i, r in enumerate(ranked, start=1)],
         )  # fmt: skip
+    referrers_since, referrers = selectors.referring_sites(hours=REFERRER_HOURS[window], at=at)
     context = {
         **admin.site.each_context(request),
         "title": "Audience",
@@ -82,8 +83,8 @@ def audience(request):
         "window": window,
         "section": section,
         "ranked": ranked,
-        "referrers": selectors.referring_sites(days=REFERRER_DAYS[window], at=at),
-        "referrer_days": REFERRER_DAYS[window],
+        "referrers": referrers,
+        "referrers_since": referrers_since,
         "csv_query": _with_format(request, "csv"),
     }
     return render(request, "analytics/audience.html", context)
@@ -114,6 +115,7 @@ def audience_article(request, pk: int):
             ["start", "reads"],
             [(timezone.localtime(p.start).isoformat(), p.reads) for p in points],
         )
+    referrers_since, referrers = selectors.referring_sites(hours=hours, article=article)
     context = {
         **admin.site.each_context(request),
         "title": f"Audience: {article.headline}",
@@ -122,7 +124,8 @@ def audience_article(request, pk: int):
         "daily": daily,
         "points": points,
         "chart": bar_chart(points, daily=daily),
-        "referrers": selectors.referring_sites(days=max(1, hours // 24), article=article),
+        "referrers": referrers,
+        "referrers_since": referrers_since,
         "csv_query": _with_format(request, "csv"),
         "generated_at": timezone.now(),
         "range_label": dict(form.fields["range"].choices)[form.cleaned_data["range"]],

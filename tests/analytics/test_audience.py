@@ -140,3 +140,17 @@ def test_query_count_does_not_grow_with_articles(editor, django_assert_max_num_q
         reads(article, 1)
     with django_assert_max_num_queries(8):  # session, user, ranking, articles, referrers
         assert editor.get(AUDIENCE, {"window": "today"}).status_code == 200
+
+
+def test_referrers_of_the_last_hour_survive_utc_midnight(editor, site_backend, monkeypatch):
+    """Referrers are counted per UTC day: at 00:00:30 the last hour's reads are on yesterday's count."""
+    article = ArticleFactory()
+    midnight = timezone.now().astimezone(dt.UTC).replace(hour=0, minute=0, second=30, microsecond=0)
+    get_backend().write(
+        [Read(article.pk, article.section_id, midnight - dt.timedelta(minutes=5), b"late", "t.co")]
+    )
+    monkeypatch.setattr("newsdesk.analytics.views.timezone.now", lambda: midnight)
+    html = BeautifulSoup(editor.get(AUDIENCE, {"window": "now"}).content, "html.parser")
+    assert html.select_one(".audience-referrers td").get_text() == "t.co"
+    yesterday = midnight - dt.timedelta(days=1)
+    assert f"since {yesterday:%B} {yesterday.day} (UTC days)" in html.get_text()
