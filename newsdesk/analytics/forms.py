@@ -7,6 +7,7 @@ from newsdesk.news.models import Section
 from .backends import Window
 
 RANGES = {"48h": (48, False), "7d": (7 * 24, False), "30d": (30 * 24, True)}
+RANGE_CHOICES = [("48h", "Last 48 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")]
 
 
 class AudienceFilterForm(forms.Form):
@@ -21,9 +22,7 @@ class AudienceFilterForm(forms.Form):
 
 
 class ArticleRangeForm(forms.Form):
-    range = forms.ChoiceField(
-        choices=[("48h", "Last 48 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")], required=False
-    )
+    range = forms.ChoiceField(choices=RANGE_CHOICES, required=False)
     format = forms.ChoiceField(choices=[("html", "HTML"), ("csv", "CSV")], required=False)
 
     def clean_range(self) -> str:

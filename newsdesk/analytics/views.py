@@ -19,7 +19,7 @@ from newsdesk.news.models import Article
 from . import beacon, selectors
 from .backends import Window
 from .charts import bar_chart
-from .forms import RANGES, ArticleRangeForm, AudienceFilterForm
+from .forms import RANGE_CHOICES, RANGES, ArticleRangeForm, AudienceFilterForm
 
 REFERRER_HOURS = {Window.NOW: 1, Window.TODAY: 24, Window.WEEK: 7 * 24}
 NEWSROOM_TOP = 50
@@ -128,7 +128,7 @@ def audience_article(request, pk: int):
         "referrers_since": referrers_since,
         "csv_query": _with_format(request, "csv"),
         "generated_at": timezone.now(),
-        "range_label": dict(form.fields["range"].choices)[form.cleaned_data["range"]],
+        "range_label": dict(RANGE_CHOICES)[form.cleaned_data["range"]],
     }
     return render(request, "analytics/audience_article.html", context)
 

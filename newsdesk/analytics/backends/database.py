@@ -77,13 +77,15 @@ class DatabaseBackend(BaseReadsBackend):
                     [(a, ops.adapt_datefield_value(d), domain, n) for (a, d, domain), n in referrers.items()],
                 )
 
-    def top(self, *, window: Window, at: dt.datetime, section_id: int | None = None, limit: int = 7):
+    def top(
+        self, *, window: Window, at: dt.datetime, section_id: int | None = None, limit: int = 7
+    ) -> list[tuple[int, int]]:
         model, field = (MinuteReads, "minute") if window is Window.NOW else (HourReads, "hour")
         rows = model.objects.filter(**{f"{field}__gte": window.first_bucket(at), f"{field}__lte": at})
         if section_id is not None:
             rows = rows.filter(article__section_id=section_id)
-        rows = rows.values("article_id").annotate(total=Sum("reads")).order_by("-total", "article_id")
-        return [(row["article_id"], row["total"]) for row in rows[:limit]]
+        totals = rows.values("article_id").annotate(total=Sum("reads")).order_by("-total", "article_id")
+        return [(row["article_id"], row["total"]) for row in totals[:limit]]
 
     def series(self, *, article_id: int, start: dt.datetime, end: dt.datetime) -> dict[dt.datetime, int]:
         rows = HourReads.objects.filter(
@@ -91,12 +93,14 @@ class DatabaseBackend(BaseReadsBackend):
         )
         return dict(rows.values_list("hour", "reads"))
 
-    def referrers(self, *, start: dt.date, end: dt.date, article_id: int | None = None, limit: int = 20):
+    def referrers(
+        self, *, start: dt.date, end: dt.date, article_id: int | None = None, limit: int = 20
+    ) -> list[tuple[str, int]]:
         rows = ReferrerReads.objects.filter(day__gte=start, day__lte=end)
         if article_id is not None:
             rows = rows.filter(article_id=article_id)
-        rows = rows.values("domain").annotate(total=Sum("reads")).order_by("-total", "domain")
-        return [(row["domain"], row["total"]) for row in rows[:limit]]
+        totals = rows.values("domain").annotate(total=Sum("reads")).order_by("-total", "domain")
+        return [(row["domain"], row["total"]) for row in totals[:limit]]
 
     def prune(self, *, at: dt.datetime) -> None:
         MinuteReads.objects.filter(minute__lt=at - MINUTE_RETENTION).delete()
