@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.text import slugify
 
@@ -174,7 +175,7 @@ def _link_other_media(ours: list[tuple[CsvRow, TassItem]], others: list[CsvRow])
     """Match by story: another outlet's item within a day of ours whose headline and opening words are close
     (cosine similarity of content words ≥ OTHER_MEDIA_MIN_SCORE) and that shares at least one less common name
     (say "Navalny", "Tillerson") in its headline or lead; up to 3 best links per article."""
-    by_day: dict[dt.date, list[tuple[CsvRow, Counter[str]]]] = defaultdict(list)
+    by_day: dict[dt.date, list[tuple[CsvRow, Counter[str], set[str]]]] = defaultdict(list)
     for row in others:
         words = _words(f"{row.title} {row.title} {row.subtitle} {row.text[:600]}")
         by_day[row.published_on].append((row, words, _title_names(row.title, row.subtitle)))
@@ -227,7 +228,7 @@ def _mentions(text: str, phrases: list[str]) -> bool:
     )
 
 
-def _tag_all(articles) -> None:
+def _tag_all(articles: QuerySet[Article]) -> None:
     """Persons and topics from whole-word mentions in the headline, lead and body."""
     persons, topics = vocabulary_ensure()
     person_links, topic_links = [], []

@@ -134,7 +134,7 @@ class PurgeFollower:
         self._generation: int | None = None  # None: no log seen yet
         self._offset = 0
         st = self._stat()
-        if st is not None and self._open(st.st_ino):
+        if st is not None and self._open(st.st_ino) is not None:
             self._offset = st.st_size
 
     def changed(self) -> bool:
@@ -159,9 +159,10 @@ class PurgeFollower:
             if st is None:
                 return purges
             expected = 0 if self._generation is None else self._generation + 1
-            if not self._open(st.st_ino) or self._generation != expected:
+            fd = self._open(st.st_ino)
+            if fd is None or self._generation != expected:
                 return LOST  # a whole file came and went between two looks, or the log was removed
-            return self._read(purges, os.fstat(self._fd).st_size)
+            return self._read(purges, os.fstat(fd).st_size)
         except (OSError, ValueError) as exc:
             logger.warning(
                 "Page cache: the purge log %s cannot be read (%s); dropping every kept page", self.path, exc
@@ -174,20 +175,22 @@ class PurgeFollower:
         except FileNotFoundError:
             return None
 
-    def _open(self, ino: int) -> bool:
+    def _open(self, ino: int) -> int | None:
+        """Follow the log from now on if the file at its path is still ``ino``: its descriptor, else None."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except FileNotFoundError:
-            return False
+            return None
         if os.fstat(fd).st_ino != ino:
             os.close(fd)
-            return False
+            return None
         self._fd, self._ino, self._generation = fd, ino, generation(fd)
-        return True
+        return fd
 
     def _read(self, purges: list[frozenset[str]], size: int) -> list[frozenset[str]]:
         if size <= self._offset:
             return purges
+        assert self._fd is not None  # a size past the offset was read from the open log
         data = os.pread(self._fd, size - self._offset, self._offset)
         end = data.rfind(b"\n") + 1  # a line still being written is read next time
         self._offset += end
@@ -357,10 +360,10 @@ class PageCacheMiddleware:
             return self._render(key, environ, start_response)
         with self._lock:
             rendering = self._rendering.get(key)
-            leading = rendering is None and self._passes.get(key, 0.0) <= self.clock()
-            if leading:
-                self._rendering[key] = rendering = threading.Event()
-        if not leading:
+            ours: threading.Event | None = None  # set when this thread renders for the others
+            if rendering is None and self._passes.get(key, 0.0) <= self.clock():
+                self._rendering[key] = ours = threading.Event()
+        if ours is None:
             if rendering is not None and rendering.wait(WAIT_SECONDS):
                 with self._lock:
                     page = self.store.get(key, self.clock())
@@ -372,7 +375,7 @@ class PageCacheMiddleware:
         finally:
             with self._lock:
                 del self._rendering[key]
-            rendering.set()
+            ours.set()
 
     def _render(self, key: str, environ: dict, start_response):
         with self._lock:
@@ -404,13 +407,13 @@ class PageCacheMiddleware:
             if hasattr(result, "close"):
                 result.close()
         status, headers, (ttl, keys) = kept[0]
-        ttl = _until_next_schedule(ttl)
+        keep_for = _until_next_schedule(ttl)
         now = self.clock()
-        page = Page(status, _strip_keys(headers), b"".join(written), keys, stored=now, expires=now + ttl)
+        page = Page(status, _strip_keys(headers), b"".join(written), keys, stored=now, expires=now + keep_for)
         with self._lock:
             if self._follower.changed():
                 self._apply_purges()
-            if ttl > 0 and not self._overlapped(page.keys, since=started):
+            if keep_for > 0 and not self._overlapped(page.keys, since=started):
                 self.store.put(key, page)
         environ.update(conditions)
         return self._answer(page, environ, start_response, "MISS")
