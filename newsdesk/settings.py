@@ -176,8 +176,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+
+def _editions(name: str, default: str) -> list[tuple[str, str]]:
+    """The editions (docs/editions.md): language codes Django knows, the first the default edition served at /."""
+    from django.conf.locale import LANG_INFO
+
+    codes = env_list(name, default)
+    unknown = [code for code in codes if code not in LANG_INFO or "fallback" in LANG_INFO[code]]
+    if unknown or not codes or len(set(codes)) != len(codes):
+        raise ImproperlyConfigured(
+            f"{name}={os.environ.get(name, default)!r}: give distinct language codes Django knows, comma-separated, "
+            f"the default edition first (e.g. en,ru); unknown: {', '.join(unknown) or 'none'}."
+        )
+    return [(code, LANG_INFO[code]["name"]) for code in codes]
+
+
+# Editions: one per language, the first served at /, the others under /<code>/ (docs/editions.md).
+LANGUAGES = _editions("NEWSDESK_EDITIONS", "en,ru")
+LANGUAGE_CODE = LANGUAGES[0][0]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

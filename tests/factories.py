@@ -39,7 +39,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     )
     dateline_place = "PSKOV"
     dateline_date = dt.date(2017, 5, 30)
-    section = factory.LazyFunction(lambda: Section.objects.get(slug="politics"))
+    section = factory.LazyFunction(lambda: Section.objects.get(slug="politics", language="en"))
     status = Article.Status.PUBLISHED
     publish_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
     first_published_at = factory.SelfAttribute("publish_at")

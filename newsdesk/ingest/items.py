@@ -38,6 +38,7 @@ from newsdesk.news.models import (
     Photo,
     Section,
     Topic,
+    edition_for,
     new_public_id,
 )
 from newsdesk.news.nesting import MAX_DEPTH, too_deep
@@ -291,7 +292,7 @@ def fill(article: Article, item: WireItem, routing: Routing) -> None:
     article.lead = item.lead.strip()
     article.body = item.body_html
     article.byline = item.byline.strip()[:200]
-    article.language = (item.language or "en")[:10]
+    article.language = edition_for(item.language)  # "ru-RU" lands in the ru edition, "de" in the default one
     article.dateline_place = item.dateline_place.strip()[:100]
     article.dateline_date = item.dateline_date or (when.astimezone(zone).date() if when else None)
     article.dateline_source = (item.outlet or routing.outlet)[:50]

@@ -10,20 +10,50 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 
+def edition_codes() -> list[str]:
+    """The editions' language codes (settings.LANGUAGES, from NEWSDESK_EDITIONS), the default edition first."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def validate_edition(value: str) -> None:
+    if value not in edition_codes():
+        raise ValidationError(
+            f"{value!r} is not an edition of this site; choose one of {', '.join(edition_codes())} "
+            "(editions are set by NEWSDESK_EDITIONS)."
+        )
+
+
+def edition_for(language: str) -> str:
+    """The edition a language tag lands in ("ru-RU" -> "ru"); the default edition when it has none of its own."""
+    code = (language or "").strip().lower().replace("_", "-")
+    codes = edition_codes()
+    if code in codes:
+        return code
+    primary = code.split("-")[0]
+    return primary if primary in codes else codes[0]
+
+
 class Section(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    # The edition the section belongs to: each edition has its own sections, names and slugs (docs/editions.md).
+    language = models.CharField(max_length=10, default="en", validators=[validate_edition])
     order = models.PositiveSmallIntegerField(default=0)
     description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["language", "slug"], name="section_unique_slug_per_language"),
+            models.UniqueConstraint(fields=["language", "name"], name="section_unique_name_per_language"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -145,8 +175,21 @@ class Article(models.Model):
     dateline_date = models.DateField(null=True, blank=True)
     dateline_source = models.CharField(max_length=50, blank=True, default="TASS")
     byline = models.CharField(max_length=200, blank=True)
-    language = models.CharField(max_length=10, default="en")
+    # The article's edition (docs/editions.md); its section must be one of that edition's.
+    language = models.CharField(max_length=10, default="en", validators=[validate_edition])
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    # This article is a translation of that one (in another edition); the original lists its translations.
+    # Not indexed as a whole column: almost every row is empty, the partial index "article_translation_of" holds
+    # only the links (and adding the column stays a cheap ALTER TABLE, not a copy of the archive).
+    translation_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        db_index=False,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text="The original this article translates (an article of another edition).",
+    )
     urgency = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(8)],
@@ -209,6 +252,11 @@ class Article(models.Model):
             # read from the index, never by walking the archive's ids down to the few unpublished rows.
             models.Index(fields=["status", "-id"], name="article_status_recent"),
             models.Index(fields=["section", "status", "-id"], name="article_section_status_recent"),
+            models.Index(
+                fields=["translation_of"],
+                name="article_translation_of",
+                condition=models.Q(translation_of__isnull=False),
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule and correct articles"),
@@ -226,6 +274,48 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("site:article", kwargs={"public_id": self.public_id, "slug": self.slug})
+
+    def full_clean(self, exclude=None, **kwargs) -> None:
+        self._clean_exclude = set(exclude or ())
+        try:
+            super().full_clean(exclude=exclude, **kwargs)
+        finally:
+            del self._clean_exclude
+
+    def clean(self) -> None:
+        """An article's section is one of its edition's; a translation translates an article of another edition."""
+        super().clean()
+        errors: dict[str, str] = {}
+        # A bulk import leaves the section unchecked (news.services.NOT_VALIDATED_IN_BULK): reading it would
+        # cost a query an article.
+        checks_section = "section" not in getattr(self, "_clean_exclude", ())
+        if checks_section and self.section_id is not None and self.section.language != self.language:
+            errors["section"] = (
+                f"The section {self.section.name!r} belongs to the {self.section.language!r} edition; choose a "
+                f"section of the {self.language!r} edition, or change the article's language."
+            )
+        if self.translation_of_id is not None:
+            original = self.translation_of
+            if self.pk is not None and original.pk == self.pk:
+                errors["translation_of"] = (
+                    "An article cannot be a translation of itself; choose another article."
+                )
+            elif original.language == self.language:
+                errors["translation_of"] = (
+                    f"The original is in the {original.language!r} edition like this article; a translation links "
+                    "articles of two different editions."
+                )
+            elif original.translation_of_id is not None:
+                errors["translation_of"] = (
+                    "That article is itself a translation; link this one to its original "
+                    f"(public id {original.translation_of.public_id})."
+                )
+            elif self.pk is not None and self.translations.exists():
+                errors["translation_of"] = (
+                    "This article is the original of other translations; it cannot be a translation itself."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def dateline(self) -> str:

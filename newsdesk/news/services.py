@@ -37,6 +37,7 @@ from .models import (
     Photo,
     ReadAlsoSuggestion,
     Revision,
+    Section,
     Topic,
     new_public_id,
 )
@@ -45,7 +46,7 @@ Status = Article.Status
 SNAPSHOT_FIELDS = (
     "headline", "slug", "lead", "body", "dateline_place", "dateline_date", "dateline_source", "byline",
     "language", "section_id", "urgency", "status", "publish_at", "lead_photo_id", "top_story_rank",
-    "read_also_after", "embargoed_until",
+    "read_also_after", "embargoed_until", "translation_of_id",
 )  # fmt: skip
 # Changes to these make a new public version of a visible article.
 CONTENT_FIELDS = {"headline", "lead", "body", "dateline_place", "dateline_date", "byline", "lead_photo_id"}
@@ -296,7 +297,10 @@ def article_restore_revision(*, revision: Revision, by, reason: str = "") -> Art
     previous = snapshot(article)
     data = revision.snapshot
     for name in SNAPSHOT_FIELDS:
-        if name in ("status", "publish_at", "top_story_rank", "embargoed_until") or name not in data:
+        # The translation link is left as it is: the article it named may be gone or linked elsewhere since.
+        if name in ("status", "publish_at", "top_story_rank", "embargoed_until", "translation_of_id"):
+            continue
+        if name not in data:
             continue
         value = data[name]
         if name == "dateline_date" and value:
@@ -638,7 +642,8 @@ def article_flash(*, by, headline: str, section_id: int, urgency: int = 1) -> Ar
         raise ValidationError("Write the flash: one line that says what happened.")
     if urgency not in (1, 2, 3):
         raise ValidationError("A flash is urgency 1 (FLASH), 2 (URGENT) or 3.")
-    article = Article(headline=headline[:300], section_id=section_id, urgency=urgency, lead="")
+    section = Section.objects.get(pk=section_id)  # the flash is in the section's edition
+    article = Article(headline=headline[:300], section=section, language=section.language, urgency=urgency)
     article.body = text_to_html(headline)
     article.slug = unique_slug(headline, article.public_id)
     return article_save(article=article, by=by, status=Status.PUBLISHED, note="flash from the desk")

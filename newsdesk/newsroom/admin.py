@@ -1,5 +1,6 @@
 """The newsroom: Django's admin, shaped for editors. Every write goes through newsdesk.news.services."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -48,8 +49,17 @@ Status = Article.Status
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
+    list_display = ["name", "slug", "language", "order"]
     list_editable = ["order"]
+    list_filter = ["language"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":  # the editions this site publishes, not free text
+            return forms.TypedChoiceField(
+                label="Edition", choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
@@ -161,7 +171,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_per_page = 50
     ordering = ["-id"]
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["persons", "topics", "lead_photo", "section"]
+    autocomplete_fields = ["persons", "topics", "lead_photo", "section", "translation_of"]
     inlines = [ReadAlsoInline, OtherMediaInline, CorrectionInline]
     readonly_fields = [
         "public_id",
@@ -190,8 +200,9 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         (None, {"fields": ["headline", "slug", "lead", "body", "section", "lead_photo"]}),
         (
             "Dateline and byline",
-            {"fields": ["dateline_place", "dateline_date", "dateline_source", "byline", "language"]},
+            {"fields": ["dateline_place", "dateline_date", "dateline_source", "byline"]},
         ),
+        ("Edition", {"fields": ["language", "translation_of"]}),
         ("Publishing", {"fields": ["status", "publish_at", "embargoed_until", "urgency", "top_story_rank"]}),
         ("Tags", {"fields": ["persons", "topics", "read_also_after", "read_also_suggestions"]}),
         (

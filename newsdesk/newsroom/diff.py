@@ -34,6 +34,7 @@ LABELS = {
     "dateline_source": "Dateline source",
     "byline": "Byline",
     "language": "Language",
+    "translation_of_id": "Translation of",
     "status": "Status",
     "publish_at": "Publish time",
     "embargoed_until": "Embargoed until",
@@ -44,7 +45,7 @@ LABELS = {
     "read_also_after": "Read also after paragraph",
 }
 # The form field a snapshot key comes from, where the two differ.
-FORM_FIELDS = {"section_id": "section", "lead_photo_id": "lead_photo"}
+FORM_FIELDS = {"section_id": "section", "lead_photo_id": "lead_photo", "translation_of_id": "translation_of"}
 # Text a reader reads: diffed word by word. The rest are values, shown whole.
 PROSE = {"headline", "lead", "body"}
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -26,7 +27,7 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = [
             "headline", "slug", "lead", "body", "section", "lead_photo",
-            "dateline_place", "dateline_date", "dateline_source", "byline", "language",
+            "dateline_place", "dateline_date", "dateline_source", "byline", "language", "translation_of",
             "status", "publish_at", "embargoed_until", "urgency", "top_story_rank", "persons", "topics",
             "read_also_after",
         ]  # fmt: skip
@@ -50,6 +51,14 @@ class ArticleForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.fields["edit_base"].initial = edit_base(article_id=self.instance.pk)
             self.fields["edit_digest"].initial = digest(snapshot(self.instance))
+        if "language" in self.fields:
+            # The editions this site publishes (settings.LANGUAGES, from NEWSDESK_EDITIONS).
+            self.fields["language"] = forms.TypedChoiceField(
+                label="Edition",
+                choices=settings.LANGUAGES,
+                initial=self.instance.language or settings.LANGUAGE_CODE,
+                help_text="The edition the article appears in; its section must be one of that edition's.",
+            )
         if "status" in self.fields:
             # Withdrawing asks for the reason readers are told, on its own page (the Withdraw button).
             allowed = (allowed_statuses(user) - {Article.Status.WITHDRAWN}) | {self.instance.status}

@@ -57,6 +57,7 @@ def article_form_data(article: Article | None = None, **overrides) -> dict:
             "dateline_source": article.dateline_source,
             "byline": article.byline,
             "language": article.language,
+            "translation_of": str(article.translation_of_id or ""),
             "status": article.status,
             "publish_at_0": f"{local:%Y-%m-%d}" if local else "",
             "publish_at_1": f"{local:%H:%M:%S.%f}" if local else "",
