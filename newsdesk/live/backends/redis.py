@@ -12,8 +12,12 @@ import bisect
 import json
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from .base import BaseLiveBackend, Event
+
+if TYPE_CHECKING:
+    from redis.typing import StreamRangeResponse, XReadResponse
 
 logger = logging.getLogger(__name__)
 FOLLOW_RETRY = 0.5
@@ -48,8 +52,17 @@ def _key(event_id: str) -> tuple[int, int]:
     return int(ms or 0), int(seq or 0)
 
 
-def _events(entries) -> list[Event]:
-    return [_event(_text(entry_id), fields) for entry_id, fields in entries]
+def _events(entries: StreamRangeResponse | None) -> list[Event]:
+    return [_event(_text(entry_id), fields or {}) for entry_id, fields in entries or []]
+
+
+def _read_events(reply: XReadResponse) -> list[Event]:
+    """XREAD's reply for the one stream asked for, in the shape of the client's protocol (RESP2, the default):
+    [[stream, entries]], or nothing when the block time passed first."""
+    if not reply:
+        return []
+    assert isinstance(reply, list)  # a dict is RESP3's shape, which these clients don't ask for
+    return _events(reply[0][1])
 
 
 def _event(entry_id: str, fields: dict) -> Event:
@@ -58,7 +71,11 @@ def _event(entry_id: str, fields: dict) -> Event:
     return Event(id=entry_id, data=json.loads(raw := _text(fields[b"data"])), json=raw)
 
 
-def _text(value) -> str:
+def _text(value: bytes | str | None) -> str:
+    # None: redis-py types a stream entry's id as optional (XAUTOCLAIM's deleted entries); XRANGE and XREAD,
+    # the only reads here, always give one.
+    if value is None:
+        return ""
     return value.decode() if isinstance(value, bytes) else value
 
 
@@ -92,6 +109,8 @@ class RedisLiveBackend(BaseLiveBackend):
         after = "-"
         while page := self.client.xrange(self.stream, min=after, count=1000):
             for entry_id, fields in page:
+                if not fields:
+                    continue  # no entry without fields is ever written
                 if fields.get(b"key") is not None:
                     if _text(fields[b"key"]) == key:
                         return _text(entry_id)
@@ -122,7 +141,7 @@ class RedisLiveBackend(BaseLiveBackend):
         if events:
             return events
         reply = self.client.xread({self.stream: after or "0-0"}, block=max(1, int(timeout * 1000)), count=100)
-        return _events(reply[0][1]) if reply else []
+        return _read_events(reply)
 
     async def await_events(self, *, after: str, timeout: float) -> list[Event]:
         if self._hub is None or self._hub.loop is not asyncio.get_running_loop():
@@ -149,7 +168,7 @@ class _Hub:
         self.client = redis.asyncio.Redis.from_url(backend.url, socket_connect_timeout=2, socket_timeout=30)
         self.events: list[Event] = []
         self.keys: list[tuple[int, int]] = []  # the events' ids, parsed: sorted, as the stream is
-        self.floor: str | None = None  # the buffer holds every event after this id
+        self.floor = ""  # the buffer holds every event after this id (set when following starts)
         self.arrived: asyncio.Future = self.loop.create_future()  # resolved (and replaced) on each new batch
         self.starting = asyncio.Lock()
         self.task: asyncio.Task | None = None
@@ -192,21 +211,23 @@ class _Hub:
 
     async def _follow(self) -> None:
         last = self.floor
-        while not asyncio.current_task().cancelling():
+        task = asyncio.current_task()
+        assert task is not None  # this runs as its own task (_start)
+        while not task.cancelling():
             try:
                 # redis-py can swallow a cancellation that arrives during a blocking read (the read then ends
                 # normally at its block time): the loop checks for it, and a short block bounds the wait.
                 reply = await self.client.xread({self.backend.stream: last}, block=FOLLOW_BLOCK_MS, count=100)
             except Exception:  # Redis away or slow: live updates pause, and resume from ``last`` (no gap)
-                if asyncio.current_task().cancelling():
+                if task.cancelling():
                     # The client turned our cancellation (the loop closing) into an error: stop, don't retry.
                     raise asyncio.CancelledError from None
                 logger.warning("Live log unreachable; following it again in %ss", FOLLOW_RETRY, exc_info=True)
                 await asyncio.sleep(FOLLOW_RETRY)
                 continue
-            if not reply:
+            events = _read_events(reply)
+            if not events:
                 continue
-            events = _events(reply[0][1])
             last = events[-1].id
             retracted = {event.retracts for event in events if event.retracts}
             if retracted:  # a withdrawn story: never served from this buffer again (its tombstone stays)
