@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+
+def _sqlite_functions(sender, connection, **kwargs) -> None:
+    """The SQL function the FTS5 triggers call for every write of a search document (backends/sqlite.py): on
+    every SQLite connection Django opens, so that any writer (site, worker, migrations, commands) can write."""
+    if connection.vendor == "sqlite":
+        from .analysis import INDEX_FUNCTION, index_text
+
+        connection.connection.create_function(INDEX_FUNCTION, 2, index_text, deterministic=True)
 
 
 class SearchConfig(AppConfig):
@@ -7,6 +17,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        connection_created.connect(_sqlite_functions, dispatch_uid="newsdesk.search.sqlite_functions")
         # Publish, correct and withdraw reach the index, then Read also (which reads it), through the
         # publishing pipeline: a batch of changes at a time, in the worker.
         from newsdesk.pipeline.effects import Effect, article_ids, register

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from newsdesk.news.html import html_to_text
 from newsdesk.news.models import Article
 
+from .analysis import fold
 from .models import SearchDocument
 
 # \x02/\x03 mark highlights inside snippets; they must never occur in indexed text.
@@ -46,6 +47,7 @@ def build_document(
             topics=[t.pk for t in topics],
             published=article.publish_at,
         ),
+        language=article.language,
         source_modified_at=article.modified_at,
     )
 
@@ -118,4 +120,4 @@ def articles_for_index(ids: Iterable[int]):
 
 def spelling_words(document: SearchDocument) -> set[str]:
     text = " ".join((document.headline, document.lead, document.body, document.keywords))
-    return {word.lower() for word in _SPELL_WORD.findall(text)}
+    return {fold(word) for word in _SPELL_WORD.findall(text)}  # as queries are (ё read as е)

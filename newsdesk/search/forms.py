@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
@@ -29,6 +30,8 @@ class SearchForm(forms.Form):
     date_to = forms.DateField(required=False, input_formats=ISO_DATE, label="To", validators=DATE_RANGE)
     sort = forms.ChoiceField(required=False, choices=[(s, s.title()) for s in SORTS])
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    # The edition searched, for the API (unprefixed); a page's edition comes from its URL (views.search_page).
+    language = forms.ChoiceField(required=False, choices=lambda: list(settings.LANGUAGES))
 
     def __init__(self, data, *args, **kwargs):
         # The URL says from=/to= (the API); "from" is a Python keyword, so the fields are date_*.

@@ -22,6 +22,9 @@ class SearchDocument(models.Model):
     # The filters an article answers to, as index tokens ("xs3 xp120 xt45": section, persons, topics): an
     # engine that indexes them intersects a filter with the words inside its index (see backends/sqlite.py).
     tags = models.TextField(blank=True, help_text="Section, person and topic tokens for filtering.")
+    # The article's language: how the engine analyses the text (search/analysis.py: Russian is stemmed with
+    # the Russian Snowball stemmer on both engines) and which edition's search finds it.
+    language = models.CharField(max_length=10, default="en")
     # The article's modified_at when this document was built: a mismatch means the document is stale.
     source_modified_at = models.DateTimeField()
 

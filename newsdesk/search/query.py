@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from .analysis import RUSSIAN, RUSSIAN_STOPWORDS, fold, query_language
+
 MAX_QUERY_LENGTH = 200  # characters kept from the reader's query; longer input is cut, not refused
 MAX_CLAUSES = 12  # words/phrases used; more adds cost and almost never changes the results
 MAX_PHRASE_WORDS = 8
@@ -57,6 +59,9 @@ class ParsedQuery:
     must: list[list[Clause]] = field(default_factory=list)
     must_not: list[Clause] = field(default_factory=list)
     truncated: bool = False
+    # The analysis its words get (analysis.py): "ru" stems Cyrillic words with the Russian stemmer, "en" as
+    # before. Decided by ``parse`` from the edition searched and the query's script.
+    language: str = "en"
 
     @property
     def is_empty(self) -> bool:
@@ -82,22 +87,26 @@ def clean_text(raw: str) -> tuple[str, bool]:
     return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
 
 
-def _clause(chunk: str, quoted: bool) -> Clause | None:
-    words = [w.lower() for w in _WORD.findall(chunk) if w != "_"][:MAX_PHRASE_WORDS]
+def _clause(chunk: str, quoted: bool, stopwords: frozenset[str] = STOPWORDS) -> Clause | None:
+    words = [fold(w) for w in _WORD.findall(chunk) if w != "_"][:MAX_PHRASE_WORDS]
     words = [w.strip("_") for w in words if w.strip("_")]
     if not words:
         return None
     if len(words) > 1:
         return Phrase(tuple(words))  # "Russian-US" is searched as the phrase "russian us"
     prefix = not quoted and chunk.endswith("*") and len(words[0]) >= MIN_PREFIX_LENGTH
-    if words[0] in STOPWORDS and not prefix:
+    if words[0] in stopwords and not prefix:
         return None
     return Term(words[0], prefix=prefix)
 
 
-def parse(raw: str) -> ParsedQuery:
+def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
+    """``language``: the edition searched (None: every edition, as the newsroom searches)."""
     text, truncated = clean_text(raw)
-    query = ParsedQuery(text=text, truncated=truncated)
+    analysis = query_language(text, language)
+    query = ParsedQuery(text=text, truncated=truncated, language=analysis)
+    # Latin words of a Russian query keep the English stop words (PostgreSQL's russian does the same).
+    stopwords = STOPWORDS | RUSSIAN_STOPWORDS if analysis == RUSSIAN else STOPWORDS
     pending_or = False
     count = 0
     for match in _CHUNK.finditer(text):
@@ -109,7 +118,7 @@ def parse(raw: str) -> ParsedQuery:
             negated, chunk, quoted = ("-" if bare.startswith("-") else ""), bare.lstrip("-"), False
         else:
             chunk, quoted = quoted_text, True
-        clause = _clause(chunk, quoted)
+        clause = _clause(chunk, quoted, stopwords)
         if clause is None or count >= MAX_CLAUSES:
             pending_or = False
             continue
@@ -139,7 +148,7 @@ def replace_words(query: ParsedQuery, replacements: dict[str, str]) -> str:
 
     def swap(match: re.Match) -> str:
         word = match.group(0)
-        respelt = replacements.get(word.lower())
+        respelt = replacements.get(fold(word))
         if respelt is None:
             return word
         if word.isupper() and len(word) > 1:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .analysis import has_cyrillic
+from .analysis import stem as russian_stem
 from .query import ParsedQuery, Phrase, Term, adjacent_pairs
 from .related import stems
 
@@ -34,7 +36,10 @@ class Features:
 
 def _root(word: str) -> str:
     """The start every form of the word shares: its stem, less a final "i" (the word itself when the stem is
-    not how it starts)."""
+    not how it starts). A Cyrillic word's is its Russian stem (query words and the text are ``ё``-folded)."""
+    if has_cyrillic(word):
+        found = russian_stem(word)
+        return found if word.startswith(found) else word
     found = stems([word])[0]
     found = found[:-1] if found.endswith("i") and len(found) > 3 else found
     return found if word.startswith(found) else word
@@ -101,6 +106,11 @@ def _share(tests: list[_Group] | list[_Test], text: str) -> float:
     return sum(1 for test in tests if test.found(text)) / len(tests) if tests else 0.0
 
 
+def _folded(text: str | None) -> str:
+    # As analysis.fold: a query's "королев" is found in "Королёв"; English text has no ё.
+    return (text or "").lower().replace("ё", "е")
+
+
 def features(
     query: ParsedQuery, texts: dict[int, tuple[str, str, str]], *, anywhere: bool
 ) -> dict[int, Features]:
@@ -108,8 +118,8 @@ def features(
     groups, pairs = patterns(query)
     found = {}
     for pk, (headline, lead, body) in texts.items():
-        headline, lead = (headline or "").lower(), (lead or "").lower()
-        whole = f"{headline}\n{lead}\n{(body or '').lower()}" if pairs or anywhere else ""
+        headline, lead = _folded(headline), _folded(lead)
+        whole = f"{headline}\n{lead}\n{_folded(body)}" if pairs or anywhere else ""
         found[pk] = Features(
             headline=_share(groups, headline),
             opening=_share(groups, lead),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import string
 import threading
 import time
 from collections.abc import Mapping
@@ -26,7 +25,7 @@ from scipy import sparse
 
 from newsdesk.news.models import Article, Person, Section, Topic
 
-from . import related
+from . import analysis, related
 from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
@@ -106,9 +105,14 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def gated_articles(*, filters: SearchFilters, at: dt.datetime) -> QuerySet[Article]:
-    """What readers may see now, narrowed by the filters: the set every reader search runs within."""
+def gated_articles(
+    *, filters: SearchFilters, at: dt.datetime, language: str | None = None
+) -> QuerySet[Article]:
+    """What readers may see now, narrowed by the filters (and to one edition's ``language``): the set every
+    reader search runs within."""
     articles = Article.objects.published(at=at)
+    if language:
+        articles = articles.filter(language=language)
     if filters.section:
         articles = articles.filter(section=filters.section)
     if filters.person:
@@ -131,14 +135,17 @@ def search_articles(
     per_page: int = 10,
     at: dt.datetime | None = None,
     facets: bool = True,
+    language: str = "en",
 ) -> SearchResult:
-    """Reader search: matches pass the visibility gate at query time, so scheduled items appear on time.
-    ``facets=False`` leaves the facet counts out of the statement (callers that show none)."""
+    """Reader search in one edition (``language``: its articles only, its words analysed as that language's;
+    a Cyrillic query on another edition is analysed as Russian): matches pass the visibility gate at query
+    time, so scheduled items appear on time. ``facets=False`` leaves the facet counts out of the statement
+    (callers that show none)."""
     at = at or timezone.now()
     backend = get_backend()
-    query = parse(q)
+    query = parse(q, language=language)
     result = SearchResult(query=query, sort=sort, page=page, per_page=per_page)
-    within = gated_articles(filters=filters, at=at)
+    within = gated_articles(filters=filters, at=at, language=language)
     if query.is_empty and not filters.any:
         return result
     groups = filters.index_groups(at=at)  # what the index can match of the filters
@@ -189,7 +196,7 @@ def _facets(rows: dict[str, list[FacetRow]]) -> dict[str, list[FacetValue]]:
 def _edits(word: str) -> set[str]:
     """Every word one deletion, transposition, replacement or insertion away (Norvig's speller)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    letters = string.ascii_lowercase
+    letters = analysis.alphabet(word)
     return (
         {a + b[1:] for a, b in splits if b}
         | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
@@ -213,7 +220,7 @@ def did_you_mean(*, query: ParsedQuery, within: QuerySet[Article]) -> str | None
     if not replacements:
         return None
     suggestion = replace_words(query, replacements)
-    respelt = parse(suggestion)
+    respelt = parse(suggestion, language=query.language)
     if respelt.is_empty:
         return None
     found = get_backend().candidates(respelt, within=within, limit=1)

@@ -143,6 +143,29 @@ def search_rebuild(*, batch_size: int = 500, progress: Callable[[int], None] | N
             progress(done)
 
 
+def search_reindex_language(
+    *, language: str, batch_size: int = 500, progress: Callable[[int], None] | None = None
+) -> int:
+    """Index one edition's articles again, in batches by id (one transaction each), without clearing the rest:
+    after a change of how that language is analysed (a new stemmer), or to move documents indexed before
+    migration 0007. Cost: one pass over ``news_article`` by primary key plus that edition's articles."""
+    done, last = 0, 0
+    while True:
+        ids = list(
+            Article.objects.filter(pk__gt=last, language=language)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return done
+        with transaction.atomic():
+            # The upsert rewrites every column, so the engine's triggers index each document afresh.
+            done += search_index_articles(article_ids=ids)
+        last = ids[-1]
+        if progress:
+            progress(done)
+
+
 READ_ALSO_SUGGESTIONS = 3
 READ_ALSO_BATCH = 200  # articles whose suggestions are stored in one transaction (the backfill)
 

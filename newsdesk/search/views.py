@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import calendar
 
+from django.conf import settings
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from newsdesk.syndication.api import api_view
@@ -17,7 +19,13 @@ PER_PAGE = 10
 FACET_PARAMS = {"section": "section", "person": "person", "topic": "topic"}
 
 
-def _run(request) -> tuple[SearchForm, selectors.SearchResult | None]:
+def _edition(language: str | None) -> str:
+    """The edition searched: the one the URL names (``/ru/search/``), else the default edition."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return language if language in codes else codes[0]
+
+
+def _run(request, language: str | None = None) -> tuple[SearchForm, selectors.SearchResult | None]:
     form = SearchForm(request.GET)
     if not form.is_valid():
         return form, None
@@ -31,6 +39,7 @@ def _run(request) -> tuple[SearchForm, selectors.SearchResult | None]:
         sort=data["sort"] or "relevance",
         page=data["page"] or 1,
         per_page=PER_PAGE,
+        language=_edition(language or data.get("language")),
     )
     return form, result
 
@@ -84,8 +93,10 @@ def _pages(request, result: selectors.SearchResult) -> dict:
 
 
 @require_safe
-def search_page(request):
-    form, result = _run(request)
+def search_page(request, language: str | None = None):
+    """``language``: the edition, from the URL (``/ru/search/``: a keyword of the route, or the language its
+    prefix activated); the default edition's search at /search/."""
+    form, result = _run(request, language or translation.get_language())
     context = {"form": form, "result": result, "params": request.GET, "facet_groups": [], "pages": {}}
     if result is not None:
         context["facet_groups"] = _facet_links(request, result)

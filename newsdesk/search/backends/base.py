@@ -34,7 +34,7 @@ DEFAULT_FIELD_WEIGHTS = {"headline": 3.0, "lead": 1.0, "keywords": 3.0, "body": 
 # - proximity: the query's adjacent words side by side in the text (a name, "interest rates").
 # OPTIONS["RERANK"] overrides them; docs/search.md has the figures that chose them.
 DEFAULT_RERANK = {"depth": 50, "headline": 0.25, "opening": 0.3, "proximity": 0.2}
-DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "tags", "source_modified_at"]
+DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "tags", "language", "source_modified_at"]
 TagGroups = tuple[tuple[str, ...], ...]
 
 

@@ -1,5 +1,7 @@
-"""PostgreSQL full-text search: a generated, weighted ``tsvector`` column on ``SearchDocument`` with a GIN
-index ('english' configuration), ``ts_rank`` with per-weight factors, and ``ts_headline`` snippets."""
+"""PostgreSQL full-text search: a weighted ``tsvector`` column on ``SearchDocument`` with a GIN index ('english'
+configuration, 'russian' for Russian documents: the column is kept by a trigger since migration 0007), a rank
+of BM25's shape from ``ts_rank`` per word, and ``ts_headline`` snippets. A query is analysed with the
+configuration of its language (``ParsedQuery.language``)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ..analysis import PG_CONFIGS, PG_DEFAULT_CONFIG, RUSSIAN, fold, has_cyrillic, pg_config, stem
 from ..query import STOPWORDS, ParsedQuery, Phrase, Term
 from ..related import stems
 from .base import (
@@ -40,6 +43,38 @@ VECTOR = (
 SCHEMA = [
     f"ALTER TABLE {DOCS} ADD COLUMN IF NOT EXISTS vector tsvector GENERATED ALWAYS AS ({VECTOR}) STORED",
     f"CREATE INDEX IF NOT EXISTS search_document_vector ON {DOCS} USING gin (vector)",
+]
+# Since migration 0007 the vector is each document's own language's (``SearchDocument.language``): a trigger
+# keeps it. The generated column became a plain one (DROP EXPRESSION keeps every stored vector and rewrites
+# nothing), so only the documents of another language than English needed indexing again.
+_LANGUAGE_CASE = (
+    "CASE NEW.language "
+    + " ".join(f"WHEN '{code}' THEN '{config}'::regconfig" for code, config in PG_CONFIGS.items())
+    + f" ELSE '{PG_DEFAULT_CONFIG}'::regconfig END"
+)
+_TRIGGER_VECTOR = (
+    VECTOR.replace(f"'{CONFIG}'::regconfig", "config")
+    .replace("coalesce(headline", "coalesce(NEW.headline")
+    .replace("coalesce(lead", "coalesce(NEW.lead")
+    .replace("coalesce(keywords", "coalesce(NEW.keywords")
+    .replace("coalesce(body", "coalesce(NEW.body")
+)
+VECTOR_FUNCTION = "newsdesk_document_vector"
+LANGUAGE_SCHEMA = [
+    f"ALTER TABLE {DOCS} ALTER COLUMN vector DROP EXPRESSION IF EXISTS",
+    f"""CREATE OR REPLACE FUNCTION {VECTOR_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE config regconfig := {_LANGUAGE_CASE};
+        BEGIN
+            NEW.vector := {_TRIGGER_VECTOR};
+            RETURN NEW;
+        END $$""",
+    f"DROP TRIGGER IF EXISTS search_document_vector ON {DOCS}",
+    f"""CREATE TRIGGER search_document_vector BEFORE INSERT OR UPDATE OF headline, lead, keywords, body, language
+        ON {DOCS} FOR EACH ROW EXECUTE FUNCTION {VECTOR_FUNCTION}()""",
+]
+LANGUAGE_DROP = [
+    f"DROP TRIGGER IF EXISTS search_document_vector ON {DOCS}",
+    f"DROP FUNCTION IF EXISTS {VECTOR_FUNCTION}()",
 ]
 DROP = ["DROP INDEX IF EXISTS search_document_vector", f"ALTER TABLE {DOCS} DROP COLUMN IF EXISTS vector"]
 # Two more GIN indexes (migration 0005), ANDed in one bitmap scan with the id window (see _match_sql):
@@ -94,18 +129,18 @@ LEAD_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWord
 EXCERPT_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2"
 
 
-def _clause(clause: Term | Phrase) -> tuple[str, list[str]]:
+def _clause(clause: Term | Phrase, config: str = CONFIG) -> tuple[str, list[str]]:
     # Each word reaches PostgreSQL as a bound parameter of a *plain*/phrase parser, never as tsquery syntax;
-    # only prefix terms use to_tsquery, with a word that query.parse reduced to \w+.
+    # only prefix terms use to_tsquery, with a word that query.parse reduced to \w+. ``config`` is ours.
     if isinstance(clause, Phrase):
-        return f"phraseto_tsquery('{CONFIG}', %s)", [" ".join(clause.words)]
+        return f"phraseto_tsquery('{config}', %s)", [" ".join(clause.words)]
     if clause.prefix:
-        return f"to_tsquery('{CONFIG}', %s)", [f"'{clause.word}':*"]
-    return f"plainto_tsquery('{CONFIG}', %s)", [clause.word]
+        return f"to_tsquery('{config}', %s)", [f"'{clause.word}':*"]
+    return f"plainto_tsquery('{config}', %s)", [clause.word]
 
 
-def _any(clauses) -> tuple[str, list[str]]:
-    parts = [_clause(c) for c in clauses]
+def _any(clauses, config: str = CONFIG) -> tuple[str, list[str]]:
+    parts = [_clause(c, config) for c in clauses]
     return "(" + " || ".join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
 
 
@@ -121,16 +156,25 @@ def required_phrases(query: ParsedQuery) -> list[str]:
 def tsquery_sql(query: ParsedQuery, *, any_words: bool = False) -> tuple[str, list[str]]:
     """The query as a tsquery; ``any_words``: a match of any word group that is not a match of all of them
     (the fallback's tier 0)."""
-    groups = [_any(group) for group in query.must]
+    config = pg_config(query.language)
+    groups = [_any(group, config) for group in query.must]
     sql = " && ".join(g for g, _ in groups)
     params = [p for _, ps in groups for p in ps]
     if any_words:
         sql = f"({' || '.join(g for g, _ in groups)}) && !!({sql})"
         params = params + params
     if query.must_not:
-        not_sql, not_params = _any(query.must_not)
+        not_sql, not_params = _any(query.must_not, config)
         sql, params = f"({sql}) && !!{not_sql}", params + not_params
     return sql, params
+
+
+def _lexemes(words: list[str], language: str) -> list[str]:
+    """The lexemes the query's configuration makes of its words, for the planner's statistics: a Russian
+    query's Cyrillic words Russian stems, every other word an English one (as 'russian' and 'english' do)."""
+    if language != RUSSIAN:
+        return stems(words)
+    return [stem(fold(word)) if has_cyrillic(word) else stems([word])[0] for word in words]
 
 
 class PostgresSearchBackend(BaseSearchBackend):
@@ -153,6 +197,12 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def uninstall_narrowing(self, schema_editor) -> None:
         execute_all(schema_editor, FILTER_DROP)
+
+    def install_languages(self, schema_editor) -> None:
+        execute_all(schema_editor, LANGUAGE_SCHEMA)
+
+    def uninstall_languages(self, schema_editor) -> None:
+        execute_all(schema_editor, LANGUAGE_DROP)
 
     def install_section_index(self, schema_editor) -> None:
         execute_all(schema_editor, SECTION_SCHEMA)
@@ -219,8 +269,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         A match of some of the words (the fallback) gets the sum of the groups it has."""
         weights = self._weights()
         parts, params = [], []
+        config = pg_config(query.language)
         for group, idf in zip(query.must, self._idfs(query), strict=True):
-            sql, group_params = _any(group)
+            sql, group_params = _any(group, config)
             parts.append(f"{idf:.6f}::float4 * ts_rank('{weights}', doc.vector, {sql}, 0)")
             params += group_params
         # The length from the stored size (pg_column_size reads the toast pointer, never the value): length()
@@ -244,7 +295,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             words = (
                 [clause.word] if isinstance(clause, Term) else [w for w in clause.words if w not in STOPWORDS]
             )
-            return min((shares.get(lexeme, rare) for lexeme in stems(words)), default=rare)
+            return min((shares.get(lexeme, rare) for lexeme in _lexemes(words, query.language)), default=rare)
 
         found = [min(sum(share(clause) for clause in group), 0.999) for group in query.must]
         return [math.log(1 + (1 - f) / f) for f in found]
@@ -295,7 +346,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         result. When the phrases have pairs, the pairs index alone finds the rows and the words are checked
         on them (``ts_match_vq`` is ``@@`` that the planner cannot send to the words' index): ANDed in one
         bitmap with a phrase, which GIN must recheck, PostgreSQL would recompute every row's pairs."""
-        pairs = self._phrase_pairs(required_phrases(query)) if phrases else None
+        pairs = self._phrase_pairs(required_phrases(query), pg_config(query.language)) if phrases else None
         conditions = [f"ts_match_vq(doc.vector, {tsquery})" if pairs else f"doc.vector @@ {tsquery}"]
         params = []
         if pairs:
@@ -333,13 +384,17 @@ class PostgresSearchBackend(BaseSearchBackend):
         _broad_cache[:] = [now + BROAD_TTL, broad]
         return broad
 
-    def _phrase_pairs(self, phrases: list[str]) -> str | None:
+    def _phrase_pairs(self, phrases: list[str], config: str = CONFIG) -> str | None:
         """The adjacent word pairs of the phrases as one tsquery text ('interest~rate' & ...), or None when
-        they have none (one word, or words kept apart by stop words)."""
+        they have none (one word, or words kept apart by stop words). ``config``: the query's (ours)."""
         if not phrases:
             return None
         with connection.cursor() as cursor:
-            sql = f"SELECT string_agg({PAIRS}_query(p)::text, ' & ') FROM unnest(%s::text[]) AS p"  # noqa: S608
+            if config == CONFIG:
+                sql = f"SELECT string_agg({PAIRS}_query(p)::text, ' & ') FROM unnest(%s::text[]) AS p"  # noqa: S608
+            else:  # what {PAIRS}_query does, with this configuration
+                sql = f"""SELECT string_agg(quote_literal(pair), ' & ') FROM unnest(%s::text[]) AS p,
+                    unnest(tsvector_to_array({PAIRS}(to_tsvector('{config}'::regconfig, p)))) AS pair"""  # noqa: S608
             cursor.execute(sql, [phrases])
             return cursor.fetchone()[0]
 
@@ -402,13 +457,14 @@ class PostgresSearchBackend(BaseSearchBackend):
         if not article_ids or query.is_empty:
             return {}
         # Any of the words: a match of some of them (the fallback) is marked too.
-        groups = [_any(group) for group in query.must]
+        config = pg_config(query.language)
+        groups = [_any(group, config) for group in query.must]
         tsquery, params = " || ".join(g for g, _ in groups), [p for _, ps in groups for p in ps]
         sql = f"""
             WITH q AS MATERIALIZED (SELECT {tsquery} AS query)
-            SELECT doc.article_id, ts_headline('{CONFIG}', doc.headline, q.query, %s),
-                   ts_headline('{CONFIG}', doc.lead, q.query, %s),
-                   ts_headline('{CONFIG}', doc.body, q.query, %s)
+            SELECT doc.article_id, ts_headline('{config}', doc.headline, q.query, %s),
+                   ts_headline('{config}', doc.lead, q.query, %s),
+                   ts_headline('{config}', doc.body, q.query, %s)
             FROM q, {DOCS} AS doc WHERE doc.article_id = ANY(%s)"""  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, HEADLINE_OPTIONS, LEAD_OPTIONS, EXCERPT_OPTIONS, list(article_ids)])

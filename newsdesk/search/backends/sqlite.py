@@ -1,5 +1,7 @@
 """SQLite FTS5 in the same database file: an external-content FTS5 table over ``SearchDocument`` kept in step
-by triggers, the Porter stemmer for English, and FTS5's own BM25 with per-column weights."""
+by triggers, the Porter stemmer for English, Snowball's Russian stemmer for Russian documents (the triggers
+index ``analysis.index_text`` of the text: an SQL function of this process, registered on every connection
+by apps.py), and FTS5's own BM25 with per-column weights."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ..analysis import INDEX_FUNCTION, query_word
 from ..query import ParsedQuery, Phrase, Term
 from .base import (
     MARK_END,
@@ -32,8 +35,19 @@ COLUMNS = "headline, lead, body, keywords, tags"
 # Words are looked for in these; ``tags`` (section, person, topic and month tokens) only answers filters.
 TEXT_COLUMNS = "{headline lead body keywords}"
 
-NEW = "new.article_id, new.headline, new.lead, new.body, new.keywords, new.tags"
-OLD = "'delete', old.article_id, old.headline, old.lead, old.body, old.keywords, old.tags"
+
+def _indexed(row: str) -> str:
+    """The values the FTS5 table is given for a row (``new`` or ``old``): each text column as
+    ``analysis.index_text`` makes it for the row's language (unchanged for English). A 'delete' must give
+    what was indexed, so both triggers use the same function; a new stemmer needs ``newsdesk reindex``."""
+    texts = [
+        f"{INDEX_FUNCTION}({row}.{name}, {row}.language)" for name in ("headline", "lead", "body", "keywords")
+    ]
+    return ", ".join([f"{row}.article_id", *texts, f"{row}.tags"])
+
+
+NEW = _indexed("new")
+OLD = "'delete', " + _indexed("old")
 # Identifiers below are this module's constants; every value from a reader travels as a bound parameter.
 SCHEMA = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({COLUMNS}, content='{DOCS}',
@@ -68,14 +82,18 @@ def _minute_month(minute: str, zone: str) -> str:
     return instant.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m")
 
 
-def _clause(clause: Term | Phrase) -> str:
-    # Words come from query.parse (\w+ only), so double quotes cannot occur inside them.
+def _clause(clause: Term | Phrase, language: str = "en") -> str:
+    # Words come from query.parse (\w+ only), so double quotes cannot occur inside them; a Russian query's
+    # Cyrillic words as the index holds them (stems: analysis.query_word; a prefix is stemmed too, since
+    # the index holds no longer form of a word than its stem).
     if isinstance(clause, Term):
-        text = f'"{clause.word}"' + ("*" if clause.prefix else "")
-        risky = _token_like(clause.word, prefix=clause.prefix)
+        word = query_word(clause.word, language)
+        text = f'"{word}"' + ("*" if clause.prefix else "")
+        risky = _token_like(word, prefix=clause.prefix)
     else:
-        text = '"' + " ".join(clause.words) + '"'
-        risky = any(_token_like(word, prefix=False) for word in clause.words)
+        words = [query_word(word, language) for word in clause.words]
+        text = '"' + " ".join(words) + '"'
+        risky = any(_token_like(word, prefix=False) for word in words)
     # Only ``tags`` holds filter tokens (x + letter + digits), so any other word matches the text columns
     # alone anyway; a column filter on every word doubled FTS5's cost of a common word (50 against 24 ms
     # for "said" at 1,000,000 articles), so only a word that could be (or stem to) a token gets one.
@@ -87,8 +105,8 @@ def _token_like(word: str, *, prefix: bool) -> bool:
     return folded.startswith("x") and (prefix or any(c.isdigit() for c in folded))
 
 
-def _group(group) -> str:
-    parts = [_clause(c) for c in group]
+def _group(group, language: str = "en") -> str:
+    parts = [_clause(c, language) for c in group]
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
@@ -96,12 +114,12 @@ def match_expression(query: ParsedQuery, tags: TagGroups = (), *, any_words: boo
     """The FTS5 query: the reader's words (in the text columns: see _clause), and (optionally) the filter's
     tokens in ``tags`` — FTS5 then intersects the two inside the index, walking the rarer list.
     ``any_words``: a match of any word group that is not a match of all of them (the fallback's tier 0)."""
-    groups = [_group(group) for group in query.must]
+    groups = [_group(group, query.language) for group in query.must]
     expression = " AND ".join(groups)
     if any_words:
         expression = f"({' OR '.join(groups)}) NOT ({expression})"
     if query.must_not:
-        expression = f"({expression}) NOT ({' OR '.join(_clause(c) for c in query.must_not)})"
+        expression = f"({expression}) NOT ({' OR '.join(_clause(c, query.language) for c in query.must_not)})"
     if tags:  # tokens we made (x + letter + digits), quoted like words
         groups = ["(" + " OR ".join(f'"{token}"' for token in group) + ")" for group in tags]
         expression = f"({expression}) AND tags : (" + " AND ".join(groups) + ")"
@@ -115,8 +133,10 @@ class SQLiteSearchBackend(BaseSearchBackend):
     default_candidates = 1500  # nDCG@10 cost 1.7 % (2,000: 1.0 %); p95 at 1,000,000 articles 38 against 43 ms
 
     def rewrite_documents(self, schema_editor, update_sql: str) -> None:
-        """For a migration: run ``update_sql`` over every document without the triggers (one FTS5 delete and
-        insert per row), then rebuild the FTS5 index once."""
+        """For a migration before 0007 (when every document was indexed as stored): run ``update_sql`` over
+        every document without the triggers (one FTS5 delete and insert per row), then rebuild the FTS5 index
+        once. FTS5's 'rebuild' indexes the stored text, not ``analysis.index_text`` of it: after 0007 a
+        migration re-indexes documents through the triggers instead (0007 shows how)."""
         self.uninstall(schema_editor)
         schema_editor.execute(update_sql)
         self.install(schema_editor)
@@ -199,7 +219,9 @@ class SQLiteSearchBackend(BaseSearchBackend):
             FROM {FTS} WHERE {FTS} MATCH %s AND rowid IN ({placeholders})"""  # noqa: S608
         with connection.cursor() as cursor:
             # Any of the words: a match of some of them (the fallback) is marked too.
-            cursor.execute(sql, [" OR ".join(_group(group) for group in query.must), *article_ids])
+            cursor.execute(
+                sql, [" OR ".join(_group(group, query.language) for group in query.must), *article_ids]
+            )
             rows = cursor.fetchall()
         return {
             pk: Highlight(marked_html(headline), marked_html(lead), marked_html(excerpt))

@@ -1,0 +1,100 @@
+"""How the words of each edition's language become index terms (docs/search.md, "Russian").
+
+English text is left to the engines as before (FTS5's Porter stemmer, PostgreSQL's ``english``). Russian text
+is stemmed with Snowball's Russian stemmer on both engines — PostgreSQL's ``russian`` configuration, and on
+SQLite the same algorithm from PyStemmer applied here, at index time (the FTS5 triggers call ``index_text``
+through an SQL function) and at query time (``query_word``) — with ``ё`` folded to ``е`` on both sides.
+
+On SQLite each Cyrillic word of a Russian document is replaced by its stem where it stands and everything
+else is kept, so the FTS5 tokenizer finds the same number of tokens at the same positions in the indexed
+(stemmed) text as in the stored text: ``highlight()`` and ``snippet()`` read the stored text and mark the
+tokens at the positions the index matched, so the reader sees "Путина" marked for the query "Путин".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import Stemmer
+
+RUSSIAN = "ru"
+# Languages with an analysis of their own; every other edition is indexed as English text is.
+ANALYSED = frozenset({RUSSIAN})
+# PostgreSQL's text search configuration for a document or query of each language.
+PG_CONFIGS = {RUSSIAN: "russian"}
+PG_DEFAULT_CONFIG = "english"
+# The SQL function the SQLite triggers call (registered on every connection: apps.py).
+INDEX_FUNCTION = "newsdesk_index_text"
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# A run of letters with at least one Cyrillic letter in it (digits, underscores and everything else the
+# tokenizers treat as separators or keep as they are).
+_CYRILLIC_RUN = re.compile(r"[^\W\d_]*[\u0400-\u04ff][^\W\d_]*")
+_STEMMER = Stemmer.Stemmer("russian")
+RUSSIAN_ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+
+# PostgreSQL's Russian stop words (tsearch_data/russian.stop, ё folded): both back ends ignore them as single
+# words, as they do the English ones, so that a query means the same on both.
+RUSSIAN_STOPWORDS = frozenset(
+    "и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только ее мне было вот от "
+    "меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до вас нибудь опять уж "
+    "вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их чем была сам чтоб без "
+    "будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем ним здесь этом один "
+    "почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после "
+    "над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою этой перед "
+    "иногда лучше чуть том нельзя такой им более всегда конечно всю между".split()
+)
+
+
+def has_cyrillic(text: str) -> bool:
+    return _CYRILLIC.search(text) is not None
+
+
+def fold(word: str) -> str:
+    """Lower case, ``ё`` as ``е`` (Russian print mostly omits the dots: "Королев" is "Королёв")."""
+    return word.lower().replace("ё", "е")
+
+
+@functools.lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """The Snowball Russian stem of a folded word; the word itself when the stem would be empty."""
+    return _STEMMER.stemWord(word) or word
+
+
+def _stem_run(match: re.Match) -> str:
+    return stem(fold(match.group(0)))
+
+
+def index_text(text: str | None, language: str | None) -> str | None:
+    """What the SQLite index is given for a stored text of a document in ``language``: for Russian, each
+    Cyrillic word replaced by its stem (a run of letters by a run of letters: token positions are kept);
+    any other language's text unchanged."""
+    if language != RUSSIAN or not text or not has_cyrillic(text):
+        return text
+    return _CYRILLIC_RUN.sub(_stem_run, text)
+
+
+def query_language(text: str, edition: str | None) -> str:
+    """The analysis for a query: its edition's when that language has one, else Russian for a query in
+    Cyrillic (the newsroom searches every edition; a reader may type Russian on the English edition), else
+    English."""
+    if edition in ANALYSED:
+        return edition
+    return RUSSIAN if has_cyrillic(text) else "en"
+
+
+def query_word(word: str, language: str) -> str:
+    """A (lower-cased) query word as the SQLite index holds it."""
+    if language == RUSSIAN and has_cyrillic(word):
+        return _CYRILLIC_RUN.sub(_stem_run, word)
+    return word
+
+
+def pg_config(language: str | None) -> str:
+    return PG_CONFIGS.get(language or "", PG_DEFAULT_CONFIG)
+
+
+def alphabet(word: str) -> str:
+    """The letters "did you mean" tries in a word of this script."""
+    return RUSSIAN_ALPHABET if has_cyrillic(word) else "abcdefghijklmnopqrstuvwxyz"

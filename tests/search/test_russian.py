@@ -1,0 +1,174 @@
+"""Russian search on both back ends (conftest.backend): Snowball stemming of Russian documents and queries, ё
+read as е, Cyrillic highlights and "did you mean", and the edition's search finding its own language only."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from newsdesk.news.models import Section
+from newsdesk.search.models import SearchDocument
+from newsdesk.search.selectors import newsroom_search, search_articles
+from newsdesk.search.services import search_sync_pending
+from tests.factories import ArticleFactory
+
+from .conftest import _section
+
+SANCTIONS = (
+    "<p>Евросоюз продлил санкции против России ещё на полгода, сообщили в Брюсселе.</p>"
+    "<p>Решение приняли на встрече министров иностранных дел.</p>"
+)
+PUTIN = "<p>Президент России Владимир Путин провёл в Кремле совещание с членами правительства.</p>"
+KOROLEV = "<p>Сергей Королёв руководил созданием первого искусственного спутника Земли.</p>"
+KOROLEV_PLAIN = "<p>Конструктор Королев получил первую премию за новый двигатель.</p>"
+
+
+def ids(result) -> list[int]:
+    return [hit.article.pk for hit in result.hits]
+
+
+def _russian_section() -> Section:
+    # The Russian edition's own section where sections have an edition (docs/editions.md).
+    if "language" in {field.name for field in Section._meta.get_fields()}:
+        return Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
+    return _section("politics")
+
+
+def russian(headline: str, body: str, *, hours_ago: float = 1, language: str = "ru"):
+    at = timezone.now() - dt.timedelta(hours=hours_ago)
+    section = _russian_section() if language == "ru" else _section("politics")
+    return ArticleFactory(
+        headline=headline, lead="", body=body, publish_at=at, first_published_at=at, section=section,
+        language=language,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def editions(backend):
+    found = {
+        "sanctions": russian("ЕС продлил санкции против России", SANCTIONS),
+        "putin": russian("Путин провёл совещание в Кремле", PUTIN, hours_ago=2),
+        "korolev": russian("Королёв и первый спутник", KOROLEV, hours_ago=3),
+        "street": russian("Королев получил премию", KOROLEV_PLAIN, hours_ago=4),
+        # An English story quoting Russian words, and a Russian one naming Putin in Latin letters: each
+        # edition's search must find its own language only.
+        "english": russian(
+            "Putin holds meeting on sanctions",
+            "<p>Vladimir Putin (Путин) discussed санкции.</p>",
+            language="en",
+        ),
+        "latin": russian(
+            "Интервью: Putin and the sanctions", "<p>Путин ответил на вопросы.</p>", hours_ago=5
+        ),
+    }
+    search_sync_pending()
+    return found
+
+
+def test_inflected_words_find_each_other(editions):
+    assert ids(search_articles(q="санкциями", language="ru")) == [editions["sanctions"].pk]
+    assert set(ids(search_articles(q="Путина", language="ru"))) == {
+        editions["putin"].pk,
+        editions["latin"].pk,
+    }
+    assert ids(search_articles(q="Кремлём", language="ru")) == [editions["putin"].pk]
+    # A phrase in other cases ("санкциях против России" is "санкции против России"), a prefix of a stem.
+    assert ids(search_articles(q='"санкциях против россии"', language="ru")) == [editions["sanctions"].pk]
+    assert ids(search_articles(q="санкци*", language="ru")) == [editions["sanctions"].pk]
+
+
+def test_yo_and_ye_are_the_same_letter(editions):
+    both = {editions["korolev"].pk, editions["street"].pk}
+    assert set(ids(search_articles(q="Королёв", language="ru"))) == both
+    assert set(ids(search_articles(q="Королев", language="ru"))) == both
+    assert ids(search_articles(q="ещё полгода", language="ru")) == [editions["sanctions"].pk]
+
+
+def test_cyrillic_matches_are_highlighted(editions):
+    hit = search_articles(q="Путина", language="ru").hits[0]
+    assert "<mark>Путин</mark>" in hit.highlight.headline
+    assert "<mark>Путин</mark>" in hit.highlight.excerpt
+    sanctions = search_articles(q="санкциями", language="ru").hits[0].highlight
+    assert "<mark>санкции</mark>" in sanctions.headline
+    korolev = search_articles(q="королев спутник", language="ru").hits[0].highlight
+    assert "<mark>Королёв</mark>" in korolev.headline and "<mark>спутник</mark>" in korolev.headline
+
+
+def test_each_edition_finds_its_own_language_only(editions):
+    for q in ("Путин", "санкции", "Putin", "sanctions"):
+        found = search_articles(q=q, language="ru").hits
+        assert found and all(hit.article.language == "ru" for hit in found), q
+    for q in ("Путин", "Putin", "sanctions"):
+        found = search_articles(q=q, language="en").hits
+        assert ids(search_articles(q=q, language="en")) == [editions["english"].pk], q
+        assert all(hit.article.language == "en" for hit in found)
+
+
+def test_did_you_mean_respells_cyrillic_words(editions):
+    result = search_articles(q="Кремпе", language="ru")
+    assert result.hits == [] or result.any_words
+    assert result.did_you_mean == "Кремле"
+
+
+def test_russian_stop_words_are_ignored_alike(editions):
+    # "в" and "и" are in nearly every Russian story: as single words they search nothing, on both engines.
+    assert search_articles(q="в и", language="ru").query.is_empty
+    assert ids(search_articles(q="совещание в Кремле", language="ru")) == [editions["putin"].pk]
+
+
+def test_newsroom_search_analyses_a_cyrillic_query_as_russian(editions):
+    from newsdesk.news.models import Article
+
+    found = set(newsroom_search(queryset=Article.objects.all(), q="санкциями").values_list("pk", flat=True))
+    assert editions["sanctions"].pk in found
+
+
+def test_documents_indexed_before_the_language_column_are_reindexed(editions):
+    """Migration 0007 (and ``newsdesk reindex --language``): a Russian article's document indexed as English
+    text (as every document was before) finds inflected forms once it is indexed again as Russian."""
+    from importlib import import_module
+
+    relabel = import_module("newsdesk.search.migrations.0007_document_language").relabel
+    SearchDocument.objects.filter(article_id=editions["putin"].pk).update(language="en")
+    assert ids(search_articles(q="Кремлём", language="ru")) == []  # "кремле" was indexed as it stands
+    assert relabel(connection, language_of_article=True, batch=1) >= 1
+    assert ids(search_articles(q="Кремлём", language="ru")) == [editions["putin"].pk]
+    # Back again (the migration's reverse), and English documents are untouched throughout.
+    relabel(connection, language_of_article=False, batch=2)
+    assert ids(search_articles(q="Кремлём", language="ru")) == []
+    assert ids(search_articles(q="sanctions", language="en")) == [editions["english"].pk]
+
+
+def test_api_and_page_search_one_edition(client, editions):
+    api = client.get("/api/v1/search", {"q": "Путина", "language": "ru"}).json()
+    assert {hit["id"] for hit in api["hits"]} == {editions["putin"].public_id, editions["latin"].public_id}
+    assert "<mark>Путин</mark>" in api["hits"][0]["highlight"]["headline"]
+    default = client.get("/api/v1/search", {"q": "Путина"}).json()["hits"]  # the default edition's
+    assert [hit["id"] for hit in default] == [editions["english"].public_id]
+    bad = client.get("/api/v1/search", {"q": "Путина", "language": "xx"})
+    assert bad.status_code == 400 and "language" in bad.json()["errors"]
+
+
+def test_the_page_searches_the_edition_its_url_names(rf, editions):
+    from newsdesk.search.views import search_page
+
+    page = search_page(rf.get("/ru/search/", {"q": "Путина"}), language="ru").content.decode()
+    assert "<mark>Путин</mark>" in page and "Putin holds meeting" not in page
+    english = search_page(rf.get("/search/", {"q": "Putin"})).content.decode()
+    assert "holds meeting on sanctions" in english and "Интервью" not in english
+
+
+def test_reindex_command_indexes_one_edition_again(editions):
+    from django.core.management import call_command
+
+    SearchDocument.objects.filter(article_id=editions["putin"].pk).update(language="en")
+    assert ids(search_articles(q="Кремлём", language="ru")) == []
+    out = io.StringIO()
+    call_command("reindex", "--language", "ru", "--batch-size", "2", stdout=out)
+    assert "Indexed 5 articles" in out.getvalue()
+    assert ids(search_articles(q="Кремлём", language="ru")) == [editions["putin"].pk]
+    assert ids(search_articles(q="sanctions", language="en")) == [editions["english"].pk]
+    with pytest.raises(SystemExit):
+        call_command("reindex", "--language", "xx", stderr=io.StringIO())
