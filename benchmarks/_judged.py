@@ -24,6 +24,15 @@ Sets (each query derived here, deterministically; a story is relevant, gain 1, w
   queried by its Wikipedia name (``Barack_Obama`` → ``barack obama``) and, for people, by the surname alone;
   relevant: the articles with a mention linked to it.
 
+A third corpus, ``nerel``, is Russian (searched in the Russian edition): the 933 Russian Wikinews stories of
+NEREL v1.1 (line 1 the title), whose gold mentions are linked to Wikidata (``N`` lines, with the entity's
+canonical name, in the nominative). One set per kind of entity, each entity with mentions in at least
+``MIN_RELEVANT`` stories, queried by its canonical name ("Тиллерсон, Рекс" → "рекс тиллерсон"), people also by
+the surname alone; relevant: the stories with a mention linked to it. Mentions are inflected ("Путина",
+"в России"), so a query in the nominative finds them only through stemming:
+- ``ru-people`` (PERSON), ``ru-organisations`` (ORGANIZATION), ``ru-places`` (COUNTRY, CITY,
+  STATE_OR_PROVINCE).
+
 Every query is in one of two halves, ``tune`` or ``held-out``, by a hash of its set and label (both kinds
 of one label fall in the same half): ranking options are chosen on tune halves and reported on held-out ones.
 """
@@ -44,6 +53,16 @@ from urllib.parse import unquote
 from benchmarks.search_bench import REUTERS, ROOT, SHARED
 
 ENTITIES = SHARED / "corpora" / "entities-en"
+NEREL = SHARED / "corpora" / "ru" / "nerel" / "NEREL-v1.1"
+# The corpora searched in another edition than the default one: corpus -> language.
+LANGUAGES = {"nerel": "ru"}
+NEREL_SETS = {
+    "PERSON": "ru-people",
+    "ORGANIZATION": "ru-organisations",
+    "COUNTRY": "ru-places",
+    "CITY": "ru-places",
+    "STATE_OR_PROVINCE": "ru-places",
+}
 MIN_RELEVANT = 3
 SUBTITLE_WORDS, SUBTITLE_QUERIES, SEED = 6, 300, 21578
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
@@ -70,8 +89,12 @@ class Query:
     split: str
 
 
-def available() -> str | None:
-    """None when every source is here, else why not (the benchmark then skips)."""
+def available(corpora=("news", "wikinews")) -> str | None:
+    """None when every source of these corpora is here, else why not (the benchmark then skips)."""
+    if "nerel" in corpora and not NEREL.is_dir():
+        return f"NEREL is not at {NEREL} (the ../shared folder beside the project)"
+    if not {"news", "wikinews"} & set(corpora):
+        return None
     if not REUTERS.is_dir():
         return f"Reuters-21578 is not at {REUTERS} (the ../shared folder beside the project)"
     if not ENTITIES.is_dir():
@@ -268,6 +291,54 @@ def entity_queries(entities: dict[str, dict[str, set[str]]]) -> list[Query]:
     return queries
 
 
+# NEREL (Russian Wikinews) -----------------------------------------------------------------------------------
+def nerel() -> tuple[list[Story], dict[str, dict[str, set[str]]], dict[str, str]]:
+    """The stories, per set (NEREL_SETS) Wikidata id -> story keys, and each id's canonical name."""
+    stories, found, names = [], defaultdict(lambda: defaultdict(set)), {}
+    published = dt.datetime(2010, 1, 1, 12, tzinfo=dt.UTC)  # undated: the search runs a year after anyway
+    for path in sorted(NEREL.glob("*/*.txt")):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        title, rest = lines[0], [line for line in lines[1:] if line]
+        key = f"nerel:{path.parent.name}/{path.stem}"
+        stories.append(Story(key, title, "", tuple(rest), published))
+        kinds = {}
+        for line in path.with_suffix(".ann").read_text(encoding="utf-8").splitlines():
+            cells = line.split("\t")
+            if line.startswith("T") and len(cells) >= 2:
+                kinds[cells[0]] = cells[1].split(" ")[0]
+            elif line.startswith("N") and len(cells) >= 3:
+                _, mention, link = cells[1].split(" ")[:3]
+                name = cells[2].strip()
+                if link.startswith("Wikidata:Q") and name and kinds.get(mention) in NEREL_SETS:
+                    found[NEREL_SETS[kinds[mention]]][link].add(key)
+                    names.setdefault(link, name)
+    return stories, found, names
+
+
+def _canonical(name: str) -> str:
+    """A Wikidata label as a reader would type it: "Тиллерсон, Рекс" → "Рекс Тиллерсон", no "(город)"."""
+    name = re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
+    if name.count(",") == 1:
+        surname, given = (part.strip() for part in name.split(","))
+        name = f"{given} {surname}"
+    return name
+
+
+def nerel_queries(found: dict[str, dict[str, set[str]]], names: dict[str, str]) -> list[Query]:
+    queries = []
+    for set_name, entities in sorted(found.items()):
+        for link, keys in sorted(entities.items()):
+            name = _canonical(names[link])
+            words = _words(name)
+            if len(keys) < MIN_RELEVANT or not words:
+                continue
+            kind = "person" if set_name == "ru-people" else "name"
+            queries.append(_query(set_name, kind, link, name, keys))
+            if kind == "person" and len(words) > 1 and words[-1].isalpha() and len(words[-1]) > 2:
+                queries.append(_query(set_name, "surname", link, words[-1], keys))
+    return queries
+
+
 # Everything ------------------------------------------------------------------------------------------------
 @dataclass
 class Judged:
@@ -275,18 +346,21 @@ class Judged:
     queries: dict[str, list[Query]]  # corpus name -> queries over it
 
 
-def build() -> Judged:
-    reuters = _reuters()
-    rows = _news_rows()
-    news = news_stories(rows)
-    wiki, entities = wikinews()
-    return Judged(
-        corpora={"news": reuters.stories + news, "wikinews": wiki},
-        queries={
-            "news": reuters_sets(reuters) + outlet_queries(rows, {s.key for s in news}),
-            "wikinews": entity_queries(entities),
-        },
-    )
+def build(corpora=("news", "wikinews", "nerel")) -> Judged:
+    judged = Judged(corpora={}, queries={})
+    if "news" in corpora:
+        reuters = _reuters()
+        rows = _news_rows()
+        news = news_stories(rows)
+        judged.corpora["news"] = reuters.stories + news
+        judged.queries["news"] = reuters_sets(reuters) + outlet_queries(rows, {s.key for s in news})
+    if "wikinews" in corpora:
+        wiki, entities = wikinews()
+        judged.corpora["wikinews"], judged.queries["wikinews"] = wiki, entity_queries(entities)
+    if "nerel" in corpora:
+        stories, found, names = nerel()
+        judged.corpora["nerel"], judged.queries["nerel"] = stories, nerel_queries(found, names)
+    return judged
 
 
 SETS = (
@@ -296,4 +370,7 @@ SETS = (
     "reuters-people",
     "other-outlets",
     "wikinews-entities",
+    "ru-people",
+    "ru-organisations",
+    "ru-places",
 )

@@ -15,7 +15,10 @@ match scored, not only the newest ``CANDIDATES`` (what the bound costs); ``as be
 replaced, measured the same way. nDCG@10 with binary gains; a query with no relevant
 story in the index is left out (none is, by construction).
 
-``python -m benchmarks.search_quality [sqlite] [postgres] [news] [wikinews]`` runs it (all by default); results
+The Russian sets (``nerel``: NEREL's Russian Wikinews people, organisations and places) are loaded as Russian
+articles and searched in the Russian edition; their BM25 stems with tantivy's Russian Snowball stemmer.
+
+``python -m benchmarks.search_quality [sqlite] [postgres] [news] [wikinews] [nerel]`` runs it (all by default); results
 go to ``var/bench/search-quality.json``. ``BENCH_QUALITY_KEEP=DIR`` keeps the SQLite databases there and reuses
 them (for repeated runs while tuning; delete it after changing what is indexed).
 """
@@ -57,22 +60,32 @@ def ndcg_at_10(ranked: list[str], relevant: frozenset[str] | set[str]) -> float:
 
 
 # Loading a corpus ------------------------------------------------------------------------------------------
-def load_stories(stories) -> dict[int, str]:
-    """The stories as published articles (one section, no persons or topics: labels are never indexed);
-    returns article id -> story key."""
+def _section(language: str):
+    from newsdesk.news.models import Section
+
+    if language == "en":
+        return Section.objects.get(slug="economy")
+    defaults = {"name": "Экономика"}  # the edition's own section (docs/editions.md)
+    return Section.objects.get_or_create(slug=f"economy-{language}", language=language, defaults=defaults)[0]
+
+
+def load_stories(stories, language: str = "en") -> dict[int, str]:
+    """The stories as published articles of the ``language`` edition (one section, no persons or topics: labels
+    are never indexed); returns article id -> story key."""
     from django.db import connection
     from django.utils.html import escape
 
-    from newsdesk.news.models import Article, Section
+    from newsdesk.news.models import Article
     from newsdesk.search.services import search_rebuild
 
-    section = Section.objects.get(slug="economy")
+    section = _section(language)
     articles = Article.objects.bulk_create(
         [
             Article(
                 headline=s.headline[:300], slug=f"judged-{n}", guid=s.key, public_id=n + 1, lead=s.lead[:300],
                 body="".join(f"<p>{escape(p)}</p>" for p in s.paragraphs), section=section,
                 status=Article.Status.PUBLISHED, publish_at=s.published, first_published_at=s.published,
+                language=language,
             )
             for n, s in enumerate(stories)
         ],
@@ -103,13 +116,15 @@ def apply_options(base: dict, options: dict) -> None:
     reset_backend()
 
 
-def rankings(queries, keys: dict[int, str], *, at: dt.datetime) -> tuple[list[list[str]], list[float]]:
+def rankings(
+    queries, keys: dict[int, str], *, at: dt.datetime, language: str = "en"
+) -> tuple[list[list[str]], list[float]]:
     from newsdesk.search.selectors import search_articles
 
     ranked, seconds = [], []
     for query in queries:
         started = time.perf_counter()
-        hits = search_articles(q=query.q, per_page=10, at=at, facets=False).hits
+        hits = search_articles(q=query.q, per_page=10, at=at, facets=False, language=language).hits
         seconds.append(time.perf_counter() - started)
         ranked.append([keys[h.article.pk] for h in hits])
     return ranked, seconds
@@ -129,11 +144,12 @@ def _worker(engine: str, corpus: str, configs: dict) -> dict:
 
     from benchmarks import _judged
 
-    judged = _judged.build()
+    judged = _judged.build((corpus,))
     stories, queries = judged.corpora[corpus], judged.queries[corpus]
+    language = _judged.LANGUAGES.get(corpus, "en")
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    keys = keys_by_id() if _kept_and_loaded(stories) else load_stories(stories)
+    keys = keys_by_id() if _kept_and_loaded(stories) else load_stories(stories, language)
     load_s = time.perf_counter() - started
     out = {"engine": engine, "corpus": corpus, "docs": len(stories), "load_s": load_s, "configs": {}}
     base = dict(settings.SEARCH_BACKENDS["default"].get("OPTIONS", {}))
@@ -141,8 +157,8 @@ def _worker(engine: str, corpus: str, configs: dict) -> dict:
         options = dict(options)
         at = corpus_at(stories, options.pop("at", "archive"))
         apply_options(base, options)
-        rankings(queries[:20], keys, at=at)  # warm the caches
-        ranked, seconds = rankings(queries, keys, at=at)
+        rankings(queries[:20], keys, at=at, language=language)  # warm the caches
+        ranked, seconds = rankings(queries, keys, at=at, language=language)
         out["configs"][name] = {"ranked": ranked, "ms": [1000 * s for s in seconds]}
     return out
 
@@ -155,18 +171,30 @@ def _kept_and_loaded(stories) -> bool:
 
 
 # BM25 reference ---------------------------------------------------------------------------------------------
-def bm25_rankings(stories, queries) -> list[list[str]]:
+def bm25_rankings(stories, queries, language: str = "en") -> list[list[str]]:
+    """``language`` "ru": words stemmed by Snowball's Russian stemmer (tantivy's, as its en_stem: the simple
+    tokenizer, long words dropped, lower case), the textbook baseline for Russian."""
     import re
 
     import tantivy
 
+    tokenizer = "ru_stem" if language == "ru" else "en_stem"
     builder = tantivy.SchemaBuilder()
     for name in ("headline", "lead", "body"):
-        builder.add_text_field(name, tokenizer_name="en_stem")
+        builder.add_text_field(name, tokenizer_name=tokenizer)
     builder.add_text_field("key", stored=True, tokenizer_name="raw")
     schema = builder.build()
     with tempfile.TemporaryDirectory() as path:
         index = tantivy.Index(schema, path=path)
+        if language == "ru":
+            analyzer = (
+                tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                .filter(tantivy.Filter.remove_long(40))
+                .filter(tantivy.Filter.lowercase())
+                .filter(tantivy.Filter.stemmer("russian"))
+                .build()
+            )
+            index.register_tokenizer("ru_stem", analyzer)
         writer = index.writer(heap_size=200_000_000, num_threads=1)
         for story in stories:
             writer.add_document(
@@ -257,17 +285,19 @@ def spawn(engine: str, corpus: str, configs: dict, env: dict[str, str]) -> dict 
         return json.loads(Path(out.name).read_text())
 
 
-def run(engines=("sqlite", "postgres"), configs: dict | None = None, corpora=("news", "wikinews")) -> dict:
+def run(
+    engines=("sqlite", "postgres"), configs: dict | None = None, corpora=("news", "wikinews", "nerel")
+) -> dict:
     from benchmarks import _judged
 
     configs = configs or {**CONFIGS, **DIAGNOSTICS}
-    judged = _judged.build()
+    judged = _judged.build(corpora)
     result = {"corpora": {}}
     for corpus, stories in judged.corpora.items():
-        if corpus not in corpora:
-            continue
         queries = judged.queries[corpus]
-        data = {"docs": len(stories), "bm25": scores(queries, bm25_rankings(stories, queries)), "engines": {}}
+        language = _judged.LANGUAGES.get(corpus, "en")
+        bm25 = bm25_rankings(stories, queries, language)
+        data = {"docs": len(stories), "bm25": scores(queries, bm25), "engines": {}}
         for engine in engines:
             found = _engine(engine, corpus, configs)
             if found is None:
@@ -307,13 +337,13 @@ def _engine(engine: str, corpus: str, configs: dict) -> dict | None:
 def main(argv: list[str] | None = None) -> None:
     from benchmarks import _judged
 
-    missing = _judged.available()
+    argv = sys.argv[1:] if argv is None else argv
+    engines = [a for a in argv if a in ("sqlite", "postgres")] or ["sqlite", "postgres"]
+    corpora = [a for a in argv if a in ("news", "wikinews", "nerel")] or ["news", "wikinews", "nerel"]
+    missing = _judged.available(corpora)
     if missing:
         print(f"search_quality skipped: {missing}")
         return
-    argv = sys.argv[1:] if argv is None else argv
-    engines = [a for a in argv if a in ("sqlite", "postgres")] or ["sqlite", "postgres"]
-    corpora = [a for a in argv if a in ("news", "wikinews")] or ["news", "wikinews"]
     result = run(engines, corpora=corpora)
     print(report(result), flush=True)
     out = ROOT / "var" / "bench" / "search-quality.json"

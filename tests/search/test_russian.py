@@ -30,10 +30,7 @@ def ids(result) -> list[int]:
 
 
 def _russian_section() -> Section:
-    # The Russian edition's own section where sections have an edition (docs/editions.md).
-    if "language" in {field.name for field in Section._meta.get_fields()}:
-        return Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
-    return _section("politics")
+    return Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
 
 
 def russian(headline: str, body: str, *, hours_ago: float = 1, language: str = "ru"):
