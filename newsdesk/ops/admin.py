@@ -31,7 +31,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = ["at", "actor", "actor_name", "action", "object_type", "object_id", "object_repr",
                        "detail", "request_id"]  # fmt: skip
-    fields = readonly_fields
+    fields = list(readonly_fields)
     actions = ["export_selected"]
     list_per_page = 100
     show_full_result_count = False

@@ -29,10 +29,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connections
+
+if TYPE_CHECKING:
+    import psycopg
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -132,7 +136,7 @@ def backup_create(*, dest: Path | str, progress: Callable[[str], None] | None = 
             },
             "members": {},
         }
-        mode = "w:gz" if dest.name.endswith((".gz", ".tgz")) else "w"
+        mode: Literal["w:gz", "w"] = "w:gz" if dest.name.endswith((".gz", ".tgz")) else "w"
         with open(partial, "wb") as raw:
             os.chmod(partial, 0o600)  # it holds the whole site, the secret key included
             with tarfile.open(fileobj=raw, mode=mode, format=tarfile.PAX_FORMAT) as tar:
@@ -263,13 +267,19 @@ def pg_binary(name: str) -> str:
     return found
 
 
+def _pg_value(conn: psycopg.Connection, sql: str) -> Any:
+    row = conn.execute(sql).fetchone()
+    assert row is not None  # a function call or a COUNT(*) always gives a row
+    return row[0]
+
+
 def _pg_snapshot(target: Path, progress) -> tuple[dict, dict]:
     import psycopg
 
     params = {key: value for key, value in _pg_params().items() if key not in ("context", "cursor_factory")}
     with psycopg.connect(**params, autocommit=True) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        snapshot = _pg_value(conn, "SELECT pg_export_snapshot()")
         migrations = _migrations(
             conn.execute("SELECT app, name FROM django_migrations ORDER BY id").fetchall()
         )
@@ -278,7 +288,7 @@ def _pg_snapshot(target: Path, progress) -> tuple[dict, dict]:
             for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
         }
         counts = {
-            table: conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608 - from the models
+            table: _pg_value(conn, f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - from the models
             for table in _tables()
             if table in existing
         }
@@ -319,7 +329,10 @@ def read_manifest(tar: tarfile.TarFile, src: Path) -> tuple[dict, list[tarfile.T
             "Newsdesk backup). Use another copy."
         )
     try:
-        manifest = json.loads(tar.extractfile(members[-1]).read())
+        source = tar.extractfile(members[-1])
+        if source is None:
+            raise ValueError("it is not a plain file")
+        manifest = json.loads(source.read())
     except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
         raise BackupError(f"{src}: the manifest cannot be read ({exc}): the archive is damaged.") from exc
     if manifest.get("format") != FORMAT:
@@ -420,7 +433,9 @@ def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path, expect
     target.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
     try:
-        with tar.extractfile(member) as source, open(target, "wb") as out:
+        source = tar.extractfile(member)
+        assert source is not None  # a plain file (checked above) always has one
+        with source, open(target, "wb") as out:
             while block := source.read(CHUNK):
                 digest.update(block)
                 size += len(block)

@@ -98,14 +98,19 @@ def lags(*, fresh: bool = False) -> dict:
     return value
 
 
-def _read_lags() -> dict:
+def _read_lags() -> dict[str, float | int | None]:
     from newsdesk.pipeline.models import Change
     from newsdesk.search import services as search_services
     from newsdesk.search.models import SearchSyncMark
 
     from .models import WorkerHeartbeat
 
-    out = {"pipeline_lag": None, "pipeline_backlog": None, "search_lag": None, "heartbeat_age": None}
+    out: dict[str, float | int | None] = {
+        "pipeline_lag": None,
+        "pipeline_backlog": None,
+        "search_lag": None,
+        "heartbeat_age": None,
+    }
     now = timezone.now()
     try:
         oldest = Change.objects.order_by("created_at").values_list("created_at", flat=True).first()

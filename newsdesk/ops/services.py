@@ -15,10 +15,9 @@ logger = logging.getLogger(__name__)
 
 def backup_scheduled() -> Path | None:
     """One archive into NEWSDESK_BACKUP_DIR, then only the newest NEWSDESK_BACKUP_KEEP kept (None: off)."""
-    folder = settings.NEWSDESK_BACKUP_DIR
-    if not folder:
+    if not settings.NEWSDESK_BACKUP_DIR:
         return None
-    folder = Path(folder)
+    folder = Path(settings.NEWSDESK_BACKUP_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
