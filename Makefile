@@ -44,6 +44,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/djlint newsdesk/*/templates --lint --profile=django
 	$(BIN)/djlint newsdesk/*/jinja2 --lint --profile=jinja
+# Every marked interface string translated, the catalogues up to date with the templates, the .mo compiled
+# (docs/editions.md, "Translating the interface"; `newsdesk translations update` fixes the last two).
+	$(BIN)/newsdesk translations check
 
 clean:
 	rm -rf $(VENV) var

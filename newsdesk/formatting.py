@@ -3,6 +3,11 @@ clock, the search page), with no dependency on any app. Jinja2 exposes these as 
 
 Values that reach a page as HTML are ``markupsafe.Markup``: autoescaping leaves them as they are and escapes
 everything else once.
+
+Every text is in the active language (the page's edition): the order of a date's parts comes from the
+translation catalogue (``pgettext("date and time", …)``), the month's name from Django's own catalogues (the
+form used with a day: "30 мая", genitive in Russian). The zone is written the same way in every language
+("UTC+3"): a reader may choose a city in another zone, and a label like "МСК" would name only one of them.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import re
 
 from django.template.defaultfilters import date as django_date
 from django.utils import timezone
+from django.utils.dates import MONTHS_ALT
+from django.utils.translation import pgettext
 from markupsafe import Markup, escape
 
 
@@ -26,12 +33,37 @@ def zone_label(value: dt.datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
+def date_time_pattern(*, with_year: bool) -> str:
+    """The active language's order of a time's parts, with ``%(month)s``, ``%(day)s``, ``%(year)s``, ``%(time)s``
+    and ``%(zone)s`` (the city clock's script gets it too: weather/_city_clock.html)."""
+    if with_year:
+        return pgettext("date and time", "%(month)s %(day)s, %(year)s, %(time)s %(zone)s")
+    return pgettext("date and time", "%(month)s %(day)s, %(time)s %(zone)s")
+
+
+def date_time_template(*, with_year: bool) -> str:
+    """``date_time_pattern`` for a script: "{month} {day}, {time} {zone}" (weather/static/weather/city-clock.js)."""
+    names = ("month", "day", "year", "time", "zone")
+    return date_time_pattern(with_year=with_year) % {name: "{" + name + "}" for name in names}
+
+
 def local_text(moment: dt.datetime, *, now: dt.datetime | None = None) -> str:
-    """ "May 30, 11:41 UTC+3", as the agency prints its times (the zone always shown); the year only when it is
-    not this year's: "May 30, 2017, 11:41 UTC+3"."""
+    """ "May 30, 11:41 UTC+3" ("30 мая, 11:41 UTC+3"), as the agency prints its times (the zone always shown); the
+    year only when it is not this year's in the time's own zone: "May 30, 2017, 11:41 UTC+3" ("30 мая 2017,
+    11:41 UTC+3")."""
     this_year = (now or timezone.now()).astimezone(moment.tzinfo).year
-    day = f"{moment:%B} {moment.day}" + ("" if moment.year == this_year else f", {moment.year}")
-    return f"{day}, {moment:%H:%M} {zone_label(moment)}"
+    return date_time_pattern(with_year=moment.year != this_year) % {
+        "month": MONTHS_ALT[moment.month],
+        "day": moment.day,
+        "year": moment.year,
+        "time": f"{moment:%H:%M}",
+        "zone": zone_label(moment),
+    }
+
+
+def day_text(day: dt.date) -> str:
+    """ "30 May 2017" ("30 мая 2017"): a day, as headings and links name it."""
+    return django_date(day, "j E Y")
 
 
 def time_with_zone(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> Markup:
@@ -39,8 +71,9 @@ def time_with_zone(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> 
     if not value:
         return Markup("")
     local = value.astimezone(zone or timezone.get_current_timezone())
-    # An ISO time, digits, an English month and a zone label: nothing to escape.
-    return Markup(f'<time datetime="{value.isoformat()}" data-local="full">{local_text(local)}</time>')  # noqa: S704
+    return Markup('<time datetime="{}" data-local="full">{}</time>').format(
+        value.isoformat(), local_text(local)
+    )
 
 
 def clock_with_zone(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> Markup:
@@ -60,7 +93,8 @@ def date(value, arg: str) -> str:
 
 
 def count_noun(count: int, singular: str, plural: str) -> str:
-    """ "1 photo", "10 photos": never "1 photos"."""
+    """ "1 photo", "10 photos": never "1 photos". English only: the reader pages count with ``ngettext`` (Jinja's
+    ``{% trans count=n %}``), which knows each language's forms ("1 фотография", "2 фотографии", "5 фотографий")."""
     return f"{count} {singular if count == 1 else plural}"
 
 

@@ -196,6 +196,8 @@ LANGUAGES = _editions("NEWSDESK_EDITIONS", "en,ru")
 LANGUAGE_CODE = LANGUAGES[0][0]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
+# The reader interface's translations (docs/editions.md, "Translating the interface"); .mo files are committed.
+LOCALE_PATHS = [BASE_DIR / "newsdesk" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

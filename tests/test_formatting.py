@@ -3,7 +3,9 @@
 import datetime as dt
 import zoneinfo
 
-from newsdesk.formatting import local_text, time_with_zone
+from django.utils import translation
+
+from newsdesk.formatting import date_time_template, day_text, local_text, time_with_zone
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -32,3 +34,38 @@ def test_the_time_element_carries_the_instant():
     assert (
         html.startswith('<time datetime="2017-05-30T08:41:00+00:00"') and "May 30, 2017, 11:41 UTC+3" in html
     )
+
+
+# --- Russian: "30 мая, 11:41 UTC+3", the month in the genitive, the year after it; the zone written as in English
+
+
+def _ru(moment: dt.datetime, now: dt.datetime) -> str:
+    with translation.override("ru"):
+        return local_text(moment, now=now)
+
+
+def test_russian_times_as_the_agency_prints_them():
+    now = dt.datetime(2017, 12, 4, 12, 0, tzinfo=dt.UTC)
+    assert _ru(dt.datetime(2017, 5, 30, 11, 41, tzinfo=MOSCOW), now) == "30 мая, 11:41 UTC+3"
+    assert _ru(dt.datetime(2016, 5, 30, 11, 41, tzinfo=MOSCOW), now) == "30 мая 2016, 11:41 UTC+3"
+    assert _ru(dt.datetime(2017, 1, 2, 9, 5, tzinfo=NEW_YORK), now) == "2 января, 09:05 UTC−5"
+    assert _ru(dt.datetime(2017, 3, 8, 0, 0, tzinfo=MOSCOW), now) == "8 марта, 00:00 UTC+3"
+
+
+def test_russian_this_year_is_the_times_own_zones_at_a_new_year():
+    now = dt.datetime(2016, 12, 31, 22, 30, tzinfo=dt.UTC)
+    assert _ru(now.astimezone(MOSCOW), now) == "1 января, 01:30 UTC+3"
+    assert _ru(now.astimezone(NEW_YORK), now) == "31 декабря, 17:30 UTC−5"
+    assert _ru(now.astimezone(MOSCOW), now - dt.timedelta(hours=2)) == "1 января 2017, 01:30 UTC+3"
+
+
+def test_the_time_element_in_russian_and_the_clocks_pattern():
+    when = dt.datetime(2017, 5, 30, 8, 41, tzinfo=dt.UTC)
+    with translation.override("ru"):
+        html = str(time_with_zone(when, MOSCOW))
+        assert date_time_template(with_year=False) == "{day} {month}, {time} {zone}"
+        assert date_time_template(with_year=True) == "{day} {month} {year}, {time} {zone}"
+        assert day_text(dt.date(2017, 5, 30)) == "30 мая 2017"
+    assert "30 мая 2017, 11:41 UTC+3" in html
+    assert date_time_template(with_year=True) == "{month} {day}, {year}, {time} {zone}"
+    assert day_text(dt.date(2017, 5, 30)) == "30 May 2017"

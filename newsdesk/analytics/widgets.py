@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from markupsafe import Markup
 
 from newsdesk.news.models import Article, Section
@@ -37,16 +38,22 @@ SHOWN_TTL = (
 )  # a box once shown is shown (with empty windows) for this long after its last reads
 CACHE_ALIAS = "shared"
 logger = logging.getLogger(__name__)
-HELP = {
-    Window.NOW: "the last 60 minutes",
-    Window.TODAY: "the last 24 hours",
-    Window.WEEK: "the last 7 days",
+LABELS = {
+    Window.NOW: pgettext_lazy("most read", "Now"),
+    Window.TODAY: pgettext_lazy("most read", "Today"),
+    Window.WEEK: pgettext_lazy("most read", "This week"),
 }
-_front: dict[int | None, tuple[float, Markup]] = {}
+HELP = {
+    Window.NOW: gettext_lazy("the last 60 minutes"),
+    Window.TODAY: gettext_lazy("the last 24 hours"),
+    Window.WEEK: gettext_lazy("the last 7 days"),
+}
+# Boxes by (section, language): a box's words are in its page's language.
+_front: dict[tuple[int | None, str | None], tuple[float, Markup]] = {}
 
 
-def _key(section_id: int | None) -> str:
-    return f"analytics:most-read-box:1:{section_id or 'site'}"
+def _key(section_id: int | None, language: str | None = None) -> str:
+    return f"analytics:most-read-box:2:{language or get_language()}:{section_id or 'site'}"
 
 
 def _shown_key(section_id: int | None) -> str:
@@ -57,20 +64,21 @@ def box_forget() -> None:
     """Render the site-wide box again on its next showing, in every process (an article's visibility changed);
     this process's boxes too. A section's box follows within ``BOX_TTL``."""
     _front.clear()
-    caches[CACHE_ALIAS].delete(_key(None))
+    caches[CACHE_ALIAS].delete_many([_key(None, code) for code, _name in settings.LANGUAGES])
 
 
 def box_cache_clear() -> None:
     """Forget the site-wide box, and that it was ever shown (tests)."""
     _front.clear()
-    caches[CACHE_ALIAS].delete_many([_key(None), _shown_key(None)])
+    keys = [_key(None, code) for code, _name in settings.LANGUAGES]
+    caches[CACHE_ALIAS].delete_many([*keys, _shown_key(None)])
 
 
 def _render_box(section: Section | None, *, shown_before: bool) -> tuple[Markup, bool]:
     boards = selectors.most_read_boards(section=section)
     if not any(boards.values()) and not shown_before:
         return Markup(""), False  # hidden until there is something true to show
-    tabs = [{"window": w, "label": w.label, "help": HELP[w], "items": boards[w]} for w in Window]
+    tabs = [{"window": w, "label": LABELS[w], "help": HELP[w], "items": boards[w]} for w in Window]
     html = render_to_string("analytics/most_read_box.html", {"section": section, "tabs": tabs})
     return Markup(html), True  # noqa: S704 - rendered by the autoescaping template
 
@@ -80,7 +88,7 @@ def most_read_box(section=None) -> Markup:
     section = section if isinstance(section, Section) else None
     section_id = section.pk if section else None
     now = time.monotonic()
-    front = _front.get(section_id)
+    front = _front.get((section_id, get_language()))
     if front is not None and front[0] > now:
         return front[1]
     shared = caches[CACHE_ALIAS]
@@ -90,7 +98,7 @@ def most_read_box(section=None) -> Markup:
         kept = _refresh(shared, section, key, last=kept)
     html = Markup(kept[1])  # noqa: S704 - rendered by the autoescaping template
     # An empty box only briefly: the moment the first reads are shown elsewhere, this process follows.
-    _front[section_id] = (now + (FRONT_TTL if html else EMPTY_FRONT_TTL), html)
+    _front[(section_id, get_language())] = (now + (FRONT_TTL if html else EMPTY_FRONT_TTL), html)
     return html
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from markupsafe import Markup, escape
 
 
@@ -36,7 +37,7 @@ _SINCE, _SECTIONS = "\x00since\x00", "\x00sections\x00"
 
 @lru_cache(maxsize=16)
 def _hook_parts(
-    urlconf, script_prefix: str, static_url: str, transport: str, poll_seconds
+    urlconf, script_prefix: str, static_url: str, transport: str, poll_seconds, language: str | None
 ) -> tuple[Markup, ...]:
     html = render_to_string(
         "live/hook.html",
@@ -61,6 +62,7 @@ def live_hook(request) -> Markup:
         settings.STATIC_URL,
         settings.NEWSDESK_LIVE_TRANSPORT,
         settings.NEWSDESK_LIVE_POLL_SECONDS,
+        get_language(),  # its words are in the page's language
     )
     sections = " ".join(_page_sections(request)) if request else ""
     return before + str(_since_ms()) + between + escape(sections) + after

@@ -4,10 +4,11 @@ of the reader site, newsdesk/site/jinja.py)."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from markupsafe import Markup
 
 
 def converter_link() -> Markup:
-    return Markup('<a class="header-converter" href="{}">Currency converter</a>').format(
-        reverse("markets:converter")
+    return Markup('<a class="header-converter" href="{}">{}</a>').format(
+        reverse("markets:converter"), gettext("Currency converter")
     )

@@ -31,6 +31,7 @@ from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from jinja2 import nodes as jinja_nodes
 from markupsafe import Markup
 
@@ -94,7 +95,7 @@ class HoledPage:
 def article_key(state: selectors.ArticleState, *, public_id: int, page: int, sections_stamp: str) -> str:
     stamp = f"{state.version}:{state.modified_at.timestamp()}:{state.status}"
     zone = timezone.get_current_timezone_name()
-    return f"site:article:{CACHE_VERSION}:{public_id}:{stamp}:{page}:{sections_stamp}:{zone}"
+    return f"site:article:{CACHE_VERSION}:{public_id}:{stamp}:{page}:{sections_stamp}:{zone}:{get_language()}"
 
 
 def _index_key(public_id: int) -> str:
@@ -202,7 +203,7 @@ def request_sections(request) -> list:
 def section_nav(*, current_slug: str | None, request=None) -> Markup:
     """The header's section links, rendered once per set of sections and current section."""
     rows = request_section_rows(request)
-    key = (rows, current_slug)
+    key = (rows, current_slug, get_language())  # the language: its links' addresses (the edition's prefix)
     html = _nav.get(key)
     if html is None:
         if len(_nav) > 64:
@@ -233,7 +234,8 @@ def page_frame(request, *, section=None) -> HoledPage:
     of the article)."""
     rows = request_section_rows(request)
     current = getattr(section, "slug", None)
-    key = (sections_stamp(rows), current, get_urlconf(), get_script_prefix())
+    # by language: the frame's words and links are the page's edition's
+    key = (sections_stamp(rows), current, get_urlconf(), get_script_prefix(), get_language())
     frame = _frames.get(key)
     if frame is None:
         if len(_frames) > 64:
@@ -316,16 +318,23 @@ SIDEBAR_TOP = 5
 ARTICLE_SHARED_MAX_AGE = 60
 
 
-def sidebar_key() -> str:
-    # One entry per zone and prefix (what its times and links are made of): the effect drops it by this key.
-    # It shows no section names.
-    return f"site:sidebar:{CACHE_VERSION}:{timezone.get_current_timezone_name()}:{get_script_prefix()}"
+def sidebar_key(*, language: str | None = None) -> str:
+    # One entry per zone, prefix and edition (what its times, links and lists are made of): the effect drops
+    # it by this key. It shows no section names.
+    zone = timezone.get_current_timezone_name()
+    return f"site:sidebar:{CACHE_VERSION}:{zone}:{get_script_prefix()}:{language or get_language()}"
 
 
 def feed_filter(request, chosen: list) -> Markup:
     """The feed's section filter (site/_filter.html), rendered once per set of sections and choice."""
     rows = request_section_rows(request)
-    key = (rows, tuple(section.slug for section in chosen), get_urlconf(), get_script_prefix())
+    key = (
+        rows,
+        tuple(section.slug for section in chosen),
+        get_urlconf(),
+        get_script_prefix(),
+        get_language(),
+    )
     html = _filters.get(key)
     if html is None:
         if len(_filters) > 64:
@@ -349,11 +358,12 @@ def read_also_html(links: list[tuple[str, int, str]]) -> Markup:
 
 def article_url(public_id: int, slug: str) -> str:
     """``Article.get_absolute_url`` without a reverse() per link (lists of links add up)."""
-    return f"{_article_prefix(get_urlconf(), get_script_prefix())}{public_id}/{quote(slug)}/"
+    return f"{_article_prefix(get_urlconf(), get_script_prefix(), get_language())}{public_id}/{quote(slug)}/"
 
 
+# The URL helpers below are kept by language too: an edition's addresses carry its prefix (/ru/…).
 @memoize
-def _article_prefix(urlconf, script_prefix: str) -> str:
+def _article_prefix(urlconf, script_prefix: str, language: str | None) -> str:
     url = reverse("site:article", kwargs={"public_id": 1, "slug": "s"})
     if not url.endswith("/1/s/"):
         raise ValueError(f"The article URL pattern changed ({url}); update fragments.article_url.")
@@ -362,33 +372,33 @@ def _article_prefix(urlconf, script_prefix: str) -> str:
 
 def article_prefix() -> str:
     """What every article's address starts with (``article_url`` for a list: looked up once)."""
-    return _article_prefix(get_urlconf(), get_script_prefix())
+    return _article_prefix(get_urlconf(), get_script_prefix(), get_language())
 
 
 @lru_cache(maxsize=256)
-def _section_url(urlconf, script_prefix: str, slug: str) -> str:
+def _section_url(urlconf, script_prefix: str, language: str | None, slug: str) -> str:
     return reverse("site:section", kwargs={"slug": slug})
 
 
 def section_url(slug: str) -> str:
-    return _section_url(get_urlconf(), get_script_prefix(), slug)
+    return _section_url(get_urlconf(), get_script_prefix(), get_language(), slug)
 
 
 @lru_cache(maxsize=1024)
-def _slug_url(urlconf, script_prefix: str, name: str, slug: str) -> str:
+def _slug_url(urlconf, script_prefix: str, language: str | None, name: str, slug: str) -> str:
     return reverse(name, kwargs={"slug": slug})
 
 
 @lru_cache(maxsize=256)
-def _page_url(urlconf, script_prefix: str, name: str) -> str:
+def _page_url(urlconf, script_prefix: str, language: str | None, name: str) -> str:
     return reverse(name)
 
 
 def page_url(name: str) -> str:
     """``reverse(name)`` of a page without arguments, kept."""
-    return _page_url(get_urlconf(), get_script_prefix(), name)
+    return _page_url(get_urlconf(), get_script_prefix(), get_language(), name)
 
 
 def slug_url(name: str, slug: str) -> str:
     """``reverse(name, kwargs={"slug": slug})``, kept: lists of galleries, persons or topics add up."""
-    return _slug_url(get_urlconf(), get_script_prefix(), name, slug)
+    return _slug_url(get_urlconf(), get_script_prefix(), get_language(), name, slug)

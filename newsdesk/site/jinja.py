@@ -7,13 +7,18 @@ render (benchmarks/template_engines.py; figures in docs/reader-site.md). Values 
 autoescaping; what is HTML already is ``markupsafe.Markup``. Cards and other repeated pieces are macros
 (site/_macros.html). The helpers a page needs are globals and filters here, each from the module that owns it:
 times and dates from newsdesk/formatting.py, the widgets of other apps from their public ``widgets`` module.
+
+The interface is translated with Django's catalogues (docs/editions.md, "Translating the interface"): Jinja2's
+i18n extension calls Django's gettext, so ``{{ _("Top stories") }}`` and ``{% trans %}…{% endtrans %}`` read the
+active language's catalogue (newsdesk/locale/) like ``{% translate %}`` in a Django template. New-style gettext:
+``_("Page %(n)s", n=2)`` formats and escapes its values itself.
 """
 
 from __future__ import annotations
 
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from jinja2 import Environment, StrictUndefined, pass_context
 from markupsafe import Markup
 
@@ -74,6 +79,21 @@ def _article_sidebar(context) -> Markup:
     return sidebar_html(context.get("request"))
 
 
+def plural_data(name: str, singular: str, plural: str) -> Markup:
+    """A count's text for a script, in every plural form of the page's language, as data attributes named by
+    Unicode's plural categories (``data-more-one``, ``-few``, ``-many``, ``-other``), ``{count}`` where the
+    number goes: the script picks one with ``Intl.PluralRules`` (site.js ``counted``), so no catalogue is shipped
+    to the browser. Babel extracts the two strings (a keyword of ``newsdesk translations``)."""
+    # A number of each category, for the languages of Europe (few: Slavic 2-4; many: Slavic 5-20).
+    samples = {"one": 1, "few": 2, "many": 5, "other": 5}
+    return Markup(" ").join(
+        Markup('data-{}-{}="{}"').format(
+            name, category, translation.ngettext(singular, plural, n) % {"count": "{count}"}
+        )
+        for category, n in samples.items()
+    )
+
+
 def _today() -> str:
     return timezone.localdate().isoformat()
 
@@ -83,7 +103,17 @@ def environment(**options) -> Environment:
     # Strict: a missing value is an error in a test, never a silent gap on a reader's page.
     options["undefined"] = StrictUndefined
     options["keep_trailing_newline"] = True  # a page ends as its file does
+    options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)  # noqa: S701 - autoescape is set just above
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
+    # {% trans %} blocks' whitespace collapsed: the catalogue's strings don't depend on a template's line breaks.
+    env.policies["ext.i18n.trimmed"] = True
     env.filters.update(
         date=formatting.date,
         time_with_zone=formatting.time_with_zone,
@@ -95,6 +125,9 @@ def environment(**options) -> Environment:
         static=static,
         today=_today,
         count_noun=formatting.count_noun,
+        date_time_template=formatting.date_time_template,
+        language=translation.get_language,
+        plural_data=plural_data,
         section_url=fragments.section_url,
         article_url=fragments.article_url,
         slug_url=fragments.slug_url,

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, pgettext
 from markupsafe import Markup
 
+from newsdesk.formatting import day_text
 from newsdesk.news import selectors as news_selectors
 from newsdesk.news.html import blocks, split_pages
 from newsdesk.news.models import Article, Correction, Photo
@@ -43,10 +45,10 @@ class DayGroup:
 
 def day_label(day: dt.date, *, today: dt.date) -> str:
     if day == today:
-        return "Today"
+        return pgettext("day heading", "Today")
     if day == today - dt.timedelta(days=1):
-        return "Yesterday"
-    return f"{day.day} {day:%B %Y}"
+        return gettext("Yesterday")
+    return day_text(day)
 
 
 def group_by_day(
@@ -74,7 +76,8 @@ class Cards:
     __slots__ = ("macros", "prefix", "zone")
 
     def __init__(self) -> None:
-        self.zone = timezone.get_current_timezone()
+        # The zone and the language (the words and times of a card) are part of every key, as the prefix is.
+        self.zone = (timezone.get_current_timezone(), get_language())
         self.prefix = article_prefix()
         self.macros = macros()
 
@@ -303,10 +306,17 @@ def _relations_context(relations: ArticleRelations) -> dict:
             for title, outlet, url, on in relations.other_media
         ],
         "corrections": [
-            {"label": Correction.Kind(kind).label, "note": note, "created_at": at}
+            {"label": correction_label(kind), "note": note, "created_at": at}
             for kind, note, at in relations.corrections
         ],
     }
+
+
+def correction_label(kind: str) -> str:
+    """ "Correction" or "Update" in the page's language (the model's labels are the newsroom's)."""
+    if kind == Correction.Kind.UPDATE:
+        return pgettext("correction kind", "Update")
+    return pgettext("correction kind", "Correction")
 
 
 def absolute_url(url: str) -> str:

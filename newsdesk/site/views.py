@@ -16,9 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
+from newsdesk.formatting import day_text
 from newsdesk.news import selectors
 from newsdesk.news.models import Article, Person, Section, Topic
 from newsdesk.syndication.views import is_api_request, json_error
@@ -76,7 +78,9 @@ def _cursor(request) -> selectors.FeedCursor | None:
     try:
         return selectors.FeedCursor.decode(raw)
     except ValueError as exc:
-        message = f"This “More news” link is damaged ({exc}) — start again from the news feed."
+        message = gettext(
+            "This “More news” link is damaged (%(error)s) — start again from the news feed."
+        ) % {"error": exc}
         raise BadRequest(message) from exc
 
 
@@ -153,7 +157,7 @@ def latest(request):
     )
     context = _feed_context(
         request,
-        "News feed",
+        gettext("News feed"),
         page,
         chosen=chosen,
         is_feed_root=True,
@@ -277,7 +281,7 @@ def _own_feeds(kind: str, slug: str) -> list[dict]:
         {
             "url": reverse(f"syndication:{kind}-{fmt}", kwargs={"slug": slug}),
             "type": FEED_TYPES[fmt],
-            "label": f"{FEED_LABELS[fmt]} feed",
+            "label": gettext("%(format)s feed") % {"format": FEED_LABELS[fmt]},
         }
         for fmt in ("rss", "atom")
     ]
@@ -308,7 +312,7 @@ def archive_day(request, year: int, month: int, day: int):
         until=_day_start(date + dt.timedelta(days=1)),
         sections=fragments.request_sections(request),
     )
-    title = f"News of {date.day} {date:%B %Y}"
+    title = gettext("News of %(date)s") % {"date": day_text(date)}
     context = _feed_context(request, title, page, archive_day=date, **_archive_neighbours(date))
     status = 404 if not page.articles and "before" not in request.GET else 200
     return fragments.render_page(request, "site/feed.html", context, status=status)
@@ -331,7 +335,7 @@ def archive_jump(request):
     except ValueError:
         date = None
     if date is None:
-        raise BadRequest("Give the date as year-month-day, for example 2017-05-30.")
+        raise BadRequest(gettext("Give the date as year-month-day, for example 2017-05-30."))
     return redirect("site:archive_day", year=date.year, month=f"{date.month:02d}", day=f"{date.day:02d}")
 
 

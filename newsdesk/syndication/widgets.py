@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, gettext
 from markupsafe import Markup
 
 TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
@@ -24,14 +25,17 @@ def feed_links(request, title: str | None = None) -> Markup:
         and "slug" in match.kwargs
     ):
         kind, slug = match.url_name, match.kwargs["slug"]
-        return _links(get_urlconf(), get_script_prefix(), kind, slug, str(title or slug))
-    return _links(get_urlconf(), get_script_prefix(), None, None, None)
+        return _links(get_urlconf(), get_script_prefix(), get_language(), kind, slug, str(title or slug))
+    return _links(get_urlconf(), get_script_prefix(), get_language(), None, None, None)
 
 
 @lru_cache(maxsize=512)
-def _links(urlconf, script_prefix: str, kind: str | None, slug: str | None, title: str | None) -> Markup:
+def _links(
+    urlconf, script_prefix: str, language: str | None, kind: str | None, slug: str | None, title: str | None
+) -> Markup:
+    # By language too: the titles are in the page's language.
     # Kept: on every reader page, and six reverse() calls cost more than the rest of the page's head.
-    links = [(reverse(f"syndication:news-{fmt}"), fmt, "All news") for fmt in TYPES]
+    links = [(reverse(f"syndication:news-{fmt}"), fmt, gettext("All news")) for fmt in TYPES]
     if kind is not None:
         links = [
             (reverse(f"syndication:{kind}-{fmt}", kwargs={"slug": slug}), fmt, title) for fmt in TYPES

@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from . import presenters, services
@@ -27,7 +28,9 @@ def cities(request):
     slug = request.GET.get("city", "")
     chosen = next((row for row in rows if row["slug"] == slug), None)
     error = (
-        f"There is no city “{slug[:50]}” in the list; choose one below." if slug and chosen is None else ""
+        gettext("There is no city “%(city)s” in the list; choose one below.") % {"city": slug[:50]}
+        if slug and chosen is None
+        else ""
     )
     context = {
         "rows": rows,

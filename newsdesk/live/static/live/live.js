@@ -45,7 +45,7 @@
     if (story.urgent) {
       var label = document.createElement("strong");
       label.className = "urgent-label";
-      label.textContent = "Urgent";
+      label.textContent = hook.dataset.urgent || "Urgent";
       var colon = document.createElement("span");
       colon.className = "visually-hidden";
       colon.textContent = ":";
@@ -68,12 +68,18 @@
     stories.forEach(function (story) { list.prepend(card(story)); });
   }
 
-  function plural(n) { return n === 1 ? "1 new story" : n + " new stories"; }
+  // The page's words in its language, written by the server into the hook's data attributes (docs/editions.md);
+  // a count's form chosen by the language's plural rules ("1 новость", "2 новости", "5 новостей").
+  function counted(name, n) {
+    var rule = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang).select(n) : (n === 1 ? "one" : "other");
+    var text = hook.getAttribute("data-" + name + "-" + rule) || hook.getAttribute("data-" + name + "-other") || "";
+    return text.replace("{count}", String(n));
+  }
 
   function render() {
     notice.hidden = pending.length === 0;
-    notice.textContent = pending.length ? "Show " + plural(pending.length) : "";
-    status.textContent = pending.length ? plural(pending.length) : "";
+    notice.textContent = pending.length ? counted("show", pending.length) : "";
+    status.textContent = pending.length ? counted("new", pending.length) : "";
   }
 
   function receive(story) {
@@ -81,7 +87,7 @@
     if (shown(story)) return;
     if (story.urgent) {
       insert([story]);
-      status.textContent = "Urgent: " + story.headline;
+      status.textContent = (hook.dataset.urgentStatus || "Urgent: {headline}").replace("{headline}", story.headline);
       return;
     }
     pending.push(story);

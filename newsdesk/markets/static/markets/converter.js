@@ -35,7 +35,7 @@
     });
     if (!keys.length) return;
     var intro = document.createElement("p");
-    intro.textContent = "Please correct the following:";
+    intro.textContent = errors.dataset.intro || "Please correct the following:";
     var ul = document.createElement("ul");
     list(ul, keys.map(function (key) { return messages[key]; }));
     errors.append(intro, ul);

@@ -14,7 +14,10 @@
   var next = root.querySelector("[data-viewer-next]");
   if (!slides.length || !image) return;
   var index = Math.max(0, slides.findIndex(function (s) { return s.getAttribute("aria-current") === "true"; }));
-  var baseTitle = document.title.replace(/ \(photo \d+ of \d+\)/, "");
+  // The page's words in its language, written by the server: "{number} of {count}" (docs/editions.md).
+  function numbered(template, number) {
+    return template.replace("{number}", String(number)).replace("{count}", String(slides.length));
+  }
 
   function show(i) {
     if (i < 0 || i >= slides.length || i === index) return;
@@ -27,7 +30,7 @@
     image.alt = data.alt;
     caption.textContent = data.caption;
     credit.textContent = data.credit;
-    count.textContent = (i + 1) + " of " + slides.length;
+    count.textContent = numbered(count.dataset.of || "{number} of {count}", i + 1);
     prev.hidden = i === 0;
     next.hidden = i === slides.length - 1;
     if (i > 0) prev.href = slides[i - 1].href;
@@ -37,7 +40,7 @@
       else s.removeAttribute("aria-current");
     });
     history.replaceState(null, "", slides[i].href);
-    document.title = i === 0 ? baseTitle : baseTitle.replace(" — ", " (photo " + (i + 1) + " of " + slides.length + ") — ");
+    if (root.dataset.title) document.title = i === 0 ? root.dataset.title : numbered(root.dataset.titlePhoto, i + 1);
   }
 
   function step(delta) { show(index + delta); }

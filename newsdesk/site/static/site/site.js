@@ -19,6 +19,14 @@
     });
   }
 
+  // The page's words in its language: the server writes them into data attributes (docs/editions.md); a count's
+  // form is chosen by the language's plural rules ("1 новость", "2 новости", "5 новостей").
+  function counted(el, name, count) {
+    var rule = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang).select(count) : (count === 1 ? "one" : "other");
+    var text = el.getAttribute("data-" + name + "-" + rule) || el.getAttribute("data-" + name + "-other") || "";
+    return text.replace("{count}", String(count));
+  }
+
   function setUpMore(feed) {
     var link = document.querySelector("[data-more]");
     var status = document.querySelector("[data-more-status]");
@@ -28,7 +36,7 @@
       event.preventDefault();
       if (link.getAttribute("aria-busy") === "true") return;
       link.setAttribute("aria-busy", "true");
-      link.textContent = "Loading…";
+      link.textContent = (status && status.dataset.loading) || "Loading…";
       var href = link.href;
       fetch(href, { credentials: "same-origin", headers: { Accept: "text/html" } })
         .then(function (response) {
@@ -49,12 +57,12 @@
           var next = doc.querySelector("[data-more]");
           if (next) {
             link.href = next.getAttribute("href");
-            link.textContent = "More news";
+            link.textContent = (status && status.dataset.moreLabel) || "More news";
             link.removeAttribute("aria-busy");
           } else {
             link.parentNode.remove();
           }
-          if (status) status.textContent = count === 1 ? "1 more news item loaded." : count + " more news items loaded.";
+          if (status) status.textContent = counted(status, "more", count);
           if (firstNew) firstNew.focus();
         })
         .catch(function () { window.location.href = href; });
@@ -77,7 +85,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "share-button";
-    button.textContent = "Share";
+    button.textContent = box.dataset.shareLabel || "Share";
     button.addEventListener("click", function () {
       var canonical = document.querySelector('link[rel="canonical"]');
       navigator.share({ title: document.title, url: canonical ? canonical.href : location.href }).catch(function () {});

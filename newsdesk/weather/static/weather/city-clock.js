@@ -14,6 +14,11 @@
   var link = root.querySelector(".city-clock__city");
   var state = { cities: [], city: null, times: readCookie(TIMES_COOKIE) === "city" };
   var formatters = {};
+  // The page's language: month names from the browser's Intl data in that language ("30 мая" in Russian), the
+  // parts' order and the labels as the server writes them (data attributes of weather/_city_clock.html).
+  var LOCALE = root.getAttribute("data-locale") || "en-GB";
+  var PATTERN = root.getAttribute("data-format") || "{month} {day}, {time} {zone}";
+  var PATTERN_YEAR = root.getAttribute("data-format-year") || "{month} {day}, {year}, {time} {zone}";
 
   function readCookie(name) {
     var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
@@ -26,7 +31,7 @@
 
   function formatter(zone) {
     if (!formatters[zone]) {
-      formatters[zone] = new Intl.DateTimeFormat("en-GB", {
+      formatters[zone] = new Intl.DateTimeFormat(LOCALE, {
         timeZone: zone, day: "numeric", month: "long", year: "numeric",
         hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset"
       });
@@ -40,13 +45,14 @@
     return parts;
   }
 
-  // "May 30, 11:41 UTC+3", the year only when it is not this year's ("May 30, 2017, 11:41 UTC+3"): the same
-  // text the server writes (newsdesk.formatting.local_text).
+  // "May 30, 11:41 UTC+3" ("30 мая, 11:41 UTC+3"), the year only when it is not this year's ("May 30, 2017,
+  // 11:41 UTC+3", "30 мая 2017, 11:41 UTC+3"): the same text the server writes (newsdesk.formatting.local_text).
   function format(date, zone) {
     var parts = partsOf(date, zone);
     var label = (parts.timeZoneName || "GMT").replace("GMT", "UTC").replace("-", "\u2212");
-    var year = parts.year === partsOf(new Date(), zone).year ? "" : ", " + parts.year;
-    return parts.month + " " + parts.day + year + ", " + parts.hour + ":" + parts.minute + " " + label;
+    var values = { month: parts.month, day: parts.day, year: parts.year, time: parts.hour + ":" + parts.minute, zone: label };
+    var pattern = parts.year === partsOf(new Date(), zone).year ? PATTERN : PATTERN_YEAR;
+    return pattern.replace(/\{(month|day|year|time|zone)\}/g, function (_, name) { return values[name]; });
   }
 
   function tick() {
@@ -112,11 +118,11 @@
       writeCookie(TIMES_COOKIE, box.checked ? "city" : "");
       showArticleTimes();
     });
-    root.insertBefore(label("city-clock-select", "City", "visually-hidden"), link);
+    root.insertBefore(label("city-clock-select", root.getAttribute("data-label-city") || "City", "visually-hidden"), link);
     root.insertBefore(select, link);
     var times = document.createElement("span");
     times.className = "city-clock__times";
-    times.append(box, " ", label("city-clock-times", "Article times in this city", ""));
+    times.append(box, " ", label("city-clock-times", root.getAttribute("data-label-times") || "Article times in this city", ""));
     root.append(times);
     link.hidden = true;
   }
