@@ -294,7 +294,13 @@ def fill(article: Article, item: WireItem, routing: Routing) -> None:
     article.byline = item.byline.strip()[:200]
     article.language = edition_for(item.language)  # "ru-RU" lands in the ru edition, "de" in the default one
     if article.section_id is not None and article.section.language != article.language:
-        article.section = edition_section(article.section, article.language)
+        found = edition_section(article.section, article.language)
+        if (
+            found is None
+        ):  # that edition has no sections yet: the routed section's edition, as before editions
+            article.language = article.section.language
+        else:
+            article.section = found
     article.dateline_place = item.dateline_place.strip()[:100]
     article.dateline_date = item.dateline_date or (when.astimezone(zone).date() if when else None)
     article.dateline_source = (item.outlet or routing.outlet)[:50]
@@ -305,16 +311,12 @@ def fill(article: Article, item: WireItem, routing: Routing) -> None:
         article.lead_photo = photo
 
 
-def edition_section(section: Section, language: str) -> Section:
+def edition_section(section: Section, language: str) -> Section | None:
     """The section of the ``language`` edition an item routed to ``section`` (another edition's: a source's
     default section is one section) goes to: the one in the same place of that edition's list (editions list
-    the same desks in the same order), else that edition's first."""
+    the same desks in the same order), else that edition's first; None when it has none."""
     sections = list(Section.objects.filter(language=language).order_by("order", "name"))
-    if not sections:
-        raise ItemRejected(
-            f"the item is in the {language!r} edition, which has no section to put it in: add one in the newsroom"
-        )
-    return next((s for s in sections if s.order == section.order), sections[0])
+    return next((s for s in sections if s.order == section.order), sections[0] if sections else None)
 
 
 def _lead_photo(item: WireItem):

@@ -89,3 +89,16 @@ def test_russian_items_land_in_the_russian_edition_and_section():
     assert {(a.language, a.section_id) for a in stored} == {("ru", russian.pk)}
     assert all("\ufffd" not in a.headline + a.body for a in stored)
     assert Article.objects.filter(headline__startswith="В Бузулуке главные стройплощадки").exists()
+
+
+@pytest.mark.django_db
+def test_without_sections_of_its_edition_an_item_stays_in_the_routed_one():
+    politics = Section.objects.get_or_create(slug="politics", language="en", defaults={"name": "Politics"})[0]
+    Section.objects.filter(language="ru").delete()
+    ingest_document(
+        data=corpus(CP1251).read_bytes(),
+        origin="oren.xml",
+        routing=Routing(section=politics, status=Article.Status.PUBLISHED),
+    )
+    assert Article.objects.count() == 10
+    assert set(Article.objects.values_list("language", "section")) == {("en", politics.pk)}
