@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext, gettext_lazy
 
 from newsdesk.news.models import Person, Section, Topic
 
@@ -16,9 +17,17 @@ ISO_DATE = ["%Y-%m-%d"]
 # Dates a news search can mean; beyond them, time zone arithmetic leaves Python's date range (a 500, not a 400).
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 DATE_RANGE = [
-    MinValueValidator(FIRST_DATE, f"Dates start at {FIRST_DATE.isoformat()}."),
-    MaxValueValidator(LAST_DATE, f"Dates end at {LAST_DATE.isoformat()}."),
+    MinValueValidator(FIRST_DATE, gettext_lazy("Dates start at %(limit_value)s.")),
+    MaxValueValidator(LAST_DATE, gettext_lazy("Dates end at %(limit_value)s.")),
 ]
+
+
+# A filter's unknown slug, in the page's language (each kind its own sentence: Russian words change with it).
+NOT_FOUND = {
+    "section": gettext_lazy("There is no section “%(slug)s”."),
+    "person": gettext_lazy("There is no person “%(slug)s”."),
+    "topic": gettext_lazy("There is no topic “%(slug)s”."),
+}
 
 
 class SearchForm(forms.Form):
@@ -49,14 +58,14 @@ class SearchForm(forms.Form):
             return None
         found = model.objects.filter(slug=slug).first()
         if found is None:
-            self.add_error(name, f"There is no {label} “{slug}”.")
+            self.add_error(name, NOT_FOUND[label] % {"slug": slug})
         return found
 
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            raise ValidationError("The “from” date must not be after the “to” date.")
+            raise ValidationError(gettext("The “from” date must not be after the “to” date."))
         return data
 
     def filters(self) -> SearchFilters:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from scipy import sparse
 
 from newsdesk.news.models import Article, Person, Section, Topic
@@ -186,7 +187,8 @@ def _hits(query: ParsedQuery, page_items: list[tuple[int, float]], *, at: dt.dat
 def _facets(rows: dict[str, list[FacetRow]]) -> dict[str, list[FacetValue]]:
     facets = {name: [FacetValue(r.key, r.label, r.count) for r in values] for name, values in rows.items()}
     facets["month"] = [
-        FacetValue(r.key, dt.date.fromisoformat(r.key + "-01").strftime("%B %Y"), r.count)
+        # "May 2017", "Май 2017": the month in the page's language
+        FacetValue(r.key, date_format(dt.date.fromisoformat(r.key + "-01"), "F Y"), r.count)
         for r in rows.get("month", [])
     ]
     return facets
