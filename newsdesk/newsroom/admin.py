@@ -152,6 +152,7 @@ class CappedCountPaginator(Paginator):
     a list to what can be paged)."""
 
     CAP = 10_000
+    object_list: models.QuerySet[Article]  # the admin's change list pages a queryset
 
     @cached_property
     def count(self) -> int:
@@ -613,8 +614,6 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         revisions = list(article.revisions.select_related("created_by")[:100])
-        for revision in revisions:
-            revision.changed_labels = labels(revision.changed_fields)
         rows = compared = None
         a_id, b_id = request.GET.get("a"), request.GET.get("b")
         if "compare" in request.GET or a_id or b_id:
@@ -633,7 +632,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "article": article,
-            "revisions": revisions,
+            "revisions": [(revision, labels(revision.changed_fields)) for revision in revisions],
             "rows": rows,
             "compared": compared,
             "can_restore": self.has_change_permission(request, article),

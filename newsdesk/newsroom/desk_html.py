@@ -120,12 +120,13 @@ class Renderer:
         a = item.article
         if key == "corrections":
             entry = item.correction
+            assert entry is not None  # every item of the corrections queue is one (selectors.desk_queues)
             kind = "Withdrawn" if item.withdrawal else entry.get_kind_display()
             note = entry.note if len(entry.note) <= 200 else entry.note[:200] + "…"
             return format_html(
                 '<span class="desk-kind">{}</span> {}: {}', kind, _when(entry.created_at), note
             )
-        bits = [escape(a.section.name)]
+        bits: list[str] = [escape(a.section.name)]
         if key == "scheduled":
             bits.append(f'<span class="desk-time">at {_when(a.publish_at)}</span>')
         elif key == "published":

@@ -47,10 +47,13 @@ def _words_for(request, index: int, name: str) -> NewPhoto:
     return NewPhoto(index=index, name=name[:200], **words)
 
 
-def _sequence(tokens: list[str], *, item_ids: set[int], uploads: dict[int, object]) -> list:
+def _sequence(
+    tokens: list[str], *, item_ids: set[int], uploads: dict[int, services.GalleryUpload]
+) -> list[int | services.GalleryUpload]:
     """The order the form sent ("e<item id>", "n<file index>"), each entry once; entries that name nothing here
     are ignored, and what the form did not place follows in its present order (items) or file order (uploads)."""
-    sequence, seen = [], set()
+    sequence: list[int | services.GalleryUpload] = []
+    seen: set[str] = set()
     for token in tokens:
         kind, number = token[:1], token[1:]
         if not number.isdigit() or token in seen:
@@ -65,6 +68,13 @@ def _sequence(tokens: list[str], *, item_ids: set[int], uploads: dict[int, objec
     return sequence
 
 
+def _thumbnail(item: GalleryPhoto) -> str:
+    """The address of the photo's smallest rendition (the original where it has none)."""
+    renditions = item.photo.renditions or {}
+    name = renditions[min(renditions, key=int)] if renditions else item.photo.image.name
+    return default_storage.url(name)
+
+
 def upload_view(model_admin, request, pk: int):
     gallery = get_object_or_404(Gallery, pk=pk)
     user = request.user
@@ -75,10 +85,6 @@ def upload_view(model_admin, request, pk: int):
     ):
         raise PermissionDenied
     items = list(GalleryPhoto.objects.filter(gallery=gallery).select_related("photo").order_by("order", "id"))
-    for item in items:
-        renditions = item.photo.renditions or {}
-        name = renditions[min(renditions, key=int)] if renditions else item.photo.image.name
-        item.thumbnail = default_storage.url(name)
     errors: list[str] = []
     typed: dict[str, dict] = {}
     if request.method == "POST":
@@ -125,7 +131,7 @@ def upload_view(model_admin, request, pk: int):
         "original": gallery,
         "title": f"Upload photos to “{gallery.title}”",
         "gallery": gallery,
-        "items": items,
+        "items": [(item, _thumbnail(item)) for item in items],
         "errors": errors,
         "typed_json": json.dumps(typed),  # gallery-upload.js fills what was typed into files chosen again
         "max_files": MAX_FILES,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, Max, OuterRef
 from django.utils import timezone
 
 from newsdesk.ingest.models import IngestedItem
-from newsdesk.news.models import Article, Correction, Revision
+from newsdesk.news.models import Article, Correction, Revision, Section
 
 from .models import EditLock
 
@@ -34,11 +36,11 @@ def lock_is_fresh(lock: EditLock, *, now: dt.datetime | None = None) -> bool:
     return lock.seen > now - dt.timedelta(seconds=settings.NEWSDESK_EDIT_LOCK_SECONDS)
 
 
-def person_name(user) -> str:
+def person_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else "the wire"
 
 
-def lock_state(lock: EditLock | None, *, user, now: dt.datetime | None = None) -> LockState | None:
+def lock_state(lock: EditLock | None, *, user: User, now: dt.datetime | None = None) -> LockState | None:
     """The lock as ``user`` sees it; None when nobody holds a fresh one."""
     if lock is None or not lock_is_fresh(lock, now=now):
         return None
@@ -47,7 +49,7 @@ def lock_state(lock: EditLock | None, *, user, now: dt.datetime | None = None) -
     )
 
 
-def lock_for(*, article_id: int, user) -> LockState | None:
+def lock_for(*, article_id: int, user: User) -> LockState | None:
     lock = EditLock.objects.select_related("user").filter(article_id=article_id).first()
     return lock_state(lock, user=user)
 
@@ -75,10 +77,10 @@ class WireOrigin:
 
 @dataclass
 class DeskItem:
-    article: object  # news.Article, section and edit lock joined
+    article: Article  # section and edit lock joined
     origin: WireOrigin | None = None
     lock: LockState | None = None
-    correction: object | None = None  # news.Correction, in the corrections queue
+    correction: Correction | None = None  # in the corrections queue
 
     @property
     def urgency(self) -> str:
@@ -107,7 +109,7 @@ class Queue:
     html: str = ""  # as the desk shows it (desk_html)
 
 
-def wire_origin(article) -> WireOrigin | None:
+def wire_origin(article: Article) -> WireOrigin | None:
     """The provenance the newsroom shows on a story's form (one query at most)."""
     if article.provenance:
         data = article.provenance
@@ -123,7 +125,7 @@ def wire_version(*, guid: str) -> int | None:
     return IngestedItem.objects.filter(guid=guid).values_list("version", flat=True).first() if guid else None
 
 
-def _ingested(article_ids) -> dict[int, WireOrigin]:
+def _ingested(article_ids: Collection[int]) -> dict[int, WireOrigin]:
     if not article_ids:
         return {}
     # By article only (its index): a second provider's copy of the story (duplicate_of set) is left out here,
@@ -140,7 +142,7 @@ def _ingested(article_ids) -> dict[int, WireOrigin]:
     }
 
 
-def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Queue]:
+def desk_queues(*, user: User, section: Section | None = None, now: dt.datetime | None = None) -> list[Queue]:
     """The desk's queues, newest work first: one query each (the section and edit lock joined), plus one for
     the wire items' provenance. Each reads an index range (news.models: article_status_recent, article_feed)."""
     now = now or timezone.now()
@@ -201,7 +203,7 @@ def desk_queues(*, user, section=None, now: dt.datetime | None = None) -> list[Q
     return result
 
 
-def _lock(article, user, now) -> LockState | None:
+def _lock(article: Article, user: User, now: dt.datetime) -> LockState | None:
     try:
         return lock_state(article.edit_lock, user=user, now=now)
     except EditLock.DoesNotExist:

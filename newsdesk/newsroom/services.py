@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ def new_token() -> str:
 
 
 @transaction.atomic
-def lock_open(*, article_id: int, user, token: str) -> LockState | None:
+def lock_open(*, article_id: int, user: User, token: str) -> LockState | None:
     """Take or refresh the lock for a form ``user`` has just opened (or whose heartbeat came), unless someone else
     holds a fresh one: then leave it and return theirs."""
     now = timezone.now()
@@ -50,7 +51,7 @@ def lock_open(*, article_id: int, user, token: str) -> LockState | None:
 
 
 @transaction.atomic
-def lock_take_over(*, article_id: int, user, token: str) -> LockState:
+def lock_take_over(*, article_id: int, user: User, token: str) -> LockState:
     """An editor takes the story over from whoever has it open; their form says so at its next heartbeat."""
     if not user.has_perm("news.publish_article"):
         raise PermissionDenied("Only an editor can take over a story someone else is editing; ask one.")
@@ -61,7 +62,7 @@ def lock_take_over(*, article_id: int, user, token: str) -> LockState:
     return LockState(holder=person_name(user), holder_id=user.pk, since=now, mine=True)
 
 
-def lock_release(*, article_id: int, user, token: str | None = None) -> None:
+def lock_release(*, article_id: int, user: User, token: str | None = None) -> None:
     """Drop ``user``'s lock (only the one ``token`` names, when given: a closed tab's, not a newer page's)."""
     locks = EditLock.objects.filter(article_id=article_id, user=user)
     if token is not None:
