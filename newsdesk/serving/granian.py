@@ -21,15 +21,18 @@ FD_VARIABLE = "NEWSDESK_SERVE_FD"
 
 def _handed_socket(server) -> None:
     # granian's own non-Linux path (one socket all worker processes share), on the descriptor we were handed.
+    # ``server`` is left untyped: granian's __init__ sets these attributes to None, which mypy takes for a type.
     fd = int(os.environ[FD_VARIABLE])
     server._ssp = None
-    server._shd = SocketHolder(fd, False, server.backlog)
+    # granian's stub declares no constructor; the Rust class takes (fd, uds, backlog): its __text_signature__.
+    server._shd = SocketHolder(fd, False, server.backlog)  # type: ignore[call-arg]
     server._sfd = fd
 
 
 def main() -> None:
     if os.environ.get(FD_VARIABLE):
-        AbstractServer._init_shared_socket = _handed_socket
+        # granian has no hook for a socket it is handed: its method is replaced, in this process only.
+        AbstractServer._init_shared_socket = _handed_socket  # type: ignore[method-assign]
     entrypoint()
 
 

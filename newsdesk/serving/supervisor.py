@@ -119,7 +119,7 @@ class Supervisor:
         env = {**os.environ, **program.env}
         output = open(program.log, "ab") if program.log else None  # noqa: SIM115 - the child holds it
         try:
-            program.process = subprocess.Popen(  # noqa: S603 - our own commands, from newsdesk serve
+            process = subprocess.Popen(  # noqa: S603 - our own commands, from newsdesk serve
                 program.argv,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -132,26 +132,29 @@ class Supervisor:
         finally:
             if output:
                 output.close()
+        program.process = process
         program.started_at = time.monotonic()
         program.restart_at = None
         program.seen_ready = set()
         if program.ready and not output:
-            threading.Thread(target=self._relay, args=(program, program.process), daemon=True).start()
-        self.say(f"  {program.name:<7} pid {program.process.pid:<7} {program.about}")
+            threading.Thread(target=self._relay, args=(program, process), daemon=True).start()
+        self.say(f"  {program.name:<7} pid {process.pid:<7} {program.about}")
 
     def _relay(self, program: Program, process: subprocess.Popen) -> None:
         """Pass the program's output on, line by line, counting its ready lines."""
-        for line in process.stdout:
-            if program.process is process and (match := program.ready.search(line)):
+        ready, lines = program.ready, process.stdout
+        assert ready is not None and lines is not None  # relayed only for a program with ready lines, piped
+        for line in lines:
+            if program.process is process and (match := ready.search(line)):
                 program.seen_ready.add(match.group(1))
                 self._wake.set()
             with self._output:
                 sys.stdout.buffer.write(line)
                 sys.stdout.flush()
 
-    def _exited(self, program: Program, returncode: int) -> None:
+    def _exited(self, program: Program, process: subprocess.Popen, returncode: int) -> None:
         ran = time.monotonic() - program.started_at
-        pgid = program.process.pid
+        pgid = process.pid
         program.process = None
         if program.ready:
             program.leftovers.append(
@@ -191,17 +194,17 @@ class Supervisor:
             _signal_group(pgid, signal.SIGKILL)
 
     def stop(self) -> None:
-        running = [program for program in self.programs if program.process is not None]
+        running = [(program, program.process) for program in self.programs if program.process is not None]
         for program in self.programs:
             for pgid, _ in program.leftovers:
                 _signal_group(pgid, signal.SIGTERM)
-        for program in running:
+        for _, process in running:
             with contextlib.suppress(ProcessLookupError):
-                program.process.send_signal(signal.SIGTERM)
+                process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + self.stop_timeout
-        for program in running:
+        for program, process in running:
             try:
-                program.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 self.say(
                     f"newsdesk serve: {program.name} did not stop in {self.stop_timeout:g} s; killing it"
@@ -227,7 +230,7 @@ class Supervisor:
                     if self._stopping:
                         break
                     if program.process is not None and (code := program.process.poll()) is not None:
-                        self._exited(program, code)
+                        self._exited(program, program.process, code)
                     due = program.restart_at
                     if program.process is None and due is not None and time.monotonic() >= due:
                         self.start(program)
