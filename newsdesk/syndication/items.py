@@ -23,7 +23,9 @@ def article_url(article: Article) -> str:
 
 
 def first_published(article: Article) -> dt.datetime:
-    return article.first_published_at or article.publish_at
+    when = article.first_published_at or article.publish_at
+    assert when is not None  # only published stories go out, and publishing sets publish_at
+    return when
 
 
 def version_created(article: Article) -> dt.datetime:
@@ -86,7 +88,7 @@ def photo_info(photo: Photo | None) -> PhotoInfo | None:
     return PhotoInfo(
         uri=f"urn:newsml:{settings.NEWSDESK_GUID_AUTHORITY}:photo:{photo.pk}",
         url=absolute(photo.image.url) if photo.image.url.startswith("/") else photo.image.url,
-        mime_type=mimetypes.guess_type(photo.image.name)[0] or "image/jpeg",
+        mime_type=mimetypes.guess_type(photo.image.name or "")[0] or "image/jpeg",
         width=photo.width,
         height=photo.height,
         length=length,

@@ -100,7 +100,11 @@ class Ninjs31:
         photo = wire.photo_info(article.lead_photo)
         if photo is None:
             return []
-        rendition = {"name": "original", "href": photo.url, "contentType": photo.mime_type}
+        rendition: dict[str, str | int] = {
+            "name": "original",
+            "href": photo.url,
+            "contentType": photo.mime_type,
+        }
         if photo.width and photo.height:
             rendition |= {"width": photo.width, "height": photo.height}
         if photo.length:

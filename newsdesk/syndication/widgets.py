@@ -35,7 +35,9 @@ def _links(
 ) -> Markup:
     # By language too: the titles are in the page's language.
     # Kept: on every reader page, and six reverse() calls cost more than the rest of the page's head.
-    links = [(reverse(f"syndication:news-{fmt}"), fmt, gettext("All news")) for fmt in TYPES]
+    links: list[tuple[str, str, str | None]] = [
+        (reverse(f"syndication:news-{fmt}"), fmt, gettext("All news")) for fmt in TYPES
+    ]
     if kind is not None:
         links = [
             (reverse(f"syndication:{kind}-{fmt}", kwargs={"slug": slug}), fmt, title) for fmt in TYPES
