@@ -3,13 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from newsdesk.editions import edition_patterns
+
 admin.site.site_header = "Newsdesk newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     # First: reader pages are most of the traffic, and their paths (news/, section/, persons/ …) are theirs alone.
-    path("", include("newsdesk.site.urls")),
+    # Once per edition: / for the default one, /ru/… for the others (newsdesk/editions.py).
+    *edition_patterns(path("", include("newsdesk.site.urls"))),
     path("", include("newsdesk.analytics.urls")),  # before the admin: holds newsroom/audience/
     path("", include("newsdesk.newsroom.urls")),  # before the admin: holds newsroom/desk/
     path("newsroom/", admin.site.urls),

@@ -15,6 +15,7 @@ from .backends.base import floor_time
 HOUR = dt.timedelta(hours=1)
 # Ask the back end for more than we show: some of the top may have been withdrawn since they were read.
 OVERFETCH = 3
+EDITION_OVERFETCH = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +48,23 @@ def most_read_boards(
     limit: int = 7,
     at: dt.datetime | None = None,
     visible_only: bool = True,
+    language: str | None = None,
 ) -> dict[Window, list[Ranked]]:
-    """Several windows at once with one article query: one back-end ranking per window, then the gate."""
+    """Several windows at once with one article query: one back-end ranking per window, then the gate (and the
+    edition: ``language``, for the reader pages' boxes; the counters count the whole site)."""
     at = at or timezone.now()
     windows = windows or list(Window)
     section_id = _section_id(section)
     backend = get_backend()
-    candidates = {
-        w: backend.top(window=w, at=at, section_id=section_id, limit=limit * OVERFETCH) for w in windows
-    }
+    # The site-wide ranking holds every edition's articles: one edition's box reads further down it.
+    depth = limit * OVERFETCH * (EDITION_OVERFETCH if language is not None and section_id is None else 1)
+    candidates = {w: backend.top(window=w, at=at, section_id=section_id, limit=depth) for w in windows}
     ids = {article_id for rows in candidates.values() for article_id, _ in rows}
     articles = Article.objects.published(at=at) if visible_only else Article.objects.all()
     if section_id is not None:
         articles = articles.filter(section_id=section_id)
+    elif language is not None:
+        articles = articles.filter(language=language)
     found = articles.for_cards().in_bulk(ids) if ids else {}
     return {w: [Ranked(found[a], n) for a, n in rows if a in found][:limit] for w, rows in candidates.items()}
 

@@ -75,7 +75,7 @@ def box_cache_clear() -> None:
 
 
 def _render_box(section: Section | None, *, shown_before: bool) -> tuple[Markup, bool]:
-    boards = selectors.most_read_boards(section=section)
+    boards = selectors.most_read_boards(section=section, language=get_language())  # the page's edition's
     if not any(boards.values()) and not shown_before:
         return Markup(""), False  # hidden until there is something true to show
     tabs = [{"window": w, "label": LABELS[w], "help": HELP[w], "items": boards[w]} for w in Window]

@@ -11,10 +11,16 @@ import datetime as dt
 
 from django.utils import timezone
 
+from newsdesk import editions
+
 ATTR = "_surrogate_keys"
 
 # Lists that show any article: purged when an article's listed fields change.
 GLOBAL_LIST_KEYS = ("home", "feed", "feeds", "sitemaps", "api", "search")
+# Keys that name the same page in every edition: an article's (its public id is the site's) and the API's (one
+# address, unprefixed). Every other key is an edition's own: "ru:home", "ru:section:sport" (editions.key_prefix;
+# the default edition's keys carry no prefix).
+SHARED_KEYS = ("api",)
 
 
 def add_keys(request, *keys: str) -> None:
@@ -28,8 +34,15 @@ def page_keys(request) -> set[str]:
     keys = set(getattr(request, ATTR, ()))
     match = getattr(request, "resolver_match", None)
     if match is not None:
-        keys |= _keys_for_route(match.view_name, match.kwargs, request.GET)
+        keys |= _edition_keys(_keys_for_route(match.view_name, match.kwargs, request.GET), editions.current())
     return keys
+
+
+def _edition_keys(keys: set[str], language: str) -> set[str]:
+    prefix = editions.key_prefix(language)
+    if not prefix:
+        return keys
+    return {key if key in SHARED_KEYS or key.startswith("article:") else prefix + key for key in keys}
 
 
 def _keys_for_route(view_name: str, kwargs: dict, query) -> set[str]:
@@ -73,8 +86,14 @@ def _syndication_keys(name: str, kwargs: dict) -> set[str]:
     return set()
 
 
-def article_keys(article, *, listed: bool) -> set[str]:
-    """Keys of the pages that show ``article``. ``listed``: its card changed, so lists showing it must go too."""
+def article_keys(article, *, listed: bool, linked: tuple[int, ...] = ()) -> set[str]:
+    """Keys of the pages that show ``article``, in its edition. ``listed``: its card changed, so lists showing it
+    must go too. ``linked``: the public ids of its versions in other editions, whose pages link to it."""
+    keys = _edition_keys(_article_keys(article, listed=listed), article.language)
+    return keys | {f"article:{public_id}" for public_id in linked}
+
+
+def _article_keys(article, *, listed: bool) -> set[str]:
     keys = {f"article:{article.public_id}", "feeds", "api"}
     if not listed:
         return keys

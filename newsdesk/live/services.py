@@ -30,6 +30,7 @@ def event_data(article: Article) -> dict:
         "headline": article.headline,
         "section": article.section.slug,
         "section_name": article.section.name,
+        "language": article.language,  # its edition: a page shows only its own edition's stories
         "urgent": article.urgency <= settings.NEWSDESK_LIVE_URGENT_AT,
         "published_at": article.publish_at.isoformat() if article.publish_at else "",
         "time": f"{local:%H:%M}",

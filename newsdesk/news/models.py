@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 def edition_codes() -> list[str]:
@@ -40,6 +40,17 @@ def edition_for(language: str) -> str:
     return primary if primary in codes else codes[0]
 
 
+def _in_edition(language: str, name: str, kwargs: dict) -> str:
+    """``reverse`` under the edition's prefix (/ru/…), whichever edition the code runs in (a language that is no
+    edition: the default edition's address)."""
+    if language not in edition_codes():
+        language = edition_codes()[0]
+    if language == translation.get_language():
+        return reverse(name, kwargs=kwargs)
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
 class Section(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100)
@@ -59,7 +70,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("site:section", kwargs={"slug": self.slug})
+        return _in_edition(self.language, "site:section", {"slug": self.slug})
 
 
 class Person(models.Model):
@@ -252,6 +263,9 @@ class Article(models.Model):
             # read from the index, never by walking the archive's ids down to the few unpublished rows.
             models.Index(fields=["status", "-id"], name="article_status_recent"),
             models.Index(fields=["section", "status", "-id"], name="article_section_status_recent"),
+            # An edition's feed (news.selectors: the home page's latest, /ru/news/, archive days): a small edition
+            # beside a large one reads its own rows, never a walk of the other edition's.
+            models.Index(fields=["language", "status", "-publish_at", "-id"], name="article_language_feed"),
             models.Index(
                 fields=["translation_of"],
                 name="article_translation_of",
@@ -273,7 +287,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("site:article", kwargs={"public_id": self.public_id, "slug": self.slug})
+        return _in_edition(self.language, "site:article", {"public_id": self.public_id, "slug": self.slug})
 
     def full_clean(self, exclude=None, **kwargs) -> None:
         self._clean_exclude = set(exclude or ())

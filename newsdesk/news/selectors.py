@@ -14,6 +14,8 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
+from newsdesk import editions
+
 from .models import (
     Article,
     Correction,
@@ -137,14 +139,24 @@ def feed_page(
     until: dt.datetime | None = None,
     at: dt.datetime | None = None,
     sections: Iterable[Section] | None = None,
+    language: str | None = None,
 ) -> FeedPage:
-    """A page of the reader feed, newest first, narrowed to sections, a person, a topic or a time span.
+    """A page of the reader feed of an edition (``language``, default: the current one), newest first, narrowed
+    to sections, a person, a topic or a time span.
 
     One read, of index ranges that stop after ``limit`` rows at any depth (``_card_rows``); the cards' sections
     from ``sections`` (the page's header has read them), or read here.
     """
     at = at or timezone.now()
-    keys = FeedKeys(cursor=cursor, since=since, until=until, person_id=person_id, topic_id=topic_id, at=at)
+    keys = FeedKeys(
+        cursor=cursor,
+        since=since,
+        until=until,
+        person_id=person_id,
+        topic_id=topic_id,
+        at=at,
+        language=language or editions.current(),
+    )
     rows = _card_rows(keys, section_ids=sorted(section_ids) if section_ids else [None], limit=limit + 1)
     cards = _newest(_cards_of([row for part in rows for row in part], sections))[: limit + 1]
     next_cursor = (
@@ -165,6 +177,9 @@ class FeedKeys:
     until: dt.datetime | None = None
     person_id: int | None = None
     topic_id: int | None = None
+    # The edition. A slice of one section needs none: a section is in one edition (and naming both would let
+    # the planner walk the language index instead of the section's).
+    language: str | None = None
 
 
 # What a list reads of an article: a card's fields (Card's, in order, then the section's id) and its top-story
@@ -176,7 +191,7 @@ CARD_ROW = (
 )  # fmt: skip
 _KEY_KINDS = {
     "at": dt.datetime, "cursor_at": dt.datetime, "cursor_id": int, "until": dt.datetime, "since": dt.datetime,
-    "person_id": int, "topic_id": int, "section_id": int,
+    "person_id": int, "topic_id": int, "section_id": int, "language": str,
 }  # fmt: skip
 _slice_queries: dict[tuple, PreparedQuery] = {}
 
@@ -230,6 +245,7 @@ def _keys_values(keys: FeedKeys, *, section_id: int | None) -> dict:
         "person_id": keys.person_id,
         "topic_id": keys.topic_id,
         "section_id": section_id,
+        "language": keys.language if section_id is None else None,
     }
     return {name: value for name, value in values.items() if value is not None}
 
@@ -262,6 +278,7 @@ def _keys_filter(keys: FeedKeys, *, section_ids: list[int] | None, status: str |
         "section_id__in": section_ids,
         "persons": keys.person_id,
         "topics": keys.topic_id,
+        "language": keys.language,
     }
     qs = qs.filter(**{name: value for name, value in filters.items() if value is not None})
     return qs.order_by("-publish_at", "-id")
@@ -301,6 +318,8 @@ def _newest(cards: Iterable[Card]) -> list[Card]:
     return sorted(cards, key=lambda card: (card.publish_at, card.id), reverse=True)
 
 
+# The ranked rows of every edition, from the top-story index; each edition keeps those of its own sections
+# (``_edition_rows``: a language in the query would let the planner walk the edition's feed index instead).
 _RANKED = PreparedQuery(
     lambda: (
         Article.objects.filter(
@@ -314,6 +333,13 @@ _RANKED = PreparedQuery(
 )
 
 
+def _edition_rows(rows: list[tuple], sections: Iterable[Section]) -> list[tuple]:
+    """The rows (``CARD_ROW``) whose section is one of ``sections``, an edition's: an article's section is in
+    its edition (news.models.Article.clean)."""
+    ids = {section.id for section in sections}
+    return [row for row in rows if row[10] in ids]
+
+
 def _top_stories(rows: list[tuple], cards: list[Card], *, limit: int, at: dt.datetime) -> list[Card]:
     # The ranked rows in the editors' order, then the gate's rule on each.
     ranks = {row[0]: row[11] for row in rows}
@@ -322,14 +348,19 @@ def _top_stories(rows: list[tuple], cards: list[Card], *, limit: int, at: dt.dat
 
 
 def top_story_cards(
-    *, limit: int = 5, at: dt.datetime | None = None, sections: Iterable[Section] | None = None
+    *,
+    limit: int = 5,
+    at: dt.datetime | None = None,
+    sections: Iterable[Section] | None = None,
+    language: str | None = None,
 ) -> list[Card]:
     """The top stories in the editors' order, through the top-story index (few rows carry a rank).
 
     The ranked rows come first and the gate's rule is applied to them: the gate and the rank in one query
     is what SQLite without statistics answers by walking the whole feed index.
     """
-    rows = _RANKED.rows(raw=True)
+    sections = sections_all(language=language) if sections is None else list(sections)
+    rows = _edition_rows(_RANKED.rows(raw=True), sections)
     return _top_stories(rows, _cards_of(rows, sections), limit=limit, at=at or timezone.now())
 
 
@@ -377,15 +408,19 @@ def home_page(
     latest: int = 12,
     block: int = 4,
     at: dt.datetime | None = None,
+    language: str | None = None,
 ) -> HomePage:
-    """The home page's lists: what ``top_story_cards``, ``feed_page``, ``section_blocks``, ``gallery_cards``
-    and ``infographic_links`` give, with every article list a run of one statement (``union_rows``)."""
+    """The home page's lists of an edition (``language``, default: the current one): what ``top_story_cards``,
+    ``feed_page``, ``section_blocks``, ``gallery_cards`` and ``infographic_links`` give, with every article list a
+    run of one statement (``union_rows``)."""
     at = at or timezone.now()
+    language = language or editions.current()
     sections = list(sections)
     slices, per_slice = _slice_runs(
-        FeedKeys(at=at), [(None, latest), *((section.id, block) for section in sections)]
+        FeedKeys(at=at, language=language), [(None, latest), *((section.id, block) for section in sections)]
     )
     ranked, *rest = union_rows([(_RANKED, {}), *slices], raw=True)
+    ranked = _edition_rows(ranked, sections)
     lists = [_cards_of(rows, sections) for rows in _by_slice(rest, per_slice)]
     top_stories = _top_stories(ranked, _cards_of(ranked, sections), limit=top, at=at)
     gallery_rows, infographic_rows = union_rows(
@@ -552,7 +587,11 @@ class ArticleState:
     version: int
     modified_at: dt.datetime
     section_id: int
+    language: str  # its edition: the page lives under that edition's prefix
     has_read_also: bool  # whether the page must read Read also links, the editor's or suggested ones
+    # Whether the page must read its translations (it translates an article, or others translate it): the
+    # page of an article without any reads nothing more.
+    has_translations: bool = False
 
 
 _ARTICLE_STATE = PreparedQuery(
@@ -561,9 +600,22 @@ _ARTICLE_STATE = PreparedQuery(
         .filter(public_id=public_id)
         .annotate(
             has_read_also=Exists(ReadAlso.objects.filter(article=OuterRef("pk")))
-            | Exists(ReadAlsoSuggestion.objects.filter(article=OuterRef("pk")))
+            | Exists(ReadAlsoSuggestion.objects.filter(article=OuterRef("pk"))),
+            # From the partial index of the few linked rows (models.Article.Meta.indexes).
+            has_translations=Q(translation_of__isnull=False)
+            | Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
         )
-        .values_list("id", "status", "slug", "version", "modified_at", "section_id", "has_read_also")
+        .values_list(
+            "id",
+            "status",
+            "slug",
+            "version",
+            "modified_at",
+            "section_id",
+            "language",
+            "has_read_also",
+            "has_translations",
+        )
     ),
     public_id=int,
     at=dt.datetime,
@@ -575,34 +627,40 @@ def article_state(*, public_id: int, at: dt.datetime | None = None) -> ArticleSt
     rows = _ARTICLE_STATE.rows(public_id=public_id, at=at or timezone.now())
     if not rows:
         return None
-    *values, has_read_also = rows[0]
-    return ArticleState(*values, has_read_also=bool(has_read_also))
+    *values, has_read_also, has_translations = rows[0]
+    return ArticleState(*values, has_read_also=bool(has_read_also), has_translations=bool(has_translations))
 
 
-_SECTIONS = PreparedQuery(lambda: Section.objects.values_list("id", "name", "slug", "order", "description"))
+_SECTIONS = PreparedQuery(
+    lambda language: Section.objects.filter(language=language).values_list(
+        "id", "name", "slug", "order", "description", "language"
+    ),
+    language=str,
+)
 
 
-def section_rows() -> tuple[tuple, ...]:
-    """(id, name, slug, order, description) of every section in the site's order: the header's data and,
-    being what the header shows, the key of everything cached with it."""
-    return tuple(_SECTIONS.rows())
+def section_rows(*, language: str | None = None) -> tuple[tuple, ...]:
+    """(id, name, slug, order, description, language) of every section of an edition (default: the current one)
+    in the site's order: the header's data and, being what the header shows, the key of everything cached with
+    it."""
+    return tuple(_SECTIONS.rows(language=language or editions.current()))
 
 
-def sections_all() -> list[Section]:
-    """Every section in the site's order (the header, the feed filter), without building a queryset."""
-    return sections_from_rows(section_rows())
+def sections_all(*, language: str | None = None) -> list[Section]:
+    """Every section of an edition in the site's order (the header, the feed filter), without a queryset."""
+    return sections_from_rows(section_rows(language=language))
 
 
 def sections_from_rows(rows: tuple[tuple, ...]) -> list[Section]:
     return [_section_of(row) for row in rows]
 
 
-_SECTION_FIELDS = ("id", "name", "slug", "order", "description")
+_SECTION_FIELDS = ("id", "name", "slug", "order", "description", "language")
 _section_objects: dict[tuple, Section] = {}
 
 
 def _section_of(row: tuple) -> Section:
-    """The Section for its row (id, name, slug, order, description), made once per process and row: every
+    """The Section for its row (id, name, slug, order, description, language), made once per process and row: every
     page shows every section, and reader pages only read them. A renamed section is a new row, so a new one."""
     section = _section_objects.get(row)
     if section is None:
@@ -702,8 +760,16 @@ def article_public_id(*, pk: int) -> int | None:
     return Article.objects.filter(pk=pk).values_list("public_id", flat=True).first()
 
 
-def article_public_ids(*, pks: list[int]) -> list[int]:
-    return list(Article.objects.filter(pk__in=pks).values_list("public_id", flat=True))
+def article_public_ids(*, pks: list[int], linked: bool = False) -> list[int]:
+    """The articles' public ids; ``linked``: with those of their versions in other editions (their original,
+    its translations, their own translations), in the same query."""
+    found = Q(pk__in=pks)
+    if linked:
+        originals = Article.objects.filter(pk__in=pks, translation_of__isnull=False).values(
+            "translation_of_id"
+        )
+        found |= Q(translation_of__in=pks) | Q(pk__in=originals) | Q(translation_of__in=originals)
+    return list(Article.objects.filter(found).values_list("public_id", flat=True))
 
 
 def article_for_page(*, pk: int) -> Article | None:
@@ -722,3 +788,47 @@ def article_for_page(*, pk: int) -> Article | None:
     if article.lead_photo_id:
         article.lead_photo = Photo.from_db("default", names[2], photo_values)
     return article
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """Another edition's version of an article, as its page links to it."""
+
+    language: str
+    headline: str
+    public_id: int
+    slug: str
+    is_original: bool  # the article this one translates (else one of its translations)
+
+
+_TRANSLATIONS = PreparedQuery(
+    lambda article_id, at: (
+        Article.objects.published(at=at)
+        .filter(
+            Q(pk=Subquery(Article.objects.filter(pk=article_id).values("translation_of_id")[:1]))
+            | Q(translation_of_id=article_id)
+            | Q(
+                translation_of_id=Subquery(
+                    Article.objects.filter(pk=article_id).values("translation_of_id")[:1]
+                )
+            )
+        )
+        .exclude(pk=article_id)
+        .order_by("language", "id")
+        .values_list("language", "headline", "public_id", "slug", "translation_of_id")
+    ),
+    article_id=int,
+    at=dt.datetime,
+)
+
+
+def translations(*, article_id: int, at: dt.datetime | None = None) -> list[Translation]:
+    """The article's versions in the other editions that readers may see now, one per edition: its original
+    and the original's other translations, or its own translations. One read."""
+    seen: dict[str, Translation] = {}
+    for language, headline, public_id, slug, original_id in _TRANSLATIONS.rows(
+        article_id=article_id, at=at or timezone.now()
+    ):
+        if language in editions.codes() and language not in seen:
+            seen[language] = Translation(language, headline, public_id, slug, is_original=original_id is None)
+    return list(seen.values())

@@ -35,6 +35,7 @@ from django.utils.translation import get_language
 from jinja2 import nodes as jinja_nodes
 from markupsafe import Markup
 
+from newsdesk import editions
 from newsdesk.news import selectors
 from newsdesk.weather.widgets import city_clock as weather_clock
 from newsdesk.weather.widgets import forget as weather_forget
@@ -126,8 +127,10 @@ def article_changed(article_id: int) -> None:
 def articles_changed(article_ids: list[int]) -> None:
     """The publishing pipeline's effect: drop every cached page of the batch's articles, from one query and
     two cache calls (their new keys would miss the old pages anyway: this frees them)."""
-    cache.delete(sidebar_key())  # its lists may show the batch: the next article page renders it again
-    indexes = [_index_key(public_id) for public_id in selectors.article_public_ids(pks=article_ids)]
+    # Its lists may show the batch, in the batch's editions: the next article page renders it again.
+    cache.delete_many([sidebar_key(language=code) for code in editions.codes()])
+    # With the pages of their versions in other editions: those link to them ("Read in English").
+    indexes = [_index_key(public_id) for public_id in selectors.article_public_ids(pks=article_ids, linked=True)]
     if indexes:
         kept = cache.get_many(indexes)
         cache.delete_many([key for keys in kept.values() for key in keys] + indexes)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
+from newsdesk import editions
 from newsdesk.formatting import day_text
 from newsdesk.news import selectors
 from newsdesk.news.models import Article, Person, Section, Topic
@@ -349,9 +350,14 @@ def article(request, public_id: int, slug: str = ""):
     state = selectors.article_state(public_id=public_id)
     if state is None:
         raise Http404("No such article.")
-    if slug != state.slug:
+    edition = editions.of(state.language)
+    if slug != state.slug or edition != editions.current():
+        # The article's own address: its slug, under its edition's prefix (an English story asked for at /ru/…
+        # goes to its English address; the Russian page is its translation, if any, linked from there).
         query = f"?{request.GET.urlencode()}" if request.GET else ""
-        return redirect(fragments.article_url(public_id, state.slug) + query, permanent=True)
+        with editions.edition(edition):
+            url = fragments.article_url(public_id, state.slug)
+        return redirect(url + query, permanent=True)
     if state.status == Article.Status.WITHDRAWN:
         item = selectors.withdrawn_for_reader(public_id=public_id)
         if item is None:  # restored since the state was read

@@ -11,12 +11,13 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from newsdesk import editions
 from newsdesk.news.models import Article, Person, Section, Topic
 
 SCOPE_MODELS = {"section": Section, "person": Person, "topic": Topic}
@@ -29,6 +30,8 @@ class Scope:
 
     kind: str = "all"
     obj: Section | Person | Topic | None = None
+    # A reader feed's edition (/ru/feeds/…: its articles only); None for the API, which carries every edition.
+    language: str | None = None
 
     @property
     def title(self) -> str:
@@ -47,16 +50,21 @@ class Scope:
         return settings.NEWSDESK_SITE_URL + path
 
     def filter(self, qs: QuerySet[Article]) -> QuerySet[Article]:
+        if self.language is not None and self.kind != "section":  # a section is in one edition already
+            qs = qs.filter(language=self.language)
         if self.obj is None:
             return qs
         return qs.filter(**{SCOPE_FILTERS[self.kind]: self.obj})
 
 
-def feed_scope(*, kind: str, slug: str | None = None) -> Scope:
-    """The scope for a feed URL; 404 for an unknown section, person or topic."""
+def feed_scope(*, kind: str, slug: str | None = None, language: str | None = None) -> Scope:
+    """The scope for a feed URL of an edition (default: the current one); 404 for an unknown section (of that
+    edition), person or topic."""
+    language = language or editions.current()
     if kind == "all":
-        return Scope()
-    return Scope(kind=kind, obj=get_object_or_404(SCOPE_MODELS[kind], slug=slug))
+        return Scope(language=language)
+    lookup = {"slug": slug, **({"language": language} if kind == "section" else {})}
+    return Scope(kind=kind, obj=get_object_or_404(SCOPE_MODELS[kind], **lookup), language=language)
 
 
 def scope_or_none(*, kind: str, slug: str) -> Scope | None:
@@ -185,26 +193,61 @@ def wire_item(*, public_id: int, at: dt.datetime | None = None) -> Article | Non
 # --- Sitemaps ---------------------------------------------------------------------------------------------------
 
 
-def sitemap_articles(*, at: dt.datetime | None = None) -> QuerySet[Article]:
+def sitemap_articles(*, at: dt.datetime | None = None, language: str | None = None) -> QuerySet[Article]:
+    """An edition's articles (default: the current one's), each marked ``has_versions`` when it has versions
+    in other editions (the sitemap then reads their addresses for its hreflang alternates)."""
     # Oldest first, so that a page of the paginated sitemap keeps its URLs as news is added.
     return (
         Article.objects.published(at=at)
-        .only("public_id", "slug", "publish_at", "updated_at")
+        .filter(language=language or editions.current())
+        .annotate(has_versions=_HAS_VERSIONS)
+        .only("public_id", "slug", "language", "translation_of_id", "publish_at", "updated_at")
         .order_by("publish_at", "id")
     )
 
 
-def sitemap_articles_lastmod(*, at: dt.datetime | None = None) -> dt.datetime | None:
-    row = Article.objects.published(at=at).aggregate(updated=Max("updated_at"), published=Max("publish_at"))
+# From the partial index of the few linked rows (news.models.Article.Meta.indexes).
+_HAS_VERSIONS = Q(translation_of__isnull=False) | Exists(
+    Article.objects.filter(translation_of=OuterRef("pk"))
+)
+
+
+def article_versions(*, articles: list[Article], at: dt.datetime | None = None) -> dict[int, list[Article]]:
+    """Each article's visible versions in every edition, itself included ({article id: versions}), for the
+    hreflang alternates of a sitemap page: one read for the page."""
+    roots = {article.pk: article.translation_of_id or article.pk for article in articles}
+    if not roots:
+        return {}
+    wanted = set(roots.values())
+    found = (
+        Article.objects.published(at=at)
+        .filter(Q(pk__in=wanted) | Q(translation_of__in=wanted))
+        .only("public_id", "slug", "language", "translation_of_id")
+        .order_by("language", "id")
+    )
+    groups: dict[int, list[Article]] = {}
+    for version in found:
+        groups.setdefault(version.translation_of_id or version.pk, []).append(version)
+    return {pk: groups.get(root, []) for pk, root in roots.items()}
+
+
+def sitemap_articles_lastmod(
+    *, at: dt.datetime | None = None, language: str | None = None
+) -> dt.datetime | None:
+    qs = Article.objects.published(at=at).filter(language=language or editions.current())
+    row = qs.aggregate(updated=Max("updated_at"), published=Max("publish_at"))
     return max((s for s in row.values() if s), default=None)
 
 
-def google_news_articles(*, at: dt.datetime | None = None, limit: int = 1000) -> QuerySet[Article]:
-    """Google News takes articles first published in the last two days, at most 1,000 per sitemap."""
+def google_news_articles(
+    *, at: dt.datetime | None = None, limit: int = 1000, language: str | None = None
+) -> QuerySet[Article]:
+    """Google News takes articles first published in the last two days, at most 1,000 per sitemap: one sitemap
+    per edition, each with its own articles (and its own <news:language>)."""
     at = at or timezone.now()
     return (
         Article.objects.published(at=at)
-        .filter(first_published_at__gte=at - dt.timedelta(days=2))
+        .filter(first_published_at__gte=at - dt.timedelta(days=2), language=language or editions.current())
         .only("public_id", "slug", "headline", "language", "first_published_at", "publish_at", "updated_at")
         .order_by("-first_published_at", "-id")[:limit]
     )

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
+from newsdesk import editions
 from newsdesk.news.models import Article, Section
 
 from . import selectors
@@ -30,6 +31,27 @@ class ArticleSitemap(_OnSiteUrl):
     def items(self):
         return selectors.sitemap_articles()
 
+    def _urls(self, page, protocol, domain):
+        """Django's entries, with ``alternates``: the hreflang links of an article that has versions in other
+        editions (itself included, and x-default: the original), read for the whole page at once."""
+        urls = super()._urls(page, protocol, domain)
+        linked = [url["item"] for url in urls if url["item"].has_versions]
+        versions = selectors.article_versions(articles=linked) if linked else {}
+        base = f"{protocol}://{domain}"
+        for url in urls:
+            found = versions.get(url["item"].pk, [])
+            if len(found) < 2:
+                continue
+            url["alternates"] = [
+                {"lang_code": version.language, "location": base + version.get_absolute_url()}
+                for version in found
+            ]
+            original = next((v for v in found if v.translation_of_id is None), found[0])
+            url["alternates"].append(
+                {"lang_code": "x-default", "location": base + original.get_absolute_url()}
+            )
+        return urls
+
     def lastmod(self, article: Article):
         return article.updated_at or article.publish_at
 
@@ -42,7 +64,7 @@ class SectionSitemap(_OnSiteUrl):
     changefreq = "always"
 
     def items(self):
-        return Section.objects.order_by("order", "name")
+        return Section.objects.filter(language=editions.current()).order_by("order", "name")
 
 
 class GoogleNewsSitemap(_OnSiteUrl):

@@ -19,6 +19,7 @@ import urllib.request
 from django.conf import settings
 from django.core.cache import cache
 
+from newsdesk import editions
 from newsdesk.news.models import Article
 
 from . import items as wire
@@ -28,13 +29,16 @@ FORMATS = ("rss", "atom", "json")
 
 
 def topic_urls(article: Article) -> list[str]:
-    """Every feed URL the article appears in (or has just left)."""
-    urls = [wire.feed_url(f"news-{fmt}") for fmt in FORMATS]
-    scopes = [("section", article.section.slug)]
-    scopes += [("person", person.slug) for person in article.persons.all()]  # .all(): prefetched in a batch
-    scopes += [("topic", topic.slug) for topic in article.topics.all()]
-    for kind, slug in scopes:
-        urls += [wire.feed_url(f"{kind}-{fmt}", slug=slug) for fmt in FORMATS]
+    """Every feed URL the article appears in (or has just left): its edition's feeds (/ru/feeds/… for ru)."""
+    with editions.edition(article.language if article.language in editions.codes() else editions.default()):
+        urls = [wire.feed_url(f"news-{fmt}") for fmt in FORMATS]
+        scopes = [("section", article.section.slug)]
+        scopes += [
+            ("person", person.slug) for person in article.persons.all()
+        ]  # .all(): prefetched in a batch
+        scopes += [("topic", topic.slug) for topic in article.topics.all()]
+        for kind, slug in scopes:
+            urls += [wire.feed_url(f"{kind}-{fmt}", slug=slug) for fmt in FORMATS]
     return urls
 
 

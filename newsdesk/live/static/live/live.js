@@ -83,6 +83,8 @@
   }
 
   function receive(story) {
+    // One stream for every edition: a page takes its own edition's stories (<html lang>, docs/editions.md).
+    if (story.language && document.documentElement.lang && story.language !== document.documentElement.lang) return;
     if (sections.length && sections.indexOf(story.section) < 0) return;
     if (shown(story)) return;
     if (story.urgent) {
