@@ -11,6 +11,7 @@ from django.conf import settings
 from newsdesk.formatting import local_text
 
 from .selectors import fresh_weather, provider_credit
+from .vocabulary import shown
 
 
 def temperature_text(value: str) -> str:
@@ -23,7 +24,7 @@ def temperature_text(value: str) -> str:
 def weather_text(weather: dict | None) -> str:
     if not weather:
         return ""
-    parts = [temperature_text(weather["temperature"]), weather["condition"]]
+    parts = [temperature_text(weather["temperature"]), shown(weather["condition"])]
     return ", ".join(part for part in parts if part)
 
 
@@ -39,11 +40,12 @@ def city_row(city: dict, *, now: dt.datetime) -> dict:
     credit, credit_url = provider_credit(weather["provider"]) if weather else ("", "")
     return {
         **city,
+        "name": shown(city["name"]),  # in the page's language where the catalogue has it
         "local": local,
         "local_text": local_text(local),
         "weather": weather,
         "weather_text": weather_text(weather),
-        "credit": credit,
+        "credit": shown(credit),
         "credit_url": credit_url,
     }
 
@@ -55,6 +57,6 @@ def clock_context(snapshot: dict | None, *, now: dt.datetime) -> dict:
         return {"city": city_row(city, now=now)}
     zone = settings.TIME_ZONE
     local = now.astimezone(zoneinfo.ZoneInfo(zone))
-    name = zone.rsplit("/", 1)[-1].replace("_", " ")
+    name = shown(zone.rsplit("/", 1)[-1].replace("_", " "))
     city = {"slug": "", "name": name, "zone": zone, "local": local, "local_text": local_text(local)}
     return {"city": {**city, "weather_text": "", "credit": "", "credit_url": ""}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
@@ -57,6 +57,16 @@ def _remember(response, slug: str, *, times: bool) -> None:
 
 @require_safe
 def cities_json(request):
+    """``?lang=ru``: names and weather in an edition's language (the clock of that edition's pages asks so; the
+    language is in the URL, so each answer is kept by its address like the pages)."""
+    language = request.GET.get("lang", "")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _cities_json()
+
+
+def _cities_json():
     now = timezone.now()
     rows = [presenters.city_row(city, now=now) for city in services.weather_snapshot()["cities"]]
     payload = {

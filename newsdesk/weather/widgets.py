@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from markupsafe import Markup
@@ -30,6 +31,9 @@ def city_clock() -> Markup:
         for old in [k for k in _kept if k[:3] != key[:3]]:  # another minute's: the other languages' stay
             del _kept[old]
         context = presenters.clock_context(snapshot, now=timezone.now())
+        # The script's city list in the page's language (?lang=ru); the default edition's is the plain address.
+        language = translation.get_language()
+        context["lang_query"] = f"?lang={language}" if language and language != settings.LANGUAGE_CODE else ""
         html = _kept[key] = Markup(render_to_string("weather/_city_clock.html", context))  # noqa: S704 - autoescaped
     return html
 

@@ -84,8 +84,10 @@ def interface_text(html: str) -> str:
     for element in page.find_all(True):
         for name, value in element.attrs.items():
             value = " ".join(value) if isinstance(value, list) else str(value)
-            if (name in TEXT_ATTRIBUTES or name.startswith("data-")) and not value.startswith(("/", "http")):
-                parts.append(value)  # not addresses: "/media/photos/…" is no English word on the page
+            # not addresses or zones: "/media/photos/… 400w" and "Europe/Moscow" are no English words on the page
+            address = value.startswith(("/", "http")) or re.fullmatch(r"\S*/\S*", value)
+            if (name in TEXT_ATTRIBUTES or name.startswith("data-")) and not address:
+                parts.append(value)
     return "\n".join(parts)
 
 

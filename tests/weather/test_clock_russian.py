@@ -53,6 +53,9 @@ def test_the_clock_writes_russian_times_at_a_new_year(live_server, browser_page)
     assert page.locator("label[for=city-clock-times]").inner_text() == "Время материалов по этому городу"
     page.select_option("#city-clock-select", "novosibirsk")
     assert clock.inner_text() == "1 января, 05:30 UTC+7"
+    # the city list the script reads is the edition's (?lang=ru): names and weather in Russian
+    assert page.locator("#city-clock-select option:checked").inner_text() == "Новосибирск"
+    assert page.locator("#city-clock .city-clock__weather").inner_text().startswith("−19 °C, небольшой снег")
     page.check("#city-clock-times")
     assert page.locator("time.new").inner_text() == "1 января, 05:30 UTC+7"
     # still 2016 in Novosibirsk at 19:00 on 31 December, a year that is no longer this year's there
