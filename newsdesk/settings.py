@@ -7,6 +7,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -79,7 +80,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsdesk.ops.middleware.RequestAccountingMiddleware",  # first: counts every query; view and user
     "django.middleware.security.SecurityMiddleware",
-    "newsdesk.editions.EditionMiddleware",  # the edition from the URL only (/ru/…), before anything resolves it
     "newsdesk.site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsdesk.edge.middleware.EdgeCacheMiddleware",  # after WhiteNoise: sees every cookie set below it
@@ -150,7 +150,7 @@ else:
         # Persistent connections: opening one and running the PRAGMAs above costs ~1 ms, per request without it.
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": SQLITE_OPTIONS,
             "CONN_MAX_AGE": 600,
         }
@@ -263,6 +263,7 @@ AXES_RESET_ON_SUCCESS = True  # a successful log-in clears that pair's failures
 AXES_VERBOSE = False  # no version banner on every command and process start
 AXES_CLIENT_IP_CALLABLE = "newsdesk.newsroom.login.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsdesk.newsroom.login.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429  # a locked-out log-in: Too Many Requests (axes' default, declared for the page)
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0:
     raise ImproperlyConfigured(
         "NEWSDESK_LOGIN_FAILURE_LIMIT must be 1 or more and NEWSDESK_LOGIN_COOLOFF_MINUTES more than 0."
@@ -305,7 +306,7 @@ NEWSDESK_RATES = {
 # DATA_DIR, no server needed; with REDIS_URL the queue lives in Redis and any number of `newsdesk worker`
 # processes on any number of machines share it.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-HUEY = {
+HUEY: dict[str, Any] = {
     "name": os.environ.get("HUEY_QUEUE_NAME", "newsdesk"),
     "huey_class": "newsdesk.worker.queues.RedisHuey" if REDIS_URL else "newsdesk.worker.queues.SqliteHuey",
     "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(DATA_DIR / "huey.sqlite3")},
@@ -337,7 +338,7 @@ NEWSDESK_CLIENT_IP_HEADER = os.environ.get("NEWSDESK_CLIENT_IP_HEADER") or os.en
 
 # Most read (newsdesk.analytics, README "Configuration"): reads counted in Redis when REDIS_URL is set, else in
 # the database in batches. Rate limit: beacons per client address per minute per server process (0: off).
-ANALYTICS = {
+ANALYTICS: dict[str, Any] = {
     "BACKEND": os.environ.get("ANALYTICS_BACKEND", "redis" if os.environ.get("REDIS_URL") else "database"),
     "OPTIONS": {"URL": os.environ.get("REDIS_URL", "")},
     "RATE_LIMIT_PER_MINUTE": int(os.environ.get("ANALYTICS_RATE_LIMIT_PER_MINUTE", "120")),
