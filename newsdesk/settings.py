@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsdesk.ops.middleware.RequestAccountingMiddleware",  # first: counts every query; view and user
     "django.middleware.security.SecurityMiddleware",
+    "newsdesk.editions.EditionMiddleware",  # the edition from the URL only (/ru/…), before anything resolves it
     "newsdesk.site.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsdesk.edge.middleware.EdgeCacheMiddleware",  # after WhiteNoise: sees every cookie set below it
