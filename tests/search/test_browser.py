@@ -54,3 +54,32 @@ def test_search_page_works_without_javascript(live_server, chromium):
     page.wait_for_url("**/search/?q=trucks")
     assert page.locator(".search-hits > li").count() == 1
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_russian_edition_search_in_chromium(live_server, browser_page):
+    from .test_russian import PUTIN, SANCTIONS, russian
+
+    russian("ЕС продлил санкции против России", SANCTIONS)
+    russian("Путин провёл совещание в Кремле", PUTIN, hours_ago=2)
+    russian(
+        "Putin holds meeting on sanctions", "<p>Vladimir Putin (Путин) discussed санкции.</p>", language="en"
+    )
+    search_sync_pending()
+    page = browser_page
+    page.goto(live_server.url + "/ru/search/")
+    page.fill("#q", "Путина")
+    page.click(".search-form button[type=submit]")
+    page.wait_for_url("**/ru/search/?q=*")
+    assert page.locator(".search-hits > li").count() == 1  # the Russian story, not the English one
+    assert page.locator(".search-hits mark").first.inner_text() == "Путин"
+    assert page.locator("html").get_attribute("lang") == "ru"
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
+
+    page.fill("#q", "санкцыи")  # one letter off: no story has it
+    page.click(".search-form button[type=submit]")
+    page.click(".did-you-mean a")
+    assert page.locator("#q").input_value() == "санкции"
+    assert page.locator(".search-hits mark").first.inner_text() == "санкции"
