@@ -140,6 +140,7 @@ def _translations(catalog) -> dict:
 
 class Command(BaseCommand):
     help = "Update (extract, merge, compile) or check the interface's translation catalogues."
+    requires_system_checks: list[str] = []  # reads files only: a URL configuration being edited must not stop it
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["update", "check"])
