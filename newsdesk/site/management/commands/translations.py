@@ -140,7 +140,8 @@ def _translations(catalog) -> dict:
 
 class Command(BaseCommand):
     help = "Update (extract, merge, compile) or check the interface's translation catalogues."
-    requires_system_checks: list[str] = []  # reads files only: a URL configuration being edited must not stop it
+    # It reads files only: a URL configuration being edited must not stop it.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["update", "check"])
