@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
 from newsdesk.editions import edition_patterns
@@ -9,7 +9,7 @@ admin.site.site_header = "Newsdesk newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     # First: reader pages are most of the traffic, and their paths (news/, section/, persons/ …) are theirs alone.
     # Once per edition: / for the default one, /ru/… for the others (newsdesk/editions.py).
     *edition_patterns(path("", include("newsdesk.site.urls"))),

@@ -24,9 +24,9 @@ class _OnSiteUrl(Sitemap):
 
 
 class ArticleSitemap(_OnSiteUrl):
-    @property
-    def limit(self) -> int:
-        return settings.NEWSDESK_SITEMAP_PAGE_SIZE
+    def __init__(self) -> None:
+        # Read when built: Django's sitemap views build one per request (SITEMAPS holds the classes).
+        self.limit = settings.NEWSDESK_SITEMAP_PAGE_SIZE
 
     def items(self):
         return selectors.sitemap_articles()
