@@ -48,9 +48,10 @@ class CapturedArticle:
 def parse_captured_page(text: str, *, section_names: list[str]) -> CapturedArticle:
     lines = [line.replace("\xa0", " ").strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
-    time_index = next((i for i, line in enumerate(lines) if TIME_LINE.match(line)), None)
-    if time_index is None or time_index < 2:
+    found = _first_match(TIME_LINE, lines)
+    if found is None or found[0] < 2:
         raise CapturedPageError("no publication time line such as 'May 30, 11:41 UTC+3' follows a headline")
+    time_index, time_line = found
     section_name = lines[time_index - 1]
     if section_name not in section_names:
         raise CapturedPageError(f"the line before the time, {section_name!r}, is not a known section")
@@ -58,18 +59,29 @@ def parse_captured_page(text: str, *, section_names: list[str]) -> CapturedArtic
     article = CapturedArticle(
         headline=lines[time_index - 2],
         section_name=section_name,
-        published_at=_published_at(TIME_LINE.match(lines[time_index]), year),
+        published_at=_published_at(time_line, year),
         lead=lines[time_index + 1] if time_index + 1 < len(lines) else "",
     )
-    body_start = next((i for i in range(time_index, len(lines)) if DATELINE.match(lines[i])), None)
-    if body_start is None:
+    found = _first_match(DATELINE, lines, start=time_index)
+    if found is None:
         raise CapturedPageError("no dateline such as 'PSKOV, May 30. /TASS/.' starts the body")
+    body_start, dateline = found
     _photo(article, lines[time_index + 2 : body_start])
     end = next((i for i in range(body_start, len(lines)) if lines[i].startswith(CHROME_BODY_END)), len(lines))
-    _body(article, lines[body_start:end], year)
+    _body(article, dateline, lines[body_start:end], year)
     article.persons = _list_after(lines, "Persons", end)
     article.topics = _list_after(lines, "Topics", end)
     return article
+
+
+def _first_match(
+    pattern: re.Pattern[str], lines: list[str], *, start: int = 0
+) -> tuple[int, re.Match[str]] | None:
+    """The first line from ``start`` on that ``pattern`` matches: its index and the match."""
+    for index in range(start, len(lines)):
+        if match := pattern.match(lines[index]):
+            return index, match
+    return None
 
 
 def _capture_year(text: str) -> int:
@@ -81,7 +93,7 @@ def _capture_year(text: str) -> int:
     return int(match.group(1))
 
 
-def _published_at(match: re.Match, year: int) -> dt.datetime:
+def _published_at(match: re.Match[str], year: int) -> dt.datetime:
     month = dt.datetime.strptime(match.group("month"), "%B").month  # noqa: DTZ007 - a month name
     zone = dt.timezone(dt.timedelta(hours=int(match.group("offset"))))
     return dt.datetime(
@@ -106,8 +118,8 @@ def _is_subheading(line: str) -> bool:
     return len(line) <= 90 and not re.search(r"[.!?\"”:]$", line)
 
 
-def _body(article: CapturedArticle, lines: list[str], year: int) -> None:
-    first = DATELINE.match(lines[0])
+def _body(article: CapturedArticle, first: re.Match[str], lines: list[str], year: int) -> None:
+    """The body from its first line, which ``first`` (a DATELINE match) opens."""
     article.dateline_place = first.group("place")
     month = dt.datetime.strptime(first.group("month"), "%B").month  # noqa: DTZ007 - a month name
     article.dateline_date = dt.date(year, month, int(first.group("day")))
