@@ -2,6 +2,10 @@
 time-sensitive tests again in America/New_York (daylight saving time) and in UTC, on SQLite (the suite's own
 zone, the site's default Europe/Moscow, has no DST, so a DST bug could not show there).
 
+The PostgreSQL run leaves out the browser tests: what they add over the other tests is the page in Chromium
+(scripts, layout, axe), which does not depend on the database; every database path they touch is run on
+PostgreSQL by the other tests. It keeps `make test` well under CI's 20 minutes.
+
 PostgreSQL comes from the machine's binaries (Debian's postgresql-15; `.ci/run` installs it). Where they are
 missing the second run is skipped with a message, unless NEWSDESK_REQUIRE_POSTGRES=1 (set in CI) makes that a
 failure.
@@ -43,7 +47,11 @@ def main() -> int:
             status = pytest({"NEWSDESK_TEST_TIME_ZONE": zone}, label, zoned) or status
     try:
         with postgres_server() as url:
-            status = pytest({"DATABASE_URL": url}, "PostgreSQL", args) or status
+            on_postgres = [*args, "-m", "not browser"] if all(arg.startswith("-") for arg in args) else args
+            status = (
+                pytest({"DATABASE_URL": url}, "PostgreSQL (browser tests on SQLite only)", on_postgres)
+                or status
+            )
     except FileNotFoundError as exc:
         if os.environ.get("NEWSDESK_REQUIRE_POSTGRES") == "1":
             print(f"PostgreSQL is required but not available: {exc}", flush=True)
