@@ -102,3 +102,11 @@ def test_without_sections_of_its_edition_an_item_stays_in_the_routed_one():
     )
     assert Article.objects.count() == 10
     assert set(Article.objects.values_list("language", "section")) == {("en", politics.pk)}
+
+
+@pytest.mark.parametrize(("encoding", "declared"), [("cp1251", "KOI8-R"), ("koi8-r", "windows-1251")])
+def test_a_russian_feed_labelled_with_the_other_russian_encoding_is_read_as_russian(encoding, declared):
+    reference, _ = parsed(lenta_in(encoding))
+    items, rejected = parsed(lenta_in(encoding, declared=declared))
+    assert rejected == [] and [item.headline for item in items] == [item.headline for item in reference]
+    assert items[0].headline == "Стало известно о задержании бизнесмена Михаила Фридмана в Лондоне"

@@ -11,6 +11,10 @@ item with any of them is rejected with the reason (nothing is stored damaged), t
 declaration, charset-normalizer chooses (text.decode). feedparser alone read a windows-1251 feed with one
 invalid byte as windows-1252: every Cyrillic letter became mojibake ("Áóçóëóêå").
 
+A windows-1251 feed labelled KOI8-R (or the reverse) decodes without error in either, as mojibake that swaps
+upper and lower case ("бСГСКСЙЕ"): when most Cyrillic letters inside words come out in upper case, the other
+Russian single-byte encodings are tried and the one that reads as Russian is used.
+
 Language (``WireItem.language``, which decides the edition): the entry's ``xml:lang``, else the feed's
 ``<language>`` (or its own ``xml:lang``), else Russian when most letters of the title and summary are
 Cyrillic.
@@ -19,6 +23,7 @@ Cyrillic.
 from __future__ import annotations
 
 import calendar
+import codecs
 import datetime as dt
 import hashlib
 import re
@@ -62,6 +67,7 @@ def decoded(data: bytes, *, content_type: str = "") -> tuple[bytes, str, str]:
         else:
             try:
                 text, encoding = data.decode(declared), declared
+                text, encoding = _cyrillic(data, text, declared)
             except LookupError:
                 raise FormatError(
                     f"the feed declares the encoding {declared!r}, which is unknown; ask the provider to declare "
@@ -77,6 +83,37 @@ def decoded(data: bytes, *, content_type: str = "") -> tuple[bytes, str, str]:
     if XML_DECLARATION.match(text[:300].encode("utf-8", errors="replace")):
         text = re.sub(r"(encoding=[\"'])[A-Za-z0-9._\-]+", r"\g<1>utf-8", text, count=1)
     return text.encode("utf-8"), encoding, problem
+
+
+# Russian single-byte encodings, and how often their confusion shows (``_swapped_case``).
+CYRILLIC_CODECS = ("cp1251", "koi8-r", "iso8859-5", "cp866")
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]{2,}")
+MOJIBAKE_CASE, SOUND_CASE = 0.3, 0.1
+
+
+def _swapped_case(text: str) -> float:
+    """The share of Cyrillic letters in upper case after a word's first: a few per cent in Russian text
+    (acronyms), most of them in windows-1251 read as KOI8-R or the reverse (the two swap upper and lower case)."""
+    inner = "".join(word[1:] for word in _CYRILLIC_WORD.findall(text[:200_000]))
+    return sum(letter.isupper() for letter in inner) / len(inner) if inner else 0.0
+
+
+def _cyrillic(data: bytes, text: str, declared: str) -> tuple[str, str]:
+    """A Russian single-byte encoding declared for bytes of another ("windows-1251" on KOI8-R): every byte
+    fits either, so the mojibake is recognised by its case and the encoding that reads as Russian is used."""
+    codec = codecs.lookup(declared).name
+    if codec not in CYRILLIC_CODECS or _swapped_case(text) < MOJIBAKE_CASE:
+        return text, declared
+    for other in CYRILLIC_CODECS:
+        if other == codec:
+            continue
+        try:
+            candidate = data.decode(other)
+        except UnicodeDecodeError:
+            continue
+        if _swapped_case(candidate) < SOUND_CASE:
+            return candidate, other
+    return text, declared
 
 
 def language_of(text: str) -> str:
