@@ -58,7 +58,7 @@ def bag(*texts: str) -> tuple[Counter[str], dict[str, str], set[str]]:
     """A story's stems with their counts, each stem's most frequent surface word (what to search for) and the
     stems used as names."""
     surface: Counter[str] = Counter()
-    names = set()
+    names: set[str] = set()
     for text in texts:
         surface.update(words(text))
         names.update(name.lower() for name in _NAME.findall(text))
@@ -112,10 +112,10 @@ def cosine(a: Vector, b: Vector) -> float:
 def widened(subject: Vector, neighbours: Iterable[tuple[float, Vector]]) -> Vector:
     """``subject`` plus ``WIDEN`` × each neighbour's vector weighted by its closeness (the ``NEIGHBOURS``
     closest are given), as a unit vector."""
-    total = Counter(subject)
+    total = dict(subject)
     for closeness, other in neighbours:
         for term, w in other.items():
-            total[term] += WIDEN * closeness * w
+            total[term] = total.get(term, 0.0) + WIDEN * closeness * w
     return unit(heaviest(total, WIDENED_TERMS))
 
 
@@ -158,8 +158,10 @@ class Index:
         found: Counter[int] = Counter()
         for term, w in subject.items():
             for key, other in self.postings.get(term, {}).items():
-                found[key] += w * other
-        found.pop(skip, None)
+                # Float counts, as Python's documentation allows; typeshed types a Counter's values as int.
+                found[key] += w * other  # type: ignore[assignment]
+        if skip is not None:
+            found.pop(skip, None)
         return found
 
     def similar(self, subject: Vector, *, skip: int | None = None) -> Counter[int]:
@@ -177,7 +179,7 @@ class Index:
         position = {key: row for row, key in enumerate(keys)}
         queries = self._rows([vec for vec, _ in subjects])
         pool = _widths(pool, queries.shape[1])
-        skips = [position.get(skip) for _, skip in subjects]
+        skips = [None if skip is None else position.get(skip) for _, skip in subjects]
         first = _without(queries @ pool.T, skips)
         # Each subject widened by its NEIGHBOURS closest: subject + WIDEN x closeness x their vectors.
         near = _nearest(first, NEIGHBOURS)
@@ -286,6 +288,9 @@ class Pool:
     REFRESH_SECONDS = 600.0
 
     def __init__(self) -> None:
+        self._empty()
+
+    def _empty(self) -> None:
         self.versions: dict[int, object] = {}
         self.bags: dict[int, tuple] = {}
         self.tags: dict[int, frozenset] = {}
@@ -304,7 +309,7 @@ class Pool:
         changed = [pk for pk, version in current.items() if self.versions.get(pk) != version]
         gone = [pk for pk in self.versions if pk not in current]
         if now - self.built > self.REFRESH_SECONDS or len(changed) + len(gone) > len(current) // 2:
-            self.__init__()
+            self._empty()
             self.built = now
             changed, gone = list(current), []
         for pk in [*gone, *changed]:

@@ -31,7 +31,7 @@ from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
 from .models import SearchDocument, SearchTerm
-from .query import STOPWORDS, ParsedQuery, Term, parse, replace_words
+from .query import STOPWORDS, Clause, ParsedQuery, Term, parse, replace_words
 
 SORTS = ("relevance", "date")
 FACET_SIZE = 10
@@ -285,7 +285,7 @@ def related_articles(*, article: Article, limit: int = 5, at: dt.datetime | None
     with _POOL_LOCK:
         vector = _pool(at=at, size=READ_ALSO_POOL).vector(subject.bag, member=subject.pk)
     within = Article.objects.published(at=at).exclude(pk=article.pk)
-    terms = [Term(word) for word in related.top_words(subject.bag, vector, RELATED_TERMS)]
+    terms: list[Clause] = [Term(word) for word in related.top_words(subject.bag, vector, RELATED_TERMS)]
     matches = (
         get_backend().candidates(ParsedQuery(text="", must=[terms]), within=within, limit=RELATED_POOL)
         if terms
@@ -300,7 +300,8 @@ def related_articles(*, article: Article, limit: int = 5, at: dt.datetime | None
     for story in stories:
         shared = len(subject.tags & story.tags)
         if shared:
-            scores[story.pk] += TAG_WEIGHT * shared
+            # Float counts, as Python's documentation allows; typeshed types a Counter's values as int.
+            scores[story.pk] += TAG_WEIGHT * shared  # type: ignore[assignment]
     chosen = [pk for pk, _ in _best_first(scores)[: limit * 2]]
     articles = within.filter(pk__in=chosen).for_cards().in_bulk(chosen)
     return [articles[pk] for pk in chosen if pk in articles][:limit]

@@ -109,6 +109,7 @@ def search_page(request, language: str | None = None):
 def _hit_json(hit: selectors.Hit) -> dict:
     article = hit.article
     marks = hit.highlight
+    assert article.publish_at is not None  # search finds only what readers may see: published stories
     return {
         "id": article.public_id,
         "url": article.get_absolute_url(),

@@ -340,7 +340,7 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def _match_sql(
         self, query: ParsedQuery, tsquery: str, tags: TagGroups, *, phrases: bool = True
-    ) -> tuple[str, list[str]]:
+    ) -> tuple[str, list[str | int]]:
         """The match condition (its SQL takes the tsquery's parameters first) and the conditions the extra
         indexes answer (FILTER_SCHEMA), each implied by the query and the filters, so they never change the
         result. When the phrases have pairs, the pairs index alone finds the rows and the words are checked
@@ -348,7 +348,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         bitmap with a phrase, which GIN must recheck, PostgreSQL would recompute every row's pairs."""
         pairs = self._phrase_pairs(required_phrases(query), pg_config(query.language)) if phrases else None
         conditions = [f"ts_match_vq(doc.vector, {tsquery})" if pairs else f"doc.vector @@ {tsquery}"]
-        params = []
+        params: list[str | int] = []
         if pairs:
             conditions.append(f"{PAIRS}(doc.vector) @@ %s::tsquery")
             params.append(pairs)
