@@ -11,8 +11,12 @@ import contextvars
 import json
 import logging
 import os
+import random
 import re
+import threading
 import time
+from json.encoder import encode_basestring
+from math import isfinite
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("newsdesk_request_id", default="")
 
@@ -31,7 +35,41 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
 def new_request_id(incoming: str | None) -> str:
     if incoming and SANE_REQUEST_ID.match(incoming):
         return incoming
-    return os.urandom(16).hex()  # as random as uuid4().hex, without building a UUID per request
+    # 128 random bits as 32 hex digits, like uuid4().hex. An id names a request, it guards nothing: the process's
+    # own generator (seeded from the system's, seeded again in a forked child) costs no system call a request.
+    return f"{random.getrandbits(128):032x}"
+
+
+# The request line's record ------------------------------------------------------------------------------------
+# One a request: made from a copy of a record made once (per process, per logger) with only what differs set —
+# LogRecord() would find the module and process names each time. Every attribute a LogRecord has is there.
+_templates: dict[str, dict] = {}
+os.register_at_fork(after_in_child=_templates.clear)  # the process id is in the template
+_new_record = object.__new__
+
+
+def request_record(name: str, level: int, fields: dict) -> logging.LogRecord:
+    """A LogRecord with message "request" and ``fields`` as its attributes (as ``extra=`` would set them, for
+    filters and tests) and as ``record.fields``, which the formatters write whole."""
+    template = _templates.get(name)
+    if template is None:
+        made = logging.LogRecord(name, logging.INFO, __file__, 0, "request", None, None)
+        template = _templates[name] = vars(made)
+        template["_start"] = made.created - made.relativeCreated / 1000
+    record = _new_record(logging.LogRecord)
+    values = record.__dict__
+    values.update(template)
+    now = time.time()
+    values["created"] = now
+    values["msecs"] = int((now - int(now)) * 1000) + 0.0
+    values["relativeCreated"] = (now - values.pop("_start")) * 1000
+    values["thread"] = threading.get_ident()
+    values["threadName"] = threading.current_thread().name
+    if level != logging.INFO:
+        values["levelno"], values["levelname"] = level, logging.getLevelName(level)
+    values.update(fields)
+    values["fields"] = fields
+    return record
 
 
 def _fields(record: logging.LogRecord) -> dict:
@@ -60,11 +98,33 @@ def utc_time(created: float) -> str:
     return f"{_second[1]}.{int((created - whole) * 1000):03d}Z"
 
 
+def _request_line(record: logging.LogRecord, fields: dict) -> str:
+    """JSONFormatter's line for a record whose fields were handed over whole (the request line: one a request),
+    written directly rather than built as a dict and encoded: the same text, in a third of the time."""
+    parts = [
+        f'{{"time": "{utc_time(record.created)}", "level": "{record.levelname}", "logger": '
+        f'{encode_basestring(record.name)}, "message": {encode_basestring(record.getMessage())}'
+    ]
+    for key, value in fields.items():
+        kind = value.__class__
+        if kind is str:
+            text = encode_basestring(value)
+        elif kind is int or (kind is float and isfinite(value)):
+            text = repr(value)  # as json writes them
+        else:
+            text = _ENCODER.encode(value)
+        parts.append(f"{encode_basestring(key)}: {text}")
+    return ", ".join(parts) + "}"
+
+
 class JSONFormatter(logging.Formatter):
     """One JSON object per line: time (UTC, ISO 8601), level, logger, message, the extra fields, and the
     traceback (as one string field) when there is one."""
 
     def format(self, record: logging.LogRecord) -> str:
+        given = record.__dict__.get("fields")
+        if given is not None and not record.exc_info and not record.stack_info:
+            return _request_line(record, given)
         line = {
             "time": utc_time(record.created),
             "level": record.levelname,

@@ -25,9 +25,30 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
+from prometheus_client import values as _values
 from prometheus_client.core import GaugeMetricFamily
 
 MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+# In multiprocess mode every update asks which process writes (a fork since the last one starts new files):
+# prometheus-client asks os.getpid(), a system call, seven times a request. The process id is kept here instead,
+# and renewed in a child the moment it is forked (granian's worker processes are) — the library's own hook for
+# it (MultiProcessValue's process_identifier), set before any metric is made.
+_pid = os.getpid()
+
+
+def _process_id() -> int:
+    return _pid
+
+
+def _forked() -> None:
+    global _pid
+    _pid = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
+if os.environ.get(MULTIPROC_VARIABLE):
+    _values.ValueClass = _values.MultiProcessValue(process_identifier=_process_id)
 disable_created_metrics()  # no *_created series: as in multiprocess mode, whichever mode runs
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 QUERY_BUCKETS = (0, 1, 2, 4, 8, 16, 32, 64, 128, 256)

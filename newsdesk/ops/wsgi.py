@@ -25,7 +25,7 @@ from newsdesk.analytics.beacon import is_beacon_path
 from newsdesk.ratelimit import client_address
 
 from . import metrics
-from .logs import new_request_id, request_id
+from .logs import new_request_id, request_id, request_record
 
 logger = logging.getLogger("newsdesk.request")
 ops_logger = logging.getLogger("newsdesk.ops")
@@ -33,6 +33,7 @@ ops_logger = logging.getLogger("newsdesk.ops")
 NO_STORE = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
 METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 VIEW_KEY, QUERIES_KEY, USER_KEY = "newsdesk.view", "newsdesk.queries", "newsdesk.user_id"
+LIVE_STREAM = "/live/stream"  # held open: counted in LIVE_STREAMS while it is
 
 
 def _networks(entries: list[str]) -> list:
@@ -57,24 +58,37 @@ def _json(start_response, status: str, body: dict) -> list[bytes]:
     return [data]
 
 
-class _Finished:
-    """The response's iterable, unchanged, with the request's accounting done when the server closes it (after
-    the last byte: a streamed response is measured whole)."""
+class _Request:
+    """One request's accounting, in one object: the start_response the application is given, and the iterable the
+    server gets back (the response's, unchanged) whose close() does the counting and the log line after the last
+    byte (a streamed response is measured whole). One object rather than closures, a list and a wrapper: every
+    request makes it, and less made is less CPU."""
 
-    __slots__ = ("_result", "_done")
+    __slots__ = ("ops", "environ", "start_response", "path", "rid", "started", "status", "cache", "result")
 
-    def __init__(self, result, done) -> None:
-        self._result, self._done = result, done
+    def __init__(self, ops, environ, start_response, path, rid, started) -> None:
+        self.ops, self.environ, self.start_response, self.path = ops, environ, start_response, path
+        self.rid, self.started, self.status, self.cache, self.result = rid, started, "500", "", ()
+
+    def __call__(self, status, headers, exc_info=None):  # the application's start_response
+        self.status = status[:3]
+        for name, value in headers:
+            if name == "X-Cache":
+                self.cache = value
+        return self.start_response(status, [*headers, ("X-Request-ID", self.rid)], exc_info)
 
     def __iter__(self):
-        return iter(self._result)
+        return iter(self.result)
 
     def close(self) -> None:
         try:
-            if hasattr(self._result, "close"):
-                self._result.close()
+            if hasattr(self.result, "close"):
+                self.result.close()
         finally:
-            self._done()
+            self.done()
+
+    def done(self) -> None:
+        self.ops.account(self, time.perf_counter() - self.started)
 
 
 class Operations:
@@ -140,41 +154,26 @@ class Operations:
         started = time.perf_counter()
         rid = new_request_id(environ.get("HTTP_X_REQUEST_ID"))
         environ["HTTP_X_REQUEST_ID"] = rid
-        seen: list[str] = ["500 Internal Server Error", ""]
-        streaming = path == "/live/stream"
-
-        def start(status, headers, exc_info=None):
-            seen[0] = status
-            for name, value in headers:
-                if name == "X-Cache":
-                    seen[1] = value
-            return start_response(status, [*headers, ("X-Request-ID", rid)], exc_info)
-
-        def done() -> None:
-            self._account(environ, path, seen, time.perf_counter() - started, rid)
-            if streaming:
-                metrics.LIVE_STREAMS.dec()
-            metrics.IN_PROGRESS.dec()
-
+        request = _Request(self, environ, start_response, path, rid, started)
         metrics.IN_PROGRESS.inc()
-        if streaming:
+        if path == LIVE_STREAM:
             metrics.LIVE_STREAMS.inc()
         token = request_id.set(rid)
         try:
-            result = self.app(environ, start)
+            request.result = self.app(environ, request)
         except BaseException:
-            done()
+            request.done()
             raise
         finally:
             request_id.reset(token)
-        return _Finished(result, done)
+        return request
 
-    def _account(self, environ: dict, path: str, seen: list[str], seconds: float, rid: str) -> None:
-        status = seen[0][:3]
-        method = environ.get("REQUEST_METHOD", "")
+    def account(self, request: _Request, seconds: float) -> None:
+        """Count the request and write its line, once its last byte is gone."""
+        environ, path, status, cache = request.environ, request.path, request.status, request.cache
         view = environ.get(VIEW_KEY)
         if view is None:  # answered before Django
-            if seen[1] == "HIT":
+            if cache == "HIT":
                 view = "page_cache"
             elif is_beacon_path(path):
                 view = "read_beacon"
@@ -182,10 +181,11 @@ class Operations:
                 view = "live_poll"
             else:
                 view = "unresolved"
-        if seen[1]:
-            metrics.PAGE_CACHE.labels("hit" if seen[1] == "HIT" else "miss").inc()
+        if cache:
+            metrics.PAGE_CACHE.labels("hit" if cache == "HIT" else "miss").inc()
         if path.startswith("/analytics/read") and is_beacon_path(path):  # before Django, or through its view
             metrics.BEACONS.labels("accepted" if status[0] == "2" else "refused", status).inc()
+        method = environ.get("REQUEST_METHOD", "")
         if method not in METHODS:
             method = "other"  # a label per invented method would grow without bound
         # The label children, looked up once per (view, method, status): .labels() costs more than the count.
@@ -200,24 +200,21 @@ class Operations:
         queries = environ.get(QUERIES_KEY)
         if queries is not None:
             children[2].observe(queries)
+        if path == LIVE_STREAM:
+            metrics.LIVE_STREAMS.dec()
+        metrics.IN_PROGRESS.dec()
         if self.access_log:
             level = logging.ERROR if status[0] == "5" else logging.INFO
-            if not logger.isEnabledFor(level):
-                return
-            fields = {"request_id": rid, "method": method, "path": path, "status": int(status or 0),
-                      "duration_ms": round(seconds * 1000, 2), "view": view}  # fmt: skip
-            if queries is not None:
-                fields["queries"] = queries
-            if seen[1]:
-                fields["cache"] = seen[1]
-            if user := environ.get(USER_KEY):
-                fields["user_id"] = user
-            # Made directly, the fields handed over whole: Logger.log would look for the calling line in the stack
-            # and copy each field, on every request.
-            record = logging.LogRecord(logger.name, level, __file__, 0, "request", None, None)
-            record.__dict__.update(fields)  # as extra= would: filters and tests read them as attributes
-            record.fields = fields
-            logger.handle(record)
+            if logger.isEnabledFor(level):
+                fields = {"request_id": request.rid, "method": method, "path": path, "status": int(status),
+                          "duration_ms": round(seconds * 1000, 2), "view": view}  # fmt: skip
+                if queries is not None:
+                    fields["queries"] = queries
+                if cache:
+                    fields["cache"] = cache
+                if user := environ.get(USER_KEY):
+                    fields["user_id"] = user
+                logger.handle(request_record(logger.name, level, fields))
 
 
 def with_operations(app):
