@@ -16,7 +16,7 @@ import datetime as dt
 import re
 
 from django.template.defaultfilters import date as django_date
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS_ALT
 from django.utils.translation import pgettext
 from markupsafe import Markup, escape
@@ -59,6 +59,13 @@ def local_text(moment: dt.datetime, *, now: dt.datetime | None = None) -> str:
         "time": f"{moment:%H:%M}",
         "zone": zone_label(moment),
     }
+
+
+def dateline_day(day: dt.date, language: str) -> str:
+    """ "May 30" ("30 мая"): a dateline's day, in the article's language whatever page shows it (the dateline
+    is part of the story's text, not of the interface)."""
+    with translation.override(language):
+        return pgettext("dateline", "%(month)s %(day)s") % {"month": MONTHS_ALT[day.month], "day": day.day}
 
 
 def day_text(day: dt.date) -> str:

@@ -69,3 +69,17 @@ def test_the_time_element_in_russian_and_the_clocks_pattern():
     assert "30 мая 2017, 11:41 UTC+3" in html
     assert date_time_template(with_year=True) == "{month} {day}, {year}, {time} {zone}"
     assert day_text(dt.date(2017, 5, 30)) == "30 May 2017"
+
+
+def test_a_datelines_day_is_in_the_articles_language_whatever_the_page():
+    from newsdesk.formatting import dateline_day
+    from newsdesk.news.models import Article
+
+    article = Article(dateline_place="Москва", dateline_date=dt.date(2017, 5, 30), dateline_source="ТАСС")
+    article.language = "ru"
+    assert article.dateline == "МОСКВА, 30 мая. /ТАСС/."
+    with translation.override("ru"):
+        assert dateline_day(dt.date(2017, 5, 30), "en") == "May 30"
+    assert Article(
+        dateline_place="Pskov", dateline_date=dt.date(2017, 5, 30), dateline_source="TASS"
+    ).dateline == ("PSKOV, May 30. /TASS/.")

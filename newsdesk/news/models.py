@@ -16,6 +16,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from newsdesk.formatting import dateline_day
+
 
 def edition_codes() -> list[str]:
     """The editions' language codes (settings.LANGUAGES, from NEWSDESK_EDITIONS), the default edition first."""
@@ -338,7 +340,7 @@ class Article(models.Model):
             return ""
         parts = [self.dateline_place.upper()]
         if self.dateline_date:
-            parts[0] += f", {self.dateline_date:%B} {self.dateline_date.day}"
+            parts[0] += f", {dateline_day(self.dateline_date, self.language)}"  # "30 мая" in Russian
         text = parts[0] + "."
         if self.dateline_source:
             text += f" /{self.dateline_source}/."
