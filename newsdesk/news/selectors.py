@@ -5,11 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -196,7 +209,7 @@ _KEY_KINDS = {
 _slice_queries: dict[tuple, PreparedQuery] = {}
 
 
-def _card_rows(keys: FeedKeys, *, section_ids: list[int | None], limit: int) -> list[list[tuple]]:
+def _card_rows(keys: FeedKeys, *, section_ids: Sequence[int | None], limit: int) -> list[list[tuple]]:
     """Raw ``CARD_ROW`` rows (see ``_cards_of``) of up to ``limit`` newest visible articles narrowed by
     ``keys``, for each section id (None: all sections), in one statement (``union_rows``).
 
@@ -251,10 +264,32 @@ def _keys_values(keys: FeedKeys, *, section_id: int | None) -> dict:
 
 
 def _slice_from_values(
-    *, limit: int, status, at, cursor_at=None, cursor_id=None, section_id=None, **narrowing
-):
-    cursor = FeedCursor(publish_at=cursor_at, id=cursor_id) if cursor_at is not None else None
-    keys = FeedKeys(at=at, cursor=cursor, **narrowing)
+    *,
+    limit: int,
+    status: str | None,
+    at: dt.datetime,
+    cursor_at: dt.datetime | None = None,
+    cursor_id: int | None = None,
+    section_id: int | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    person_id: int | None = None,
+    topic_id: int | None = None,
+    language: str | None = None,
+) -> QuerySet[Article, tuple[Any, ...]]:
+    # Both or neither: _keys_values reads them from one cursor.
+    cursor = (
+        None if cursor_at is None or cursor_id is None else FeedCursor(publish_at=cursor_at, id=cursor_id)
+    )
+    keys = FeedKeys(
+        at=at,
+        cursor=cursor,
+        since=since,
+        until=until,
+        person_id=person_id,
+        topic_id=topic_id,
+        language=language,
+    )
     sections = None if section_id is None else [section_id]
     return _keys_filter(keys, section_ids=sections, status=status).values_list(*CARD_ROW)[:limit]
 
@@ -304,7 +339,7 @@ def _cards_of(rows: Iterable[tuple], sections: Iterable[Section] | None) -> list
         if card is None:
             if len(_cards_kept) >= 8192:
                 _cards_kept.clear()
-            card = _cards_kept[key] = Card(*_RANKED.convert(row)[:10], section=section)
+            card = _cards_kept[key] = Card(*_RANKED.convert(row)[:10] + (section,))
         cards.append(card)
     return cards
 
@@ -379,7 +414,9 @@ def section_blocks(
     return _section_blocks_of(sections, [_cards_of(part, sections) for part in rows], limit=limit)
 
 
-def _section_blocks_of(sections: list[Section], cards: list[list[Card]], *, limit: int):
+def _section_blocks_of(
+    sections: list[Section], cards: list[list[Card]], *, limit: int
+) -> list[tuple[Section, list[Card]]]:
     blocks = [
         (section, [card for card in _newest(found) if not card.is_backfill][:limit])
         for section, found in zip(sections, cards, strict=True)
@@ -444,7 +481,7 @@ def home_page(
         section_blocks=blocks,
         galleries=_gallery_cards_of(gallery_rows, photos),
         infographics=[tuple(row[:2]) for row in infographic_rows],
-        lead_photo=photos.get(lead_photo_id),
+        lead_photo=None if lead_photo_id is None else photos.get(lead_photo_id),
         photos=photos,
     )
 
@@ -562,7 +599,7 @@ def photos_by_ids(ids: list[int]) -> dict[int, Photo]:
     return photos
 
 
-def forget_kept(**_kwargs) -> None:
+def forget_kept(**_kwargs: object) -> None:
     """Drop the cards, photos and sections kept in this process (tests change settings between them)."""
     _cards_kept.clear()
     _photos_kept.clear()
@@ -628,7 +665,7 @@ def article_state(*, public_id: int, at: dt.datetime | None = None) -> ArticleSt
     if not rows:
         return None
     *values, has_read_also, has_translations = rows[0]
-    return ArticleState(*values, has_read_also=bool(has_read_also), has_translations=bool(has_translations))
+    return ArticleState(*values + [bool(has_read_also), bool(has_translations)])
 
 
 _SECTIONS = PreparedQuery(
@@ -743,7 +780,7 @@ def article_relations(*, article_id: int) -> ArticleRelations:
     )
 
 
-def _attnames(model) -> list[str]:
+def _attnames(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
@@ -82,14 +84,14 @@ def article_edit_check(*, article_id: int, base: int | None) -> None:
         raise EditConflict(article_id=article_id, base=base, current=current)
 
 
-def _require(user, perm: str, action: str) -> None:
+def _require(user: User | None, perm: str, action: str) -> None:
     if user is not None and not user.has_perm(f"news.{perm}"):
         raise PermissionDenied(f"You are not allowed to {action}; ask an editor.")
 
 
-def allowed_statuses(user) -> set[str]:
+def allowed_statuses(user: User | None) -> set[str]:
     """The statuses this user may put an article into."""
-    statuses = {Status.DRAFT, Status.REVIEW}
+    statuses: set[str] = {Status.DRAFT, Status.REVIEW}
     if user is None or user.has_perm("news.publish_article"):
         statuses |= {Status.SCHEDULED, Status.PUBLISHED}
     if user is None or user.has_perm("news.withdraw_article"):
@@ -169,7 +171,7 @@ def _change_kind(*, was_visible: bool, visible: bool) -> str | None:
 def article_save(
     *,
     article: Article,
-    by,
+    by: User | None,
     status: str | None = None,
     note: str = "",
     previous: dict | None = None,
@@ -212,7 +214,7 @@ def article_save(
     return article
 
 
-def _check_rights(by, *, article: Article, target: str) -> None:
+def _check_rights(by: User | None, *, article: Article, target: str) -> None:
     """Reporters touch only drafts and items in review; what readers see, or will see on a schedule, and the
     top-story order belong to editors. Decided from the stored row, never from what the caller says it was."""
     if by is None:
@@ -233,10 +235,12 @@ def _check_rights(by, *, article: Article, target: str) -> None:
 
 def _was_visible(previous: dict, now: dt.datetime) -> bool:
     publish_at = previous.get("publish_at")
-    return bool(publish_at) and dt.datetime.fromisoformat(publish_at) <= now
+    if not publish_at:
+        return False
+    return dt.datetime.fromisoformat(publish_at) <= now
 
 
-def revision_record(*, article: Article, by, previous: dict, note: str = "") -> Revision | None:
+def revision_record(*, article: Article, by: User | None, previous: dict, note: str = "") -> Revision | None:
     after = snapshot(article)
     changed = _changed(previous, after)
     if previous and not changed:
@@ -247,7 +251,7 @@ def revision_record(*, article: Article, by, previous: dict, note: str = "") -> 
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by, at: dt.datetime | None = None) -> Article:
+def article_publish(*, article: Article, by: User | None, at: dt.datetime | None = None) -> Article:
     _require(by, "publish_article", "publish")
     previous = snapshot(Article.objects.get(pk=article.pk))
     if at is not None:
@@ -256,7 +260,9 @@ def article_publish(*, article: Article, by, at: dt.datetime | None = None) -> A
 
 
 @transaction.atomic
-def article_correct(*, article: Article, by, note: str, kind: str = Correction.Kind.CORRECTION) -> Correction:
+def article_correct(
+    *, article: Article, by: User | None, note: str, kind: str = Correction.Kind.CORRECTION
+) -> Correction:
     """Add a public correction or update note; the article gets a new version and update time."""
     _require(by, "publish_article", "correct articles")
     note = note.strip()
@@ -274,7 +280,7 @@ def article_correct(*, article: Article, by, note: str, kind: str = Correction.K
 
 
 @transaction.atomic
-def article_withdraw(*, article: Article, by, note: str) -> Article:
+def article_withdraw(*, article: Article, by: User | None, note: str) -> Article:
     """Take an article off the site (410) and the wire (a canceled version); ``note`` is the reason readers
     are told on its page, so it is required."""
     _require(by, "withdraw_article", "withdraw articles")
@@ -287,7 +293,7 @@ def article_withdraw(*, article: Article, by, note: str) -> Article:
 
 
 @transaction.atomic
-def article_restore_revision(*, revision: Revision, by, reason: str = "") -> Article:
+def article_restore_revision(*, revision: Revision, by: User | None, reason: str = "") -> Article:
     """Bring back a revision's text and metadata; status and schedule stay as they are now. On a story readers
     can see, the public text changes at once: that needs a reason, kept with the new revision."""
     article = Article.objects.select_for_update().get(pk=revision.article_id)
@@ -325,7 +331,7 @@ def article_restore_revision(*, revision: Revision, by, reason: str = "") -> Art
 
 
 @transaction.atomic
-def top_stories_set(*, by, article_ids: Iterable[int]) -> None:
+def top_stories_set(*, by: User | None, article_ids: Iterable[int]) -> None:
     """Order the top stories: the given articles get ranks 1..n, every other article loses its rank."""
     _require(by, "order_top_stories", "order top stories")
     ids = list(dict.fromkeys(article_ids))
@@ -367,7 +373,9 @@ def other_media_links_add(*, links: list[OtherMediaLink]) -> None:
 
 
 @transaction.atomic
-def photo_create(*, image, caption: str, credit: str, alt_text: str, is_placeholder: bool = False) -> Photo:
+def photo_create(
+    *, image: File, caption: str, credit: str, alt_text: str, is_placeholder: bool = False
+) -> Photo:
     photo = Photo(
         caption=caption.strip(), credit=credit.strip(), alt_text=alt_text.strip() or caption.strip()
     )
@@ -386,9 +394,15 @@ def photo_save(*, photo: Photo, clean: CleanImage | None = None) -> Photo:
         photo.image = ""
         photo.image.save(f"upload.{clean.extension}", clean.content, save=False)
         photo.width, photo.height = clean.width, clean.height
-        photo.renditions = make_renditions(photo.image.name)
+        photo.renditions = make_renditions(_stored_name(photo))
     photo.save()
     return photo
+
+
+def _stored_name(photo: Photo) -> str:
+    name = photo.image.name
+    assert name is not None  # FieldFile.save names the file it stored
+    return name
 
 
 @dataclass(frozen=True)
@@ -423,9 +437,9 @@ def gallery_photos_add(*, gallery: Gallery, sequence: Iterable[int | GalleryUplo
                     photo = Photo(caption=entry.caption.strip(), credit=entry.credit.strip())
                     photo.alt_text = entry.alt_text.strip() or photo.caption
                     photo.image.save(f"upload.{entry.clean.extension}", entry.clean.content, save=False)
-                    stored.append(photo.image.name)
+                    stored.append(_stored_name(photo))
                     photo.width, photo.height = entry.clean.width, entry.clean.height
-                    photo.renditions = make_renditions(photo.image.name)
+                    photo.renditions = make_renditions(_stored_name(photo))
                     stored.extend(photo.renditions.values())
                     photo.save()
                     ordered.append(GalleryPhoto(gallery=gallery, photo=photo))
@@ -478,6 +492,7 @@ def scheduled_release_due(*, now: dt.datetime | None = None) -> list[int]:
             Article.objects.filter(pk=article.pk).update(
                 status=Status.PUBLISHED, first_published_at=article.first_published_at or article.publish_at
             )
+            assert article.publish_at is not None  # due: publish_at__lte=now
             news = article.first_published_at is None and not is_backfill_at(article.publish_at, now=now)
             released.append(ChangeNote(article_id=article.pk, kind=Change.Kind.PUBLISHED, is_news=news))
         changes_record(changes=released)
@@ -554,7 +569,7 @@ def slug_with_id(base: str, public_id: int) -> str:
 def _settle_public_ids(articles: list[Article]) -> None:
     """Every id unique in the batch and in the table: a redrawn id is checked against the table again (at a
     million stored articles one draw in 900 collides)."""
-    unsettled, used = articles, set()
+    unsettled, used = articles, set[int]()
     while unsettled:
         ids = [article.public_id for article in unsettled]
         taken = set(Article.objects.filter(public_id__in=ids).values_list("public_id", flat=True)) | used
@@ -591,7 +606,7 @@ def _settle_identities(new: list[NewArticle]) -> None:
 # --- The desk: spike, flash, takes, rewrites -----------------------------------------------------------------
 
 
-def _desk_revision(article: Article, *, by, what: str, note: str) -> Revision:
+def _desk_revision(article: Article, *, by: User | None, what: str, note: str) -> Revision:
     """A desk action in the article's history (who spiked it, when): the snapshot as it is, the action named."""
     return Revision.objects.create(
         article=article, created_by=by, changed_fields=[what], snapshot=snapshot(article), note=note[:200]
@@ -599,7 +614,7 @@ def _desk_revision(article: Article, *, by, what: str, note: str) -> Revision:
 
 
 @transaction.atomic
-def article_spike(*, article: Article, by) -> Article:
+def article_spike(*, article: Article, by: User | None) -> Article:
     """Take an unpublished item off the desk's queues (a wire item nobody will run, a draft given up). Nothing
     is deleted: ``article_unspike`` brings it back. Whoever may edit the item may spike it."""
     _require(by, "change_article", "spike items")
@@ -617,7 +632,7 @@ def article_spike(*, article: Article, by) -> Article:
 
 
 @transaction.atomic
-def article_unspike(*, article: Article, by) -> Article:
+def article_unspike(*, article: Article, by: User | None) -> Article:
     """Put a spiked item back in its queue."""
     _require(by, "change_article", "unspike items")
     article = Article.objects.select_for_update().get(pk=article.pk)
@@ -634,7 +649,7 @@ def unique_slug(headline: str, public_id: int) -> str:
 
 
 @transaction.atomic
-def article_flash(*, by, headline: str, section_id: int, urgency: int = 1) -> Article:
+def article_flash(*, by: User | None, headline: str, section_id: int, urgency: int = 1) -> Article:
     """A one-line urgent item, published at once: the headline is the whole story until its takes come."""
     _require(by, "publish_article", "publish a flash")
     headline = " ".join(headline.split())
@@ -650,7 +665,9 @@ def article_flash(*, by, headline: str, section_id: int, urgency: int = 1) -> Ar
 
 
 @transaction.atomic
-def article_take(*, article: Article, by, text: str, headline: str = "", note: str = "") -> Article:
+def article_take(
+    *, article: Article, by: User | None, text: str, headline: str = "", note: str = ""
+) -> Article:
     """A follow-up take on a running story: its text added after what is there (and a new headline, when given),
     as a new version of the same story — same public id and address. On a story readers can see, the take is
     also an entry of its public log ("Update: …", in feeds and JSON-LD); the revisions keep every take."""
@@ -675,7 +692,7 @@ def article_take(*, article: Article, by, text: str, headline: str = "", note: s
 
 
 @transaction.atomic
-def article_rewrite(*, article: Article, by, provenance: dict) -> Article:
+def article_rewrite(*, article: Article, by: User | None, provenance: dict) -> Article:
     """Our own story from a wire item: a new draft with the item's text to rewrite, its provenance kept
     (``provenance``: the source's name, the item's guid and version, as the desk found them), and the wire
     copy spiked so that nobody runs both. The embargo travels with the text."""
