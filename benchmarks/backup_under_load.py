@@ -5,10 +5,15 @@ the newsroom's sign-in) with every story committed before the backup started.
 The site: `newsdesk serve` (granian, 2 processes, and the worker) on SQLite. The ingest: BENCH_LOAD_ITEMS
 (default 20,000) Reuters-21578 stories as ninjs files, `newsdesk ingest --publish`. The load: BENCH_LOAD_RATE
 (default 200) requests/s spread over the home page, the news feed, an article, search and the API, from
-threads, each request on a connection of its own. The backup starts once BENCH_LOAD_BEFORE (default 5,000)
-stories are stored. Reported: the backup's time under that load, the restore's, the requests' latency before and
-during the backup (p50, p99) and their errors, and each smoke check. Not in `make bench`'s default run (it takes
-minutes): BENCH_BACKUP_UNDER_LOAD=1 turns it on.
+threads, each request on a connection of its own (an open loop), all from 127.0.0.1 (it stands for many readers:
+the API's anonymous rate per address and the server's connections per address are raised for it). The backup starts once BENCH_LOAD_BEFORE
+(default 5,000) stories are stored. Reported: the stories committed when the backup started and whether every
+one of them is in the restored site, the backup's time under that load and the restore's, each smoke check, and
+the requests of each phase (load alone, ingest, ingest and backup, ingest after it): answered, refused by the
+server's limits (429, 503), failed (5xx), unanswered (each with its error), and their latency (p50, p99). The
+load stops, and its requests in flight are answered, before the server stops. Not in `make bench`'s default run
+(it takes minutes): BENCH_BACKUP_UNDER_LOAD=1 turns it on there; `python -m benchmarks.backup_under_load` runs
+it alone.
 """
 
 from __future__ import annotations
@@ -24,11 +29,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from benchmarks.ingest_bench import CORPUS, ROOT, _env, convert
 from tests.stack.stack import free_port
 
+TIMEOUT = 30  # seconds a request may take before it counts as unanswered
 PASSWORD = "night-shift-bench-password"  # noqa: S105 - a throwaway site's, for the sign-in smoke check
 
 
@@ -46,29 +53,41 @@ def _count(db: Path) -> tuple[int, int]:
 
 
 class Load:
-    """``rate`` requests/s from threads until stopped; (time, seconds, status) of each."""
+    """``rate`` requests/s, each on a thread and a connection of its own (an open loop: a slow server does not
+    slow the load down), until stopped; then ``drain()`` waits for the ones in flight. Each request's
+    (start, seconds, status, error): status 0 when no answer came, with the error that says why."""
 
     def __init__(self, port: int, paths: list[str], rate: int) -> None:
         self.port, self.paths, self.rate = port, paths, rate
-        self.results: list[tuple[float, float, int]] = []
+        self.results: list[tuple[float, float, int, str]] = []
         self.stop = threading.Event()
         self.lock = threading.Lock()
+        self.threads: list[threading.Thread] = []
 
     def _one(self, path: str) -> None:
         started = time.monotonic()
+        status, error = 0, ""
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            conn.request("GET", path)
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-            conn.close()
-        except OSError:
-            status = 0
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read()
+                status = response.status
+                if status >= 400:  # what the server said, for the report
+                    error = f"{path}: {body.decode(errors='replace').strip().splitlines()[0][:120] if body else ''}"
+            finally:
+                conn.close()
+        except Exception as exc:  # noqa: BLE001 - any failure is a request without an answer, and why
+            error = f"{path}: {type(exc).__name__}: {exc}"[:160]
         with self.lock:
-            self.results.append((started, time.monotonic() - started, status))
+            self.results.append((started, time.monotonic() - started, status, error))
 
-    def run(self) -> None:
+    def start(self) -> None:
+        self.pacer = threading.Thread(target=self._run, daemon=True)
+        self.pacer.start()
+
+    def _run(self) -> None:
         interval, n = 1.0 / self.rate, 0
         begin = time.monotonic()
         while not self.stop.is_set():
@@ -76,8 +95,18 @@ class Load:
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)  # the load's pace: a request every 1/rate s
-            threading.Thread(target=self._one, args=(self.paths[n % len(self.paths)],), daemon=True).start()
+            thread = threading.Thread(target=self._one, args=(self.paths[n % len(self.paths)],), daemon=True)
+            thread.start()
+            self.threads.append(thread)
             n += 1
+
+    def drain(self) -> None:
+        """Stop starting requests and wait for those in flight: the server must not be stopped under them (a
+        request started a moment before the server stops is reset, which is the stop, not the site)."""
+        self.stop.set()
+        self.pacer.join()  # it may be starting one more request: after this, none
+        for thread in self.threads:
+            thread.join(TIMEOUT + 5)
 
 
 def _percentiles(values: list[float]) -> str:
@@ -87,9 +116,22 @@ def _percentiles(values: list[float]) -> str:
     return f"p50 {ordered[len(ordered) // 2] * 1000:.0f} ms, p99 {ordered[int(len(ordered) * 0.99)] * 1000:.0f} ms"
 
 
-def main() -> None:
-    if os.environ.get("BENCH_BACKUP_UNDER_LOAD") != "1":
-        print("skipped: set BENCH_BACKUP_UNDER_LOAD=1 (it takes minutes)")
+def _phase(label: str, results: list[tuple[float, float, int, str]]) -> str:
+    """A phase's requests: answered (2xx-4xx), refused by the server's limits (429, 503), failed (other 5xx),
+    unanswered (no status), and the answered ones' latency."""
+    answered = [seconds for _, seconds, status, _ in results if 200 <= status < 500 and status != 429]
+    refused = sum(1 for _, _, status, _ in results if status in (429, 503))
+    failed = sum(1 for _, _, status, _ in results if status >= 500 and status != 503)
+    unanswered = sum(1 for _, _, status, _ in results if status == 0)
+    return (f"  {label:<34}{len(results):>7,} requests, {len(answered):>7,} answered, {refused} refused, "
+            f"{failed} failed, {unanswered} unanswered; {_percentiles(answered)}")  # fmt: skip
+
+
+def main(*, forced: bool = False) -> None:
+    if not forced and os.environ.get("BENCH_BACKUP_UNDER_LOAD") != "1":
+        print(
+            "skipped: set BENCH_BACKUP_UNDER_LOAD=1, or run python -m benchmarks.backup_under_load (minutes)"
+        )
         return
     if not CORPUS.is_dir():
         print(f"skipped: {CORPUS} is absent (the shared corpora sit beside the project)")
@@ -102,7 +144,12 @@ def main() -> None:
         site, fresh, files = tmp / "site", tmp / "fresh", tmp / "ninjs"
         for folder in (site, fresh, files):
             folder.mkdir()
-        env = _env(site, {"NEWSDESK_ACCESS_LOG": "0"})
+        # Every request comes from 127.0.0.1, standing for many readers: the limits meant for one client would
+        # refuse or cut the load as one client's excess — the API's anonymous rate (60 a minute per address) and
+        # the server's connections per address (newsdesk/serving/guard.py). Both are raised here, as a site
+        # behind a proxy that names each reader would have them; any refusal left is reported apart.
+        env = _env(site, {"NEWSDESK_ACCESS_LOG": "0", "NEWSDESK_API_ANONYMOUS_RATE": "1000000",
+                          "NEWSDESK_SERVE_CONNECTIONS_PER_ADDRESS": "100000"})  # fmt: skip
         _newsdesk(env, "migrate", "--no-input", "-v0")
         _newsdesk(env, "collectstatic", "--no-input", "-v0")
         _newsdesk(env, "shell", "-c", "from django.contrib.auth.models import User; "
@@ -138,8 +185,9 @@ def main() -> None:
                 "/api/v1/items?limit=10",
             ]
             load = Load(port, paths, rate)
-            threading.Thread(target=load.run, daemon=True).start()
+            load.start()
             time.sleep(5)  # the "before" sample of latencies: five seconds of load with nothing else
+            ingest_started = time.monotonic()
             ingest = subprocess.Popen([sys.executable, "-m", "newsdesk", "ingest", "--publish", "--section", "world",  # noqa: S603
                                        str(files)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)  # fmt: skip
             while _count(site / "newsdesk.sqlite3")[0] < before_backup and ingest.poll() is None:
@@ -147,10 +195,10 @@ def main() -> None:
             stored_before, max_before = _count(site / "newsdesk.sqlite3")
             backup_started = time.monotonic()
             _newsdesk(env, "backup", str(tmp / "site.tar"))
-            backup_seconds = time.monotonic() - backup_started
             backup_ended = time.monotonic()
-            ingest.wait(timeout=1800)
-            load.stop.set()
+            ingest_ok = ingest.wait(timeout=3600) == 0
+            ingest_ended = time.monotonic()
+            load.drain()  # the requests in flight get their answers before the server stops
             stored_after = _count(site / "newsdesk.sqlite3")[0]
         finally:
             os.killpg(serve.pid, signal.SIGTERM)
@@ -165,22 +213,28 @@ def main() -> None:
         checks = json.loads(smoke.strip().splitlines()[-1])  # ingest only adds: the stories up to max_before
         # are exactly those stored when the backup started (SQLite gives ids in commit order, one writer)
     results = load.results
-    before = [s for t, s, _ in results if t < backup_started - 1 and t > backup_started - 30]
-    during = [s for t, s, _ in results if backup_started <= t <= backup_ended]
-    failed = [status for _, _, status in results if status == 0 or status >= 500]
-    errors = (
-        f"{len(failed)} ({', '.join(sorted({str(s or 'no answer') for s in failed}))})" if failed else "0"
+    phases = (
+        ("load alone (before the ingest)", [r for r in results if r[0] < ingest_started]),
+        ("ingest, before the backup", [r for r in results if ingest_started <= r[0] < backup_started]),
+        ("ingest and the backup", [r for r in results if backup_started <= r[0] <= backup_ended]),
+        ("ingest, after the backup", [r for r in results if backup_ended < r[0] <= ingest_ended]),
     )
-    print(
-        f"{items:,} stories ingested while {rate} requests/s were served; the backup started at {stored_before:,}"
-    )
-    print(
-        f"  backup under load: {backup_seconds:.1f} s; restore into a fresh data folder: {restore_seconds:.1f} s"
-    )
-    print(f"  requests: {len(results):,}, errors {errors}; before the backup {_percentiles(before)}; "
-          f"during it {_percentiles(during)}")  # fmt: skip
-    print(f"  stored at the end: {stored_after:,}; restored: {checks['restored']:,} "
-          f"(every story committed before the backup: {'yes' if checks['all_before'] else 'NO'})")  # fmt: skip
+    print(f"{items:,} stories ingested ({'completed' if ingest_ok else 'FAILED'}) while {rate} requests/s were "
+          f"served (newsdesk serve, 2 processes); {stored_before:,} stories committed when the backup started")  # fmt: skip
+    print(f"  backup under load: {backup_ended - backup_started:.1f} s; "
+          f"restore into a fresh data folder: {restore_seconds:.1f} s")  # fmt: skip
+    print(f"  requests ({len(results):,} in all):")
+    for label, phase in phases:
+        print(_phase(label, phase))
+    for started_at, seconds, status, error in results:
+        if status == 0 or (status >= 500 and status != 503):
+            print(f"    {'no answer' if status == 0 else status} at {started_at - backup_started:+.1f} s from the "
+                  f"backup's start, after {seconds:.1f} s: {error}")  # fmt: skip
+    refusals = Counter((status, error) for _, _, status, error in results if status in (429, 503))
+    for (status, error), n in refusals.most_common():
+        print(f"    refused {n}x, {status}: {error}")
+    print(f"  stored at the end: {stored_after:,}; restored: {checks['restored']:,}; every story committed before "
+          f"the backup restored: {'yes' if checks['all_before'] else 'NO'}")  # fmt: skip
     for name in ("home", "article", "search", "api", "sign-in"):
         print(f"  smoke {name}: {'passed' if checks[name] else 'FAILED'}")
 
@@ -208,4 +262,4 @@ print(json.dumps({{
 
 
 if __name__ == "__main__":
-    main()
+    main(forced=True)
