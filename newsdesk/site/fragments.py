@@ -27,6 +27,7 @@ from urllib.parse import quote
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -130,7 +131,9 @@ def articles_changed(article_ids: list[int]) -> None:
     # Its lists may show the batch, in the batch's editions: the next article page renders it again.
     cache.delete_many([sidebar_key(language=code) for code in editions.codes()])
     # With the pages of their versions in other editions: those link to them ("Read in English").
-    indexes = [_index_key(public_id) for public_id in selectors.article_public_ids(pks=article_ids, linked=True)]
+    indexes = [
+        _index_key(public_id) for public_id in selectors.article_public_ids(pks=article_ids, linked=True)
+    ]
     if indexes:
         kept = cache.get_many(indexes)
         cache.delete_many([key for keys in kept.values() for key in keys] + indexes)
@@ -275,6 +278,7 @@ def page_blocks(request, template_name: str, context: dict, names) -> dict[str, 
     """The page template's blocks ``names`` rendered with ``context``, as Django's Jinja2 backend would render the
     whole template (the request, its CSRF values and the context processors' values added)."""
     backend = engines["jinja2"]
+    assert isinstance(backend, Jinja2)  # settings.TEMPLATES: Django's Jinja2 backend, named "jinja2"
     template = backend.get_template(template_name).template
     full = dict(context)
     if request is not None:
@@ -355,8 +359,8 @@ def city_clock() -> Markup:
 def read_also_html(links: list[tuple[str, int, str]]) -> Markup:
     """The Read also block for (headline, public id, slug) links to visible articles; nothing when there are
     none. A link without an article (public id None) is never shown: its text could announce a draft."""
-    links = [(title, article_url(pid, slug)) for title, pid, slug in links if pid is not None]
-    return macros().read_also(links) if links else Markup("")
+    shown = [(title, article_url(pid, slug)) for title, pid, slug in links if pid is not None]
+    return macros().read_also(shown) if shown else Markup("")
 
 
 def article_url(public_id: int, slug: str) -> str:
