@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
+from newsdesk.formatting import day_text
 
 from . import selectors
 from .backends import known_provider
@@ -16,7 +19,7 @@ from .rates import AmountError, convert, display, parse_amount
 WINDOW_DAYS = 7
 DEFAULT_AMOUNT = "100"
 PREFERRED_PROVIDER = "cbr"
-NO_RATES = (
+NO_RATES = gettext_lazy(
     "No exchange rates have been fetched yet. To turn them on, an administrator sets "
     "NEWSDESK_RATES_BACKENDS=cbr,ecb and runs “newsdesk fetch_rates” once; the worker then keeps them current."
 )
@@ -35,7 +38,8 @@ class Conversion:
 
 
 def long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """ "2 November 2023" ("2 ноября 2023")."""
+    return day_text(day)
 
 
 def run(query) -> Conversion:
@@ -44,7 +48,7 @@ def run(query) -> Conversion:
     out = Conversion(dates=[today - dt.timedelta(days=n) for n in range(WINDOW_DAYS)])
     out.providers = [(alias, _label(alias)) for alias in selectors.providers_with_rates()]
     if not out.providers:
-        out.errors["rates"] = NO_RATES
+        out.errors["rates"] = str(NO_RATES)
         return out
     provider = _provider(query, out)
     day = _day(query, out, today)
@@ -56,7 +60,7 @@ def run(query) -> Conversion:
 
 def _label(alias: str) -> str:
     cls = known_provider(alias)
-    return cls.label if cls else alias
+    return gettext(cls.label) if cls else alias  # the provider's name in the page's language
 
 
 def _provider(query, out: Conversion) -> str | None:
@@ -64,9 +68,12 @@ def _provider(query, out: Conversion) -> str | None:
     alias = query.get("provider") or (PREFERRED_PROVIDER if PREFERRED_PROVIDER in aliases else aliases[0])
     out.params["provider"] = alias[:20]
     if alias not in aliases:
-        out.errors["provider"] = (
-            f"There are no rates from “{alias[:20]}”; choose one of: {', '.join(aliases)}."
-        )
+        out.errors["provider"] = gettext(
+            "There are no rates from “%(source)s”; choose one of: %(sources)s."
+        ) % {
+            "source": alias[:20],
+            "sources": ", ".join(aliases),
+        }
         return None
     return alias
 
@@ -77,11 +84,20 @@ def _day(query, out: Conversion, today: dt.date) -> dt.date | None:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        out.errors["date"] = f"“{text[:20]}” is not a date; use YYYY-MM-DD, e.g. {today.isoformat()}."
+        out.errors["date"] = gettext("“%(text)s” is not a date; use YYYY-MM-DD, e.g. %(example)s.") % {
+            "text": text[:20],
+            "example": today.isoformat(),
+        }
         return None
     if day not in out.dates:
         first, last = long_date(out.dates[-1]), long_date(out.dates[0])
-        out.errors["date"] = f"Choose a date within the last {WINDOW_DAYS} days, from {first} to {last}."
+        out.errors["date"] = gettext(
+            "Choose a date within the last %(days)s days, from %(first)s to %(last)s."
+        ) % {
+            "days": WINDOW_DAYS,
+            "first": first,
+            "last": last,
+        }
         return None
     return day
 
@@ -92,11 +108,15 @@ def _convert(query, out: Conversion, *, provider: str, day: dt.date) -> None:
     out.history_currencies = cls.history_currencies if cls else ()
     rate_day = selectors.rates_date(provider=provider, on=day)
     if rate_day is None:
-        out.errors["date"] = f"There are no {_label(provider)} rates on or before {long_date(day)}."
+        out.errors["date"] = gettext("There are no %(source)s rates on or before %(date)s.") % {
+            "source": _label(provider),
+            "date": long_date(day),
+        }
         return
     if rate_day != day:
         label, wanted, used = _label(provider), long_date(day), long_date(rate_day)
-        out.notes.append(f"There are no {label} rates for {wanted}; the rates of {used} are used.")
+        note = gettext("There are no %(source)s rates for %(wanted)s; the rates of %(used)s are used.")
+        out.notes.append(note % {"source": label, "wanted": wanted, "used": used})
     quotes = selectors.quotes_on(provider=provider, date=rate_day, base=base)
     out.currencies = sorted(((code, currency_name(code)) for code in quotes), key=lambda item: item[0])
     source = _currency(query, out, "from", quotes, default="USD" if "USD" in quotes else base)
@@ -113,7 +133,11 @@ def _currency(query, out: Conversion, key: str, quotes: dict, *, default: str) -
     code = (query.get(key) or default).strip().upper()[:10]
     out.params[key] = code
     if code not in quotes:
-        out.errors[key] = f"Unknown currency “{code}”; choose one of the list ({len(quotes)} currencies)."
+        out.errors[key] = ngettext(
+            "Unknown currency “%(code)s”; choose one of the list (%(count)s currency).",
+            "Unknown currency “%(code)s”; choose one of the list (%(count)s currencies).",
+            len(quotes),
+        ) % {"code": code, "count": len(quotes)}
         return None
     return code
 
@@ -146,7 +170,8 @@ def _answer(
         "requested_date": day.isoformat(),
         "text": f"{display(amount)} {source} = {display(result)} {target}",
         "rate_text": f"1 {source} = {display(rate)} {target}",
-        "source_text": f"{_label(provider)} rate of {long_date(rate_day)}",
+        "source_text": gettext("%(source)s rate of %(date)s")
+        % {"source": _label(provider), "date": long_date(rate_day)},
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.utils.translation import gettext
+
 from .backends import RateProvider
 from .converter import long_date
 from .models import Rate
@@ -35,8 +37,8 @@ def value_of(rate: Rate, provider: type[RateProvider]) -> Decimal:
 
 def caption(currency: str, provider: type[RateProvider]) -> str:
     if provider.quotes_per_base:
-        return f"{currency} for 1 {provider.base}"
-    return f"{provider.base} for 1 {currency}"
+        return gettext("%(quote)s for 1 %(base)s") % {"quote": currency, "base": provider.base}
+    return gettext("%(quote)s for 1 %(base)s") % {"quote": provider.base, "base": currency}
 
 
 def points(rates: list[Rate], provider: type[RateProvider]) -> list[Point]:
@@ -95,8 +97,18 @@ def chart(items: list[Point]) -> dict:
         "bottom": HEIGHT - BOTTOM,
         "date_y": HEIGHT - BOTTOM + 20,
         "label_x": LEFT - 8,
-        "summary": (
-            f"From {first.value_text} on {first.date_text} to {last.value_text} on {last.date_text}; "
-            f"lowest {low.value_text} on {low.date_text}, highest {high.value_text} on {high.date_text}."
-        ),
+        "summary": gettext(
+            "From %(first)s on %(first_date)s to %(last)s on %(last_date)s; "
+            "lowest %(low)s on %(low_date)s, highest %(high)s on %(high_date)s."
+        )
+        % {
+            "first": first.value_text,
+            "first_date": first.date_text,
+            "last": last.value_text,
+            "last_date": last.date_text,
+            "low": low.value_text,
+            "low_date": low.date_text,
+            "high": high.value_text,
+            "high_date": high.date_text,
+        },
     }

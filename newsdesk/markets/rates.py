@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 MAX_AMOUNT = Decimal("1000000000000")  # one trillion: more is a typo, not a conversion
 MAX_DECIMALS = 6
 MAX_INPUT_LENGTH = 40
@@ -42,31 +44,39 @@ def parse_amount(text: str) -> tuple[Decimal, str]:
     """The amount and, when the reader's text was read in a way worth saying, how it was read."""
     raw = (text or "").strip()
     if not raw:
-        raise AmountError("Enter an amount, for example 100 or 12.50.")
+        raise AmountError(gettext("Enter an amount, for example 100 or 12.50."))
     if len(raw) > MAX_INPUT_LENGTH:
-        raise AmountError(f"The amount is too long; use at most {MAX_INPUT_LENGTH} characters.")
+        raise AmountError(
+            gettext("The amount is too long; use at most %(count)s characters.") % {"count": MAX_INPUT_LENGTH}
+        )
     if raw.startswith(("-", "−")):
-        raise AmountError("The amount cannot be negative.")
+        raise AmountError(gettext("The amount cannot be negative."))
     compact = SPACES.sub("", raw)
     if GROUPED.match(compact):
         number, note = compact.replace(",", ""), ""
     elif DECIMAL_COMMA.match(compact):
         number = compact.replace(",", ".")
-        note = f"“{raw}” was read as {number} (a decimal comma)."
+        note = gettext("“%(text)s” was read as %(number)s (a decimal comma).") % {
+            "text": raw,
+            "number": number,
+        }
     elif PLAIN.match(compact):
         number, note = compact, ""
     else:
         raise AmountError(
-            f"“{raw[:20]}” is not an amount; use digits with an optional decimal point, e.g. 1250.50."
+            gettext("“%(text)s” is not an amount; use digits with an optional decimal point, e.g. 1250.50.")
+            % {"text": raw[:20]}
         )
     return _checked(Decimal(number)), note
 
 
 def _checked(amount: Decimal) -> Decimal:
     if amount > MAX_AMOUNT:
-        raise AmountError("The amount is too large; the converter takes up to 1,000,000,000,000.")
+        raise AmountError(gettext("The amount is too large; the converter takes up to 1,000,000,000,000."))
     if -int(amount.as_tuple().exponent) > MAX_DECIMALS:  # finite here: the exponent is a number
-        raise AmountError(f"Use at most {MAX_DECIMALS} digits after the decimal point.")
+        raise AmountError(
+            gettext("Use at most %(count)s digits after the decimal point.") % {"count": MAX_DECIMALS}
+        )
     return amount
 
 
@@ -78,7 +88,7 @@ def convert(amount: Decimal, source: Quote, target: Quote) -> tuple[Decimal, Dec
         rate = CONTEXT.divide(numerator, denominator)
         result = CONTEXT.divide(CONTEXT.multiply(amount, numerator), denominator)
     except InvalidOperation as exc:  # only a zero price could get here; the database forbids it
-        raise AmountError("These rates cannot be used for a conversion.") from exc
+        raise AmountError(gettext("These rates cannot be used for a conversion.")) from exc
     return result.quantize(RESULT_PLACES, context=CONTEXT), rate.quantize(RATE_PLACES, context=CONTEXT)
 
 

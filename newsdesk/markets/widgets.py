@@ -3,12 +3,16 @@ of the reader site, newsdesk/site/jinja.py)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from markupsafe import Markup
 
 
 def converter_link() -> Markup:
+    # Another edition's pages link to the converter in their language (views.edition_language).
+    language = get_language()
+    query = f"?lang={language}" if language and language != settings.LANGUAGE_CODE else ""
     return Markup('<a class="header-converter" href="{}">{}</a>').format(
-        reverse("markets:converter"), gettext("Currency converter")
+        reverse("markets:converter") + query, gettext("Currency converter")
     )

@@ -91,12 +91,19 @@ def interface_text(html: str) -> str:
     return "\n".join(parts)
 
 
+MONTHS = "January February March April May June July August September October November December".split()
+
+
 def english_left(html: str, phrases: dict[str, str]) -> list[str]:
+    """The catalogue's English phrases on the page, and English month names (Django's catalogue has those)."""
     text = interface_text(html)
     return sorted(
-        f"{phrase!r} (from {english!r})"
-        for phrase, english in phrases.items()
-        if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)
+        [
+            f"{phrase!r} (from {english!r})"
+            for phrase, english in phrases.items()
+            if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text)
+        ]
+        + [f"{month!r} (a month)" for month in MONTHS if re.search(rf"\b{month}\b", text)]
     )
 
 
@@ -369,3 +376,28 @@ def test_the_check_fails_on_a_string_without_translation(tmp_path, monkeypatch):
     assert any("A string nobody translated" in line and "translations update" in line for line in problems)
     monkeypatch.setattr(translations, "LOCALE", tmp_path)
     assert "is missing" in translations.problems("ru", template)[0]
+
+
+def test_the_converter_through_its_address_in_russian(client):
+    """/markets/ has one address for every edition: the Russian pages' header links to /markets/?lang=ru, and
+    the form, its script's answers, Swap and the history links keep the language."""
+    today = timezone.localdate()
+    store_cbr(today)
+    store_cbr(today - dt.timedelta(days=1), scale=Decimal("1.01"))
+    phrases = english_phrases()
+    home = client.get("/ru/").content.decode()
+    assert 'class="header-converter" href="/markets/?lang=ru"' in home
+    page = client.get("/markets/?lang=ru")
+    html = page.content.decode()
+    assert '<html lang="ru">' in html and '<input type="hidden" name="lang" value="ru">' in html
+    assert "Доллар США" in html and english_left(html, phrases) == []
+    answer = client.get(
+        "/markets/convert.json", {"amount": "abc", "from": "USD", "to": "EUR", "lang": "ru"}
+    ).json()
+    assert answer["errors"]["amount"].startswith("«abc» — не сумма")
+    swap = client.get("/markets/", {"from": "USD", "to": "EUR", "swap": "1", "lang": "ru"})
+    assert "lang=ru" in swap["Location"]
+    history = client.get(reverse("markets:history", args=["cbr", "USD"]) + "?lang=ru").content.decode()
+    assert '<html lang="ru">' in history and english_left(history, phrases) == []
+    english = client.get("/markets/").content.decode()
+    assert '<html lang="en">' in english and 'name="lang"' not in english and "US dollar" in english

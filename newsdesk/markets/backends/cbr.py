@@ -9,6 +9,8 @@ from decimal import Decimal
 from urllib.parse import urlencode
 from xml.etree.ElementTree import Element
 
+from django.utils.translation import gettext_noop
+
 from newsdesk.fetching import ProviderError
 
 from .base import RateProvider, RateRecord, checked_date, currency_code, number, parse_xml
@@ -26,7 +28,7 @@ BANK_IDS = {
 
 class CbrProvider(RateProvider):
     name = "cbr"
-    label = "Bank of Russia"
+    label = gettext_noop("Bank of Russia")  # shown through the catalogue (converter._label)
     base = "RUB"
     history_currencies = tuple(BANK_IDS)
     default_url = "https://www.cbr.ru"

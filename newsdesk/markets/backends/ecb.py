@@ -9,6 +9,8 @@ import io
 import zipfile
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from newsdesk.fetching import ProviderError
 
 from .base import RateProvider, RateRecord, checked_date, currency_code, number, parse_xml
@@ -20,7 +22,7 @@ ONE = Decimal("1")
 
 class EcbProvider(RateProvider):
     name = "ecb"
-    label = "European Central Bank"
+    label = gettext_noop("European Central Bank")  # shown through the catalogue (converter._label)
     base = "EUR"
     history_currencies = ("USD", "GBP", "CHF", "JPY", "CNY")
     quotes_per_base = True

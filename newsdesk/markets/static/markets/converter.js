@@ -14,6 +14,7 @@
   function params() {
     var data = new URLSearchParams();
     ["amount", "from", "to", "date", "provider"].forEach(function (name) { data.set(name, form.elements[name].value); });
+    if (form.elements.lang) data.set("lang", form.elements.lang.value);  // another edition's language (?lang=ru)
     return data;
   }
 
