@@ -76,7 +76,7 @@ def edition_patterns(*urls) -> list[URLResolver]:
     """URL patterns served once per edition: unprefixed for the default edition, under /<code>/ for the others
     (what ``i18n_patterns(prefix_default_language=False)`` does), in the root URLconf or an app's: only an app's
     reader pages are prefixed, the API, the newsroom and the beacons keep one address."""
-    return [URLResolver(EditionPrefixPattern(), list(urls))]
+    return [URLResolver(EditionPrefixPattern(), list(urls))]  # type: ignore[arg-type] # LocalePrefixPattern's kind
 
 
 def key_prefix(code: str | None = None) -> str:

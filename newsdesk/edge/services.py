@@ -78,7 +78,7 @@ def purge_article(article_id: int) -> set[str]:
 def purge_articles(article_ids: list[int]) -> set[str]:
     """``purge_article`` for a batch: the keys of every page that shows one of the articles (and, for a card
     that changed, of the lists it was on before) purged together, from a few queries for the whole batch."""
-    articles = (
+    articles = list(
         Article.objects.filter(pk__in=article_ids)
         .select_related("section")
         .prefetch_related("persons", "topics")
@@ -86,7 +86,6 @@ def purge_articles(article_ids: list[int]) -> set[str]:
     states = PurgeState.objects.in_bulk(list(article_ids))
     keys: set[str] = set()
     remembered = []
-    articles = list(articles)
     linked = linked_public_ids(articles)
     for article in articles:
         state, card = states.get(article.pk), card_fingerprint(article)

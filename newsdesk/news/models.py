@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -268,6 +269,9 @@ class Article(models.Model):
             # An edition's feed (news.selectors: the home page's latest, /ru/news/, archive days): a small edition
             # beside a large one reads its own rows, never a walk of the other edition's.
             models.Index(fields=["language", "status", "-publish_at", "-id"], name="article_language_feed"),
+            # The newsroom's article list of one edition, newest first (newsroom.admin.EditionFilter): from the
+            # index, never a sort of the edition's whole archive.
+            models.Index(fields=["language", "-id"], name="article_language_recent"),
             models.Index(
                 fields=["translation_of"],
                 name="article_translation_of",
@@ -291,10 +295,17 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return _in_edition(self.language, "site:article", {"public_id": self.public_id, "slug": self.slug})
 
-    def full_clean(self, exclude=None, **kwargs) -> None:
+    def full_clean(
+        self,
+        exclude: Iterable[str] | None = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
         self._clean_exclude = set(exclude or ())
         try:
-            super().full_clean(exclude=exclude, **kwargs)
+            super().full_clean(
+                exclude=exclude, validate_unique=validate_unique, validate_constraints=validate_constraints
+            )
         finally:
             del self._clean_exclude
 
@@ -310,8 +321,8 @@ class Article(models.Model):
                 f"The section {self.section.name!r} belongs to the {self.section.language!r} edition; choose a "
                 f"section of the {self.language!r} edition, or change the article's language."
             )
-        if self.translation_of_id is not None:
-            original = self.translation_of
+        original = self.translation_of if self.translation_of_id is not None else None
+        if original is not None:
             if self.pk is not None and original.pk == self.pk:
                 errors["translation_of"] = (
                     "An article cannot be a translation of itself; choose another article."
@@ -324,7 +335,7 @@ class Article(models.Model):
             elif original.translation_of_id is not None:
                 errors["translation_of"] = (
                     "That article is itself a translation; link this one to its original "
-                    f"(public id {original.translation_of.public_id})."
+                    f"(public id {Article.objects.get(pk=original.translation_of_id).public_id})."
                 )
             elif self.pk is not None and self.translations.exists():
                 errors["translation_of"] = (

@@ -37,6 +37,7 @@ from newsdesk.site.views import article_preview
 from . import failures, users  # noqa: F401  (the pipeline's failed effects; the user and group admins: nobody grants more than they hold)
 from .desk import install_nav
 from .diff import LABELS, changed_by, compare, digest, digest_fields, form_field, labels
+from .editions import open_flags, user_editions
 from .forms import ArticleForm, CorrectionForm, InfographicForm, PhotoForm, ReasonForm
 from .models import EditLock
 from .selectors import lock_state, person_name
@@ -146,6 +147,50 @@ class UrgencyFilter(admin.SimpleListFilter):
         return queryset.filter(urgency=int(value)) if value in {str(n) for n in range(1, 9)} else queryset
 
 
+class EditionFilter(admin.SimpleListFilter):
+    """The article's edition: by default the editions the person works on (newsroom/editions.py), if they chose
+    some; "Every edition" shows them all. Read from the (language, id) index (news.models.Article.Meta)."""
+
+    title = "edition"
+    parameter_name = "edition"
+    EVERY = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        self.mine = user_editions(request.user)
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return list(settings.LANGUAGES)
+
+    def choices(self, changelist):
+        mine = ", ".join(self.mine)
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": f"My editions ({mine})" if mine else "Every edition",
+        }
+        if self.mine:
+            yield {
+                "selected": self.value() == self.EVERY,
+                "query_string": changelist.get_query_string({self.parameter_name: self.EVERY}),
+                "display": "Every edition",
+            }
+        for code, name in self.lookup_choices:
+            yield {
+                "selected": self.value() == code,
+                "query_string": changelist.get_query_string({self.parameter_name: code}),
+                "display": name,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in {code for code, _name in settings.LANGUAGES}:
+            return queryset.filter(language=value)
+        if value is None and self.mine:
+            return queryset.filter(language__in=self.mine)
+        return queryset
+
+
 class CappedCountPaginator(Paginator):
     """Counts at most ``CAP`` + 1 rows: the list's pages and "N articles" stay exact up to ``CAP``, and beyond it
     read "more than" (a COUNT(*) of a million articles took 50 ms on every list page; filters and search narrow
@@ -163,7 +208,7 @@ class CappedCountPaginator(Paginator):
 class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = ["headline_and_lock", "section", "status_label", "publish_at", "urgency", "top_story_rank"]
-    list_filter = ["status", "section", UrgencyFilter]
+    list_filter = [EditionFilter, "status", "section", UrgencyFilter]
     list_select_related = ["section", "edit_lock__user"]  # who has each story open: a join, not a query a row
     search_fields = ["headline", "=public_id"]
     date_hierarchy = None  # a date drill-down scans the whole table; the filters above use indexes
@@ -316,6 +361,8 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                 can_take_over=user.has_perm("news.publish_article"),
                 can_correct=user.has_perm("news.publish_article") and obj.first_published_at is not None,
                 can_withdraw=self.has_withdraw_permission(request) and obj.status != Status.WITHDRAWN,
+                # Its version in another edition was withdrawn: does this one stand? (newsroom/editions.py)
+                translation_flags=open_flags(article_id=obj.pk),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -29,3 +29,18 @@ class NewsroomConfig(AppConfig):
             sender=get_user_model().groups.through,
             dispatch_uid="newsdesk.staff_follows_roles",
         )
+        # A withdrawal flags the story's versions in other editions to the desk (newsroom/editions.py).
+        from newsdesk.pipeline.effects import Effect, article_ids, register
+        from newsdesk.pipeline.models import Change
+
+        from .editions import flag_versions_of_withdrawn
+
+        register(
+            Effect(
+                name="translation-flags",
+                label="Flag a withdrawn story's other editions to the desk",
+                run=lambda changes: flag_versions_of_withdrawn(article_ids(changes)),
+                applies=lambda change: change.kind == Change.Kind.WITHDRAWN,
+                order=60,
+            )
+        )

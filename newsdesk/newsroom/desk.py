@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from newsdesk import editions
 from newsdesk.news import services
 from newsdesk.news.models import Article, Section
 
 from .desk_html import Renderer
+from .editions import dismiss_flag, open_flags, set_user_editions, user_editions
 from .selectors import desk_position, desk_queues, urgency_label, wire_origin
 
 VIEW_PERMISSION = "news.view_article"
@@ -65,14 +67,26 @@ class TakeForm(forms.Form):
     )
 
 
+def desk_key(section: Section) -> str:
+    """How the desk names a section in its addresses: the slug, "ru/sport" for another edition's (slugs are
+    unique per edition only)."""
+    return section.slug if section.language == editions.default() else f"{section.language}/{section.slug}"
+
+
+def _find_section(key: str) -> Section | None:
+    language, _, slug = key.rpartition("/")
+    return (
+        Section.objects.filter(slug=slug, language=language or editions.default()).first() if slug else None
+    )
+
+
 def _section(request) -> Section | None:
-    slug = request.GET.get("section") or request.POST.get("desk_section") or ""
-    return Section.objects.filter(slug=slug).first() if slug else None
+    return _find_section(request.GET.get("section") or request.POST.get("desk_section") or "")
 
 
 def _desk_url(section: Section | None) -> str:
     url = reverse("newsroom:desk")
-    return f"{url}?{urlencode({'section': section.slug})}" if section else url
+    return f"{url}?{urlencode({'section': desk_key(section)})}" if section else url
 
 
 def _back(request) -> HttpResponseRedirect:
@@ -87,9 +101,16 @@ def desk(request):
     """The desk page; with ``part=queues`` only its queues, for the live refresh, as a 304 when nothing moved."""
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied("The desk is for the newsroom's reporters and editors.")
-    sections = list(Section.objects.all())
+    # The person's editions first (newsroom/editions.py): their sections, their queues, unless they pick a section.
+    languages = user_editions(request.user)
+    shown = languages or editions.codes()
+    sections = sorted(Section.objects.filter(language__in=shown), key=lambda s: shown.index(s.language))
+    for s in sections:
+        s.desk_key = desk_key(s)
+        if s.language != editions.default():
+            s.desk_label = f"{s.name} ({s.language})"
     slug = request.GET.get("section", "")
-    section = next((s for s in sections if s.slug == slug), None)
+    section = _find_section(slug) if slug else None
     if slug and section is None:
         messages.warning(request, f"There is no section “{slug[:100]}”: showing every section.")
     now = timezone.now()
@@ -102,10 +123,10 @@ def desk(request):
         return response
     user = request.user
     can_publish = user.has_perm("news.publish_article")
-    queues = desk_queues(user=user, section=section, now=now)
+    queues = desk_queues(user=user, section=section, now=now, languages=languages)
     renderer = Renderer(
         csrf_token=get_token(request),
-        section_slug=section.slug if section else "",
+        section_slug=desk_key(section) if section else "",
         can_publish=can_publish,
         can_change=user.has_perm("news.change_article"),
         can_add=user.has_perm("news.add_article"),
@@ -122,7 +143,9 @@ def desk(request):
         "flash_form": FlashForm(initial={"section": section or (sections[0] if sections else None)})
         if can_publish
         else None,
-        "refresh_url": f"{reverse('newsroom:desk')}?{urlencode({'section': section.slug, 'part': 'queues'} if section else {'part': 'queues'})}",
+        "refresh_url": f"{reverse('newsroom:desk')}?{urlencode({'section': desk_key(section), 'part': 'queues'} if section else {'part': 'queues'})}",
+        "languages": languages,
+        "translation_flags": open_flags(languages=languages),
         "poll_seconds": max(settings.NEWSDESK_LIVE_POLL_SECONDS, 2.0),
         "now": now,
         "position": _etag(position),
@@ -285,3 +308,42 @@ def install_nav(site) -> None:
         return apps
 
     site.get_app_list = with_desk
+
+
+@require_POST
+def flag_dismiss(request, pk: int):
+    """An editor has looked at a flagged version of a withdrawn story: the flag leaves the desk."""
+    if not request.user.has_perm("news.change_article"):
+        raise PermissionDenied("Only the newsroom's reporters and editors settle flags.")
+    try:
+        dismiss_flag(flag_id=pk, by=request.user)
+    except ValidationError as exc:
+        return _refused(request, exc, "Not dismissed")
+    messages.success(request, "The flag is settled.")
+    return _back(request)
+
+
+class EditionsForm(forms.Form):
+    languages = forms.MultipleChoiceField(
+        label="The editions you work on",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The desk and the article list show these unless you choose otherwise. None: every edition.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = [(code, name) for code, name in settings.LANGUAGES]
+
+
+def my_editions(request):
+    """Each person chooses the editions they work on: the default view of their desk and article list."""
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied("The desk is for the newsroom's reporters and editors.")
+    form = EditionsForm(request.POST or None, initial={"languages": user_editions(request.user)})
+    if request.method == "POST" and form.is_valid():
+        chosen = set_user_editions(user=request.user, languages=form.cleaned_data["languages"])
+        messages.success(request, f"Your editions: {', '.join(chosen) or 'every edition'}.")
+        return HttpResponseRedirect(reverse("newsroom:desk"))
+    context = {**admin.site.each_context(request), "title": "My editions", "form": form}
+    return TemplateResponse(request, "newsroom/my_editions.html", context, status=400 if form.errors else 200)

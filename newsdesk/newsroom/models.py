@@ -24,3 +24,51 @@ class EditLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} by {self.user_id}"
+
+
+class UserEditions(models.Model):
+    """The editions a person works on (docs/editions.md): what the desk and the article list show them unless they
+    choose otherwise. Only a default view: it grants and withholds nothing (roles decide what one may do)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsroom_editions"
+    )
+    languages = models.JSONField(default=list, help_text='Edition codes, e.g. ["ru"]; empty: every edition.')
+
+    class Meta:
+        verbose_name = "editions of a user"
+        verbose_name_plural = "editions of users"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {', '.join(self.languages) or 'every edition'}"
+
+
+class TranslationFlag(models.Model):
+    """A version of a withdrawn article in another edition, flagged to the desk: its original or translation was
+    withdrawn, so an editor decides whether it stands. Open until dismissed, or the flagged article is withdrawn."""
+
+    article = models.ForeignKey("news.Article", on_delete=models.CASCADE, related_name="translation_flags")
+    withdrawn = models.ForeignKey("news.Article", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["article"], name="translation_flag_open", condition=models.Q(resolved_at=None)
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "withdrawn"],
+                condition=models.Q(resolved_at=None),
+                name="translation_flag_once_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"flag on {self.article_id} (withdrawn {self.withdrawn_id})"

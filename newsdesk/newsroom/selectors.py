@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count, Exists, F, Max, OuterRef
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from newsdesk.ingest.models import IngestedItem
@@ -142,13 +143,26 @@ def _ingested(article_ids: Collection[int]) -> dict[int, WireOrigin]:
     }
 
 
-def desk_queues(*, user: User, section: Section | None = None, now: dt.datetime | None = None) -> list[Queue]:
+def desk_queues(
+    *,
+    user: User,
+    section: Section | None = None,
+    now: dt.datetime | None = None,
+    languages: Collection[str] = (),
+) -> list[Queue]:
     """The desk's queues, newest work first: one query each (the section and edit lock joined), plus one for
     the wire items' provenance. Each reads an index range (news.models: article_status_recent, article_feed)."""
     now = now or timezone.now()
     status = Article.Status
     articles = Article.objects.select_related("section", "edit_lock__user").defer("body", "lead")
     corrections = Correction.objects.select_related("article__section").order_by("-id")
+    if section is None and languages:
+        # The person's editions (newsroom/editions.py), compared as an expression like the section below: the
+        # queues keep reading their status indexes, never an edition's whole archive by id.
+        articles = articles.alias(edition=Lower("language")).filter(edition__in=list(languages))
+        corrections = corrections.alias(article_edition=Lower("article__language")).filter(
+            article_edition__in=list(languages)
+        )
     if section is not None:
         articles = articles.filter(section=section)
         # Compared as an expression, not a column: the newest corrections are walked by id and their articles

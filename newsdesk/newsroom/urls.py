@@ -21,4 +21,6 @@ urlpatterns = [
     path("newsroom/desk/<id:pk>/spike/", _staff(desk.spike), name="desk_spike"),
     path("newsroom/desk/<id:pk>/rewrite/", _staff(desk.rewrite), name="desk_rewrite"),
     path("newsroom/desk/<id:pk>/take/", _staff(desk.take), name="desk_take"),
+    path("newsroom/desk/flags/<id:pk>/dismiss/", _staff(desk.flag_dismiss), name="desk_flag_dismiss"),
+    path("newsroom/editions/", _staff(desk.my_editions), name="my_editions"),
 ]

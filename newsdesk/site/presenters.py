@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 from markupsafe import Markup
 
+from newsdesk import editions
 from newsdesk.formatting import day_text
 from newsdesk.news import selectors as news_selectors
 from newsdesk.news.html import blocks, split_pages
 from newsdesk.news.models import Article, Correction, Photo
-from newsdesk.news.selectors import ArticleRelations
+from newsdesk.news.selectors import ArticleRelations, Translation
 
 from .fragments import (
     article_prefix,
@@ -216,12 +217,15 @@ def article_page_context(
     strict: bool = False,
     relations: ArticleRelations | None = None,
     holes=None,
+    translations: list[Translation] | None = None,
 ) -> dict:
     """Everything the article template shows. Strict: raises PageOutOfRange for a page that does not exist.
 
     ``relations`` come from ``selectors.article_relations`` on reader pages; without them (the newsroom's
     preview) they are read from the article's own relations. With ``holes`` (fragments.Holes) the Read also
     block is left as a hole to fill per request, since its targets change visibility on their own.
+    ``translations``: the article's versions in other editions that readers may see (news.selectors.translations;
+    read here when not given).
     """
     pages = split_pages(article.body)
     number = page_number(page, len(pages), strict=strict)
@@ -236,6 +240,8 @@ def article_page_context(
     )
     lead_photo = photo_context(article.lead_photo) if article.lead_photo_id else None
     relations = relations or _own_relations(article)
+    if translations is None:
+        translations = news_selectors.translations(article_id=article.pk) if article.pk else []
     split_at = len(body_blocks) if position is None else position
     before, after = body_blocks[:split_at], body_blocks[split_at:]
     return {
@@ -251,12 +257,49 @@ def article_page_context(
         "next_page": number + 1 if number < len(pages) else None,
         "lead_photo": lead_photo,
         "og_image": absolute_url(lead_photo["src"]) if lead_photo else "",
-        "json_ld": Markup(json_ld(article, corrections=relations.corrections)),  # noqa: S704 - json.dumps escapes "<"
+        "json_ld": Markup(json_ld(article, corrections=relations.corrections, translations=translations)),  # noqa: S704 - json.dumps escapes "<"
         "canonical_url": canonical,
         "holes": holes,
         "preview": False,
         **_relations_context(relations),
+        **translations_context(article, translations),
     }
+
+
+def _version_url(translation: Translation) -> str:
+    with editions.edition(translation.language):
+        return article_url(translation.public_id, translation.slug)
+
+
+def read_in_label(language: str) -> str:
+    """ "Read in English", "Читать на русском": the link to a version, in that version's language (each
+    edition's catalogue says it; the English text is the source)."""
+    with editions.edition(language):
+        return pgettext("link to the story in the language of this edition", "Read in English")
+
+
+def translations_context(article: Article, translations: list[Translation]) -> dict:
+    """The links to the article's versions in other editions ("Read in English"), and the page's hreflang
+    alternates: every version with its own edition's code, this page included, and x-default for the original."""
+    if not translations:
+        return {"translation_links": [], "alternates": []}
+    links = [
+        {
+            "url": _version_url(t),
+            "language": t.language,
+            "label": read_in_label(t.language),
+            "headline": t.headline,
+        }
+        for t in translations
+    ]
+    own = {
+        "language": editions.of(article.language),
+        "url": absolute_url(article_url(article.public_id, article.slug)),
+    }
+    others = [{"language": link["language"], "url": absolute_url(link["url"])} for link in links]
+    versions = sorted([own, *others], key=lambda version: version["language"])
+    original = next((absolute_url(_version_url(t)) for t in translations if t.is_original), own["url"])
+    return {"translation_links": links, "alternates": [*versions, {"language": "x-default", "url": original}]}
 
 
 def read_also_position(body_blocks: list[str], *, after: int) -> int:
@@ -347,9 +390,11 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def json_ld(article: Article, *, corrections: list[tuple] = ()) -> str:
+def json_ld(article: Article, *, corrections: list[tuple] = (), translations: list[Translation] = ()) -> str:
     """schema.org NewsArticle; ``corrections`` ((kind, note, created_at), as the page lists them) become its
-    ``correction`` notes, so search engines see what readers see under the article."""
+    ``correction`` notes, so search engines see what readers see under the article; ``translations`` (its
+    visible versions in other editions) its ``translationOfWork`` (the original it translates) or
+    ``workTranslation`` (the translations of it)."""
     published = article.first_published_at or article.publish_at
     url = absolute_url(article_url(article.public_id, article.slug))
     data = {
@@ -371,6 +416,14 @@ def json_ld(article: Article, *, corrections: list[tuple] = ()) -> str:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline_place.title()}
     if article.lead_photo_id:
         data["image"] = [absolute_url(article.lead_photo.image.url)]
+    if article.translation_of_id:
+        original = next((t for t in translations if t.is_original), None)
+        if original is not None:
+            data["translationOfWork"] = _work(original)
+    else:
+        works = [_work(t) for t in translations]
+        if works:
+            data["workTranslation"] = works
     if corrections:
         data["correction"] = [
             {
@@ -382,6 +435,17 @@ def json_ld(article: Article, *, corrections: list[tuple] = ()) -> str:
         ]
     # "</" can't close the script element once "<" is escaped.
     return json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False).replace("<", "\\u003c")
+
+
+def _work(translation: Translation) -> dict:
+    url = absolute_url(_version_url(translation))
+    return {
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "headline": translation.headline[:110],
+        "inLanguage": translation.language,
+    }
 
 
 def _publisher() -> dict:

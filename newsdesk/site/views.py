@@ -403,8 +403,12 @@ def _article_render(request, state, number: int, key: str, public_id: int) -> fr
         raise Http404("No such article.")
     holes = fragments.Holes()
     relations = selectors.article_relations(article_id=item.id)
+    # Read only for a linked article: the page of one without versions in other editions reads nothing more.
+    versions = selectors.translations(article_id=item.id) if state.has_translations else []
     try:
-        context = article_page_context(item, page=str(number), strict=True, relations=relations, holes=holes)
+        context = article_page_context(
+            item, page=str(number), strict=True, relations=relations, holes=holes, translations=versions
+        )
     except PageOutOfRange as exc:
         raise Http404("This article has no such page.") from exc
     page = fragments.render_kept(request, "site/article.html", context, holes)
@@ -416,9 +420,10 @@ def article_preview(request, article: Article, *, page: str | None = None) -> Ht
     """The newsroom's preview of an article: its reader page through the same path as the public one (the
     template's blocks in the kept frame), marked as a preview (a notice, noindex, no read beacon), with the
     sidebar and the clock filled in at once instead of left as holes."""
-    context = article_page_context(article, page=page)
-    context["preview"] = True
-    return fragments.render_page(request, "site/article.html", context)
+    with editions.edition(editions.of(article.language)):  # in the article's edition, as readers will see it
+        context = article_page_context(article, page=page)
+        context["preview"] = True
+        return fragments.render_page(request, "site/article.html", context)
 
 
 # --- Galleries and infographics -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from .xhtml import XHTML_NS, html_into
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SCHEMA_ORG = "https://schema.org/"
 IPTC_CATALOG = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_38.xml"
 ET.register_namespace("", NAR)
 ET.register_namespace("html", XHTML_NS)
@@ -92,6 +93,20 @@ class NewsMLG2:
                 "This item has been withdrawn. Do not use it; remove it where it was published.",
             )
         _add(meta, "link", rel="irel:seeAlso", href=wire.article_url(article), contenttype="text/html")
+        for version in getattr(article, "versions", ()):
+            # The article in another edition: the relation by its schema.org IRI (as the pages' JSON-LD names it),
+            # the target by its guid and its page, in its language.
+            original = version.pk == article.translation_of_id
+            link = _add(
+                meta,
+                "link",
+                reluri=SCHEMA_ORG + ("translationOfWork" if original else "workTranslation"),
+                residref=version.guid,
+                href=wire.article_url(version),
+                contenttype="text/html",
+                **{XML_LANG: version.language},
+            )
+            _add(link, "title", version.headline)
 
     def _content_meta(self, item: ET.Element, article: Article) -> None:
         meta = _add(item, "contentMeta")

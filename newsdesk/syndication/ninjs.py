@@ -97,6 +97,23 @@ class Ninjs31:
         return data
 
     def _associations(self, article: Article) -> list[dict]:
+        return [*self._photo(article), *(self._version(article, v) for v in getattr(article, "versions", ()))]
+
+    def _version(self, article: Article, version: Article) -> dict:
+        """The article in another edition: the original it translates (rel "translationOfWork") or a translation
+        of it ("workTranslation"), the relations named as schema.org names them (JSON-LD on the pages)."""
+        original = version.pk == article.translation_of_id
+        return {
+            "name": "original" if original else f"translation-{version.language}",
+            "rel": "translationOfWork" if original else "workTranslation",
+            "uri": version.guid,
+            "type": "text",
+            "language": version.language,
+            "headlines": [{"role": "main", "value": version.headline}],
+            "renditions": [{"name": "web", "href": wire.article_url(version), "contentType": "text/html"}],
+        }
+
+    def _photo(self, article: Article) -> list[dict]:
         photo = wire.photo_info(article.lead_photo)
         if photo is None:
             return []
@@ -132,7 +149,12 @@ class Ninjs22(Ninjs31):
     schema_uri = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
 
     def item(self, article: Article) -> dict:
-        return _lower_keys(super().item(article))
+        data = super().item(article)
+        for association in data.get("associations", []):
+            association.pop(
+                "rel", None
+            )  # not in 2.x: the association's name says it ("original", "translation-ru")
+        return _lower_keys(data)
 
 
 def _lower_keys(value):

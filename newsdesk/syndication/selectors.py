@@ -73,7 +73,35 @@ def scope_or_none(*, kind: str, slug: str) -> Scope | None:
 
 
 def _with_wire_relations(qs: QuerySet[Article]) -> QuerySet[Article]:
-    return qs.select_related("section", "lead_photo").prefetch_related("persons", "topics")
+    return (
+        qs.select_related("section", "lead_photo")
+        .prefetch_related("persons", "topics")
+        .annotate(has_versions=_HAS_VERSIONS)
+    )
+
+
+def attach_versions(articles: list[Article], *, at: dt.datetime | None = None) -> list[Article]:
+    """Set each article's ``versions``: the visible original it translates and its visible translations (the
+    ninjs association, the NewsML-G2 link). One read for a page of items, none when no item is linked."""
+    linked = [article for article in articles if getattr(article, "has_versions", False)]
+    for article in articles:
+        article.versions = []
+    if not linked:
+        return articles
+    originals = {article.translation_of_id for article in linked if article.translation_of_id}
+    found = list(
+        Article.objects.published(at=at)
+        .filter(Q(pk__in=originals) | Q(translation_of__in=[article.pk for article in linked]))
+        .only("guid", "public_id", "slug", "headline", "language", "translation_of_id")
+        .order_by("language", "id")
+    )
+    for article in linked:
+        article.versions = [
+            version
+            for version in found
+            if version.pk == article.translation_of_id or version.translation_of_id == article.pk
+        ]
+    return articles
 
 
 def feed_items(*, scope: Scope, limit: int, at: dt.datetime | None = None) -> list[Article]:
@@ -177,17 +205,18 @@ def wire_page(
         qs = scope.filter(qs)
     qs = _with_wire_relations(qs)
     if since is None:
-        items = list(qs.order_by("-event_at", "-public_id")[:limit])
+        items = attach_versions(list(qs.order_by("-event_at", "-public_id")[:limit]), at=at)
         return WirePage(items=items, cursor=Cursor.of(items[0]) if items else Cursor(), has_more=False)
     after = Q(event_at__gt=since.at) | Q(event_at=since.at, public_id__gt=since.public_id)
     items = list(qs.filter(after).order_by("event_at", "public_id")[: limit + 1])
-    page = items[:limit]
+    page = attach_versions(items[:limit], at=at)
     return WirePage(items=page, cursor=Cursor.of(page[-1]) if page else since, has_more=len(items) > limit)
 
 
 def wire_item(*, public_id: int, at: dt.datetime | None = None) -> Article | None:
     at = at or timezone.now()
-    return _with_wire_relations(_wire_queryset(at=at).filter(public_id=public_id)).first()
+    article = _with_wire_relations(_wire_queryset(at=at).filter(public_id=public_id)).first()
+    return attach_versions([article], at=at)[0] if article is not None else None
 
 
 # --- Sitemaps ---------------------------------------------------------------------------------------------------

@@ -86,7 +86,11 @@ def _sitemap_schema(name: str):
 
     # Google's news: namespace has no schema in ../shared; tests/syndication/sitemap-news.xsd describes it, so
     # the sitemaps.org schema's strict wildcard checks news: elements too instead of rejecting them.
-    news = {"http://www.google.com/schemas/sitemap-news/0.9": str(HERE / "sitemap-news.xsd")}
+    # Likewise the xhtml:link of hreflang alternates (tests/syndication/sitemap-xhtml.xsd).
+    news = {
+        "http://www.google.com/schemas/sitemap-news/0.9": str(HERE / "sitemap-news.xsd"),
+        "http://www.w3.org/1999/xhtml": str(HERE / "sitemap-xhtml.xsd"),
+    }
     return xmlschema.XMLSchema(str(SCHEMAS / "sitemaps" / name), locations=news)
 
 
