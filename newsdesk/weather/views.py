@@ -17,11 +17,27 @@ TIMES_COOKIE = "newsdesk_times"
 COOKIE_AGE = 365 * 24 * 3600
 
 
+def _edition_language(request) -> str:
+    """``?lang=ru``: another edition's language, or "" (the default edition's). /weather/ has one address for
+    every edition; the clock on an edition's pages links here with its language, and the page's form keeps it."""
+    language = request.GET.get("lang", "")
+    editions = {code for code, _name in settings.LANGUAGES}
+    return language if language in editions and language != settings.LANGUAGE_CODE else ""
+
+
 @require_safe
 def cities(request):
     """All cities with local time and weather; `?city=` chooses one and remembers it in a cookie.
 
     The page never reads the cookie (the script does), so its HTML varies by URL only."""
+    language = _edition_language(request)
+    if language:
+        with translation.override(language):
+            return _cities(request, language)
+    return _cities(request, "")
+
+
+def _cities(request, language: str):
     snapshot = services.weather_snapshot()
     now = timezone.now()
     rows = [presenters.city_row(city, now=now) for city in snapshot["cities"]]
@@ -39,6 +55,7 @@ def cities(request):
         "times": request.GET.get("times") == "city",
         "weather_on": bool(settings.NEWSDESK_WEATHER.get("BACKEND")),  # an empty state says how to turn it on
         "max_age": settings.NEWSDESK_WEATHER_MAX_AGE_MINUTES,
+        "lang": language,
     }
     response = render(request, "weather/cities.html", context, status=400 if error else 200)
     if chosen is not None:
@@ -59,10 +76,7 @@ def _remember(response, slug: str, *, times: bool) -> None:
 def cities_json(request):
     """``?lang=ru``: names and weather in an edition's language (the clock of that edition's pages asks so; the
     language is in the URL, so each answer is kept by its address like the pages)."""
-    language = request.GET.get("lang", "")
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
+    with translation.override(_edition_language(request) or settings.LANGUAGE_CODE):
         return _cities_json()
 
 

@@ -401,3 +401,16 @@ def test_the_converter_through_its_address_in_russian(client):
     assert '<html lang="ru">' in history and english_left(history, phrases) == []
     english = client.get("/markets/").content.decode()
     assert '<html lang="en">' in english and 'name="lang"' not in english and "US dollar" in english
+
+
+def test_the_city_page_through_its_address_in_russian(client):
+    """The clock on Russian pages links to /weather/?lang=ru: names, form and messages in Russian."""
+    phrases = english_phrases()
+    home = client.get("/ru/").content.decode()
+    assert 'class="city-clock__city" href="/weather/?lang=ru"' in home
+    html = client.get("/weather/?lang=ru").content.decode()
+    assert '<html lang="ru">' in html and '<input type="hidden" name="lang" value="ru">' in html
+    assert "Москва" in html and english_left(html, phrases) == []
+    unknown = client.get("/weather/", {"city": "atlantis", "lang": "ru"})
+    assert unknown.status_code == 400 and "Города «atlantis» нет в списке" in unknown.content.decode()
+    assert '<html lang="en">' in client.get("/weather/").content.decode()
