@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -61,6 +63,7 @@ def group_by_day(
     today = (now or timezone.now()).astimezone(zone).date()
     groups: list[DayGroup] = []
     for article in articles:
+        assert article.publish_at is not None  # lists show published articles only
         day = article.publish_at.astimezone(zone).date()
         if not groups or groups[-1].day != day:
             groups.append(DayGroup(day=day, label=day_label(day, today=today), articles=[]))
@@ -238,7 +241,7 @@ def article_page_context(
     canonical = absolute_url(article_url(article.public_id, article.slug)) + (
         f"?page={number}" if number > 1 else ""
     )
-    lead_photo = photo_context(article.lead_photo) if article.lead_photo_id else None
+    lead_photo = photo_context(article.lead_photo) if article.lead_photo is not None else None
     relations = relations or _own_relations(article)
     if translations is None:
         translations = news_selectors.translations(article_id=article.pk) if article.pk else []
@@ -324,7 +327,7 @@ def _own_read_also(article: Article) -> list[tuple[str, int, str]]:
     if not links:
         # what readers get without the editor's links
         return news_selectors.read_also_links(article_id=article.pk) if article.pk else []
-    targets = [link.target for link in links if link.target_id and link.target.visible_at()]
+    targets = [link.target for link in links if link.target is not None and link.target.visible_at()]
     return [(target.headline, target.public_id, target.slug) for target in targets]
 
 
@@ -390,14 +393,16 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def json_ld(article: Article, *, corrections: list[tuple] = (), translations: list[Translation] = ()) -> str:
+def json_ld(
+    article: Article, *, corrections: Sequence[tuple] = (), translations: Sequence[Translation] = ()
+) -> str:
     """schema.org NewsArticle; ``corrections`` ((kind, note, created_at), as the page lists them) become its
     ``correction`` notes, so search engines see what readers see under the article; ``translations`` (its
     visible versions in other editions) its ``translationOfWork`` (the original it translates) or
     ``workTranslation`` (the translations of it)."""
     published = article.first_published_at or article.publish_at
     url = absolute_url(article_url(article.public_id, article.slug))
-    data = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline[:110],
@@ -414,7 +419,7 @@ def json_ld(article: Article, *, corrections: list[tuple] = (), translations: li
     }
     if article.dateline_place:
         data["locationCreated"] = {"@type": "Place", "name": article.dateline_place.title()}
-    if article.lead_photo_id:
+    if article.lead_photo is not None:
         data["image"] = [absolute_url(article.lead_photo.image.url)]
     if article.translation_of_id:
         original = next((t for t in translations if t.is_original), None)
