@@ -17,7 +17,6 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.views import defaults
 from django.views.decorators.http import require_safe
 
 from newsdesk import editions
@@ -490,7 +489,7 @@ def bad_request(request, exception=None):
 def permission_denied(request, exception=None):
     if is_api_request(request):
         return json_error(403)
-    return defaults.permission_denied(request, exception)
+    return render(request, "site/403.html", status=403)  # in the site's design and the page's language
 
 
 def page_not_found(request, exception=None):

@@ -163,9 +163,10 @@ def russian_site() -> dict[str, tuple]:
     get_backend().write(
         [read for n, item in enumerate(board) for read in _reads(item, now - dt.timedelta(minutes=5), 9 - n)]
     )
-    gallery = Gallery.objects.create(
-        title="Сергей Лавров отмечает день рождения", slug="lavrov", is_published=True, publish_at=now
-    )
+    gallery = Gallery.objects.create(  # in a Russian section: the Russian edition's gallery
+        title="Сергей Лавров отмечает день рождения", slug="lavrov", is_published=True, publish_at=now,
+        section=politika,
+    )  # fmt: skip
     for n in range(3):
         picture = services.photo_create(
             image=image_upload(), caption="Лавров", credit="© ТАСС", alt_text="Лавров"
@@ -174,6 +175,7 @@ def russian_site() -> dict[str, tuple]:
     infographic = make_infographic()
     infographic.title, infographic.source = "Газопроводы России", "Газпром"
     infographic.text_alternative = "Северный поток: 55 млрд кубометров в год."
+    infographic.section = politika
     infographic.save()
     today = timezone.localdate()
     store_cbr(today, scale=Decimal(1))
@@ -229,6 +231,7 @@ def test_every_page_type_in_russian_has_no_english_interface_string(client):
     assert left == {}, f"English interface strings on Russian pages: {left}"
     assert statuses["not found"] == 404 and statuses["bad request"] == 400 and statuses["withdrawn"] == 410
     assert statuses["home"] == statuses["article"] == statuses["search"] == 200
+    assert statuses["gallery"] == statuses["infographic"] == 200  # the Russian edition's (in a Russian section)
 
 
 @pytest.mark.parametrize(
@@ -414,3 +417,15 @@ def test_the_city_page_through_its_address_in_russian(client):
     unknown = client.get("/weather/", {"city": "atlantis", "lang": "ru"})
     assert unknown.status_code == 400 and "Города «atlantis» нет в списке" in unknown.content.decode()
     assert '<html lang="en">' in client.get("/weather/").content.decode()
+
+
+def test_the_access_denied_page_in_both_languages(rf):
+    from newsdesk.site.views import permission_denied
+
+    with translation.override("ru"):
+        response = permission_denied(rf.get("/ru/"))
+    html = response.content.decode()
+    assert response.status_code == 403 and '<html lang="ru">' in html and "Доступ закрыт" in html
+    assert english_left(html, english_phrases()) == []
+    english = permission_denied(rf.get("/")).content.decode()
+    assert '<html lang="en">' in english and "<h1>Access denied</h1>" in english
