@@ -37,7 +37,8 @@ def demo_media_ensure() -> tuple[int, int]:
 
 def _galleries() -> int:
     made = 0
-    for section in Section.objects.filter(slug__in=GALLERY_SECTIONS).order_by("order"):
+    # The English demo's sections (the Russian edition has a "sport" too).
+    for section in Section.objects.filter(slug__in=GALLERY_SECTIONS, language="en").order_by("order"):
         slug = f"demo-{section.slug}-in-pictures"
         if Gallery.objects.filter(slug=slug).exists():
             continue

@@ -461,7 +461,10 @@ def home_page(
     lists = [_cards_of(rows, sections) for rows in _by_slice(rest, per_slice)]
     top_stories = _top_stories(ranked, _cards_of(ranked, sections), limit=top, at=at)
     gallery_rows, infographic_rows = union_rows(
-        [(_gallery_query(3), {"at": at}), (_INFOGRAPHIC_LINKS, {"at": at})]
+        [
+            (_gallery_query(3), {"at": at, "language": language}),
+            (_INFOGRAPHIC_LINKS, {"at": at, "language": language}),
+        ]
     )
     lead_photo_id = top_stories[0].lead_photo_id if top_stories else None
     newest = _newest(lists[0])[:latest]
@@ -492,14 +495,32 @@ def card_photos(cards: Iterable[Card]) -> dict[int, Photo]:
     return photos_by_ids(ids) if ids else {}
 
 
-def galleries_published(*, at: dt.datetime | None = None) -> QuerySet[Gallery]:
-    at = at or timezone.now()
-    return Gallery.objects.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=at), is_published=True)
+def _of_edition(language: str) -> Q:
+    """A gallery or infographic of the ``language`` edition: its section's, the default edition's when it has no
+    section (``default_edition``: the default's code as a value, so that a compiled read takes the language)."""
+    return Q(section__language=language) | Q(section__isnull=True, default_edition=language)
 
 
-def infographics_published(*, at: dt.datetime | None = None) -> QuerySet[Infographic]:
+def galleries_published(*, at: dt.datetime | None = None, language: str | None = None) -> QuerySet[Gallery]:
+    """An edition's published galleries (default: the current one's)."""
     at = at or timezone.now()
-    return Infographic.objects.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=at), is_published=True)
+    return (
+        Gallery.objects.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=at), is_published=True)
+        .alias(default_edition=Value(editions.default()))
+        .filter(_of_edition(language or editions.current()))
+    )
+
+
+def infographics_published(
+    *, at: dt.datetime | None = None, language: str | None = None
+) -> QuerySet[Infographic]:
+    """An edition's published infographics (default: the current one's)."""
+    at = at or timezone.now()
+    return (
+        Infographic.objects.filter(Q(publish_at__isnull=True) | Q(publish_at__lte=at), is_published=True)
+        .alias(default_edition=Value(editions.default()))
+        .filter(_of_edition(language or editions.current()))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,13 +541,14 @@ def _gallery_cards_query(limit: int) -> PreparedQuery:
     count = items.annotate(n=Func(F("id"), function="COUNT")).values("n")
     cover = items.order_by("order", "id").values("photo_id")[:1]
     return PreparedQuery(
-        lambda at: (
-            galleries_published(at=at)
+        lambda at, language: (
+            galleries_published(at=at, language=language)
             .order_by("-publish_at", "-id")
             .annotate(count=Subquery(count), cover_id=Subquery(cover))
             .values_list("title", "slug", "count", "cover_id")[:limit]
         ),
         at=dt.datetime,
+        language=str,
     )
 
 
@@ -541,7 +563,7 @@ def gallery_cards(*, limit: int = 3, at: dt.datetime | None = None) -> list[Gall
 
 
 def _gallery_rows(*, limit: int, at: dt.datetime) -> list[tuple]:
-    return _gallery_query(limit).rows(at=at)
+    return _gallery_query(limit).rows(at=at, language=editions.current())
 
 
 def _gallery_query(limit: int) -> PreparedQuery:
@@ -560,19 +582,21 @@ def _gallery_cards_of(rows: list[tuple], photos: dict[int, Photo]) -> list[Galle
 # The columns of a gallery card's row (title, slug, count, cover id), so that the home page reads both in
 # one statement (union_rows).
 _INFOGRAPHIC_LINKS = PreparedQuery(
-    lambda at: (
-        infographics_published(at=at)
+    lambda at, language: (
+        infographics_published(at=at, language=language)
         .order_by("-publish_at", "-id")
         .annotate(none=Cast(Value(None), IntegerField()))  # typed: PostgreSQL reads a bare NULL as text
         .values_list("title", "slug", "none", "none")[:4]
     ),
     at=dt.datetime,
+    language=str,
 )
 
 
 def infographic_links(*, at: dt.datetime | None = None) -> list[tuple[str, str]]:
     """(title, slug) of the four latest published infographics, for the home page."""
-    return [tuple(row[:2]) for row in _INFOGRAPHIC_LINKS.rows(at=at or timezone.now())]
+    rows = _INFOGRAPHIC_LINKS.rows(at=at or timezone.now(), language=editions.current())
+    return [tuple(row[:2]) for row in rows]
 
 
 _PHOTOS = PreparedByIds(

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from newsdesk import editions
+
 
 @require_safe
 def robots_txt(request):
@@ -14,9 +16,13 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /newsroom/",
         "",
-        f"Sitemap: {site}{reverse('syndication:sitemap-index')}",
-        f"Sitemap: {site}{reverse('syndication:sitemap-news')}",
     ]
+    for code in editions.codes():  # each edition's sitemaps (/sitemap.xml, /ru/sitemap.xml …)
+        with editions.edition(code):
+            lines += [
+                f"Sitemap: {site}{reverse('syndication:sitemap-index')}",
+                f"Sitemap: {site}{reverse('syndication:sitemap-news')}",
+            ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
