@@ -8,6 +8,7 @@ site.js.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -93,7 +94,7 @@ def _more_url(request, page: selectors.FeedPage) -> str:
 
 
 # What a feed page may show; each view gives its own (site/feed.html serves them all).
-FEED_DEFAULTS = {
+FEED_DEFAULTS: dict[str, Any] = {
     "section": None,
     "description": "",
     "photo": None,
@@ -241,7 +242,7 @@ def person(request, slug: str):
         person_id=obj.id,
         sections=fragments.request_sections(request),
     )
-    photo = photo_context(obj.photo) if obj.photo_id else None
+    photo = photo_context(obj.photo) if obj.photo is not None else None
     context = _feed_context(
         request,
         obj.name,
@@ -371,12 +372,16 @@ def article(request, public_id: int, slug: str = ""):
     page = page or _article_render(request, state, number, key, public_id)
     fills = _article_fills(state, page)
     fills["sidebar"] = sidebar_fill(request, sidebar)
-    response = HttpResponse(page.fill(fills))
+    response = _ArticlePageResponse(page.fill(fills))
     response["ETag"] = page.etag(fills)
+    return response
+
+
+class _ArticlePageResponse(HttpResponse):
     # Kept by the page cache and Varnish for a minute at most, not the hour a keyed page may be: the sidebar's
     # Top stories and Most read change with other stories, whose publishing purges only their own pages.
-    response.shared_max_age = fragments.ARTICLE_SHARED_MAX_AGE
-    return response
+    # (edge.middleware reads ``shared_max_age`` from the response.)
+    shared_max_age = fragments.ARTICLE_SHARED_MAX_AGE
 
 
 def _article_fills(state: selectors.ArticleState, page: fragments.HoledPage) -> dict[str, str]:
