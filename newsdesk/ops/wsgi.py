@@ -18,6 +18,7 @@ import ipaddress
 import json
 import logging
 import time
+from collections.abc import Iterable
 
 from django.conf import settings
 
@@ -65,6 +66,7 @@ class _Request:
     request makes it, and less made is less CPU."""
 
     __slots__ = ("ops", "environ", "start_response", "path", "rid", "started", "status", "cache", "result")
+    result: Iterable[bytes]  # the application's, once it has answered
 
     def __init__(self, ops, environ, start_response, path, rid, started) -> None:
         self.ops, self.environ, self.start_response, self.path = ops, environ, start_response, path
