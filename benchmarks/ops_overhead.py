@@ -17,17 +17,27 @@ each application's fastest batch. Target (issue "Operate it"): at most 5 % more 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from benchmarks.ingest_bench import ROOT, _env
+from tests.stack.stack import free_port
 
 BATCH = 500
 ROUNDS = 30
+SERVED_ROUNDS = 5
+SERVED_SECONDS = 5
 TARGET = 0.05
 CHILD = r"""
 import json, logging, os, random, sys, time, traceback
@@ -80,6 +90,66 @@ print(json.dumps(times))
 """
 
 
+def _group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) of every process in the group: granian and its worker process."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == pgid:  # fields from the state on: pgrp is the third
+                    total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _answers(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+    return False
+
+
+def _wrk(port: int, *, seconds: int = SERVED_SECONDS) -> int:
+    """Requests wrk made in ``seconds`` (keep-alive, 2 connections), all of them answered 200."""
+    command = ["wrk", "-t1", "-c2", f"-d{seconds}s", f"http://127.0.0.1:{port}/robots.txt"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk saw errors:\n{out}")
+    return int(re.search(r"(\d+) requests in", out).group(1))
+
+
+def served(env: dict) -> dict[str, list[float]]:
+    """CPU seconds per request of a granian server process (1 worker, 1 thread) answering GET /robots.txt
+    with and without the ops layers (benchmarks/_ops_wsgi.py), from wrk, rounds alternating."""
+    servers = {}
+    try:
+        for name, flag in (("without", "0"), ("with", "1")):
+            port = free_port()
+            cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port",
+                   str(port), "--workers", "1", "--blocking-threads", "1", "--no-ws", "benchmarks._ops_wsgi:application"]  # fmt: skip
+            proc = subprocess.Popen(cmd, env={**env, "BENCH_OPS": flag}, cwd=ROOT, start_new_session=True,  # noqa: S603
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            servers[name] = (port, proc)
+        for port, proc in servers.values():
+            deadline = time.monotonic() + 60
+            while not _answers(port):
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("granian did not start")
+                time.sleep(0.2)  # no event to wait on from here
+            _wrk(port, seconds=1)  # warm: templates compiled, connections open
+        per_request: dict[str, list[float]] = {name: [] for name in servers}
+        for _ in range(SERVED_ROUNDS):
+            for name, (port, proc) in servers.items():
+                before = _group_cpu(proc.pid)
+                requests = _wrk(port)
+                per_request[name].append((_group_cpu(proc.pid) - before) / requests)
+        return per_request
+    finally:
+        for _, proc in servers.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsdesk-ops-bench-") as tmp:
         data = Path(tmp)
@@ -95,6 +165,7 @@ def main() -> None:
         if done.returncode:
             raise RuntimeError((done.stderr + done.stdout)[-3000:])
         times = json.loads(done.stdout.strip().splitlines()[-1])
+        served_times = served(env) if shutil.which("wrk") else None
 
     def extra(with_name: str, without_name: str) -> float:
         return (
@@ -118,6 +189,16 @@ def main() -> None:
     print(
         f"  target <= {TARGET:.0%} on the trivial view: {'met' if view <= TARGET else 'NOT met'} ({view:+.1%})"
     )
+    if served_times is None:
+        print("served: skipped (needs wrk, a Debian package)")
+        return
+    ratio = statistics.median(
+        w / wo for w, wo in zip(served_times["with"], served_times["without"], strict=True)
+    )
+    print(f"Served by granian (1 process, 1 thread; wrk -c2 keep-alive), the server's CPU per request (user + "
+          f"system), median of {SERVED_ROUNDS} alternating rounds of {SERVED_SECONDS} s:")  # fmt: skip
+    print(f"  the view: without {statistics.median(served_times['without']) * 1e6:.0f}µs, with "
+          f"{statistics.median(served_times['with']) * 1e6:.0f}µs, extra {ratio - 1:+.1%}")  # fmt: skip
 
 
 if __name__ == "__main__":
