@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
+from django.core.signals import setting_changed
 from django.template.defaultfilters import date as django_date
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS_ALT
@@ -47,13 +49,40 @@ def date_time_template(*, with_year: bool) -> str:
     return date_time_pattern(with_year=with_year) % {name: "{" + name + "}" for name in names}
 
 
+# A language's patterns, month names and days, kept: Django's gettext and date format cost 2-20 us a call, and
+# lists print many times. The catalogues change only with the settings (tests): forgotten then.
+@lru_cache(maxsize=32)
+def _pattern(language: str | None, with_year: bool) -> str:
+    return date_time_pattern(with_year=with_year)
+
+
+@lru_cache(maxsize=64)
+def _month(language: str | None, month: int) -> str:
+    return str(MONTHS_ALT[month])
+
+
+@lru_cache(maxsize=4096)
+def _day_text(language: str | None, day: dt.date) -> str:
+    return django_date(day, "j E Y")
+
+
+def _forget(*, setting: str, **_kwargs) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        for kept in (_pattern, _month, _day_text):
+            kept.cache_clear()
+
+
+setting_changed.connect(_forget)
+
+
 def local_text(moment: dt.datetime, *, now: dt.datetime | None = None) -> str:
     """ "May 30, 11:41 UTC+3" ("30 мая, 11:41 UTC+3"), as the agency prints its times (the zone always shown); the
     year only when it is not this year's in the time's own zone: "May 30, 2017, 11:41 UTC+3" ("30 мая 2017,
     11:41 UTC+3")."""
     this_year = (now or timezone.now()).astimezone(moment.tzinfo).year
-    return date_time_pattern(with_year=moment.year != this_year) % {
-        "month": MONTHS_ALT[moment.month],
+    language = translation.get_language()
+    return _pattern(language, moment.year != this_year) % {
+        "month": _month(language, moment.month),
         "day": moment.day,
         "year": moment.year,
         "time": f"{moment:%H:%M}",
@@ -70,7 +99,7 @@ def dateline_day(day: dt.date, language: str) -> str:
 
 def day_text(day: dt.date) -> str:
     """ "30 May 2017" ("30 мая 2017"): a day, as headings and links name it."""
-    return django_date(day, "j E Y")
+    return _day_text(translation.get_language(), day)
 
 
 def time_with_zone(value: dt.datetime | None, zone: dt.tzinfo | None = None) -> Markup:

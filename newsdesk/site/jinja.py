@@ -16,6 +16,7 @@ active language's catalogue (newsdesk/locale/) like ``{% translate %}`` in a Dja
 
 from __future__ import annotations
 
+from django.core.signals import setting_changed
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -79,19 +80,56 @@ def _article_sidebar(context) -> Markup:
     return sidebar_html(context.get("request"))
 
 
+# What a language's catalogue says, kept per process: Django's gettext costs 2-6 us a call (most of it finding
+# the active language and, for the default one, walking the catalogues a source string is missing from), and
+# an uncached feed page makes dozens of calls. Catalogues change only with the settings (tests): cleared then.
+_translated: dict[tuple, str] = {}
+_plural_data: dict[tuple, Markup] = {}
+_CATALOGUE_SETTINGS = {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}
+
+
+def _forget_translations(*, setting: str, **_kwargs) -> None:
+    if setting in _CATALOGUE_SETTINGS:
+        _translated.clear()
+        _plural_data.clear()
+
+
+setting_changed.connect(_forget_translations)
+
+
+def _gettext(message: str) -> str:
+    key = (translation.get_language(), message)
+    text = _translated.get(key)
+    if text is None:
+        text = _translated[key] = translation.gettext(message)
+    return text
+
+
+def _pgettext(context: str, message: str) -> str:
+    key = (translation.get_language(), context, message)
+    text = _translated.get(key)
+    if text is None:
+        text = _translated[key] = translation.pgettext(context, message)
+    return text
+
+
 def plural_data(name: str, singular: str, plural: str) -> Markup:
     """A count's text for a script, in every plural form of the page's language, as data attributes named by
     Unicode's plural categories (``data-more-one``, ``-few``, ``-many``, ``-other``), ``{count}`` where the
     number goes: the script picks one with ``Intl.PluralRules`` (site.js ``counted``), so no catalogue is shipped
     to the browser. Babel extracts the two strings (a keyword of ``newsdesk translations``)."""
     # A number of each category, for the languages of Europe (few: Slavic 2-4; many: Slavic 5-20).
-    samples = {"one": 1, "few": 2, "many": 5, "other": 5}
-    return Markup(" ").join(
-        Markup('data-{}-{}="{}"').format(
-            name, category, translation.ngettext(singular, plural, n) % {"count": "{count}"}
+    key = (translation.get_language(), name, singular, plural)
+    html = _plural_data.get(key)
+    if html is None:
+        samples = {"one": 1, "few": 2, "many": 5, "other": 5}
+        html = _plural_data[key] = Markup(" ").join(
+            Markup('data-{}-{}="{}"').format(
+                name, category, translation.ngettext(singular, plural, n) % {"count": "{count}"}
+            )
+            for category, n in samples.items()
         )
-        for category, n in samples.items()
-    )
+    return html
 
 
 def _today() -> str:
@@ -106,10 +144,10 @@ def environment(**options) -> Environment:
     options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)  # noqa: S701 - autoescape is set just above
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translation.gettext,
-        translation.ngettext,
+        _gettext,
+        translation.ngettext,  # a count's text varies with the count: not kept
         newstyle=True,
-        pgettext=translation.pgettext,
+        pgettext=_pgettext,
         npgettext=translation.npgettext,
     )
     # {% trans %} blocks' whitespace collapsed: the catalogue's strings don't depend on a template's line breaks.
