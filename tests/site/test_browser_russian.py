@@ -36,7 +36,7 @@ def russian_edition():
         for n in range(35)
     ]
     gallery = Gallery.objects.create(title="Лавров отмечает день рождения", slug="lavrov", is_published=True,
-                                     publish_at=now - dt.timedelta(hours=1))  # fmt: skip
+                                     section=politika, publish_at=now - dt.timedelta(hours=1))  # fmt: skip
     for n in range(3):
         photo = services.photo_create(image=image_upload(size=(1200, 800)), caption=f"Лавров {n}", credit="© ТАСС",
                                       alt_text=f"Сергей Лавров, снимок {n + 1}")  # fmt: skip
