@@ -54,6 +54,7 @@ def announce_article(article_id: int) -> str | None:
         return _announce(article)
     except Exception:  # the log's own errors (Redis down, ...): live updates pause until it is back
         logger.warning("Live announcement of article %s failed; retrying until the log is back", article_id)
+        assert article.publish_at is not None  # published() has one
         _retry_in_background(since=min(article.publish_at, timezone.now()))
         return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
+from typing import Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -144,8 +145,8 @@ class Photo(models.Model):
         return self.caption[:80]
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, *, at: dt.datetime | None = None) -> ArticleQuerySet:
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self, *, at: dt.datetime | None = None) -> Self:
         """The one visibility gate: what a reader may see at ``at`` (default: now).
 
         Scheduling needs no cron: a scheduled item is simply not visible before its publish time.
@@ -155,10 +156,10 @@ class ArticleQuerySet(models.QuerySet):
             status__in=(Article.Status.PUBLISHED, Article.Status.SCHEDULED), publish_at__lte=at
         )
 
-    def withdrawn(self) -> ArticleQuerySet:
+    def withdrawn(self) -> Self:
         return self.filter(status=Article.Status.WITHDRAWN)
 
-    def for_cards(self) -> ArticleQuerySet:
+    def for_cards(self) -> Self:
         """What a list of article cards needs, in a fixed number of queries."""
         return self.select_related("section", "lead_photo")
 
@@ -252,6 +253,9 @@ class Article(models.Model):
     is_backfill = models.BooleanField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Not a field: the wire's items carry their visible versions in other editions, set when they are read
+    # (syndication.selectors.attach_versions), as a prefetch's to_attr would.
+    versions: list[Article]
 
     class Meta:
         ordering = ["-publish_at", "-id"]

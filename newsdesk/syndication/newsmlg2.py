@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from xml.etree import ElementTree as ET  # noqa: S405 - we build XML here, never parse untrusted XML
 
 from django.conf import settings
@@ -62,7 +63,7 @@ class NewsMLG2:
     def item_bytes(self, article: Article) -> bytes:
         return ET.tostring(self.news_item(article), encoding="utf-8", xml_declaration=True)
 
-    def message_bytes(self, articles: list[Article]) -> bytes:
+    def message_bytes(self, articles: Sequence[Article]) -> bytes:
         message = ET.Element(_q("newsMessage"))
         header = _add(message, "header")
         _add(header, "sent", _stamp(timezone.now()))

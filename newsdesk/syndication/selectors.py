@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -20,7 +21,21 @@ from django.utils import timezone
 from newsdesk import editions
 from newsdesk.news.models import Article, Person, Section, Topic
 
-SCOPE_MODELS = {"section": Section, "person": Person, "topic": Topic}
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Event(TypedDict):
+        event_at: dt.datetime  # the time of its last event (_wire_queryset)
+
+    WireItem = WithAnnotations[Article, _Event]
+
+_A = TypeVar("_A", bound=Article)
+
+SCOPE_MODELS: dict[str, type[Section | Person | Topic]] = {
+    "section": Section,
+    "person": Person,
+    "topic": Topic,
+}
 SCOPE_FILTERS = {"section": "section", "person": "persons", "topic": "topics"}
 
 
@@ -40,8 +55,8 @@ class Scope:
 
     @property
     def description(self) -> str:
-        if self.obj is not None and getattr(self.obj, "description", ""):
-            return self.obj.description
+        if description := getattr(self.obj, "description", ""):
+            return description
         return f"The latest news from {settings.NEWSDESK_SITE_NAME}."
 
     @property
@@ -49,7 +64,7 @@ class Scope:
         path = reverse("site:latest") if self.obj is None else self.obj.get_absolute_url()
         return settings.NEWSDESK_SITE_URL + path
 
-    def filter(self, qs: QuerySet[Article]) -> QuerySet[Article]:
+    def filter(self, qs: QuerySet[_A]) -> QuerySet[_A]:
         if self.language is not None and self.kind != "section":  # a section is in one edition already
             qs = qs.filter(language=self.language)
         if self.obj is None:
@@ -64,7 +79,9 @@ def feed_scope(*, kind: str, slug: str | None = None, language: str | None = Non
     if kind == "all":
         return Scope(language=language)
     lookup = {"slug": slug, **({"language": language} if kind == "section" else {})}
-    return Scope(kind=kind, obj=get_object_or_404(SCOPE_MODELS[kind], **lookup), language=language)
+    obj = get_object_or_404(SCOPE_MODELS[kind], **lookup)
+    assert isinstance(obj, Section | Person | Topic)  # what SCOPE_MODELS holds (mypy joins them to Model)
+    return Scope(kind=kind, obj=obj, language=language)
 
 
 def scope_or_none(*, kind: str, slug: str) -> Scope | None:
@@ -72,7 +89,8 @@ def scope_or_none(*, kind: str, slug: str) -> Scope | None:
     return None if obj is None else Scope(kind=kind, obj=obj)
 
 
-def _with_wire_relations(qs: QuerySet[Article]) -> QuerySet[Article]:
+def _with_wire_relations(qs: QuerySet[_A]) -> QuerySet[Any, _A]:
+    # Rows stay _A; the model's type (Any here) is the one annotated with has_versions.
     return (
         qs.select_related("section", "lead_photo")
         .prefetch_related("persons", "topics")
@@ -80,7 +98,7 @@ def _with_wire_relations(qs: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
-def attach_versions(articles: list[Article], *, at: dt.datetime | None = None) -> list[Article]:
+def attach_versions(articles: list[_A], *, at: dt.datetime | None = None) -> list[_A]:
     """Set each article's ``versions``: the visible original it translates and its visible translations (the
     ninjs association, the NewsML-G2 link). One read for a page of items, none when no item is linked."""
     linked = [article for article in articles if getattr(article, "has_versions", False)]
@@ -159,12 +177,12 @@ class Cursor:
         return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=self.micros)
 
     @classmethod
-    def of(cls, article: Article) -> Cursor:
+    def of(cls, article: WireItem) -> Cursor:
         delta = article.event_at - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         return cls(micros=delta // dt.timedelta(microseconds=1), public_id=article.public_id)
 
 
-def _wire_queryset(*, at: dt.datetime) -> QuerySet[Article]:
+def _wire_queryset(*, at: dt.datetime) -> QuerySet[WireItem]:
     """Visible items plus withdrawn ones that subscribers had received, each with the time of its last event.
 
     ``created_at`` takes part so that an item created now with an earlier publish time (an ingested wire item
@@ -183,7 +201,7 @@ def _wire_queryset(*, at: dt.datetime) -> QuerySet[Article]:
 
 @dataclass(frozen=True)
 class WirePage:
-    items: list[Article]
+    items: list[WireItem]
     cursor: Cursor
     has_more: bool
 
