@@ -61,7 +61,8 @@ def test_demo_command_loads_once(settings, tmp_path, news_csv, capsys):
     call_command("demo", "--if-empty", "--seed-page", str(tmp_path / "absent.txt"))
     out = capsys.readouterr().out
     assert "485 articles loaded" in out and "nothing loaded" in out and "not here" in out
-    assert "Russian edition:" in out  # loaded, or where to put the shared folder (tests/editions/test_demo.py)
+    # Loaded, or where to put the shared folder (tests/editions/test_demo.py).
+    assert "Russian edition:" in out
     # The English demo's own (the Russian edition's demo and its English counterpart take ids from 89,999,999 up).
     assert Article.objects.filter(public_id__lt=89_000_000).count() == 485
 
