@@ -8,12 +8,14 @@ middleware instead of Django's LocaleMiddleware, which also reads those and adds
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import URLResolver
+from django.urls import URLResolver, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
 
@@ -70,6 +72,28 @@ class EditionPrefixPattern:
 
     def __str__(self) -> str:
         return self.language_prefix
+
+
+@dataclass(frozen=True)
+class EditionLink:
+    code: str
+    name: str  # in its own language: "Русский", "English"
+    url: str  # its home page
+
+
+def other_editions() -> list[EditionLink]:
+    """The other editions' home pages, for the page's edition switch (its words in each edition's language)."""
+    return _other_editions(current(), tuple(codes()), get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=32)
+def _other_editions(language: str, all_codes: tuple, urlconf, script_prefix: str) -> list[EditionLink]:
+    links = []
+    for code in all_codes:
+        if code != language:
+            with edition(code):
+                links.append(EditionLink(code, name_of(code), reverse("site:home")))
+    return links
 
 
 def edition_patterns(*urls) -> list[URLResolver]:

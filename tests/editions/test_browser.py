@@ -40,12 +40,12 @@ def test_the_russian_home_and_article_are_accessible(live_server, browser_page, 
 
     page.goto(live_server.url + russian.get_absolute_url())
     assert page.get_attribute("html", "lang") == "ru"
-    link = page.locator("a[hreflang='en']")
+    link = page.locator(".article__translation a[hreflang='en']")
     assert link.inner_text() == "Read in English"
     assert link.get_attribute("lang") == "en"
     assert _summary(axe_violations(page)) == []
     link.click()
     page.wait_for_url(live_server.url + original.get_absolute_url())
     assert page.get_attribute("html", "lang") == "en"
-    assert page.locator("a[hreflang='ru']").get_attribute("lang") == "ru"
+    assert page.locator(".article__translation a[hreflang='ru']").get_attribute("lang") == "ru"
     assert _summary(axe_violations(page)) == []

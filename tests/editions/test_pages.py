@@ -230,3 +230,16 @@ def test_galleries_and_infographics_belong_to_their_sections_edition(client, ru_
     assert client.get("/galleries/lavrov-den-rozhdeniya/").status_code == 404
     assert "gas-pipelines-2018" in text(client.get("/infographics/"))
     assert "gas-pipelines-2018" not in text(client.get("/ru/infographics/"))
+
+
+def test_each_page_links_the_other_editions_and_searches_its_own(client, both):
+    from bs4 import BeautifulSoup
+
+    english = BeautifulSoup(text(client.get("/")), "html.parser")
+    (to_russian,) = english.select("footer a[hreflang]")
+    assert (to_russian.text, to_russian["href"], to_russian["lang"]) == ("Русский", "/ru/", "ru")
+    assert english.select_one("form[role=search]")["action"] == "/search/"
+    russian = BeautifulSoup(text(client.get("/ru/news/")), "html.parser")
+    (to_english,) = russian.select("footer a[hreflang]")
+    assert (to_english.text, to_english["href"], to_english["lang"]) == ("English", "/", "en")
+    assert russian.select_one("form[role=search]")["action"] == "/ru/search/"

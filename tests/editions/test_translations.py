@@ -48,10 +48,10 @@ def alternates(soup) -> dict[str, str]:
 def test_each_page_links_to_the_other_in_its_language(client, pair):
     original, translation = pair
     english, russian = page(client, original), page(client, translation)
-    (to_russian,) = english.select("a[hreflang]")
+    (to_russian,) = english.select(".article__translation a[hreflang]")
     assert (to_russian.text, to_russian["href"]) == ("Читать на русском", translation.get_absolute_url())
     assert to_russian["lang"] == to_russian["hreflang"] == "ru"
-    (to_english,) = russian.select("a[hreflang]")
+    (to_english,) = russian.select(".article__translation a[hreflang]")
     assert (to_english.text, to_english["href"]) == ("Read in English", original.get_absolute_url())
     assert to_english["lang"] == to_english["hreflang"] == "en"
 
@@ -82,7 +82,7 @@ def test_a_version_readers_cannot_see_is_not_linked(client, ru_article):
     original = ArticleFactory()
     ru_article(translation_of=original, status=Article.Status.DRAFT, publish_at=None, first_published_at=None)
     soup = page(client, original)
-    assert not soup.select("a[hreflang]") and not alternates(soup)
+    assert not soup.select(".article__translation a[hreflang]") and not alternates(soup)
     assert "workTranslation" not in json_ld(soup)
 
 
@@ -92,13 +92,15 @@ def test_publishing_a_translation_updates_the_originals_kept_page(client, ru_art
     from newsdesk.site.fragments import articles_changed
 
     original = ArticleFactory()
-    assert not page(client, original).select("a[hreflang]")
+    assert not page(client, original).select(".article__translation a[hreflang]")
     draft = ru_article(
         translation_of=original, status=Article.Status.DRAFT, publish_at=None, first_published_at=None
     )
     services.article_save(article=draft, by=None, status=Article.Status.PUBLISHED)
     articles_changed([draft.pk])  # the pipeline's effect after the publish commits
-    assert [a["href"] for a in page(client, original).select("a[hreflang]")] == [draft.get_absolute_url()]
+    assert [a["href"] for a in page(client, original).select(".article__translation a[hreflang]")] == [
+        draft.get_absolute_url()
+    ]
 
 
 def test_sitemap_alternates_both_ways_valid_against_the_xsd(client, pair):

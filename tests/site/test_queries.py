@@ -119,8 +119,13 @@ def _build(count, person, topic):
     return articles
 
 
-def test_query_counts_do_not_grow_with_the_number_of_articles(client):
+def test_query_counts_do_not_grow_with_the_number_of_articles(client, monkeypatch):
     from newsdesk.news import selectors
+
+    # Most read's box is kept a few seconds in the process ("no box yet" one second): on a loaded machine the
+    # counted request, a moment after the warm one, read the counters again (archive: 6 queries, not 3).
+    monkeypatch.setattr("newsdesk.analytics.widgets.EMPTY_FRONT_TTL", 3600.0)
+    monkeypatch.setattr("newsdesk.analytics.widgets.FRONT_TTL", 3600.0)
 
     fixed = _fixed()
     small = _build(6, fixed.person, fixed.topic)
