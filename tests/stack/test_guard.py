@@ -160,7 +160,10 @@ def test_silent_connections_and_an_addresses_surplus_are_cut(listener):
         client.recv(100)
     silent_client, silent = connect(listener)
     time.sleep(0.3)
-    assert watchdog.sweep() == 2  # the silent one, and one of the three idle ones over the limit of two
+    # The silent one, and one of the three idle ones over the limit of two. The sweep sees every listening
+    # socket of this process, so a server another test left open in it may add its own silent connections:
+    # what is asserted exactly is which of ours were cut.
+    assert watchdog.sweep() >= 2
     assert closed_by_server(silent_client)
     open_ones = []
     for client, _ in talking:
