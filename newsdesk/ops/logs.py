@@ -48,9 +48,10 @@ os.register_at_fork(after_in_child=_templates.clear)  # the process id is in the
 _new_record = object.__new__
 
 
-def request_record(name: str, level: int, fields: dict) -> logging.LogRecord:
+def request_record(name: str, level: int, fields: dict, created: float | None = None) -> logging.LogRecord:
     """A LogRecord with message "request" and ``fields`` as its attributes (as ``extra=`` would set them, for
-    filters and tests) and as ``record.fields``, which the formatters write whole."""
+    filters and tests) and as ``record.fields``, which the formatters write whole; made at ``created`` (a
+    time.time(), now if not given: the request tally makes the record after the fact, tally.py)."""
     template = _templates.get(name)
     if template is None:
         made = logging.LogRecord(name, logging.INFO, __file__, 0, "request", None, None)
@@ -59,7 +60,7 @@ def request_record(name: str, level: int, fields: dict) -> logging.LogRecord:
     record = _new_record(logging.LogRecord)
     values = record.__dict__
     values.update(template)
-    now = time.time()
+    now = time.time() if created is None else created
     values["created"] = now
     values["msecs"] = int((now - int(now)) * 1000) + 0.0
     values["relativeCreated"] = (now - values.pop("_start")) * 1000

@@ -26,7 +26,8 @@ from newsdesk.analytics.beacon import is_beacon_path
 from newsdesk.ratelimit import client_address
 
 from . import metrics
-from .logs import new_request_id, request_id, request_record
+from .logs import new_request_id, request_id
+from .tally import TALLY
 
 logger = logging.getLogger("newsdesk.request")
 ops_logger = logging.getLogger("newsdesk.ops")
@@ -99,7 +100,6 @@ class Operations:
         self.allow = _networks(settings.NEWSDESK_METRICS_ALLOW)
         self.token = settings.NEWSDESK_METRICS_TOKEN.encode()
         self.access_log = settings.NEWSDESK_ACCESS_LOG
-        self._children: dict[tuple[str, str, str], tuple] = {}
 
     # Endpoints ---------------------------------------------------------------------------------------------
     def trusted(self, environ: dict) -> bool:
@@ -157,7 +157,7 @@ class Operations:
         rid = new_request_id(environ.get("HTTP_X_REQUEST_ID"))
         environ["HTTP_X_REQUEST_ID"] = rid
         request = _Request(self, environ, start_response, path, rid, started)
-        metrics.IN_PROGRESS.inc()
+        TALLY.started()
         if path == LIVE_STREAM:
             metrics.LIVE_STREAMS.inc()
         token = request_id.set(rid)
@@ -171,7 +171,7 @@ class Operations:
         return request
 
     def account(self, request: _Request, seconds: float) -> None:
-        """Count the request and write its line, once its last byte is gone."""
+        """Count the request and make its line, once its last byte is gone (written by the tally's fold)."""
         environ, path, status, cache = request.environ, request.path, request.status, request.cache
         view = environ.get(VIEW_KEY)
         if view is None:  # answered before Django
@@ -184,27 +184,14 @@ class Operations:
             else:
                 view = "unresolved"
         if cache:
-            metrics.PAGE_CACHE.labels("hit" if cache == "HIT" else "miss").inc()
+            TALLY.count(metrics.PAGE_CACHE, "hit" if cache == "HIT" else "miss")
         if path.startswith("/analytics/read") and is_beacon_path(path):  # before Django, or through its view
-            metrics.BEACONS.labels("accepted" if status[0] == "2" else "refused", status).inc()
+            TALLY.count(metrics.BEACONS, "accepted" if status[0] == "2" else "refused", status)
         method = environ.get("REQUEST_METHOD", "")
         if method not in METHODS:
             method = "other"  # a label per invented method would grow without bound
-        # The label children, looked up once per (view, method, status): .labels() costs more than the count.
-        children = self._children.get((view, method, status))
-        if children is None:
-            children = self._children[(view, method, status)] = (
-                metrics.REQUESTS.labels(view, method, status), metrics.LATENCY.labels(view),
-                metrics.QUERIES.labels(view),
-            )  # fmt: skip
-        children[0].inc()
-        children[1].observe(seconds)
         queries = environ.get(QUERIES_KEY)
-        if queries is not None:
-            children[2].observe(queries)
-        if path == LIVE_STREAM:
-            metrics.LIVE_STREAMS.dec()
-        metrics.IN_PROGRESS.dec()
+        line = None
         if self.access_log:
             level = logging.ERROR if status[0] == "5" else logging.INFO
             if logger.isEnabledFor(level):
@@ -216,7 +203,11 @@ class Operations:
                     fields["cache"] = cache
                 if user := environ.get(USER_KEY):
                     fields["user_id"] = user
-                logger.handle(request_record(logger.name, level, fields))
+                line = (level, fields, time.time())
+        # Counted and logged in bulk, off the request path (tally.py): within a second, or when the process exits.
+        TALLY.finished(view, method, status, seconds, queries, line)
+        if path == LIVE_STREAM:
+            metrics.LIVE_STREAMS.dec()
 
 
 def with_operations(app):

@@ -16,6 +16,7 @@ from newsdesk.edge.pagecache import PageCacheMiddleware
 from newsdesk.ops import health
 from newsdesk.ops.logs import JSONFormatter, TextFormatter, request_id
 from newsdesk.ops.models import WorkerHeartbeat
+from newsdesk.ops.tally import TALLY
 from newsdesk.ops.wsgi import Operations
 from newsdesk.pipeline.models import Change
 from tests.edge.wsgi import DjangoInTestTransaction, call
@@ -25,6 +26,14 @@ from tests.factories import ArticleFactory, user_with_role
 @pytest.fixture
 def app(db):
     return Operations(DjangoInTestTransaction())
+
+
+@pytest.fixture(autouse=True)
+def _folded():
+    """Request lines and counts of earlier tests folded now, not into this test's log capture."""
+    TALLY.fold()
+    yield
+    TALLY.fold()
 
 
 @pytest.fixture(autouse=True)
@@ -180,6 +189,7 @@ def test_page_cache_hits_and_misses_and_refused_beacons_are_counted(db, tmp_path
 
 # Request ids and log lines ------------------------------------------------------------------------------------
 def _request_lines(caplog) -> list[logging.LogRecord]:
+    TALLY.fold()  # written within FOLD_SECONDS by the tally's thread; now, here
     return [record for record in caplog.records if record.name == "newsdesk.request"]
 
 
