@@ -150,10 +150,8 @@ class _Default:
 
 
 def exposition() -> tuple[bytes, str]:
-    """The text /metrics answers, and its content type."""
-    from .tally import TALLY
-
-    TALLY.fold()  # this process's requests up to now; the other processes fold theirs every FOLD_SECONDS
+    """The text /metrics answers, and its content type. The caller folds this process's tally first
+    (tally.TALLY.fold(): its requests up to now; the other processes fold theirs every FOLD_SECONDS)."""
     registry = CollectorRegistry()
     path = multiproc_dir()
     if path is not None:

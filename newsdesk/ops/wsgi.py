@@ -138,6 +138,7 @@ class Operations:
                     b"the bearer token NEWSDESK_METRICS_TOKEN.\n")  # fmt: skip
             start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8"), *NO_STORE])
             return [body]
+        TALLY.fold()  # this process's requests up to now, in what it answers
         body, content_type = metrics.exposition()
         start_response(
             "200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body))), *NO_STORE]
