@@ -83,6 +83,14 @@ def wait_for_body(page, fragment: str) -> None:
         raise AssertionError(f"{fragment!r} not in the body: {body_value(page)!r}") from exc
 
 
+def wait_for_editor_focus(page) -> None:
+    """Until a dialog has closed and given the cursor back to the text: the body is written before the dialog
+    closes, so keys pressed as soon as the body shows a change could land in the dialog on a loaded machine."""
+    page.wait_for_function(
+        f"document.activeElement === document.querySelector('{EDITOR_AREA}')", timeout=5_000
+    )
+
+
 def open_new_article(page, base: str) -> None:
     page.goto(base + reverse("admin:news_article_add"))
     page.wait_for_selector("#id_body[data-editor-ready=true]", state="attached")
@@ -132,16 +140,19 @@ def test_a_story_written_and_pasted_into_the_editor_is_published_as_clean_html(
     page.fill("#body-editor-link", "https://tass.com/politics")
     page.keyboard.press("Enter")
     wait_for_body(page, '<a href="https://tass.com/politics" rel="noopener noreferrer">TASS</a>')
+    wait_for_editor_focus(page)
     page.keyboard.press("End")
     page.keyboard.press("Enter")
 
     toolbar_button(page, "image").click()
     page.locator(".body-editor__photo", has_text="Delegations in Geneva").click()
     wait_for_body(page, "<figure>")
+    wait_for_editor_focus(page)
     toolbar_button(page, "embed").click()
     page.fill("#body-editor-video", "https://www.youtube.com/watch?v=dQw4w9WgXcQ")
     page.keyboard.press("Enter")
     wait_for_body(page, "youtube-nocookie.com/embed/dQw4w9WgXcQ")
+    wait_for_editor_focus(page)
 
     # Each paste on a line of its own, as an editor pastes a piece of copy (inline content would join the line).
     for html, last_words in (
