@@ -91,6 +91,19 @@ def query_word(word: str, language: str) -> str:
     return word
 
 
+def whole_word_term(word: str, language: str) -> str | None:
+    """A second index term a (folded) query word is looked for as, beside its stem, or None: for a Russian
+    word that Snowball shortens, the word itself. Snowball strips what looks like an ending from a word in
+    its dictionary form ("киев" → "ки", "милан" → "мила", "иерусалим" → "иерусал", "песков" → "песк"),
+    while the word's other forms keep it whole ("Киеве", "Киева" → "киев"): the stem alone finds only the
+    stories that use the nominative. Lucene's KeywordRepeatFilter keeps the unstemmed token beside the stem
+    for the same reason; here only the query needs it, since the index holds what the inflected forms stem
+    to. A word whose stem is itself has none."""
+    if language != RUSSIAN or not _CYRILLIC_RUN.fullmatch(word):
+        return None
+    return word if stem(word) != word else None
+
+
 def pg_config(language: str | None) -> str:
     return PG_CONFIGS.get(language or "", PG_DEFAULT_CONFIG)
 

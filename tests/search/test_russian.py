@@ -83,6 +83,19 @@ def test_yo_and_ye_are_the_same_letter(editions):
     assert ids(search_articles(q="ещё полгода", language="ru")) == [editions["sanctions"].pk]
 
 
+def test_a_name_the_stemmer_shortens_finds_its_other_forms(backend):
+    """Snowball stems the nominative "Киев" to "ки" and "Милан" to "мила", but "Киеве" to "киев" and "Милане"
+    to "милан": the query word is looked for whole beside its stem, on both engines."""
+    kyiv = russian("Переговоры в Киеве", "<p>Делегации встретились в Киеве во вторник.</p>")
+    capital = russian("Киев готовится к саммиту", "<p>Город закрыл центр для машин.</p>", hours_ago=2)
+    milan = russian("Выставка открылась", "<p>В Милане открылась выставка дизайна.</p>", hours_ago=3)
+    search_sync_pending()
+    assert set(ids(search_articles(q="Киев", language="ru"))) == {kyiv.pk, capital.pk}
+    assert ids(search_articles(q="милан", language="ru")) == [milan.pk]
+    assert ids(search_articles(q="Милане", language="ru")) == [milan.pk]
+    assert "<mark>Киеве</mark>" in search_articles(q="Киев", language="ru").hits[0].highlight.headline
+
+
 def test_cyrillic_matches_are_highlighted(editions):
     hit = search_articles(q="Путина", language="ru").hits[0]
     assert "<mark>Путин</mark>" in hit.highlight.headline

@@ -14,7 +14,16 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..analysis import PG_CONFIGS, PG_DEFAULT_CONFIG, RUSSIAN, fold, has_cyrillic, pg_config, stem
+from ..analysis import (
+    PG_CONFIGS,
+    PG_DEFAULT_CONFIG,
+    RUSSIAN,
+    fold,
+    has_cyrillic,
+    pg_config,
+    stem,
+    whole_word_term,
+)
 from ..query import STOPWORDS, ParsedQuery, Phrase, Term
 from ..related import stems
 from .base import (
@@ -129,18 +138,21 @@ LEAD_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWord
 EXCERPT_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2"
 
 
-def _clause(clause: Term | Phrase, config: str = CONFIG) -> tuple[str, list[str]]:
+def _clause(clause: Term | Phrase, config: str = CONFIG, language: str = "en") -> tuple[str, list[str]]:
     # Each word reaches PostgreSQL as a bound parameter of a *plain*/phrase parser, never as tsquery syntax;
     # only prefix terms use to_tsquery, with a word that query.parse reduced to \w+. ``config`` is ours.
     if isinstance(clause, Phrase):
         return f"phraseto_tsquery('{config}', %s)", [" ".join(clause.words)]
     if clause.prefix:
         return f"to_tsquery('{config}', %s)", [f"'{clause.word}':*"]
+    whole = whole_word_term(clause.word, language)
+    if whole:  # "киев" is looked for as its stem "ки" or as "киев", what "Киеве" stems to ('simple': as is)
+        return f"(plainto_tsquery('{config}', %s) || plainto_tsquery('simple', %s))", [clause.word, whole]
     return f"plainto_tsquery('{config}', %s)", [clause.word]
 
 
-def _any(clauses, config: str = CONFIG) -> tuple[str, list[str]]:
-    parts = [_clause(c, config) for c in clauses]
+def _any(clauses, config: str = CONFIG, language: str = "en") -> tuple[str, list[str]]:
+    parts = [_clause(c, config, language) for c in clauses]
     return "(" + " || ".join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
 
 
@@ -157,14 +169,14 @@ def tsquery_sql(query: ParsedQuery, *, any_words: bool = False) -> tuple[str, li
     """The query as a tsquery; ``any_words``: a match of any word group that is not a match of all of them
     (the fallback's tier 0)."""
     config = pg_config(query.language)
-    groups = [_any(group, config) for group in query.must]
+    groups = [_any(group, config, query.language) for group in query.must]
     sql = " && ".join(g for g, _ in groups)
     params = [p for _, ps in groups for p in ps]
     if any_words:
         sql = f"({' || '.join(g for g, _ in groups)}) && !!({sql})"
         params = params + params
     if query.must_not:
-        not_sql, not_params = _any(query.must_not, config)
+        not_sql, not_params = _any(query.must_not, config, query.language)
         sql, params = f"({sql}) && !!{not_sql}", params + not_params
     return sql, params
 
@@ -271,7 +283,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         parts, params = [], []
         config = pg_config(query.language)
         for group, idf in zip(query.must, self._idfs(query), strict=True):
-            sql, group_params = _any(group, config)
+            sql, group_params = _any(group, config, query.language)
             parts.append(f"{idf:.6f}::float4 * ts_rank('{weights}', doc.vector, {sql}, 0)")
             params += group_params
         # The length from the stored size (pg_column_size reads the toast pointer, never the value): length()
@@ -295,7 +307,15 @@ class PostgresSearchBackend(BaseSearchBackend):
             words = (
                 [clause.word] if isinstance(clause, Term) else [w for w in clause.words if w not in STOPWORDS]
             )
-            return min((shares.get(lexeme, rare) for lexeme in _lexemes(words, query.language)), default=rare)
+            found = min(
+                (shares.get(lexeme, rare) for lexeme in _lexemes(words, query.language)), default=rare
+            )
+            whole = (
+                None
+                if isinstance(clause, Phrase) or clause.prefix
+                else whole_word_term(clause.word, query.language)
+            )
+            return found + shares.get(whole, rare) if whole else found  # the stem or the whole word
 
         found = [min(sum(share(clause) for clause in group), 0.999) for group in query.must]
         return [math.log(1 + (1 - f) / f) for f in found]
@@ -458,7 +478,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             return {}
         # Any of the words: a match of some of them (the fallback) is marked too.
         config = pg_config(query.language)
-        groups = [_any(group, config) for group in query.must]
+        groups = [_any(group, config, query.language) for group in query.must]
         tsquery, params = " || ".join(g for g, _ in groups), [p for _, ps in groups for p in ps]
         sql = f"""
             WITH q AS MATERIALIZED (SELECT {tsquery} AS query)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..analysis import INDEX_FUNCTION, query_word
+from ..analysis import INDEX_FUNCTION, query_word, whole_word_term
 from ..query import ParsedQuery, Phrase, Term
 from .base import (
     MARK_END,
@@ -97,6 +97,9 @@ def _clause(clause: Term | Phrase, language: str = "en") -> str:
         word = query_word(clause.word, language)
         text = f'"{word}"' + ("*" if clause.prefix else "")
         risky = _token_like(word, prefix=clause.prefix)
+        whole = None if clause.prefix else whole_word_term(clause.word, language)
+        if whole:  # "киев" is looked for as its stem "ки" or as "киев", what "Киеве" stems to
+            text = f'("{word}" OR "{whole}")'
     else:
         words = [query_word(word, language) for word in clause.words]
         text = '"' + " ".join(words) + '"'
