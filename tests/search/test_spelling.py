@@ -1,0 +1,55 @@
+"""Did-you-mean's choice of spelling, on both back ends (conftest.backend): of a misspelt word's one-edit
+neighbours in the index, the one in the most documents, then the first term; every misspelt word of a query
+respelt, all from one read of the index's words."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsdesk.search import selectors
+from newsdesk.search.selectors import search_articles
+from newsdesk.search.services import search_sync_pending
+
+from .conftest import story
+
+
+def _stories(*headlines: str) -> None:
+    for n, headline in enumerate(headlines):
+        story(headline, f"<p>{headline}.</p>", hours_ago=1 + n)
+    search_sync_pending()
+
+
+def test_the_spelling_in_most_documents_wins(backend):
+    _stories("Kamaz trucks for Manila", "Kamaz trucks for Davao", "Kamaz tracks the orders")
+    assert search_articles(q="kamz trxcks").did_you_mean == "kamaz trucks"
+
+
+def test_a_tie_goes_to_the_first_term(backend):
+    _stories("Kamaz trucks for Manila", "Kamaz tracks the orders")
+    assert search_articles(q="kamz trxcks").did_you_mean == "kamaz tracks"
+
+
+def test_every_misspelt_word_is_respelt_from_one_read(backend):
+    _stories("Kamaz trucks for Manila", "Kamaz trucks for Davao", "Kamaz tracks the orders")
+    search_articles(q="kamz trxcks")  # warm per-process caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.did_you_mean(query=selectors.parse("kamz trxcks manla"), within=_visible()) == (
+            "kamaz trucks manila"
+        )
+    # The known words, the unknown words' spellings, the respelt query's one candidate.
+    assert len(ctx.captured_queries) == 3
+
+
+@pytest.mark.parametrize("per_read", [1, 7, 100])
+def test_spellings_read_in_parts_choose_alike(backend, monkeypatch, per_read):
+    """A query with more spellings than one read takes (a long misspelt query) is answered the same."""
+    _stories("Kamaz trucks for Manila", "Kamaz trucks for Davao", "Kamaz tracks the orders", "Kamaz truck")
+    monkeypatch.setattr(selectors, "_SPELLINGS_PER_READ", per_read)
+    assert search_articles(q="kamz trxcks manla").did_you_mean == "kamaz trucks manila"
+    assert search_articles(q="kamz trxck").did_you_mean == "kamaz truck"
+
+
+def _visible():
+    from django.utils import timezone
+
+    return selectors.gated_articles(filters=selectors.SearchFilters(), at=timezone.now())
