@@ -91,17 +91,50 @@ def query_word(word: str, language: str) -> str:
     return word
 
 
-def whole_word_term(word: str, language: str) -> str | None:
-    """A second index term a (folded) query word is looked for as, beside its stem, or None: for a Russian
-    word that Snowball shortens, the word itself. Snowball strips what looks like an ending from a word in
-    its dictionary form ("киев" → "ки", "милан" → "мила", "иерусалим" → "иерусал", "песков" → "песк"),
-    while the word's other forms keep it whole ("Киеве", "Киева" → "киев"): the stem alone finds only the
-    stories that use the nominative. Lucene's KeywordRepeatFilter keeps the unstemmed token beside the stem
-    for the same reason; here only the query needs it, since the index holds what the inflected forms stem
-    to. A word whose stem is itself has none."""
-    if language != RUSSIAN or not _CYRILLIC_RUN.fullmatch(word):
-        return None
-    return word if stem(word) != word else None
+# What a Russian query word is looked for as besides its stem (OPTIONS["RUSSIAN_FORMS"], ``other_terms``):
+# "stem" nothing more; "whole" the word itself where Snowball shortens it; "adjectives" that and the
+# adjectives Russian makes of it with -ск-. Chosen on the judged sets' tune halves (docs/search.md).
+RUSSIAN_FORMS = ("stem", "whole", "adjectives")
+DEFAULT_RUSSIAN_FORMS = "adjectives"
+_ENDINGS = "аяоеиыь"  # a noun's nominative ending, left off before -ск- ("Одесса" → "одесский")
+
+
+def other_terms(word: str, language: str, forms: str = DEFAULT_RUSSIAN_FORMS) -> tuple[str, ...]:
+    """The index terms a (folded, unprefixed) query word is also looked for as, beside its stem:
+    - ``whole``: for a Russian word that Snowball shortens, the word itself. Snowball strips what looks like
+      an ending from a word in its dictionary form ("киев" → "ки", "милан" → "мила", "иерусалим" →
+      "иерусал", "песков" → "песк"), while the word's other forms keep it whole ("Киеве", "Киева" → "киев"):
+      the stem alone finds only the stories that use the nominative. Lucene's KeywordRepeatFilter keeps the
+      unstemmed token beside the stem for the same reason; here only the query needs it, since the index
+      holds what the inflected forms stem to.
+    - ``adjectives``: also the stems of the relational adjectives Russian forms from a noun with the suffix
+      -ск- (``relational_adjectives``): news names a place as often by its adjective ("в киевском суде",
+      "римская полиция", "российской стороны") as by its name, and no stemmer relates the two.
+    Other languages, prefixes and words with other characters than Cyrillic letters: none."""
+    if forms == "stem" or language != RUSSIAN or not _CYRILLIC_RUN.fullmatch(word):
+        return ()
+    found = [word] if stem(word) != word else []
+    if forms == "adjectives":
+        found += [term for term in relational_adjectives(word) if term not in found and term != stem(word)]
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=10_000)
+def relational_adjectives(word: str) -> tuple[str, ...]:
+    """Stems of the adjectives formed from the noun ``word`` with -ск-, by the rules of Russian word formation
+    (the suffix after the noun's stem, the nominative's ending left off): "рим" → "римский", "китай" →
+    "китайский", "одесса" → "одесский" (сс + ск is written сск), "казань" → "казанский", "израиль" →
+    "израильский", "германия" → "германский" and "россия" → "российский" (-ия takes -ийский or -ский). A
+    candidate that is no word matches nothing; alternations ("Москва" → "московский", "Франция" →
+    "французский") are not made. Words under three letters: none."""
+    if len(word) < 3:
+        return ()
+    bases = {word} if word[-1] not in _ENDINGS else {word[:-1]}
+    if word.endswith("ь"):
+        bases.add(word)  # "израильский" keeps it, "казанский" does not
+    if word.endswith("ия"):
+        bases = {word[:-2], word[:-2] + "ий"}
+    return tuple(sorted({stem(base + ("кий" if base.endswith("с") else "ский")) for base in bases}))
 
 
 def pg_config(language: str | None) -> str:

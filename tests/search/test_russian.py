@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils import timezone
 
@@ -94,6 +95,34 @@ def test_a_name_the_stemmer_shortens_finds_its_other_forms(backend):
     assert ids(search_articles(q="милан", language="ru")) == [milan.pk]
     assert ids(search_articles(q="Милане", language="ru")) == [milan.pk]
     assert "<mark>Киеве</mark>" in search_articles(q="Киев", language="ru").hits[0].highlight.headline
+
+
+def test_a_place_is_found_by_the_adjective_made_of_it(backend, settings):
+    """News names a place by its adjective as often as by its name ("римская полиция", "в киевском суде",
+    "российской стороны"): a Russian query word also finds the adjectives Russian forms from it with -ск-,
+    on both engines, unless RUSSIAN_FORMS leaves them out."""
+    from newsdesk.search.backends import reset_backend
+
+    rome = russian("Римская полиция задержала похитителей", "<p>Картину вернули в музей.</p>")
+    kyiv = russian("Суд вынес приговор", "<p>Дело рассматривал киевский районный суд.</p>", hours_ago=2)
+    russia = russian("Переговоры продолжатся", "<p>С российской стороны прибыл министр.</p>", hours_ago=3)
+    milan = russian("Выставка открылась", "<p>В Милане открылась выставка дизайна.</p>", hours_ago=4)
+    search_sync_pending()
+    assert ids(search_articles(q="Рим", language="ru")) == [rome.pk]
+    assert ids(search_articles(q="Киев", language="ru")) == [kyiv.pk]
+    assert ids(search_articles(q="Россия", language="ru")) == [russia.pk]
+    assert "<mark>Римская</mark>" in search_articles(q="Рим", language="ru").hits[0].highlight.headline
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"RUSSIAN_FORMS": "whole"}
+    reset_backend()
+    assert ids(search_articles(q="Рим", language="ru")) == []
+    assert ids(search_articles(q="милан", language="ru")) == [milan.pk]  # the whole word still
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"RUSSIAN_FORMS": "stem"}
+    reset_backend()
+    assert ids(search_articles(q="милан", language="ru")) == []
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"RUSSIAN_FORMS": "lemmas"}
+    reset_backend()
+    with pytest.raises(ImproperlyConfigured, match="RUSSIAN_FORMS"):
+        search_articles(q="милан", language="ru")
 
 
 def test_cyrillic_matches_are_highlighted(editions):

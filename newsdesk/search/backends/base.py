@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import rerank
+from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS
 from ..models import SearchDocument
 from ..query import ParsedQuery
 from ..rerank import Features
@@ -202,6 +203,13 @@ class BaseSearchBackend:
         rerank = {**DEFAULT_RERANK, **options.get("RERANK", {})}
         self.rerank = {name: float(rerank[name]) for name in DEFAULT_RERANK}
         self.any_words = bool(options.get("ANY_WORDS", True))  # the fallback of ``search``
+        # What a Russian query word is looked for as besides its stem (analysis.other_terms).
+        self.russian_forms = str(options.get("RUSSIAN_FORMS", DEFAULT_RUSSIAN_FORMS))
+        if self.russian_forms not in RUSSIAN_FORMS:
+            raise ImproperlyConfigured(
+                f"SEARCH_BACKENDS['{alias}']['OPTIONS']['RUSSIAN_FORMS'] is {self.russian_forms!r}; "
+                f"set it to one of {', '.join(RUSSIAN_FORMS)} (docs/search.md, Russian)."
+            )
 
     def check(self) -> None:
         if connection.vendor != self.vendor:

@@ -15,14 +15,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..analysis import (
+    DEFAULT_RUSSIAN_FORMS,
     PG_CONFIGS,
     PG_DEFAULT_CONFIG,
     RUSSIAN,
     fold,
     has_cyrillic,
+    other_terms,
     pg_config,
     stem,
-    whole_word_term,
 )
 from ..query import STOPWORDS, ParsedQuery, Phrase, Term
 from ..related import stems
@@ -138,21 +139,27 @@ LEAD_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWord
 EXCERPT_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2"
 
 
-def _clause(clause: Term | Phrase, config: str = CONFIG, language: str = "en") -> tuple[str, list[str]]:
+def _clause(
+    clause: Term | Phrase, config: str = CONFIG, language: str = "en", forms: str = DEFAULT_RUSSIAN_FORMS
+) -> tuple[str, list[str]]:
     # Each word reaches PostgreSQL as a bound parameter of a *plain*/phrase parser, never as tsquery syntax;
     # only prefix terms use to_tsquery, with a word that query.parse reduced to \w+. ``config`` is ours.
     if isinstance(clause, Phrase):
         return f"phraseto_tsquery('{config}', %s)", [" ".join(clause.words)]
     if clause.prefix:
         return f"to_tsquery('{config}', %s)", [f"'{clause.word}':*"]
-    whole = whole_word_term(clause.word, language)
-    if whole:  # "киев" is looked for as its stem "ки" or as "киев", what "Киеве" stems to ('simple': as is)
-        return f"(plainto_tsquery('{config}', %s) || plainto_tsquery('simple', %s))", [clause.word, whole]
+    # Also as the index terms of its other forms ("киев", "киевск"): 'simple' keeps them as they are.
+    others = other_terms(clause.word, language, forms)
+    if others:
+        simple = ["plainto_tsquery('simple', %s)"] * len(others)
+        return "(" + " || ".join([f"plainto_tsquery('{config}', %s)", *simple]) + ")", [clause.word, *others]
     return f"plainto_tsquery('{config}', %s)", [clause.word]
 
 
-def _any(clauses, config: str = CONFIG, language: str = "en") -> tuple[str, list[str]]:
-    parts = [_clause(c, config, language) for c in clauses]
+def _any(
+    clauses, config: str = CONFIG, language: str = "en", forms: str = DEFAULT_RUSSIAN_FORMS
+) -> tuple[str, list[str]]:
+    parts = [_clause(c, config, language, forms) for c in clauses]
     return "(" + " || ".join(sql for sql, _ in parts) + ")", [p for _, params in parts for p in params]
 
 
@@ -165,18 +172,20 @@ def required_phrases(query: ParsedQuery) -> list[str]:
     ]
 
 
-def tsquery_sql(query: ParsedQuery, *, any_words: bool = False) -> tuple[str, list[str]]:
+def tsquery_sql(
+    query: ParsedQuery, *, any_words: bool = False, forms: str = DEFAULT_RUSSIAN_FORMS
+) -> tuple[str, list[str]]:
     """The query as a tsquery; ``any_words``: a match of any word group that is not a match of all of them
     (the fallback's tier 0)."""
     config = pg_config(query.language)
-    groups = [_any(group, config, query.language) for group in query.must]
+    groups = [_any(group, config, query.language, forms) for group in query.must]
     sql = " && ".join(g for g, _ in groups)
     params = [p for _, ps in groups for p in ps]
     if any_words:
         sql = f"({' || '.join(g for g, _ in groups)}) && !!({sql})"
         params = params + params
     if query.must_not:
-        not_sql, not_params = _any(query.must_not, config, query.language)
+        not_sql, not_params = _any(query.must_not, config, query.language, forms)
         sql, params = f"({sql}) && !!{not_sql}", params + not_params
     return sql, params
 
@@ -243,9 +252,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         there are few matches to read anyway. The windows run before the statement (one round trip each);
         the statement gets the ids. ``any_words``: the same for the fallback's matches of some of the words,
         bounded on their own."""
-        tiers = [(1, *tsquery_sql(query))]
+        tiers = [(1, *tsquery_sql(query, forms=self.russian_forms))]
         if any_words:
-            tiers.append((0, *tsquery_sql(query, any_words=True)))
+            tiers.append((0, *tsquery_sql(query, any_words=True, forms=self.russian_forms)))
         gate, gate_params = gate_sql(within, "doc.article_id")
         if not narrowed:
             # OFFSET 0 keeps the gate a check per row looked at; as a join, PostgreSQL would read every
@@ -283,7 +292,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         parts, params = [], []
         config = pg_config(query.language)
         for group, idf in zip(query.must, self._idfs(query), strict=True):
-            sql, group_params = _any(group, config, query.language)
+            sql, group_params = _any(group, config, query.language, self.russian_forms)
             parts.append(f"{idf:.6f}::float4 * ts_rank('{weights}', doc.vector, {sql}, 0)")
             params += group_params
         # The length from the stored size (pg_column_size reads the toast pointer, never the value): length()
@@ -310,12 +319,13 @@ class PostgresSearchBackend(BaseSearchBackend):
             found = min(
                 (shares.get(lexeme, rare) for lexeme in _lexemes(words, query.language)), default=rare
             )
-            whole = (
-                None
-                if isinstance(clause, Phrase) or clause.prefix
-                else whole_word_term(clause.word, query.language)
-            )
-            return found + shares.get(whole, rare) if whole else found  # the stem or the whole word
+            if isinstance(clause, Phrase) or clause.prefix:
+                return found
+            # The stem or any of the word's other forms (analysis.other_terms): as common as all of them,
+            # each form the statistics do not name counted as none (most are no word at all: "ющенск"); as
+            # rare ones they made a rare name with three such forms four times as common as it is.
+            others = other_terms(clause.word, query.language, self.russian_forms)
+            return found + sum(shares.get(term, 0.0) for term in others)
 
         found = [min(sum(share(clause) for clause in group), 0.999) for group in query.must]
         return [math.log(1 + (1 - f) / f) for f in found]
@@ -478,7 +488,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             return {}
         # Any of the words: a match of some of them (the fallback) is marked too.
         config = pg_config(query.language)
-        groups = [_any(group, config, query.language) for group in query.must]
+        groups = [_any(group, config, query.language, self.russian_forms) for group in query.must]
         tsquery, params = " || ".join(g for g, _ in groups), [p for _, ps in groups for p in ps]
         sql = f"""
             WITH q AS MATERIALIZED (SELECT {tsquery} AS query)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..analysis import INDEX_FUNCTION, query_word, whole_word_term
+from ..analysis import DEFAULT_RUSSIAN_FORMS, INDEX_FUNCTION, other_terms, query_word
 from ..query import ParsedQuery, Phrase, Term
 from .base import (
     MARK_END,
@@ -89,17 +89,18 @@ def _minute_month(minute: str, zone: str) -> str:
     return instant.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m")
 
 
-def _clause(clause: Term | Phrase, language: str = "en") -> str:
+def _clause(clause: Term | Phrase, language: str = "en", forms: str = DEFAULT_RUSSIAN_FORMS) -> str:
     # Words come from query.parse (\w+ only), so double quotes cannot occur inside them; a Russian query's
     # Cyrillic words as the index holds them (stems: analysis.query_word; a prefix is stemmed too, since
-    # the index holds no longer form of a word than its stem).
+    # the index holds no longer form of a word than its stem), each word also as the index terms of its
+    # other forms (analysis.other_terms: "киев" OR "ки" OR "киевск").
     if isinstance(clause, Term):
         word = query_word(clause.word, language)
         text = f'"{word}"' + ("*" if clause.prefix else "")
         risky = _token_like(word, prefix=clause.prefix)
-        whole = None if clause.prefix else whole_word_term(clause.word, language)
-        if whole:  # "киев" is looked for as its stem "ки" or as "киев", what "Киеве" stems to
-            text = f'("{word}" OR "{whole}")'
+        others = () if clause.prefix else other_terms(clause.word, language, forms)
+        if others:
+            text = "(" + " OR ".join(f'"{term}"' for term in (word, *others)) + ")"
     else:
         words = [query_word(word, language) for word in clause.words]
         text = '"' + " ".join(words) + '"'
@@ -115,21 +116,24 @@ def _token_like(word: str, *, prefix: bool) -> bool:
     return folded.startswith("x") and (prefix or any(c.isdigit() for c in folded))
 
 
-def _group(group, language: str = "en") -> str:
-    parts = [_clause(c, language) for c in group]
+def _group(group, language: str = "en", forms: str = DEFAULT_RUSSIAN_FORMS) -> str:
+    parts = [_clause(c, language, forms) for c in group]
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
-def match_expression(query: ParsedQuery, tags: TagGroups = (), *, any_words: bool = False) -> str:
+def match_expression(
+    query: ParsedQuery, tags: TagGroups = (), *, any_words: bool = False, forms: str = DEFAULT_RUSSIAN_FORMS
+) -> str:
     """The FTS5 query: the reader's words (in the text columns: see _clause), and (optionally) the filter's
     tokens in ``tags`` — FTS5 then intersects the two inside the index, walking the rarer list.
     ``any_words``: a match of any word group that is not a match of all of them (the fallback's tier 0)."""
-    groups = [_group(group, query.language) for group in query.must]
+    groups = [_group(group, query.language, forms) for group in query.must]
     expression = " AND ".join(groups)
     if any_words:
         expression = f"({' OR '.join(groups)}) NOT ({expression})"
     if query.must_not:
-        expression = f"({expression}) NOT ({' OR '.join(_clause(c, query.language) for c in query.must_not)})"
+        excluded = " OR ".join(_clause(c, query.language, forms) for c in query.must_not)
+        expression = f"({expression}) NOT ({excluded})"
     if tags:  # tokens we made (x + letter + digits), quoted like words
         groups = ["(" + " OR ".join(f'"{token}"' for token in group) + ")" for group in tags]
         expression = f"({expression}) AND tags : (" + " AND ".join(groups) + ")"
@@ -180,10 +184,17 @@ class SQLiteSearchBackend(BaseSearchBackend):
                 FROM {FTS} CROSS JOIN news_article AS art
                 WHERE {FTS} MATCH %s AND art.id = {FTS}.rowid AND {gate}
                 ORDER BY {FTS}.rowid DESC LIMIT %s)"""  # noqa: S608
-        sql, params = select.format(tier=1), [match_expression(query, tags), *gate_params, limit]
+        sql, params = (
+            select.format(tier=1),
+            [match_expression(query, tags, forms=self.russian_forms), *gate_params, limit],
+        )
         if any_words:  # the fallback: matches of some words, each part bounded on its own
             sql += " UNION ALL " + select.format(tier=0)
-            params += [match_expression(query, tags, any_words=True), *gate_params, limit]
+            params += [
+                match_expression(query, tags, any_words=True, forms=self.russian_forms),
+                *gate_params,
+                limit,
+            ]
         return sql, params
 
     def _weights(self) -> str:
@@ -230,7 +241,11 @@ class SQLiteSearchBackend(BaseSearchBackend):
         with connection.cursor() as cursor:
             # Any of the words: a match of some of them (the fallback) is marked too.
             cursor.execute(
-                sql, [" OR ".join(_group(group, query.language) for group in query.must), *article_ids]
+                sql,
+                [
+                    " OR ".join(_group(g, query.language, self.russian_forms) for g in query.must),
+                    *article_ids,
+                ],
             )
             rows = cursor.fetchall()
         return {
