@@ -3,6 +3,8 @@ Russian edition (/ru/â€¦) as in the English one, with comparable data in each â€
 edition, so its search runs through the Russian analysis, did-you-mean and the any-words fallback included.
 tests/site/test_queries.py keeps the English counts themselves (and that they do not grow with the archive)."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -49,8 +51,13 @@ def _editions(ru_sections):
 
     person, topic = PersonFactory(name="Sergey Ryabkov", slug="sergey-ryabkov"), TopicFactory()
     politics = Section.objects.get(slug="politics", language="en")
-    english = make_articles(12, section=politics)
-    russian = make_articles(12, section=ru_sections["politika"], language="ru")
+    # Created in turns, so the two editions' stories sit alike among the ids (PostgreSQL's search walks
+    # windows of ids from the newest: a block of the other edition's ids above them would cost a window more).
+    english, russian, newest = [], [], timezone.now() - dt.timedelta(minutes=1)
+    for n in range(12):
+        at = newest - dt.timedelta(minutes=7 * n)
+        english += make_articles(1, section=politics, newest=at)
+        russian += make_articles(1, section=ru_sections["politika"], newest=at, language="ru")
     Article.objects.filter(pk__in=[a.pk for a in russian]).update(
         headline=RU_HEADLINE, lead=RU_LEAD, body=RU_BODY
     )
