@@ -48,6 +48,9 @@ PASS_SECONDS = (
 )
 MAX_PASSES = 10_000
 MAX_PAGE_SHARE = 8  # one page may take at most this fraction of the cache
+# Its answer (HIT, MISS, …, as in X-Cache) also left in the WSGI environ, for the operations layer around it to
+# count without reading the headers (newsdesk/ops/wsgi.py, CACHE_KEY).
+STATE_KEY = "newsdesk.cache"
 ENTRY_OVERHEAD = 400  # bytes per page beside its body and headers (objects, dict slots), for the size bound
 # Paths that never reach the cache: personal, streamed, rate-limited per client, or served by WhiteNoise.
 BYPASS = ("/newsroom", "/live/", "/news/mine/", "/news/filter/", "/api/", "/analytics/", "/static/", "/media/")  # fmt: skip
@@ -394,6 +397,7 @@ class PageCacheMiddleware:
             if terms is None:
                 if not head:
                     self._pass(key)
+                environ[STATE_KEY] = "MISS"
                 return start_response(status, [*_strip_keys(headers), ("X-Cache", "MISS")], exc_info)
             kept.append((status, headers, terms))
             return written.append  # WSGI's legacy write(): its bytes come before the iterable's
@@ -434,6 +438,7 @@ class PageCacheMiddleware:
         return any(seq > since and (purged is None or purged & keys) for seq, purged in self._recent)
 
     def _answer(self, page: Page, environ: dict, start_response, state: str):
+        environ[STATE_KEY] = state
         extra = [("X-Cache", state)]
         if state == "HIT":
             extra.append(("Age", str(int(self.clock() - page.stored))))

@@ -22,19 +22,19 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from newsdesk.analytics.beacon import is_beacon_path
 from newsdesk.ratelimit import client_address
 
 from . import metrics
 from .logs import new_request_id, request_id
 from .tally import TALLY
 
-logger = logging.getLogger("newsdesk.request")
 ops_logger = logging.getLogger("newsdesk.ops")
 
 NO_STORE = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
-METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 VIEW_KEY, QUERIES_KEY, USER_KEY = "newsdesk.view", "newsdesk.queries", "newsdesk.user_id"
+# The page cache's answer (HIT, MISS, …, as in its X-Cache header): edge/pagecache.py's STATE_KEY, not imported
+# (the edge app imports this app's metrics)
+CACHE_KEY = "newsdesk.cache"
 LIVE_STREAM = "/live/stream"  # held open: counted in LIVE_STREAMS while it is
 
 
@@ -62,22 +62,19 @@ def _json(start_response, status: str, body: dict) -> list[bytes]:
 
 class _Request:
     """One request's accounting, in one object: the start_response the application is given, and the iterable the
-    server gets back (the response's, unchanged) whose close() does the counting and the log line after the last
-    byte (a streamed response is measured whole). One object rather than closures, a list and a wrapper: every
+    server gets back (the response's, unchanged) whose close() hands the request to the tally after the last byte
+    (a streamed response is measured whole). One object rather than closures, a list and a wrapper: every
     request makes it, and less made is less CPU."""
 
-    __slots__ = ("ops", "environ", "start_response", "path", "rid", "started", "status", "cache", "result")
+    __slots__ = ("log", "environ", "start_response", "path", "rid", "started", "status", "result")
     result: Iterable[bytes]  # the application's, once it has answered
 
-    def __init__(self, ops, environ, start_response, path, rid, started) -> None:
-        self.ops, self.environ, self.start_response, self.path = ops, environ, start_response, path
-        self.rid, self.started, self.status, self.cache, self.result = rid, started, "500", "", ()
+    def __init__(self, log, environ, start_response, path, rid, started) -> None:
+        self.log, self.environ, self.start_response, self.path = log, environ, start_response, path
+        self.rid, self.started, self.status, self.result = rid, started, "500", ()
 
     def __call__(self, status, headers, exc_info=None):  # the application's start_response
         self.status = status[:3]
-        for name, value in headers:
-            if name == "X-Cache":
-                self.cache = value
         return self.start_response(status, [*headers, ("X-Request-ID", self.rid)], exc_info)
 
     def __iter__(self):
@@ -91,7 +88,13 @@ class _Request:
             self.done()
 
     def done(self) -> None:
-        self.ops.account(self, time.perf_counter() - self.started)
+        """Handed to the tally as it is (tally.Answered): named, counted and logged there, off the request path."""
+        environ, path = self.environ, self.path
+        TALLY.finished((self.rid, environ.get("REQUEST_METHOD", ""), path, self.status, environ.get(CACHE_KEY, ""),
+                        environ.get(VIEW_KEY), environ.get(QUERIES_KEY), environ.get(USER_KEY),
+                        time.perf_counter() - self.started, time.time(), self.log))  # fmt: skip
+        if path == LIVE_STREAM:
+            metrics.LIVE_STREAMS.dec()
 
 
 class Operations:
@@ -157,7 +160,7 @@ class Operations:
         started = time.perf_counter()
         rid = new_request_id(environ.get("HTTP_X_REQUEST_ID"))
         environ["HTTP_X_REQUEST_ID"] = rid
-        request = _Request(self, environ, start_response, path, rid, started)
+        request = _Request(self.access_log, environ, start_response, path, rid, started)
         TALLY.started()
         if path == LIVE_STREAM:
             metrics.LIVE_STREAMS.inc()
@@ -170,45 +173,6 @@ class Operations:
         finally:
             request_id.reset(token)
         return request
-
-    def account(self, request: _Request, seconds: float) -> None:
-        """Count the request and make its line, once its last byte is gone (written by the tally's fold)."""
-        environ, path, status, cache = request.environ, request.path, request.status, request.cache
-        view = environ.get(VIEW_KEY)
-        if view is None:  # answered before Django
-            if cache == "HIT":
-                view = "page_cache"
-            elif is_beacon_path(path):
-                view = "read_beacon"
-            elif path.startswith("/live/"):
-                view = "live_poll"
-            else:
-                view = "unresolved"
-        if cache:
-            TALLY.count(metrics.PAGE_CACHE, "hit" if cache == "HIT" else "miss")
-        if path.startswith("/analytics/read") and is_beacon_path(path):  # before Django, or through its view
-            TALLY.count(metrics.BEACONS, "accepted" if status[0] == "2" else "refused", status)
-        method = environ.get("REQUEST_METHOD", "")
-        if method not in METHODS:
-            method = "other"  # a label per invented method would grow without bound
-        queries = environ.get(QUERIES_KEY)
-        line = None
-        if self.access_log:
-            level = logging.ERROR if status[0] == "5" else logging.INFO
-            if logger.isEnabledFor(level):
-                fields = {"request_id": request.rid, "method": method, "path": path, "status": int(status),
-                          "duration_ms": round(seconds * 1000, 2), "view": view}  # fmt: skip
-                if queries is not None:
-                    fields["queries"] = queries
-                if cache:
-                    fields["cache"] = cache
-                if user := environ.get(USER_KEY):
-                    fields["user_id"] = user
-                line = (level, fields, time.time())
-        # Counted and logged in bulk, off the request path (tally.py): within a second, or when the process exits.
-        TALLY.finished(view, method, status, seconds, queries, line)
-        if path == LIVE_STREAM:
-            metrics.LIVE_STREAMS.dec()
 
 
 def with_operations(app):
