@@ -46,6 +46,7 @@ def build_document(
             persons=[p.pk for p in persons],
             topics=[t.pk for t in topics],
             published=article.publish_at,
+            language=article.language,
         ),
         language=article.language,
         source_modified_at=article.modified_at,
@@ -63,14 +64,30 @@ def document_tags(
     persons: Iterable[int] = (),
     topics: Iterable[int] = (),
     published: dt.datetime | None = None,
+    language: str | None = None,
 ) -> str:
-    """The index tokens of an article: its section, persons, topics and the UTC month of its publish time
-    (``xs3 xp120 xt45 xm201705``). A filter is matched against the same tokens (``filter_groups``)."""
+    """The index tokens of an article: its section, persons, topics, the UTC month of its publish time and,
+    outside English, its edition (``xs3 xp120 xt45 xm201705 xl114117``). A filter is matched against the same
+    tokens (``filter_groups``)."""
     tokens = [f"xs{section}"] if section else []
     tokens += [f"xp{pk}" for pk in persons] + [f"xt{pk}" for pk in topics]
     if published is not None:
         tokens.append(month_token(published))
+    if language and language != UNTAGGED_LANGUAGE:
+        tokens.append(language_token(language))
     return " ".join(tokens)
+
+
+# English documents carry no edition token: they were indexed before editions existed, and a search in the
+# English edition is not narrowed by one (other editions' matches of an English word are few). Every other
+# edition's documents carry theirs (migration 0009 added it to those indexed before).
+UNTAGGED_LANGUAGE = "en"
+
+
+def language_token(language: str) -> str:
+    """An edition's index token: "xl" and each letter's code ("ru" -> "xl114117"). Digits, like every token,
+    so that no reader's word can match one (backends.sqlite._token_like)."""
+    return "xl" + "".join(f"{ord(letter):03d}" for letter in language)
 
 
 def month_token(instant: dt.datetime) -> str:
@@ -90,16 +107,20 @@ def filter_groups(
     topics: Iterable[int] = (),
     since: dt.datetime | None = None,
     before: dt.datetime | None = None,
+    language: str | None = None,
 ) -> tuple[tuple[str, ...], ...]:
     """A search filter as index tokens: every group must match one of its tokens. Always a superset of
     what the filter admits (the filter itself is still applied in SQL), so an engine may use or ignore it.
-    ``since``/``before`` bound publish times; the months they touch (UTC) become one group."""
+    ``since``/``before`` bound publish times; the months they touch (UTC) become one group. ``language``: an
+    edition other than English is a group of its own (English documents carry no token)."""
     groups: list[tuple[str, ...]] = [(f"xs{section}",)] if section else []
     groups += [(f"xp{pk}",) for pk in persons] + [(f"xt{pk}",) for pk in topics]
     if since is not None and before is not None and since < before:
         months = _months_between(since.astimezone(dt.UTC), (before - dt.timedelta(microseconds=1)))
         if len(months) <= MAX_MONTH_TOKENS:
             groups.append(tuple(months))
+    if language and language != UNTAGGED_LANGUAGE:
+        groups.append((language_token(language),))
     return tuple(groups)
 
 

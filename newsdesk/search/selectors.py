@@ -151,6 +151,9 @@ def search_articles(
     if query.is_empty and not filters.any:
         return result
     groups = filters.index_groups(at=at)  # what the index can match of the filters
+    narrowed = len(groups) < filters.kinds
+    if _edition_token_helps(query, language):
+        groups += filter_groups(language=language)
     found = backend.search(
         None if query.is_empty else query,
         within=within,
@@ -160,7 +163,7 @@ def search_articles(
         count=per_page,
         facet_size=FACET_SIZE,
         facets=facets,
-        narrowed=len(groups) < filters.kinds,
+        narrowed=narrowed,
         tags=groups,
     )
     result.total, result.total_exact = found.total, found.total < backend.candidate_limit
@@ -170,6 +173,17 @@ def search_articles(
     if not found.all_words and not query.is_empty:
         result.did_you_mean = did_you_mean(query=query, within=within)
     return result
+
+
+def _edition_token_helps(query: ParsedQuery, language: str) -> bool:
+    """Whether a search in ``language`` is narrowed by its edition's index token (documents.language_token).
+    A word other editions use too ("Twitter" on /ru/) otherwise walks their matches newest first, each
+    rejected by the gate alone: English words on /ru/ at 100,000 articles, half of them English, p95 38 ms
+    without the token, 18 ms with it (SQLite, side by side). A Russian query of Cyrillic words alone is not
+    narrowed: English stories hold few such words, and intersecting them with the edition's long list of
+    documents cost more than it saved (+20 % p50 at that size)."""
+    words = query.positive_words()
+    return not (language == analysis.RUSSIAN and words and all(map(analysis.has_cyrillic, words)))
 
 
 def _hits(query: ParsedQuery, page_items: list[tuple[int, float]], *, at: dt.datetime) -> list[Hit]:
@@ -218,9 +232,9 @@ def did_you_mean(*, query: ParsedQuery, within: QuerySet[Article]) -> str | None
     rank = _spelling_rank(set().union(*edits.values()))
     replacements = {}
     for word, spellings in edits.items():
-        found = [(rank[term], term) for term in spellings if term in rank]
-        if found:
-            replacements[word] = min(found)[1]
+        ranked = [(rank[term], term) for term in spellings if term in rank]
+        if ranked:
+            replacements[word] = min(ranked)[1]
     if not replacements:
         return None
     suggestion = replace_words(query, replacements)
