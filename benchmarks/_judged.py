@@ -31,7 +31,10 @@ canonical name, in the nominative). One set per kind of entity, each entity with
 the surname alone; relevant: the stories with a mention linked to it. Mentions are inflected ("Путина",
 "в России"), so a query in the nominative finds them only through stemming:
 - ``ru-people`` (PERSON), ``ru-organisations`` (ORGANIZATION), ``ru-places`` (COUNTRY, CITY,
-  STATE_OR_PROVINCE).
+  STATE_OR_PROVINCE);
+- added after RUSSIAN_FORMS was chosen, as kinds no choice was made on: ``ru-other`` (events, awards,
+  facilities, laws, works of art, diseases, other locations, products, districts, ideologies) and
+  ``ru-nationalities`` (NATIONALITY: "русские", "американцы", named in news mostly by adjectives).
 
 Every query is in one of two halves, ``tune`` or ``held-out``, by a hash of its set and label (both kinds
 of one label fall in the same half): ranking options are chosen on tune halves and reported on held-out ones.
@@ -62,6 +65,10 @@ NEREL_SETS = {
     "COUNTRY": "ru-places",
     "CITY": "ru-places",
     "STATE_OR_PROVINCE": "ru-places",
+    **dict.fromkeys(
+        "EVENT AWARD FACILITY LAW WORK_OF_ART DISEASE LOCATION PRODUCT DISTRICT IDEOLOGY".split(), "ru-other"
+    ),
+    "NATIONALITY": "ru-nationalities",
 }
 MIN_RELEVANT = 3
 SUBTITLE_WORDS, SUBTITLE_QUERIES, SEED = 6, 300, 21578
@@ -373,4 +380,6 @@ SETS = (
     "ru-people",
     "ru-organisations",
     "ru-places",
+    "ru-other",
+    "ru-nationalities",
 )
