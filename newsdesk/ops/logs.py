@@ -11,7 +11,6 @@ import contextvars
 import json
 import logging
 import os
-import random
 import re
 import threading
 import time
@@ -30,14 +29,6 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
     "taskName",
     "request",
 }
-
-
-def new_request_id(incoming: str | None) -> str:
-    if incoming and SANE_REQUEST_ID.match(incoming):
-        return incoming
-    # 128 random bits as 32 hex digits, like uuid4().hex. An id names a request, it guards nothing: the process's
-    # own generator (seeded from the system's, seeded again in a forked child) costs no system call a request.
-    return f"{random.getrandbits(128):032x}"
 
 
 # The request line's record ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ connected when the app is ready, before any connection), and a request reads the
 from __future__ import annotations
 
 import threading
+from functools import partial
 
 from django.db import connections
 from django.db.backends.signals import connection_created
@@ -12,8 +13,9 @@ from django.db.backends.signals import connection_created
 _queries = threading.local()  # .n: queries this thread has run
 
 
-def count() -> int:
-    return getattr(_queries, "n", 0)
+# count() -> int: the queries this thread has run; getattr itself, bound to its arguments (no Python frame: the
+# middleware asks twice a request)
+count = partial(getattr, _queries, "n", 0)
 
 
 def _counted(execute, sql, params, many, context):

@@ -19,13 +19,14 @@ import json
 import logging
 import time
 from collections.abc import Iterable
+from random import getrandbits
 
 from django.conf import settings
 
 from newsdesk.ratelimit import client_address
 
 from . import metrics
-from .logs import new_request_id, request_id
+from .logs import SANE_REQUEST_ID, request_id
 from .tally import TALLY
 
 ops_logger = logging.getLogger("newsdesk.ops")
@@ -81,20 +82,18 @@ class _Request:
         return iter(self.result)
 
     def close(self) -> None:
+        """After the last byte: the response's own close, then the request handed to the tally as it is
+        (tally.Answered), named, counted and logged there, off the request path."""
         try:
             if hasattr(self.result, "close"):
                 self.result.close()
         finally:
-            self.done()
-
-    def done(self) -> None:
-        """Handed to the tally as it is (tally.Answered): named, counted and logged there, off the request path."""
-        environ, path = self.environ, self.path
-        TALLY.finished((self.rid, environ.get("REQUEST_METHOD", ""), path, self.status, environ.get(CACHE_KEY, ""),
-                        environ.get(VIEW_KEY), environ.get(QUERIES_KEY), environ.get(USER_KEY),
-                        time.perf_counter() - self.started, time.time(), self.log))  # fmt: skip
-        if path == LIVE_STREAM:
-            metrics.LIVE_STREAMS.dec()
+            environ, path = self.environ, self.path
+            TALLY.finished((self.rid, environ.get("REQUEST_METHOD", ""), path, self.status,
+                            environ.get(CACHE_KEY, ""), environ.get(VIEW_KEY), environ.get(QUERIES_KEY),
+                            environ.get(USER_KEY), time.perf_counter() - self.started, time.time(), self.log))  # fmt: skip
+            if path == LIVE_STREAM:
+                metrics.LIVE_STREAMS.dec()
 
 
 class Operations:
@@ -158,8 +157,11 @@ class Operations:
         if path == "/metrics":
             return self.metrics(environ, start_response)
         started = time.perf_counter()
-        rid = new_request_id(environ.get("HTTP_X_REQUEST_ID"))
-        environ["HTTP_X_REQUEST_ID"] = rid
+        rid = environ.get("HTTP_X_REQUEST_ID")
+        if not rid or not SANE_REQUEST_ID.match(rid):
+            # 128 random bits as 32 hex digits, like uuid4().hex. An id names a request, it guards nothing: the
+            # process's own generator (seeded from the system's, again in a forked child) costs no system call.
+            rid = environ["HTTP_X_REQUEST_ID"] = f"{getrandbits(128):032x}"
         request = _Request(self.access_log, environ, start_response, path, rid, started)
         TALLY.started()
         if path == LIVE_STREAM:
@@ -168,7 +170,7 @@ class Operations:
         try:
             request.result = self.app(environ, request)
         except BaseException:
-            request.done()
+            request.close()
             raise
         finally:
             request_id.reset(token)
