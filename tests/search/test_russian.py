@@ -84,6 +84,22 @@ def test_yo_and_ye_are_the_same_letter(editions):
     assert ids(search_articles(q="ещё полгода", language="ru")) == [editions["sanctions"].pk]
 
 
+def test_other_forms_of_a_russian_query_word():
+    """analysis.other_terms: the whole word where Snowball shortens it, and the stems of the adjectives made of
+    it with -ск- by the rules of word formation; nothing for English, nor with RUSSIAN_FORMS "stem"."""
+    from newsdesk.search.analysis import other_terms
+
+    assert other_terms("киев", "ru") == ("киев", "киевск")
+    assert other_terms("киев", "ru", "whole") == ("киев",)
+    assert other_terms("киев", "ru", "stem") == ()
+    assert other_terms("рим", "ru") == ("римск",)  # its stem is the word: only the adjective
+    assert "одесск" in other_terms("одесса", "ru")  # сс + ск is written сск
+    assert "казанск" in other_terms("казань", "ru") and "израильск" in other_terms("израиль", "ru")
+    assert {"российск", "германск"} <= {*other_terms("россия", "ru"), *other_terms("германия", "ru")}
+    assert "китайск" in other_terms("китай", "ru") and "французск" in other_terms("французы", "ru")
+    assert other_terms("london", "ru") == other_terms("киев", "en") == other_terms("ки", "ru") == ()
+
+
 def test_a_name_the_stemmer_shortens_finds_its_other_forms(backend):
     """Snowball stems the nominative "Киев" to "ки" and "Милан" to "мила", but "Киеве" to "киев" and "Милане"
     to "милан": the query word is looked for whole beside its stem, on both engines."""
