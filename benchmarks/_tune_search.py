@@ -2,11 +2,13 @@
 on SQLite (``search_quality``'s worker: ``search_articles`` over the judged sets), chosen on the tune halves of
 all six sets together and checked by leaving one set out.
 
-``python -m benchmarks._tune_search [fields|rerank|postgres|russian]`` (a few minutes each on two cores; not part
-of `make bench`); ``postgres``: PostgreSQL's rank (each word group's ``ts_rank`` times its idf, over a power of
-the document's length), measured on PostgreSQL; ``russian``: what a Russian query word is looked for as besides
-its stem (``RUSSIAN_FORMS``: nothing, the whole word, and the adjectives made of it), on both engines, over the
-Russian sets and the English Wikinews set (which it must leave as it is). The objective is the mean over the sets of nDCG@10 / BM25's, each capped at +10 %, so that no
+``python -m benchmarks._tune_search [fields|rerank|postgres|russian|coordination]`` (a few minutes each on two
+cores; not part of `make bench`); ``postgres``: PostgreSQL's rank (each word group's ``ts_rank`` times its idf,
+over a power of the document's length), measured on PostgreSQL; ``russian``: what a Russian query word is looked
+for as besides its stem (``RUSSIAN_FORMS``: nothing, the whole word, and the adjectives made of it), on both
+engines, over the Russian sets and the English Wikinews set (which it must leave as it is); ``coordination``:
+PostgreSQL's fallback counting the query's words a story has by their idf, or each as one. The objective is the
+mean over the sets of nDCG@10 / BM25's, each capped at +10 %, so that no
 one set's gain pays for another's loss. Leave-one-set-out: for each set, the weights the other five choose,
 reported on that set's held-out half — how the choice carries to a kind of query it never saw.
 ``BENCH_QUALITY_KEEP=DIR`` keeps the databases between runs.
@@ -92,6 +94,10 @@ def main() -> None:
     stage = (sys.argv[1:2] or ["fields"])[0]
     if stage == "postgres":
         choose(search_quality.run(["postgres"], postgres_grid()), "postgres")
+        return
+    if stage == "coordination":
+        grid = {f"idf coordination {on}": {"IDF_COORDINATION": on} for on in (False, True)}
+        choose(search_quality.run(["postgres"], grid), "postgres")
         return
     if stage == "russian":
         result = search_quality.run(["sqlite", "postgres"], russian_grid(), ("wikinews", "nerel"))

@@ -4,7 +4,8 @@ from the text of the best candidates only (``backends.base.DEFAULT_RERANK``, doc
 For each candidate, shares from 0 to 1:
 - ``headline``: of the query's word groups found in the headline;
 - ``opening``: found in the lead (or, for a story without one, the body's opening words: documents.opening);
-- ``anywhere``: found anywhere (the any-words fallback's coordination; read only when it is needed);
+- ``anywhere``: found anywhere (the any-words fallback's coordination; read only when it is needed), each
+  group counted by its weight when the engine gives them (PostgreSQL: its idf);
 - ``proximity``: of the pairs of adjacent query words found side by side in the text, at most one word
   between them ("james baker", "bank [of] england").
 A word is found where a word of the text starts with its Snowball stem ("relat" finds "relations" and
@@ -106,15 +107,28 @@ def _share(tests: list[_Group] | list[_Test], text: str) -> float:
     return sum(1 for test in tests if test.found(text)) / len(tests) if tests else 0.0
 
 
+def _weighted_share(groups: list[_Group], text: str, weights: list[float] | None) -> float:
+    if weights is None:
+        return _share(groups, text)
+    total = sum(weights)
+    found = sum(w for group, w in zip(groups, weights, strict=True) if group.found(text))
+    return found / total if total > 0 else _share(groups, text)
+
+
 def _folded(text: str | None) -> str:
     # As analysis.fold: a query's "королев" is found in "Королёв"; English text has no ё.
     return (text or "").lower().replace("ё", "е")
 
 
 def features(
-    query: ParsedQuery, texts: dict[int, tuple[str, str, str]], *, anywhere: bool
+    query: ParsedQuery,
+    texts: dict[int, tuple[str, str, str]],
+    *,
+    anywhere: bool,
+    weights: list[float] | None = None,
 ) -> dict[int, Features]:
-    """``texts``: {article id: (headline, lead, body)}, the body empty when ``needs_body`` said no."""
+    """``texts``: {article id: (headline, lead, body)}, the body empty when ``needs_body`` said no.
+    ``weights``: one per word group (``query.must``), what each counts for in ``anywhere``; None: each 1."""
     groups, pairs = patterns(query)
     found = {}
     for pk, (headline, lead, body) in texts.items():
@@ -123,7 +137,7 @@ def features(
         found[pk] = Features(
             headline=_share(groups, headline),
             opening=_share(groups, lead),
-            anywhere=_share(groups, whole) if anywhere else 1.0,
+            anywhere=_weighted_share(groups, whole, weights) if anywhere else 1.0,
             proximity=_share(pairs, whole),
         )
     return found

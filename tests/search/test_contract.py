@@ -596,6 +596,33 @@ def test_postgres_reads_broad_filter_tokens_through_the_gate(backend):
     postgres._broad_cache.clear()
 
 
+def test_postgres_fallback_counts_the_words_a_story_has_by_their_idf(backend, settings):
+    """PostgreSQL's matches of some of the words: a story with the query's rare word ranks above stories with
+    its two common ones (a rare surname against a common first name and patronymic), where counting the words
+    put it below them; IDF_COORDINATION off counts them again. (FTS5 gives no document frequencies: SQLite
+    counts.)"""
+    from newsdesk.search.backends import postgres
+
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's coordination by idf (SQLite counts the words)")
+    for n in range(30):
+        story(f"Alexander Sergeevich Petrov interview {n}", "<p>Alexander Sergeevich Petrov spoke today.</p>")
+    opening = " ".join(["The city orchestra opened its winter season with a long programme."] * 5)
+    rare = story("Concert review", f"<p>{opening}</p><p>It closed with Tchaikovsky to a full hall.</p>")
+    search_sync_pending()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    postgres._frequency_cache.clear()
+    q = "alexander sergeevich petrov tchaikovsky"  # no story has all four
+    try:
+        assert ids(search_articles(q=q))[0] == rare.pk
+        settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"IDF_COORDINATION": False}
+        reset_backend()
+        assert rare.pk not in ids(search_articles(q=q))[:10]
+    finally:
+        postgres._frequency_cache.clear()
+
+
 def test_a_rare_word_of_the_query_counts_more_than_a_common_one(backend):
     """BM25's idf (SQLite FTS5; PostgreSQL sums each word's ts_rank times its idf from the planner's
     statistics): of two stories with both words, the one that says the rare word often ranks first, not the

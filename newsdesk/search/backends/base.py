@@ -371,7 +371,14 @@ class BaseSearchBackend:
         fields = ["article_id", "headline", "lead", *(["body"] if body else [])]
         rows = SearchDocument.objects.filter(pk__in=article_ids).values_list(*fields)
         texts = {row[0]: (row[1], row[2], row[3] if body else "") for row in rows}
-        return rerank.features(query, texts, anywhere=anywhere)
+        weights = self.group_weights(query) if anywhere else None
+        return rerank.features(query, texts, anywhere=anywhere, weights=weights)
+
+    def group_weights(self, query: ParsedQuery) -> list[float] | None:
+        """What each word group of the query counts for in the fallback's coordination (the share of the
+        query a match of some of its words has), or None: each the same. An engine that knows the words'
+        document frequencies weights them by idf."""
+        return None
 
     def fetch(self, sql: str, params: list) -> list[tuple]:
         """Run one read statement and return its rows (a back end may set planner options around it)."""

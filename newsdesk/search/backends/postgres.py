@@ -212,6 +212,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         # (benchmarks/_tune_search.py postgres; docs/search.md).
         self.idf = bool(options.get("IDF", True))
         self.length_normalization = float(options.get("LENGTH_NORMALIZATION", 0.5))
+        # The fallback's coordination by idf (``group_weights``); chosen on the tune halves of every judged
+        # set (benchmarks/_tune_search.py coordination; docs/search.md).
+        self.idf_coordination = bool(options.get("IDF_COORDINATION", True))
 
     def install_narrowing(self, schema_editor) -> None:
         execute_all(schema_editor, FILTER_SCHEMA)
@@ -302,6 +305,12 @@ class PostgresSearchBackend(BaseSearchBackend):
             f"{self.length_normalization:.4f})"
         )
         return f"(({' + '.join(parts)}) / {length})", params
+
+    def group_weights(self, query: ParsedQuery) -> list[float] | None:
+        """A match of some of the words counts by how much those words say: each group by its idf (as the
+        rank has them), so a story with a rare surname outranks one with a common first name and
+        patronymic ("александр валентинович турчинов"), where a count of the words put them the other way."""
+        return self._idfs(query) if self.idf_coordination else None
 
     def _idfs(self, query: ParsedQuery) -> list[float]:
         """BM25's idf, ln(1 + (1 - f) / f), of each word group, f the share of documents that have it: a
