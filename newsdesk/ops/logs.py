@@ -81,13 +81,16 @@ _ENCODER = json.JSONEncoder(
 _second: tuple[int, str] = (0, "")
 
 
+_MILLIS = [f"{ms:03d}" for ms in range(1000)]
+
+
 def utc_time(created: float) -> str:
     """ISO 8601 UTC with milliseconds; the text of the second is made once per second (one line per request)."""
     global _second
     whole = int(created)
     if _second[0] != whole:
         _second = (whole, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)))
-    return f"{_second[1]}.{int((created - whole) * 1000):03d}Z"
+    return f"{_second[1]}.{_MILLIS[int((created - whole) * 1000)]}Z"
 
 
 def _request_line(record: logging.LogRecord, fields: dict) -> str:
@@ -111,6 +114,14 @@ def _json_value(value) -> str:
     return _ENCODER.encode(value)
 
 
+def _line_head(level: int) -> str:
+    name = logging.getLevelName(level)
+    return f'Z", "level": "{name}", "logger": "newsdesk.request", "message": "request", "request_id": '
+
+
+_HEADS = {logging.INFO: _line_head(logging.INFO), logging.ERROR: _line_head(logging.ERROR)}
+
+
 def request_json(
     level: int,
     created: float,
@@ -126,15 +137,17 @@ def request_json(
 ) -> str:
     """A request's line as JSONFormatter writes the record the request tally would otherwise make (the fields
     request_id, method, path, status, duration_ms, view, then queries, cache and user_id when there are): the
-    same text, made from the values without a dict or a record — one a request, in the tally's fold."""
+    same text, made from the values without a dict or a record — one a request, in the tally's fold. ``method``
+    is one of the tally's METHODS or "other" (nothing to escape); ``duration_ms`` a finite float (a clock's
+    difference, rounded)."""
+    head = _HEADS.get(level) or _line_head(level)
     line = (
-        f'{{"time": "{utc_time(created)}", "level": "{logging.getLevelName(level)}", "logger": "newsdesk.request", '
-        f'"message": "request", "request_id": {encode_basestring(request)}, "method": {encode_basestring(method)}, '
-        f'"path": {encode_basestring(path)}, "status": {status!r}, "duration_ms": {_json_value(duration_ms)}, '
+        f'{{"time": "{utc_time(created)[:-1]}{head}{encode_basestring(request)}, "method": "{method}", '
+        f'"path": {encode_basestring(path)}, "status": {status}, "duration_ms": {duration_ms!r}, '
         f'"view": {encode_basestring(view)}'
     )
     if queries is not None:
-        line += f', "queries": {_json_value(queries)}'
+        line += f', "queries": {queries}'
     if cache:
         line += f', "cache": {encode_basestring(cache)}'
     if user:

@@ -26,6 +26,8 @@ import threading
 import time
 from bisect import bisect_left
 from collections import deque
+from collections.abc import Callable
+from functools import partial
 
 from newsdesk.analytics.beacon import is_beacon_path
 
@@ -76,19 +78,26 @@ class RequestTally:
         self._started = itertools.count()
         self._peeks = 0  # next() calls of the fold's own on _started
         self._answered: deque[Answered] = deque()
+        self.started = partial(next, self._started)
+        self.finished = self._answered.append
+        self.running = False
         self._finished = 0  # requests folded
         self._in_progress_folded = 0
         self._thread: threading.Thread | None = None
 
     # The request path -----------------------------------------------------------------------------------------
-    def started(self) -> None:
-        next(self._started)
-        if self._thread is None:
-            self._start()
+    # Both are C calls, bound in _reset (no Python frame on the request path):
+    #   started(): one more request begun (next() on a count);
+    #   finished(answered): a request answered (Answered), named, counted and logged at the next fold (a deque's
+    #   append).
+    # The serving layer starts the fold's thread with start() when `running` is False (once per process).
+    started: Callable[[], int]
+    finished: Callable[[Answered], None]
+    running = False
 
-    def finished(self, answered: Answered) -> None:
-        """A request answered: everything about it, counted and logged at the next fold."""
-        self._answered.append(answered)
+    def start(self) -> None:
+        if not self.running:
+            self._start()
 
     # Folding ------------------------------------------------------------------------------------------------
     def _in_progress(self) -> int:
@@ -158,6 +167,7 @@ class RequestTally:
                 return
             self._thread = threading.Thread(target=self._run, name="request-tally", daemon=True)
             self._thread.start()
+            self.running = True
         atexit.register(self.fold)
         # granian's worker processes (multiprocessing, forked) end with os._exit: atexit does not run there, but
         # multiprocessing's exit finalizers do — registered here, in the process that serves (a fork clears them).

@@ -164,6 +164,8 @@ class Operations:
             rid = environ["HTTP_X_REQUEST_ID"] = f"{getrandbits(128):032x}"
         request = _Request(self.access_log, environ, start_response, path, rid, started)
         TALLY.started()
+        if not TALLY.running:
+            TALLY.start()
         if path == LIVE_STREAM:
             metrics.LIVE_STREAMS.inc()
         token = request_id.set(rid)

@@ -76,6 +76,7 @@ def test_the_thread_folds_counts_and_writes_lines_within_the_fold_interval(caplo
     tally = RequestTally()
     answered = _answered(view, 0.01, 2, log=True)
     with caplog.at_level(logging.INFO, logger="newsdesk.request"):
+        tally.start()  # as the serving layer does in each process
         tally.started()
         tally.finished(answered)
         deadline = time.monotonic() + 30  # folded every FOLD_SECONDS; nobody asks here
