@@ -179,24 +179,26 @@ class JSONFormatter(logging.Formatter):
 
 def direct_writer(logger: logging.Logger):
     """A function writing a batch of request lines (level, their JSON text: request_json) straight to the streams
-    that would get them — the text JSONFormatter would write, one write per stream — or None when logging's own path is needed for them: only when
-    every handler the logger's records reach is a plain StreamHandler with the JSON formatter and nothing filters
-    on the way (the production setting; a console's text lines, a test's capture, a file handler take the
+    that would get them — the text JSONFormatter would write, one write per stream — or None when logging's own
+    path is needed for them: only when every handler the logger's records reach is a plain StreamHandler with the
+    JSON formatter and nothing filters on the way (the production setting; a console's text lines, a test's capture, a file handler take the
     record path). Checked at each call (a fold, once a second), so a change of configuration is seen."""
-    handlers: list[logging.Handler] = []
+    handlers: list[logging.StreamHandler] = []
+    found: list[logging.Handler] = []
     current: logging.Logger | None = logger
     while current is not None:
         if current.filters or current.disabled:
             return None
-        handlers.extend(current.handlers)
+        found.extend(current.handlers)
         current = current.parent if current.propagate else None
-    if not handlers:
+    if not found:
         return None  # logging's last resort, and its warning: its own path
-    for handler in handlers:
-        if type(handler) is not logging.StreamHandler or handler.filters:
+    for handler in found:
+        if not isinstance(handler, logging.StreamHandler) or type(handler) is not logging.StreamHandler:
+            return None  # a subclass (a file, a test's capture) may do more than write
+        if handler.filters or type(handler.formatter) is not JSONFormatter:
             return None
-        if type(handler.formatter) is not JSONFormatter:
-            return None
+        handlers.append(handler)
     name = logger.name
 
     def write(lines: list[tuple[int, str]]) -> None:

@@ -126,11 +126,11 @@ class RequestTally:
                 )
                 view = view_name(view, path, cache)
                 if cache:
-                    key = (metrics.PAGE_CACHE, ("hit" if cache == "HIT" else "miss",))
-                    counts[key] = counts.get(key, 0) + 1
+                    hit: tuple = (metrics.PAGE_CACHE, ("hit" if cache == "HIT" else "miss",))
+                    counts[hit] = counts.get(hit, 0) + 1
                 if path.startswith("/analytics/read") and is_beacon_path(path):  # before Django, or its view
-                    key = (metrics.BEACONS, ("accepted" if status[0] == "2" else "refused", status))
-                    counts[key] = counts.get(key, 0) + 1
+                    beacon: tuple = (metrics.BEACONS, ("accepted" if status[0] == "2" else "refused", status))
+                    counts[beacon] = counts.get(beacon, 0) + 1
                 if method not in METHODS:
                     method = "other"  # a label per invented method would grow without bound
                 entry = requests.get((view, method, status))
