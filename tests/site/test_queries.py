@@ -1,5 +1,6 @@
 """Every reader page reads the database a fixed number of times, whether it holds 3 articles or 2,000."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -166,7 +167,10 @@ def test_filtered_feed_page_is_two_queries(client, django_assert_num_queries):
 
 def test_feed_cards_show_their_photos_from_one_read(client, soup, django_assert_num_queries):
     """Cards with a lead photo show it as a thumbnail with its renditions and its shape; one read for all."""
-    articles = make_articles(12)
+    # Yesterday at noon, local time: twelve stories 7 minutes apart in one day's group of the feed (from now they
+    # straddled midnight in the small hours, and the first photo card of the second day's group was eager too).
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0) - dt.timedelta(days=1)
+    articles = make_articles(12, newest=noon)
     photo = services.photo_create(
         image=image_upload(size=(1600, 900)), caption="Kamaz", credit="TASS", alt_text="Kamaz trucks"
     )
