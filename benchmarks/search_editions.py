@@ -24,6 +24,7 @@ call it (the statement, the second stage, the fallback, the cards, the highlight
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -275,17 +276,27 @@ def _timing(engine: str, n: int, share: float, now: dt.datetime) -> dict:
 PHASES = [_build, _timing]
 
 
-def _spawn(engine: str, n: int, share: float, now: dt.datetime, env: dict[str, str]) -> dict | None:
+def _spawn(
+    engine: str, n: int, share: float, now: dt.datetime, env: dict[str, str], built: Path | None = None
+) -> dict | None:
+    """Build the archive, then time it, each in a fresh process. ``built``: where a kept archive's build
+    figures are (BENCH_EDITIONS_KEEP): when it exists the archive is there already and only the timing runs."""
     child_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsdesk.settings", "DEBUG": "0", **env}
     print(f"search_editions: {engine}, {n:,} articles ({share:.0%} Russian) …", flush=True)
     result: dict = {}
-    for phase in range(len(PHASES)):
+    first = 0
+    if built is not None and built.exists():
+        result, first = json.loads(built.read_text()), 1
+        print(f"search_editions: {engine}: the kept archive ({built.parent})", flush=True)
+    for phase in range(first, len(PHASES)):
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             command = [sys.executable, "-m", "benchmarks.search_editions", engine, str(phase), str(n), str(share), now.isoformat(), out.name]  # fmt: skip
             if subprocess.call(command, cwd=ROOT, env=child_env) != 0:  # noqa: S603 - our own module
                 print(f"search_editions: {engine} failed (see above)", flush=True)
                 return None
             result.update(json.loads(Path(out.name).read_text()))
+        if phase == 0 and built is not None:
+            built.write_text(json.dumps(result))
     print(report([result]), flush=True)
     return result
 
@@ -321,16 +332,24 @@ def main() -> None:
     now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     if os.environ.get("BENCH_SEARCH_NOW"):
         now = dt.datetime.fromisoformat(os.environ["BENCH_SEARCH_NOW"]).astimezone(dt.UTC)
+    # BENCH_EDITIONS_KEEP: a folder where each engine's archive is kept and, on the next run with the same
+    # size, share and BENCH_SEARCH_NOW, timed again without a new build (a code change timed on one archive).
+    keep = os.environ.get("BENCH_EDITIONS_KEEP")
+    kept = {engine: Path(keep) / f"{engine}-{n}-{share}" for engine in engines} if keep else {}
     results = []
     if "sqlite" in engines:
-        with tempfile.TemporaryDirectory() as tmp:
-            results.append(_spawn("sqlite", n, share, now, {"NEWSDESK_DATA_DIR": tmp}))
+        with contextlib.ExitStack() as stack:
+            data = str(kept["sqlite"]) if keep else stack.enter_context(tempfile.TemporaryDirectory())
+            Path(data).mkdir(parents=True, exist_ok=True)
+            built = kept["sqlite"] / "built.json" if keep else None
+            results.append(_spawn("sqlite", n, share, now, {"NEWSDESK_DATA_DIR": data}, built))
     if "postgres" in engines:
         try:
             from tests.servers import postgres_server
 
-            with postgres_server() as url:
-                results.append(_spawn("postgres", n, share, now, {"DATABASE_URL": url}))
+            with postgres_server(str(kept["postgres"]) if keep else None) as url:
+                built = kept["postgres"] / "built.json" if keep else None
+                results.append(_spawn("postgres", n, share, now, {"DATABASE_URL": url}, built))
         except FileNotFoundError as exc:
             print(f"search_editions: PostgreSQL skipped ({exc}); install Debian's postgresql-15")
     results = [r for r in results if r]

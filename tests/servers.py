@@ -51,20 +51,24 @@ def _as_postgres_user() -> dict:
 
 
 @contextlib.contextmanager
-def postgres_server() -> Iterator[str]:
+def postgres_server(keep: str | None = None) -> Iterator[str]:
+    """A throwaway PostgreSQL server (its files removed when it stops), or with ``keep`` one whose files stay
+    in that folder and are used again by the next call with the same folder (a benchmark's kept archive)."""
     initdb, postgres = _pg_bin("initdb"), _pg_bin("postgres")
     creds = _as_postgres_user()
-    root = tempfile.mkdtemp(prefix="newsdesk-pg-")
+    root = keep or tempfile.mkdtemp(prefix="newsdesk-pg-")
+    os.makedirs(root, exist_ok=True)
     if creds:
         os.chown(root, creds["user"], creds["group"])
     data = os.path.join(root, "data")
     port = _free_port()
-    subprocess.run(
-        [initdb, "-D", data, "-U", "newsdesk", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        **creds,
-    )
+    if not os.path.isdir(data):
+        subprocess.run(
+            [initdb, "-D", data, "-U", "newsdesk", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            **creds,
+        )
     proc = subprocess.Popen(
         [postgres, "-D", data, "-p", str(port), "-k", root, "-c", "listen_addresses=127.0.0.1",
          "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
@@ -78,7 +82,8 @@ def postgres_server() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-        shutil.rmtree(root, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:

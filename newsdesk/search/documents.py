@@ -90,6 +90,14 @@ def language_token(language: str) -> str:
     return "xl" + "".join(f"{ord(letter):03d}" for letter in language)
 
 
+def token_language(token: str) -> str | None:
+    """The language of an edition's index token ("xl114117" -> "ru"), or None for any other token."""
+    digits = token[2:]
+    if not token.startswith("xl") or not digits.isdigit() or len(digits) % 3:
+        return None
+    return "".join(chr(int(digits[i : i + 3])) for i in range(0, len(digits), 3))
+
+
 def month_token(instant: dt.datetime) -> str:
     # UTC, not the site's zone: a token must not go stale when TIME_ZONE changes.
     return instant.astimezone(dt.UTC).strftime("xm%Y%m")
