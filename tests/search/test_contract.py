@@ -649,3 +649,33 @@ def test_a_rare_word_of_the_query_counts_more_than_a_common_one(backend):
         assert ids(search_articles(q="sugar market"))[:2] == [rare_often.pk, common_often.pk]
     finally:
         postgres._frequency_cache.clear()
+
+
+def test_the_fallback_scores_the_matches_of_all_words_it_already_has(newsroom, monkeypatch):
+    """The fallback's statement takes the matches of all the words from the statement before (there were
+    fewer than a page, so it returned them all) rather than looking for them again; the page, the totals and
+    the facets are what looking again gives."""
+    search_sync_pending()
+    backend = get_backend()
+    real, seen = type(backend).candidate_sql, []
+
+    def spy(self, query, **kwargs):
+        seen.append(kwargs.get("known"))
+        return real(self, query, **kwargs)
+
+    monkeypatch.setattr(type(backend), "candidate_sql", spy)
+    for q in ("Moscow hurricane", "Kamaz hurricane"):  # all the words in one story; in none
+        seen.clear()
+        given = search_articles(q=q)
+        first, known = seen
+        assert first is None and known == ids(given)[: given.all_words]
+        monkeypatch.setattr(
+            type(backend),
+            "candidate_sql",
+            lambda self, query, **kw: real(self, query, **{**kw, "known": None}),
+        )
+        again = search_articles(q=q)
+        monkeypatch.setattr(type(backend), "candidate_sql", spy)
+        assert ids(given) == ids(again) and given.any_words and again.any_words
+        assert (given.total, given.all_words, given.facets) == (again.total, again.all_words, again.facets)
+        assert [hit.score for hit in given.hits] == pytest.approx([hit.score for hit in again.hits])

@@ -258,6 +258,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         narrowed: bool = False,
         tags: TagGroups = (),
         any_words: bool = False,
+        known: list[int] | None = None,
     ) -> tuple[str, list]:
         """The newest ``limit`` matches, looked for in id windows from the newest id down, each a bitmap scan
         of the indexes ANDed with the id range, so a word in half the archive reads about ``FIRST_WINDOW ×
@@ -269,8 +270,12 @@ class PostgresSearchBackend(BaseSearchBackend):
         16-fold read six times the rows needed. Rare words fall through to the rest of the archive, where
         there are few matches to read anyway. The windows run before the statement (one round trip each);
         the statement gets the ids. ``any_words``: the same for the fallback's matches of some of the words,
-        bounded on their own."""
+        bounded on their own; ``known``: the matches of all the words, found by the statement before (no
+        windows for them)."""
+        kept: dict[int, list[int]] = {}
         tiers = [(1, *tsquery_sql(query, forms=self.russian_forms))]
+        if any_words and known is not None:
+            kept[1], tiers = list(known), []
         if any_words:
             tiers.append((0, *tsquery_sql(query, any_words=True, forms=self.russian_forms)))
         gate, gate_params = gate_sql(within, "doc.article_id")
@@ -279,7 +284,6 @@ class PostgresSearchBackend(BaseSearchBackend):
             # visible article to hash them. A narrowed gate (a long date range) stays a join the planner
             # may start from.
             gate = gate[:-1] + " OFFSET 0)"
-        kept: dict[int, list[int]] = {}
         for tier, tsquery, tsquery_params in tiers:
             match, match_params = self._match_sql(query, f"({tsquery})", tags, phrases=tier == 1)
             select = f"""
