@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsdesk.search.backends import get_backend
 from newsdesk.search.backends.sqlite import EDITIONS_FTS
+from newsdesk.search.documents import language_token
 from newsdesk.search.models import SearchDocument
 from newsdesk.search.selectors import search_articles
 from newsdesk.search.services import search_sync_pending
@@ -111,3 +112,16 @@ def test_clearing_the_index_empties_it(stories):
     get_backend().clear()
     assert held() == set()
     intact()
+
+
+def test_with_more_editions_the_token_tells_them_apart(stories, settings):
+    """With one edition besides the default, every document of the other editions' index is that edition's
+    and the token is left out; with two, the token narrows among them."""
+    pk = stories["russian"].pk
+    german = SearchDocument.objects.get(pk=pk).tags.replace(language_token("ru"), language_token("de"))
+    SearchDocument.objects.filter(pk=pk).update(language="de", tags=german)  # the engine's view: German
+    assert ids(search_articles(q="Putin Twitter", language="ru"))[0] == pk  # the gate reads the article
+    settings.LANGUAGES = [("en", "English"), ("ru", "Russian"), ("de", "German")]
+    with CaptureQueriesContext(connection) as queries:
+        assert pk not in ids(search_articles(q="Putin Twitter", language="ru"))
+    assert any("tags : " in q["sql"] for q in queries.captured_queries)  # the token, in the MATCH

@@ -10,6 +10,7 @@ import functools
 import unicodedata
 import zoneinfo
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -186,6 +187,12 @@ def match_expression(
     return expression
 
 
+def _one_other_edition() -> bool:
+    """Whether the site has at most one edition besides the default (``settings.LANGUAGES``): the other
+    editions' index then holds that edition's documents only (the gate still checks each one's language)."""
+    return sum(code != UNTAGGED_LANGUAGE for code, _ in settings.LANGUAGES) <= 1
+
+
 class SQLiteSearchBackend(BaseSearchBackend):
     vendor = "sqlite"
     label = "SQLite FTS5"
@@ -226,8 +233,13 @@ class SQLiteSearchBackend(BaseSearchBackend):
         any_words: bool = False,
         known: list[int] | None = None,
     ) -> tuple[str, list]:
-        # An edition's search narrowed by its token reads the other editions' index (EDITIONS_FTS).
-        table = EDITIONS_FTS if any(len(g) == 1 and token_language(g[0]) for g in tags) else FTS
+        # An edition's search narrowed by its token reads the other editions' index (EDITIONS_FTS), which
+        # holds no other edition when the site has one besides the default: the token is then left out, as
+        # it is in every document there (ANDed with it, "navalny days" took 20 ms against 0.2).
+        editions = tuple(g for g in tags if len(g) == 1 and token_language(g[0]))
+        table = EDITIONS_FTS if editions else FTS
+        if editions and _one_other_edition():
+            tags = tuple(g for g in tags if g not in editions)
         gate, gate_params = gate_sql(within, f"{table}.rowid")
         # CROSS JOIN fixes the join order: FTS5 walks its matches newest rowid first and stops at the limit,
         # so a word in half the corpus costs no more than a rare one; bm25() runs on those rows only. A
