@@ -67,7 +67,7 @@ def test_an_editions_search_is_narrowed_by_its_token_inside_the_engine(editions,
     assert seen == [((RU,),), (), (), ((RU,),)]
     # A document the index does not hold as its edition's is not found in it: the engine, not the gate, did
     # the narrowing (SQLite: the other editions' index; PostgreSQL: the document's language, through the
-    # (language, article) index).
+    # other editions' index).
     unmark(editions["russian"].pk)
     assert ids(search_articles(q="Putin", language="ru")) == []
 
@@ -91,8 +91,8 @@ def test_postgres_narrows_by_language_even_when_the_token_is_broad(editions, mon
     assert "doc.language = %s" in match and params == ["ru"] and "to_tsquery('simple'" not in match
     assert ids(search_articles(q="Putin", language="ru")) == [editions["russian"].pk]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_document_language'")
-        assert "(language, article_id)" in cursor.fetchone()[0]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_document_vector_editions'")
+        assert "gin (vector) WHERE ((language)::text <> 'en'::text)" in cursor.fetchone()[0]
     assert postgres.LANGUAGE_INDEX_SCHEMA
 
 

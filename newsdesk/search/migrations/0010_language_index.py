@@ -1,6 +1,7 @@
-"""On PostgreSQL, a B-tree on (language, article): an edition's search reads only the id window's part of its
-edition, where the edition's token, in half the documents of a two-edition archive, was too broad to use
-(backends/postgres.py, LANGUAGE_INDEX_SCHEMA)."""
+"""On PostgreSQL, the other editions' words: a GIN index of the vectors of every document outside the default
+edition (a partial index: ``WHERE language <> 'en'``), which an edition's search narrowed by its token reads,
+where the edition's token, in half the documents of a two-edition archive, was too broad to use
+(backends/postgres.py, LANGUAGE_INDEX_SCHEMA). Made from the vectors stored (no re-analysis)."""
 
 from django.db import migrations
 from django.utils.module_loading import import_string

@@ -1,8 +1,8 @@
 """On SQLite, the other editions' index: every document of an edition but the default one, a second time, in an
 FTS5 table of its own that an edition's search narrowed by its token reads (backends/sqlite.py, EDITIONS_FTS),
 kept in step by triggers. Made from the documents already stored: about as long as indexing them took (the
-Russian half of a 1,000,000-article archive: docs/search.md). Nothing to do on PostgreSQL, which narrows by
-the (language, article) index of 0010."""
+Russian half of a 1,000,000-article archive: docs/search.md). Nothing to do on PostgreSQL, whose index of the
+other editions' words is 0010's."""
 
 from django.db import migrations
 from django.utils.module_loading import import_string
