@@ -12,6 +12,7 @@ all-words matches do not fill the page gets the matches of some of its words aft
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import threading
 import time
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from scipy import sparse
 
@@ -201,12 +202,16 @@ def _hits(query: ParsedQuery, page_items: list[tuple[int, float]], *, at: dt.dat
 
 def _facets(rows: dict[str, list[FacetRow]]) -> dict[str, list[FacetValue]]:
     facets = {name: [FacetValue(r.key, r.label, r.count) for r in values] for name, values in rows.items()}
-    facets["month"] = [
-        # "May 2017", "Май 2017": the month in the page's language
-        FacetValue(r.key, date_format(dt.date.fromisoformat(r.key + "-01"), "F Y"), r.count)
-        for r in rows.get("month", [])
-    ]
+    language = translation.get_language()
+    facets["month"] = [FacetValue(r.key, _month(r.key, language), r.count) for r in rows.get("month", [])]
     return facets
+
+
+@functools.lru_cache(maxsize=4096)
+def _month(key: str, language: str | None) -> str:
+    """ "May 2017", "Май 2017": a month facet's label in the page's language (a name's search has a facet
+    value for each of 60 months or more: formatting them took 2 ms of each search)."""
+    return date_format(dt.date.fromisoformat(key + "-01"), "F Y")
 
 
 # "Did you mean" -------------------------------------------------------------------------------------------

@@ -679,3 +679,52 @@ def test_the_fallback_scores_the_matches_of_all_words_it_already_has(newsroom, m
         assert ids(given) == ids(again) and given.any_words and again.any_words
         assert (given.total, given.all_words, given.facets) == (again.total, again.all_words, again.facets)
         assert [hit.score for hit in given.hits] == pytest.approx([hit.score for hit in again.hits])
+
+
+def test_postgres_last_window_finds_what_the_id_windows_find(backend, settings, monkeypatch):
+    """PostgreSQL reads the rest of the archive in one last window, the id range checked on each row and the
+    gate on the matches newest first until the bound has passed it, when the words' rows cost less than the
+    windows' id ranges (postgres.py, _windows). Either way the same stories: hidden ones among the newest read
+    past, old ones found, newest first, for all the words, the fallback's some of them, and a date filter."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's id windows")
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 3}
+    reset_backend()
+    shipments, hidden = [], []
+    for n in range(20):
+        shipments.append(story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=400 - 2 * n))
+        story(f"Hurricane in Moscow, update {n}", HURRICANE, hours_ago=399 - 2 * n)
+    for n in range(5):  # hidden matches behind the first window
+        hidden.append(story(f"Kamaz trucks draft {n}", KAMAZ, status=Article.Status.DRAFT).pk)
+        hidden.append(story(f"Kamaz trucks tomorrow {n}", KAMAZ, hours_ago=-24).pk)
+    for n in range(11):
+        story(f"Hurricane in Moscow, latest {n}", HURRICANE, hours_ago=50 - n)
+    shipments.append(story("Kamaz trucks, latest", KAMAZ, hours_ago=1))
+    search_sync_pending()
+    week_ago = (timezone.now() - dt.timedelta(days=30)).date()
+    searches = [
+        {"q": "Kamaz trucks", "sort": "date"},
+        {"q": "Kamaz hurricane"},
+        {"q": "trucks", "filters": SearchFilters(date_from=week_ago)},
+    ]
+
+    def run() -> tuple[list, list[str]]:
+        with CaptureQueriesContext(connection) as statements:
+            found = [search_articles(**kwargs) for kwargs in searches]
+        return [(ids(r), r.total, r.all_words) for r in found], [s["sql"] for s in statements]
+
+    def id_windows(statements: list[str]) -> int:
+        return sum("doc.article_id <= " in sql for sql in statements)
+
+    from newsdesk.search.backends import postgres
+
+    monkeypatch.setattr(postgres, "ROW_COST_IN_IDS", 1e-9)  # rows cheap: the last window after the first
+    last, last_sql = run()
+    assert sum("SELECT w.id FROM" in sql for sql in last_sql) >= len(searches)
+    assert last[0][:2] == ([s.pk for s in shipments[:-4:-1]], 3)
+    assert not {pk for found, _, _ in last for pk in found} & set(hidden)
+    monkeypatch.setattr(postgres, "ROW_COST_IN_IDS", 1e9)  # rows dear: id windows until the oldest id
+    monkeypatch.setattr(type(backend), "_group_shares", lambda self, query, **kw: [1.0] * len(query.must))
+    windows, windows_sql = run()
+    assert id_windows(windows_sql) > id_windows(last_sql)
+    assert last == windows
