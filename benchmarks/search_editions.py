@@ -320,6 +320,20 @@ def report(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def postgres_settings() -> dict[str, str]:
+    """The benchmark server's memory, as docs/scale-out.md has a PostgreSQL server set: ``shared_buffers`` a
+    quarter of the machine's memory (PostgreSQL's documentation's starting point; its default, 128 MB, holds
+    none of a 1,000,000-article archive's working set). BENCH_PG_SHARED_BUFFERS: another size ("2GB"), or
+    "default" for PostgreSQL's own."""
+    wanted = os.environ.get("BENCH_PG_SHARED_BUFFERS", "25%")
+    if wanted == "default":
+        return {}
+    if wanted.endswith("%"):
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        wanted = f"{int(memory * float(wanted[:-1]) / 100) // 2**20}MB"
+    return {"shared_buffers": wanted}
+
+
 def main() -> None:
     n = int(os.environ.get("BENCH_EDITIONS_DOCS", "20000"))
     share = float(os.environ.get("BENCH_EDITIONS_RU_SHARE", "0.5"))
@@ -347,7 +361,9 @@ def main() -> None:
         try:
             from tests.servers import postgres_server
 
-            with postgres_server(str(kept["postgres"]) if keep else None) as url:
+            settings = postgres_settings()
+            print(f"search_editions: PostgreSQL with {settings or 'its default settings'}", flush=True)
+            with postgres_server(str(kept["postgres"]) if keep else None, settings) as url:
                 built = kept["postgres"] / "built.json" if keep else None
                 results.append(_spawn("postgres", n, share, now, {"DATABASE_URL": url}, built))
         except FileNotFoundError as exc:

@@ -51,9 +51,10 @@ def _as_postgres_user() -> dict:
 
 
 @contextlib.contextmanager
-def postgres_server(keep: str | None = None) -> Iterator[str]:
+def postgres_server(keep: str | None = None, settings: dict[str, str] | None = None) -> Iterator[str]:
     """A throwaway PostgreSQL server (its files removed when it stops), or with ``keep`` one whose files stay
-    in that folder and are used again by the next call with the same folder (a benchmark's kept archive)."""
+    in that folder and are used again by the next call with the same folder (a benchmark's kept archive).
+    ``settings``: server settings beside the defaults ({"shared_buffers": "4GB"})."""
     initdb, postgres = _pg_bin("initdb"), _pg_bin("postgres")
     creds = _as_postgres_user()
     root = keep or tempfile.mkdtemp(prefix="newsdesk-pg-")
@@ -71,7 +72,8 @@ def postgres_server(keep: str | None = None) -> Iterator[str]:
         )
     proc = subprocess.Popen(
         [postgres, "-D", data, "-p", str(port), "-k", root, "-c", "listen_addresses=127.0.0.1",
-         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+         *[arg for name, value in (settings or {}).items() for arg in ("-c", f"{name}={value}")]],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         **creds,

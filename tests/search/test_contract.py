@@ -728,3 +728,45 @@ def test_postgres_last_window_finds_what_the_id_windows_find(backend, settings, 
     windows, windows_sql = run()
     assert id_windows(windows_sql) > id_windows(last_sql)
     assert last == windows
+
+
+def test_postgres_words_that_go_together_find_what_the_words_index_finds(backend, settings, monkeypatch):
+    """Words that go together ("Kamaz trucks" in every Kamaz story): PostgreSQL's later windows match the
+    rarest word in the index and check all the words on each row (postgres.py, TOGETHER); a word repeated in
+    the query is matched once. The same stories either way."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's id windows")
+    from newsdesk.search.backends import postgres
+
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 4}
+    reset_backend()
+    for n in range(12):
+        story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=300 - 2 * n)
+        story(f"Trucks stuck after the hurricane in Moscow, {n}", HURRICANE, hours_ago=299 - 2 * n)
+    for n in range(10):
+        story(f"Hurricane in Moscow, latest {n}", HURRICANE, hours_ago=50 - n)
+    search_sync_pending()
+    monkeypatch.setattr(postgres, "ROW_COST_IN_IDS", 1e9)  # id windows, not the last window
+
+    def run(q: str) -> tuple[list, list[str]]:
+        with CaptureQueriesContext(connection) as statements:
+            found = search_articles(q=q)
+        return (ids(found), found.total, found.all_words), [s["sql"] for s in statements]
+
+    monkeypatch.setattr(postgres, "TOGETHER", 1e9)
+    apart, apart_sql = run("trucks kamaz")  # the rarest (by the statistics: every word alike) the first
+    monkeypatch.setattr(postgres, "TOGETHER", 0)
+    monkeypatch.setattr(postgres, "TOGETHER_SHARE", 0)
+    together, together_sql = run("trucks kamaz")
+    assert not any("ts_match_vq" in sql for sql in apart_sql)
+    assert any("ts_match_vq" in sql for sql in together_sql)
+    assert together == apart and apart[2] == 4
+    assert all("Kamaz" in Article.objects.get(pk=pk).headline for pk in apart[0][:4])
+    repeated, repeated_sql = run("trucks kamaz trucks kamaz")
+    assert repeated == apart
+    window = next(sql for sql in repeated_sql if "doc.article_id AS id FROM" in sql)
+    assert window.count("plainto_tsquery") == apart_sql_words(apart_sql)
+
+
+def apart_sql_words(statements: list[str]) -> int:
+    return next(sql for sql in statements if "doc.article_id AS id FROM" in sql).count("plainto_tsquery")
