@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db import connection
@@ -267,11 +268,17 @@ def _spelling_rank(terms: set[str]) -> dict[str, tuple[int, int, int]]:
     with connection.cursor() as cursor:
         for start in range(0, len(ordered), _SPELLINGS_PER_READ):
             chunk = ordered[start : start + _SPELLINGS_PER_READ]
-            placeholders = ", ".join(["%s"] * len(chunk))
+            params: list[Any]
+            if connection.vendor == "postgresql":
+                # One array, probed term by term through the index: with the list as IN's values PostgreSQL
+                # hashed them and read the whole table (108,000 terms at 1,000,000 articles: 12 → 2.6 ms).
+                within, params = "(SELECT unnest(%s::text[]))", [chunk]
+            else:
+                within, params = "(" + ", ".join(["%s"] * len(chunk)) + ")", list(chunk)
             cursor.execute(
-                f"SELECT term, doc_count FROM {table} WHERE term IN ({placeholders}) "  # noqa: S608 - our table
+                f"SELECT term, doc_count FROM {table} WHERE term IN {within} "  # noqa: S608 - our table
                 "ORDER BY doc_count DESC, term",
-                chunk,
+                params,
             )
             for place, (term, count) in enumerate(cursor.fetchall()):
                 rank[term] = (-count, start, place)
