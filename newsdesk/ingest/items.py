@@ -362,6 +362,8 @@ def slug_with_id(base: str, public_id: int) -> str:
 
 
 def body_hash(body_html: str) -> str:
+    if too_deep(body_html):  # check_item refuses it; its text would take html_to_text half a minute to read
+        return ""
     text = html_to_text(body_html).lower()
     return hashlib.sha256(text.encode()).hexdigest() if len(text) >= DUPLICATE_MIN_CHARS else ""
 

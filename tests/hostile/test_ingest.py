@@ -286,3 +286,21 @@ def test_rows_from_before_the_bound_are_bounded_by_the_migration(settings):
     assert dropped.item is None and len(dropped.excerpt) == 4096 and dropped.size > 1_000_000
     assert len(dropped.reason) <= 1000 and dropped.reason.endswith("…")
     assert document.digest and document.excerpt == "" and document.reason == "could not fetch"
+
+
+def test_a_deep_feed_item_is_refused_before_its_text_is_read(world, monkeypatch):
+    """The batch hashes each item's text to find duplicates before it checks the item: a body nested 100,000
+    levels deep took html_to_text 25 s there. Too deep a body is never read as text, and is still refused."""
+    from newsdesk.ingest import items
+
+    read: list[int] = []
+    real = items.html_to_text
+
+    def spy(html: str, *args, **kwargs):
+        read.append(len(html))
+        return real(html, *args, **kwargs)
+
+    monkeypatch.setattr(items, "html_to_text", spy)
+    report = ingest_document(data=deep_rss(), origin="deep", routing=Routing(section=world))
+    assert report.counts.get("rejected", 0) == 1 and not Article.objects.filter(headline="Deep").exists()
+    assert all(length < DEPTH for length in read)
