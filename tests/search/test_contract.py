@@ -770,3 +770,59 @@ def test_postgres_words_that_go_together_find_what_the_words_index_finds(backend
 
 def apart_sql_words(statements: list[str]) -> int:
     return next(sql for sql in statements if "doc.article_id AS id FROM" in sql).count("plainto_tsquery")
+
+
+def test_postgres_frequent_words_take_one_window(backend, settings, monkeypatch):
+    """A word in a large share of the archive gets a first window sized from its statistics (postgres.py,
+    FREQUENT_MARGIN): one window, where the fixed first window needed a second that read the word's whole
+    posting list again. The same stories either way."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's id windows")
+    from newsdesk.search.backends import postgres
+
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 3}
+    reset_backend()
+    for n in range(8):  # Kamaz in one story in six
+        story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=300 - 6 * n)
+        for other in range(5):
+            story(f"Hurricane in Moscow, update {n}.{other}", HURRICANE, hours_ago=299 - 6 * n - other)
+    search_sync_pending()
+    monkeypatch.setattr(postgres, "ROW_COST_IN_IDS", 1e9)  # id windows, not the last window
+    monkeypatch.setattr(type(backend), "_group_shares", lambda self, query, **kw: [1 / 6] * len(query.must))
+
+    def run() -> tuple[tuple, int]:
+        with CaptureQueriesContext(connection) as statements:
+            found = search_articles(q="kamaz", sort="date")
+        windows = sum("doc.article_id <= " in s["sql"] for s in statements)
+        return (ids(found), found.total), windows
+
+    sized, sized_windows = run()
+    monkeypatch.setattr(postgres, "POSTING_COST_IN_IDS", 0)  # the fixed first window: 4 × 3 ids, 2 Kamaz
+    fixed, fixed_windows = run()
+    assert sized_windows == 1 < fixed_windows
+    assert sized == fixed
+    assert [Article.objects.get(pk=pk).headline for pk in sized[0]] == [
+        f"Kamaz trucks shipment {n}" for n in (7, 6, 5)
+    ]
+
+
+def test_postgres_rank_reads_each_vector_once_and_ranks_as_the_stored_vector(backend, newsroom):
+    """With several word groups, the rank statement hands each group's ts_rank the vector read once
+    (setweight with no lexemes to weight: a copy), not the stored one each group would fetch and decompress
+    again; one group reads the stored vector. The scores are those of the stored vector."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's rank statement")
+    from newsdesk.search.query import parse
+
+    search_sync_pending()
+    copy = "setweight(stored.vector, 'A', '{}'::text[])"
+    for q in ("trucks", "kamaz trucks philippines", "moscow hurricane"):
+        sql, params = backend.candidate_sql(parse(q), within=Article.objects.all(), limit=10)
+        groups = len(parse(q).must)
+        assert sql.count(copy) == (groups > 1) and sql.count("ts_rank(") == groups
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ranked = sorted(cursor.fetchall())
+            cursor.execute(sql.replace(copy, "stored.vector"), params)
+            stored = sorted(cursor.fetchall())
+        assert ranked and ranked == stored
