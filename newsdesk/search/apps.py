@@ -22,7 +22,7 @@ class SearchConfig(AppConfig):
         # publishing pipeline: a batch of changes at a time, in the worker.
         from newsdesk.pipeline.effects import Effect, article_ids, register
 
-        from . import services
+        from . import checks, services  # noqa: F401 - importing checks registers search's system checks
 
         register(Effect(
             name="search-index", label="Search index", order=10,
