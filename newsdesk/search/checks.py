@@ -12,7 +12,7 @@ from .backends.postgres import DOCS
 def postgres_memory(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
     """search.W001: a PostgreSQL server whose ``shared_buffers`` is smaller than the search index. Every
     search reads its candidates' stored words; at PostgreSQL's default 128 MB the Russian names took p95
-    108 ms at 1,000,000 articles, 88 ms with a quarter of the machine's memory (docs/search.md)."""
+    88 ms at 1,000,000 articles, 77 ms with a quarter of the machine's memory (docs/search.md)."""
     messages: list[checks.CheckMessage] = []
     for alias in databases or ():
         connection = connections[alias]
