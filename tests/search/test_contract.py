@@ -11,6 +11,7 @@ from newsdesk.news import services as news
 from newsdesk.news.models import Article, Section
 from newsdesk.search.backends import get_backend, reset_backend
 from newsdesk.search.models import SearchDocument, SearchSyncMark
+from newsdesk.search.query import parse
 from newsdesk.search.selectors import SearchFilters, newsroom_search, related_articles, search_articles
 from newsdesk.search.services import SYNC_LOOKBACK, SYNC_MARK_EVERY, search_rebuild, search_sync_pending
 from newsdesk.search.tasks import search_sync_job
@@ -668,7 +669,7 @@ def test_the_fallback_scores_the_matches_of_all_words_it_already_has(newsroom, m
         seen.clear()
         given = search_articles(q=q)
         first, known = seen
-        assert first is None and known == ids(given)[: given.all_words]
+        assert first is None and list(known) == ids(given)[: given.all_words]
         monkeypatch.setattr(
             type(backend),
             "candidate_sql",
@@ -679,6 +680,82 @@ def test_the_fallback_scores_the_matches_of_all_words_it_already_has(newsroom, m
         assert ids(given) == ids(again) and given.any_words and again.any_words
         assert (given.total, given.all_words, given.facets) == (again.total, again.all_words, again.facets)
         assert [hit.score for hit in given.hits] == pytest.approx([hit.score for hit in again.hits])
+
+
+DAM = (
+    "<p>The spillway of the country's tallest dam gave way after days of rain, and thousands of people were "
+    "told to leave their homes below it.</p>"
+)
+
+
+def test_the_fallback_leaves_out_a_word_whose_matches_alone_fill_its_bound(backend, settings, monkeypatch):
+    """The fallback's candidates are not matches of a word whose matches alone fill its bound, when the query
+    has a rarer word: the common word's newest matches were the newest stories whatever they were about, and
+    an older story with the rare word was never a candidate (as it is not when every group is looked for)."""
+    from newsdesk.search.backends import postgres
+
+    dam = story("Tallest dam spillway gives way", DAM, hours_ago=300)
+    for n in range(12):
+        story(f"Government statement, part {n}", TRADE, hours_ago=100 - n)
+    search_sync_pending()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument" if connection.vendor == "postgresql" else "SELECT 1")
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"FALLBACK_CANDIDATES": 3}
+    found = {}
+    try:
+        for rule in (True, False):
+            postgres._frequency_cache.clear()
+            reset_backend()
+            if not rule:
+                monkeypatch.setattr(type(get_backend()), "fallback_groups", lambda self, shares, n: None)
+            result = search_articles(q="government spillway evacuation")
+            assert result.any_words and result.all_words == 0
+            found[rule] = ids(result)
+    finally:
+        postgres._frequency_cache.clear()
+        reset_backend()
+    assert found[True] == [dam.pk]
+    assert dam.pk not in found[False] and len(found[False]) == 3
+
+
+def test_the_fallback_looks_for_every_word_when_none_or_every_one_fills_its_bound(backend, settings):
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"FALLBACK_CANDIDATES": 3}
+    reset_backend()
+    try:
+        groups = get_backend().fallback_groups
+        assert groups([0.5, 0.02, 0.0], 100) == [1, 2]  # 2 and 0 matches do not fill 3
+        assert groups([0.5, 0.1], 100) is None  # every word's fill it: every word
+        assert groups([0.02, 0.01], 100) is None  # none does: every word
+        assert groups([0.5, 0.0], 100) is None  # the rest has no match: every word
+    finally:
+        reset_backend()
+
+
+def test_postgres_fallback_looks_again_when_its_rare_words_have_no_match(backend, settings):
+    """PostgreSQL's statistics name the most common words only, and one they do not name counts as rare: when
+    the fallback's rare words have no match, it looks for every word's, so the page is never empty while a
+    word of the query is in the archive."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statistics")
+    from newsdesk.search.backends import postgres
+
+    for n in range(5):
+        story(f"Dam spillway inspected, part {n}", DAM, hours_ago=50 + n)
+    search_sync_pending()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"FALLBACK_CANDIDATES": 3}
+    postgres._frequency_cache.clear()
+    reset_backend()
+    try:
+        assert get_backend().fallback_groups(
+            get_backend()._group_shares(parse("spillway evacuation")), 5
+        ) == [1]
+        result = search_articles(q="spillway evacuation")
+    finally:
+        postgres._frequency_cache.clear()
+        reset_backend()
+    assert result.any_words and len(result.hits) == 3
 
 
 def test_postgres_last_window_finds_what_the_id_windows_find(backend, settings, monkeypatch):

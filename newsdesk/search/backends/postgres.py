@@ -158,6 +158,8 @@ ROW_COST_IN_IDS = 25
 # run low ("дума": 14,926 estimated, 23,988 in fact, which took ¾ for it): at 0.9 only that name of the 786
 # Russian names in the judged set stopped going together (122 → 78 ms), none of the Russian mix did.
 TOGETHER, TOGETHER_SHARE = 4, 0.9
+# What the fallback takes a word the statistics do not name for: rarer than any they name.
+UNNAMED = 1e-12
 Statement = Callable[
     ..., tuple[str, list]
 ]  # (low, high, limit) or (high, limit) -> a window's SQL, parameters
@@ -166,7 +168,7 @@ _broad_cache: list = []  # [expires, tokens], per process
 # About how many bytes a distinct word takes in a stored (compressed) vector: the stored size over this is
 # the length the rank normalizes by (``_rank_sql``).
 STORED_BYTES_PER_WORD = 8
-_frequency_cache: list = []  # [expires, {lexeme: share of documents}, share below which a lexeme is rare]
+_frequency_cache: list = []  # [expires, {lexeme: share of documents}, share below which a lexeme is rare, rows]
 WORK_MEM = "32MB"  # per search transaction, see _reading(): exact bitmaps over ~350,000 table pages
 HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 LEAD_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20"
@@ -222,22 +224,32 @@ def required_phrases(query: ParsedQuery) -> list[str]:
 
 
 def tsquery_sql(
-    query: ParsedQuery, *, any_words: bool = False, forms: str = DEFAULT_RUSSIAN_FORMS
+    query: ParsedQuery,
+    *,
+    any_words: bool = False,
+    forms: str = DEFAULT_RUSSIAN_FORMS,
+    only: list[int] | None = None,
 ) -> tuple[str, list[str]]:
     """The query as a tsquery; ``any_words``: a match of any word group that is not a match of all of them
-    (the fallback's tier 0)."""
+    (the fallback's tier 0); ``only``: with it, a match of any of these word groups, the matches of all of
+    them left out by their ids instead (BaseSearchBackend.fallback_groups)."""
     config = pg_config(query.language)
     # A repeated group once ("нью йорк нью йорк"): the same match, and the planner, multiplying each group's
     # share as if independent, took its matches for 4 where there were 39,679 and read them all, every window.
     groups = list(
         dict.fromkeys(
             (sql, tuple(params))
-            for sql, params in (_any(group, config, query.language, forms) for group in query.must)
+            for n, (sql, params) in enumerate(
+                _any(group, config, query.language, forms) for group in query.must
+            )
+            if only is None or n in only
         )
     )
     sql = " && ".join(g for g, _ in groups)
     params = [p for _, ps in groups for p in ps]
-    if any_words:
+    if any_words and only is not None:
+        sql = " || ".join(g for g, _ in groups)
+    elif any_words:
         sql = f"({' || '.join(g for g, _ in groups)}) && !!({sql})"
         params = params + params
     if query.must_not:
@@ -320,13 +332,30 @@ class PostgresSearchBackend(BaseSearchBackend):
         bounded on their own; ``known``: the matches of all the words, found by the statement before (no
         windows for them)."""
         kept: dict[int, list[int]] = {}
-        tiers = [(1, *tsquery_sql(query, forms=self.russian_forms))]
+        # (tier, the fallback's word groups or None for all, whether its matches are read in one window)
+        tiers: list[tuple[int, list[int] | None, bool]] = [(1, None, False)]
+        newest, (_, rare) = self._newest_id(), self._frequencies()
         if any_words and known is not None:
+            # The matches of all the words are known: the fallback's are of the groups that do not fill the
+            # bound alone (fallback_groups), the known ones left out by id (after the windows, which find as
+            # many more). The statistics name the most common words only, each in more documents than the
+            # bound at 1,000,000 articles, and take any other for as common as half the least of them
+            # (12,200 documents for "glick", which has 41): a word they do not name counts as rare here,
+            # and the rare words' matches in the whole archive are read in one window ("gideon glick ...
+            # honest": 2,728 rows, where a window's id range was 822,249 ids, 54 ms).
             kept[1], tiers = list(known), []
-        if any_words:
-            tiers.append((0, *tsquery_sql(query, any_words=True, forms=self.russian_forms)))
-        newest = self._newest_id() if tiers else 0
-        for tier, tsquery, tsquery_params in tiers:
+            shares = self._group_shares(query)
+            only = self.fallback_groups(
+                [UNNAMED if share <= rare else share for share in shares], self._frequencies_rows()
+            )
+            tiers.append((0, list(range(len(shares))) if only is None else only, False))
+        elif any_words:
+            tiers.append((0, None, False))
+        while tiers:
+            tier, only, whole = tiers.pop(0)
+            tsquery, tsquery_params = tsquery_sql(
+                query, any_words=tier == 0, forms=self.russian_forms, only=only if tier == 0 else None
+            )
             match, match_params = self._match_sql(query, f"({tsquery})", tags, phrases=tier == 1)
             gate, gate_params = gate_sql(within, "doc.article_id")
             if not narrowed:
@@ -355,7 +384,10 @@ class PostgresSearchBackend(BaseSearchBackend):
             # The rows the words' index gives, at most: all the words' as many as the rarest group's, some
             # of them as many as all groups' together (``_windows``).
             shares = self._group_shares(query, prefix=1.0)
-            bound = min(min(shares) if tier else sum(shares), 1.0) * newest
+            # The fallback's rare words: the statistics' share of a word they do not name is no bound (see
+            # above); the density the first window finds is.
+            some = shares if only is None else [UNNAMED if shares[n] <= rare else shares[n] for n in only]
+            bound = min(min(shares) if tier else sum(some), 1.0) * newest
             head, tail = (words, gate_params) if not narrowed else ([*words, *gate_params], [])
             # Words that go together ("санкт петербург"): PostgreSQL multiplies the groups' shares as if they
             # were independent (100 matches where there were 21,783) and then checks a window's range on each
@@ -373,15 +405,22 @@ class PostgresSearchBackend(BaseSearchBackend):
                     plain, f"doc.vector @@ {rare_sql} AND ts_match_vq(doc.vector, ({tsquery}))", 1
                 )
                 together = _statement(together_sql, [*rare_params, *words, *gate_params], [])
-            kept[tier] = self._windows(
+            known_ids = set(kept[1]) if tier == 0 and only is not None else set()
+            found = self._windows(
                 _statement(select, [*words, *gate_params], []),
                 _statement(last, head, tail),
-                limit=limit,
+                limit=limit + len(known_ids),
                 newest=newest,
                 bound=bound,
                 together=together,
                 independent=math.prod(min(share, 1.0) for share in shares) * newest,
+                whole=whole,
             )
+            kept[tier] = [pk for pk in found if pk not in known_ids][:limit]
+            if tier == 0 and only is not None and not kept[0] and len(only) < len(query.must):
+                # The statistics name the most common words only: one they do not name counts as rare and
+                # may have no match at all, where a word left out has some. Then every group's.
+                tiers.append((0, list(range(len(query.must))), False))
         # The rank reads (detoasts) each vector: only for the candidates kept, never for every row looked at.
         # With several word groups, once: each group's ts_rank would fetch and decompress the stored vector
         # again (~6 ms a group for 1,750 candidates), so an inner select hands them the vector already read
@@ -486,13 +525,21 @@ class PostgresSearchBackend(BaseSearchBackend):
                 [DOCS],
             )
             row = cursor.fetchone()
+            cursor.execute("SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = %s::regclass", [DOCS])
+            rows = int(cursor.fetchone()[0])
         shares, rare = {}, 0.001
         if row and row[0] and row[1]:
             # The frequencies list has three more entries than the lexemes: min, max and the null share.
             shares = {lexeme: float(f) for lexeme, f in zip(row[0], row[1], strict=False)}
             rare = float(row[1][len(row[0])]) / 2
-        _frequency_cache[:] = [now + BROAD_TTL, shares, rare]
+        _frequency_cache[:] = [now + BROAD_TTL, shares, rare, rows]
         return shares, rare
+
+    def _frequencies_rows(self) -> int:
+        """How many documents the statistics' shares are of (``pg_class.reltuples``, what ANALYZE or VACUUM
+        last counted; 0 before either), read with them."""
+        self._frequencies()
+        return _frequency_cache[3]
 
     def _windows(
         self,
@@ -504,6 +551,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         bound: float,
         together: Statement | None = None,
         independent: float = 0.0,
+        whole: bool = False,
     ) -> list[int]:
         """The windows, newest first; each ``select`` orders by ``article_id + 0``, which no index gives, so a
         window is a bitmap scan of the indexes it uses, never an ordered walk. PostgreSQL estimates a word's
@@ -518,7 +566,11 @@ class PostgresSearchBackend(BaseSearchBackend):
         "рейган" on /ru/, 4,354 rows, 35 → 8 ms. ``together``: the windows' statement for words that go
         together, taken when the first windows find them ``TOGETHER`` times as often as ``independent`` (the
         matches their shares multiplied give) says, and in ``TOGETHER_SHARE`` of the rarest word's documents
-        (``bound``)."""
+        (``bound``). ``whole``: no windows, the whole archive in the last one's way."""
+        if whole:
+            with connection.cursor() as cursor:
+                cursor.execute(*rest(newest, limit))
+                return [row[0] for row in cursor.fetchall()]
         found: list[int] = []
         high, span = newest, FIRST_WINDOW * limit
         estimate = int(FREQUENT_MARGIN * limit * newest / bound) + 1 if bound >= 1 else newest
