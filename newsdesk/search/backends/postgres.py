@@ -9,7 +9,7 @@ import contextlib
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -317,7 +317,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         narrowed: bool = False,
         tags: TagGroups = (),
         any_words: bool = False,
-        known: list[int] | None = None,
+        known: Mapping[int, float] | None = None,
     ) -> tuple[str, list]:
         """The newest ``limit`` matches, looked for in id windows from the newest id down, each a bitmap scan
         of the indexes ANDed with the id range, so a word in half the archive reads about ``FIRST_WINDOW ×
