@@ -28,11 +28,12 @@ FD_DIR = "/proc/self/fd"
 
 @dataclass(frozen=True)
 class Connection:
-    """One accepted connection: its peer's address, and in milliseconds since which it received and sent
-    nothing (since it was opened, when it never did)."""
+    """One accepted connection: its peer's address and port, and in milliseconds since which it received and
+    sent nothing (since it was opened, when it never did)."""
 
     fd: int
     peer: str
+    peer_port: int
     received_bytes: int
     sent_bytes: int
     quiet_in_ms: int
@@ -76,13 +77,13 @@ def _address(sock: socket.socket, *, peer: bool) -> tuple[str, int]:
 def server_connections() -> list[Connection]:
     """The connections accepted on this process's listening sockets."""
     listening: set[int] = set()
-    accepted: list[tuple[int, int, str, bytes]] = []
+    accepted: list[tuple[int, int, tuple[str, int], bytes]] = []
     for fd, sock in _sockets():
         try:
             if sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN):
                 listening.add(_address(sock, peer=False)[1])
                 continue
-            peer, _ = _address(sock, peer=True)
+            peer = _address(sock, peer=True)
             local_port = _address(sock, peer=False)[1]
             info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, _TCP_INFO_LEN)
         except OSError:  # not connected (yet, or any more)
@@ -92,12 +93,12 @@ def server_connections() -> list[Connection]:
     return [_connection(fd, peer, info) for fd, port, peer, info in accepted if port in listening]
 
 
-def _connection(fd: int, peer: str, info: bytes) -> Connection:
+def _connection(fd: int, peer: tuple[str, int], info: bytes) -> Connection:
     (quiet_out,) = struct.unpack_from("I", info, _LAST_DATA_SENT)
     (quiet_in,) = struct.unpack_from("I", info, _LAST_DATA_RECV)
     (sent,) = struct.unpack_from("Q", info, _BYTES_ACKED)
     (received,) = struct.unpack_from("Q", info, _BYTES_RECEIVED)
-    return Connection(fd, peer, received, sent, quiet_in, quiet_out)
+    return Connection(fd, peer[0], peer[1], received, sent, quiet_in, quiet_out)
 
 
 def cut(connection: Connection) -> bool:
@@ -107,8 +108,10 @@ def cut(connection: Connection) -> bool:
     except OSError:
         return False
     with sock, contextlib.suppress(OSError):
-        # The descriptor may have been reused since the scan: cut only the same peer's connection.
-        if _address(sock, peer=True)[0] == connection.peer:
+        # The descriptor may have been closed and reused since the scan, by a new connection of the same
+        # address (every reader behind one proxy or NAT, every test on 127.0.0.1): cut only the connection
+        # that was scanned, the same address and port.
+        if _address(sock, peer=True) == (connection.peer, connection.peer_port):
             sock.shutdown(socket.SHUT_RDWR)
             return True
     return False

@@ -120,15 +120,17 @@ class Watchdog:
         if not overdue:
             return 0
         found = connections.server_connections()
-        cut = 0
+        doomed: dict[int, connections.Connection] = {}
         for reading in overdue:
             reading.cut = True
             since_ms = (now - reading.started) * 1000 - SLACK_MS
             for conn in found:
                 # The request's connection: receiving since before the read began, and sent nothing since.
                 if conn.peer == reading.peer and conn.awaiting_answer and conn.quiet_out_ms >= since_ms:
-                    cut += connections.cut(conn)
-        return cut
+                    doomed[conn.fd] = conn
+        # Each once: two overdue bodies of one address both name its connections, and a second cut of one
+        # whose descriptor was closed meanwhile could have met a new connection on the same number.
+        return sum(connections.cut(conn) for conn in doomed.values())
 
     # Every connection of the process ------------------------------------------------------------------------
     def sweep(self) -> int:

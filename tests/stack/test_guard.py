@@ -4,6 +4,7 @@ watchdog cutting real connections of this process (Linux)."""
 from __future__ import annotations
 
 import io
+import os
 import socket
 import sys
 import time
@@ -146,6 +147,50 @@ def test_an_overdue_body_has_its_connection_cut(listener):
     with pytest.raises(BlockingIOError):
         idle_client.recv(100)  # the other connection is untouched
     for sock in (stuck_client, stuck, idle_client, idle):
+        sock.close()
+
+
+@linux_only
+def test_two_overdue_bodies_of_one_address_cut_each_connection_once(listener):
+    """Both overdue bodies of an address name both its connections; each is cut once (a second cut of one
+    already closed could meet a new connection on the same descriptor)."""
+    watchdog = Watchdog(Limits(body_seconds=0.2, body_min_rate=10**9, max_bodies=2))
+    pairs = [connect(listener) for _ in range(2)]
+    for client, _ in pairs:
+        client.sendall(b"POST / HTTP/1.1\r\nContent-Length: 500\r\n\r\na=1")
+    readings = [watchdog.begin("127.0.0.1", 500) for _ in pairs]
+    while time.monotonic() < max(reading.deadline for reading in readings):
+        time.sleep(0.05)
+    cuts = []
+    real_cut = connections.cut
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(connections, "cut", lambda conn: cuts.append(conn.fd) or real_cut(conn))
+        assert watchdog.cut_overdue() == 2
+    assert len(cuts) == len(set(cuts)) == 2
+    assert all(closed_by_server(client) for client, _ in pairs)
+    for client, server in pairs:
+        client.close()
+        server.close()
+
+
+@linux_only
+def test_a_connection_is_cut_only_while_its_descriptor_is_that_connection(listener):
+    """A descriptor closed after the scan and reused by a new connection of the same address is not cut."""
+    old_client, old = connect(listener)
+    old_client.sendall(b"GET / HTTP/1.1\r\n\r\n")
+    old.recv(100)
+    scanned = next(conn for conn in connections.server_connections() if conn.fd == old.fileno())
+    new_client, new = connect(listener)
+    new_client.sendall(b"GET / HTTP/1.1\r\n\r\n")
+    new.recv(100)
+    os.dup2(new.fileno(), scanned.fd)  # the scanned number now holds the new connection, as after a reuse
+    assert connections.cut(scanned) is False
+    new_client.setblocking(False)
+    with pytest.raises(BlockingIOError):
+        new_client.recv(100)  # still open, waiting for its answer
+    again = next(conn for conn in connections.server_connections() if conn.fd == scanned.fd)
+    assert connections.cut(again) is True and closed_by_server(new_client)
+    for sock in (old_client, old, new_client, new):
         sock.close()
 
 
