@@ -2,8 +2,9 @@
 on SQLite (``search_quality``'s worker: ``search_articles`` over the judged sets), chosen on the tune halves of
 all six sets together and checked by leaving one set out.
 
-``python -m benchmarks._tune_search [fields|rerank|postgres|russian|coordination]`` (a few minutes each on two
-cores; not part of `make bench`); ``postgres``: PostgreSQL's rank (each word group's ``ts_rank`` times its idf,
+``python -m benchmarks._tune_search [fields|rerank|postgres|russian|coordination|length]`` (a few minutes
+each on two cores; not part of `make bench`); ``length``: the second stage's weight of a subject query's
+length share (``rerank.length_share``), on both engines, English and Russian sets; ``postgres``: PostgreSQL's rank (each word group's ``ts_rank`` times its idf,
 over a power of the document's length), measured on PostgreSQL; ``russian``: what a Russian query word is looked
 for as besides its stem (``RUSSIAN_FORMS``: nothing, the whole word, and the adjectives made of it), on both
 engines, over the Russian sets and the English Wikinews set (which it must leave as it is); ``coordination``:
@@ -98,6 +99,14 @@ def main() -> None:
     if stage == "coordination":
         grid = {f"idf coordination {on}": {"IDF_COORDINATION": on} for on in (False, True)}
         choose(search_quality.run(["postgres"], grid), "postgres")
+        return
+    if stage == "length":
+        grid = {f"length {w:g}": {"RERANK": {"length": w}} for w in (0.0, 0.4, 0.6)}
+        for corpora in (("news", "wikinews"), ("nerel",)):
+            result = search_quality.run(["sqlite", "postgres"], grid, corpora)
+            for engine in ("sqlite", "postgres"):
+                print(f"\n== {engine}, {' and '.join(corpora)}")
+                choose(result, engine)
         return
     if stage == "russian":
         result = search_quality.run(["sqlite", "postgres"], russian_grid(), ("wikinews", "nerel"))

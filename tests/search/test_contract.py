@@ -4,14 +4,17 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsdesk.news import services as news
 from newsdesk.news.models import Article, Section
 from newsdesk.search.backends import get_backend, reset_backend
+from newsdesk.search.backends.base import DEFAULT_RERANK
 from newsdesk.search.models import SearchDocument, SearchSyncMark
 from newsdesk.search.query import parse
+from newsdesk.search.rerank import length_share
 from newsdesk.search.selectors import SearchFilters, newsroom_search, related_articles, search_articles
 from newsdesk.search.services import SYNC_LOOKBACK, SYNC_MARK_EVERY, search_rebuild, search_sync_pending
 from newsdesk.search.tasks import search_sync_job
@@ -117,6 +120,51 @@ def test_headline_lead_and_opening_rank_above_the_rest_of_the_body(backend):
     search_sync_pending()
     found = ids(search_articles(q="sanctions"))
     assert set(found[:3]) == {in_headline.pk, in_lead.pk, in_opening.pk} and found[3] == late.pk
+
+
+WHEAT_FLASH = "<p>Egypt bought Russian wheat, traders said.</p>"
+WHEAT_REPORT = (
+    "<p>Egypt bought 120,000 tonnes of wheat from Russia in its latest tender, traders said on Tuesday.</p>"
+    "<p>The state buyer had cancelled its previous tender after receiving offers it considered too expensive, "
+    "and traders said Black Sea wheat was now priced below supplies from France and Romania.</p>"
+    "<p>Russia's wheat harvest is forecast at a record this season, and its exports to North Africa have risen "
+    "steadily since the summer, the agriculture ministry said.</p>"
+    "<p>Wheat futures on the Chicago Board of Trade eased after the tender as dealers weighed the larger supplies, "
+    "while freight rates from the Black Sea ports held near their lows of the year.</p>"
+    "<p>Egypt, among the world's largest wheat importers, buys about 12 million tonnes a year, about half of "
+    "it through the state buyer and the rest through private traders.</p>"
+    "<p>The government keeps bread subsidised for most of the country's population, and the supply ministry "
+    "said strategic reserves of the grain were sufficient for more than five months of consumption.</p>"
+    "<p>Analysts said the tender showed Russian exporters competing hard for market share ahead of the new "
+    "season, with Ukrainian and Romanian cargoes offered at slightly higher prices.</p>"
+)
+
+
+def scored(q: str) -> dict[int, float]:
+    return {hit.article.pk: hit.score for hit in search_articles(q=q).hits}
+
+
+def test_a_subject_query_counts_how_long_the_story_is_and_a_name_query_does_not(backend, settings):
+    """A query of a subject (its words written in lower case inside sentences) adds the length share of each
+    story, weighted, to its score: the report that keeps to the subject gains more than the one-line flash
+    that BM25's length normalization puts first, and on SQLite it now comes first. A name's query ("Egypt")
+    scores as without the share."""
+    flash = story("Egypt buys wheat in tender", WHEAT_FLASH, hours_ago=2)
+    report = story("Egypt buys wheat in tender", WHEAT_REPORT, hours_ago=2)
+    search_sync_pending()
+    subject, name = scored("wheat"), scored("Egypt")
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"RERANK": {"length": 0.0}}
+    reset_backend()
+    subject_off, name_off = scored("wheat"), scored("Egypt")
+    assert list(subject_off) == [flash.pk, report.pk]  # without the share: the flash first
+    characters = dict(SearchDocument.objects.annotate(n=Length("body")).values_list("article_id", "n"))
+    gained = {pk: subject[pk] - subject_off[pk] for pk in (flash.pk, report.pk)}
+    for pk, value in gained.items():  # weight × share × the recency boost (two hours old: just under 2)
+        assert 1.99 < value / (DEFAULT_RERANK["length"] * length_share(characters[pk])) < 2.0
+    assert gained[report.pk] > gained[flash.pk]
+    assert name == pytest.approx(name_off) and list(name) == [flash.pk, report.pk]
+    if connection.vendor == "sqlite":
+        assert list(subject) == [report.pk, flash.pk]
 
 
 def test_recency_boost_and_date_sort(backend):

@@ -2,7 +2,7 @@
 in the opening, anywhere, and which adjacent pairs stand side by side (docs/search.md)."""
 
 from newsdesk.search.query import adjacent_pairs, parse
-from newsdesk.search.rerank import features
+from newsdesk.search.rerank import LONG, features, is_subject, length_share, patterns
 
 HEADLINE = "Bank of England holds interest rates"
 LEAD = "The Bank of England kept its key rate at 0.25 percent on Thursday."
@@ -42,3 +42,37 @@ def test_adjacent_words_side_by_side_with_at_most_one_between():
     assert one("england bank").proximity == 0.0  # in that order only
     assert one("sterling rose decision").proximity == 0.5  # "sterling rose" yes, "rose decision" no
     assert one("bank OR england").proximity == 0.0  # an OR group is not a pair
+
+
+def subject(q: str, *leads: str) -> bool:
+    return is_subject(patterns(parse(q))[0], list(leads))
+
+
+def test_a_subject_is_written_in_lower_case_inside_sentences_and_a_name_is_not():
+    leads = [
+        "Japan's wheat imports rose in May, and the yen fell.",
+        "Wheat prices in Japan eased. Traders in Tokyo sold yen.",
+    ]
+    assert subject("yen", *leads) and subject("wheat", *leads)  # "Wheat" first in a sentence does not count
+    assert not subject("japan", *leads)
+    # only first in a sentence: no occurrence counts, a name
+    assert not subject("wheat", "Wheat Board chairman said. Wheat exports fell.")
+    assert subject("japanese yen", "The yen and the yen again, Japanese traders said.")  # 2 of 3 lower case
+    assert not subject("james baker", "Treasury Secretary James Baker said on Friday Baker would travel.")
+    assert not subject("budget", "")  # the word nowhere: a name, nothing changes
+    assert subject("wheat", "İzmir port loaded wheat, the exchange said.", "Turkey bought wheat on Monday.")
+
+
+def test_the_length_share_grows_with_the_log_of_the_length_up_to_long():
+    assert length_share(0) == 0.0
+    assert 0.5 < length_share(120) < length_share(800) < length_share(3000) < 1.0
+    assert length_share(LONG) == length_share(10 * LONG) == 1.0
+
+
+def test_the_length_share_is_given_to_a_subject_query_only():
+    texts = {1: ("Wheat exports", "Egypt bought wheat from Russia, traders said.", ""), 2: ("Egypt", "", "")}
+    lengths = {1: 3000, 2: 100}
+    found = features(parse("wheat"), texts, anywhere=False, lengths=lengths)
+    assert found[1].length == length_share(3000) and found[2].length == length_share(100)
+    assert features(parse("egypt"), texts, anywhere=False, lengths=lengths)[1].length == 0.0
+    assert features(parse("wheat"), texts, anywhere=False)[1].length == 0.0  # lengths not read: none

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import FloatField, QuerySet, Value
+from django.db.models import FloatField, Func, IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
@@ -32,9 +32,11 @@ DEFAULT_FIELD_WEIGHTS = {"headline": 3.0, "lead": 1.0, "keywords": 3.0, "body": 
 # - headline: the words in the headline;
 # - opening: the words in the lead, or when there is none the opening words of the body (documents.opening):
 #   news says first what a story is about;
-# - proximity: the query's adjacent words side by side in the text (a name, "interest rates").
+# - proximity: the query's adjacent words side by side in the text (a name, "interest rates");
+# - length: for a query of a subject, not a name, how long the story is (rerank.length_share).
 # OPTIONS["RERANK"] overrides them; docs/search.md has the figures that chose them.
-DEFAULT_RERANK = {"depth": 50, "headline": 0.25, "opening": 0.3, "proximity": 0.2}
+DEFAULT_RERANK = {"depth": 50, "headline": 0.25, "opening": 0.3, "proximity": 0.2, "length": 0.4}
+SHARES = ("headline", "opening", "proximity", "length")
 DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "tags", "language", "source_modified_at"]
 TagGroups = tuple[tuple[str, ...], ...]
 
@@ -81,6 +83,20 @@ class Highlight:
     headline: SafeString
     lead: SafeString
     excerpt: SafeString
+
+
+class TextSize(Func):
+    """How long a text is, as cheaply as the database can say: PostgreSQL's ``octet_length`` reads the size
+    from a stored value's header (``length`` would fetch and decompress every body: the rerank's 50 stories
+    at 1,000,000 articles); SQLite 3.40 has no such function and counts the characters. Bytes and characters
+    differ by a factor per language (Russian: two bytes a letter), the same for every story of a query's
+    edition: the order the ``length`` share gives is the same."""
+
+    function = "LENGTH"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="OCTET_LENGTH", **extra)
 
 
 def marked_html(text: str | None) -> SafeString:
@@ -373,12 +389,12 @@ class BaseSearchBackend:
             query, [hit.article_id for hit in head], anywhere=any(h.tier == 0 for h in head)
         )
         best = max((hit.relevance for hit in head), default=0.0) or 1.0
-        weights = [float(self.rerank[name]) for name in ("headline", "opening", "proximity")]
+        weights = [float(self.rerank[name]) for name in SHARES]
 
         def final(hit: _Ranked) -> float:
             f = found.get(hit.article_id, Features())
             value = hit.relevance / best + sum(
-                w * x for w, x in zip(weights, (f.headline, f.opening, f.proximity), strict=True)
+                w * x for w, x in zip(weights, (f.headline, f.opening, f.proximity, f.length), strict=True)
             )
             return value * (f.anywhere if hit.tier == 0 else 1.0) * hit.boost
 
@@ -389,13 +405,18 @@ class BaseSearchBackend:
 
     def features(self, query: ParsedQuery, article_ids: list[int], *, anywhere: bool) -> dict[int, Features]:
         """``rerank.Features`` of these candidates, from their documents' text (one read of ``depth`` rows;
-        the body only when a pair or the fallback needs it)."""
+        the body only when a pair or the fallback needs it; its size read by the database, ``TextSize``)."""
         body = rerank.needs_body(query, anywhere=anywhere)
-        fields = ["article_id", "headline", "lead", *(["body"] if body else [])]
-        rows = SearchDocument.objects.filter(pk__in=article_ids).values_list(*fields)
-        texts = {row[0]: (row[1], row[2], row[3] if body else "") for row in rows}
+        fields = ["article_id", "headline", "lead", "characters", *(["body"] if body else [])]
+        rows = list(
+            SearchDocument.objects.filter(pk__in=article_ids)
+            .annotate(characters=TextSize("body"))
+            .values_list(*fields)
+        )
+        texts = {row[0]: (row[1], row[2], row[4] if body else "") for row in rows}
+        lengths = {row[0]: row[3] or 0 for row in rows} if self.rerank["length"] else None
         weights = self.group_weights(query) if anywhere else None
-        return rerank.features(query, texts, anywhere=anywhere, weights=weights)
+        return rerank.features(query, texts, anywhere=anywhere, weights=weights, lengths=lengths)
 
     def fallback_groups(self, shares: list[float], documents: int) -> list[int] | None:
         """Which word groups (their indexes in ``query.must``) the fallback's candidates are matches of, given
