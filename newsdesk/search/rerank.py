@@ -7,7 +7,14 @@ For each candidate, shares from 0 to 1:
 - ``anywhere``: found anywhere (the any-words fallback's coordination; read only when it is needed), each
   group counted by its weight when the engine gives them (PostgreSQL: its idf);
 - ``proximity``: of the pairs of adjacent query words found side by side in the text, at most one word
-  between them ("james baker", "bank [of] england").
+  between them ("james baker", "bank [of] england");
+- ``length``: for a query of a subject ("yen", "interest rates") rather than a name ("Japan", "James Baker"),
+  how long the story is (``length_share``). Whether it names something is read from how the candidates'
+  leads write its words inside a sentence (``is_subject``): a name is capitalised, a subject is not. A story
+  that keeps to a subject at length is about it, a short one often only mentions it; BM25's length
+  normalization favours the short ones, right for a name (the short stories datelined in a place) and wrong
+  for a subject (Reuters topics 0.503 → 0.530 nDCG@10 on SQLite, 0.507 → 0.521 on PostgreSQL, the names'
+  sets unchanged: docs/search.md).
 A word is found where a word of the text starts with its Snowball stem ("relat" finds "relations" and
 "related"; a stem's final "i" is left out so that "compani" finds "company"), a phrase as such words in a
 row. The text is read from ``SearchDocument`` (the body only when a pair or the fallback needs it): a bounded
