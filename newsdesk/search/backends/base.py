@@ -5,6 +5,7 @@ engine's index in step); reads — matching, scoring, snippets — are each engi
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -200,6 +201,12 @@ def execute_all(schema_editor, statements: list[str]) -> None:
         schema_editor.execute(statement)
 
 
+def idf(share: float) -> float:
+    """BM25's idf, ln(1 + (1 - f) / f), of a word in a share f of the documents (taken as at most 0.999)."""
+    f = min(share, 0.999)
+    return math.log(1 + (1 - f) / f)
+
+
 class BaseSearchBackend:
     vendor = ""  # the database vendor this back end needs
     label = ""
@@ -221,6 +228,10 @@ class BaseSearchBackend:
         self.any_words = bool(options.get("ANY_WORDS", True))  # the fallback of ``search``
         # The fallback's own bound on the matches of some of the words (OPTIONS "FALLBACK_CANDIDATES").
         self.fallback_limit = int(options.get("FALLBACK_CANDIDATES", self.candidate_limit))
+        # The fallback's coordination by idf (``group_weights``, where the engine knows the words' document
+        # frequencies); chosen on the tune halves of every judged set on each engine
+        # (benchmarks/_tune_search.py coordination; docs/search.md).
+        self.idf_coordination = bool(options.get("IDF_COORDINATION", True))
         # What a Russian query word is looked for as besides its stem (analysis.other_terms).
         self.russian_forms = str(options.get("RUSSIAN_FORMS", DEFAULT_RUSSIAN_FORMS))
         if self.russian_forms not in RUSSIAN_FORMS:
@@ -434,7 +445,7 @@ class BaseSearchBackend:
     def group_weights(self, query: ParsedQuery) -> list[float] | None:
         """What each word group of the query counts for in the fallback's coordination (the share of the
         query a match of some of its words has), or None: each the same. An engine that knows the words'
-        document frequencies weights them by idf."""
+        document frequencies weights them by ``idf``."""
         return None
 
     def fetch(self, sql: str, params: list) -> list[tuple]:

@@ -40,6 +40,7 @@ from .base import (
     aware,
     execute_all,
     gate_sql,
+    idf,
     marked_html,
 )
 
@@ -280,9 +281,6 @@ class PostgresSearchBackend(BaseSearchBackend):
         # (benchmarks/_tune_search.py postgres; docs/search.md).
         self.idf = bool(options.get("IDF", True))
         self.length_normalization = float(options.get("LENGTH_NORMALIZATION", 0.5))
-        # The fallback's coordination by idf (``group_weights``); chosen on the tune halves of every judged
-        # set (benchmarks/_tune_search.py coordination; docs/search.md).
-        self.idf_coordination = bool(options.get("IDF_COORDINATION", True))
 
     def install_narrowing(self, schema_editor) -> None:
         execute_all(schema_editor, FILTER_SCHEMA)
@@ -459,9 +457,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         weights = self._weights()
         parts, params = [], []
         config = pg_config(query.language)
-        for group, idf in zip(query.must, self._idfs(query), strict=True):
+        for group, weight in zip(query.must, self._idfs(query), strict=True):
             sql, group_params = _any(group, config, query.language, self.russian_forms)
-            parts.append(f"{idf:.6f}::float4 * ts_rank('{weights}', doc.vector, {sql}, 0)")
+            parts.append(f"{weight:.6f}::float4 * ts_rank('{weights}', doc.vector, {sql}, 0)")
             params += group_params
         # The length from ``size``, the stored vector's size (pg_column_size reads the toast pointer, never
         # the value): length() would count every vector's words once more.
@@ -483,8 +481,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         phrase is as rare as its rarest word, a group of alternatives as common as all of them together."""
         if not self.idf:
             return [1.0] * len(query.must)
-        found = [min(share, 0.999) for share in self._group_shares(query)]
-        return [math.log(1 + (1 - f) / f) for f in found]
+        return [idf(share) for share in self._group_shares(query)]
 
     def _group_shares(self, query: ParsedQuery, *, prefix: float | None = None) -> list[float]:
         """The share of documents that have each word group, from the planner's statistics (``_idfs``);
