@@ -8,7 +8,7 @@ length share (``rerank.length_share``), on both engines, English and Russian set
 over a power of the document's length), measured on PostgreSQL; ``russian``: what a Russian query word is looked
 for as besides its stem (``RUSSIAN_FORMS``: nothing, the whole word, and the adjectives made of it), on both
 engines, over the Russian sets and the English Wikinews set (which it must leave as it is); ``coordination``:
-PostgreSQL's fallback counting the query's words a story has by their idf, or each as one. The objective is the
+the fallback counting the query's words a story has by their idf, or each as one, on both engines. The objective is the
 mean over the sets of nDCG@10 / BM25's, each capped at +10 %, so that no
 one set's gain pays for another's loss. Leave-one-set-out: for each set, the weights the other five choose,
 reported on that set's held-out half — how the choice carries to a kind of query it never saw.
@@ -98,7 +98,10 @@ def main() -> None:
         return
     if stage == "coordination":
         grid = {f"idf coordination {on}": {"IDF_COORDINATION": on} for on in (False, True)}
-        choose(search_quality.run(["postgres"], grid), "postgres")
+        result = search_quality.run(["sqlite", "postgres"], grid)
+        for engine in ("sqlite", "postgres"):
+            print(f"\n== {engine}")
+            choose(result, engine)
         return
     if stage == "length":
         grid = {f"length {w:g}": {"RERANK": {"length": w}} for w in (0.0, 0.4, 0.6)}
