@@ -677,7 +677,7 @@ def test_postgres_knows_the_document_frequency_of_more_than_the_thousand_most_co
     """PostgreSQL's idf comes from ANALYZE's statistics of the vector column, which by default name only the
     1,000 most common words; every other word counted as equally rare. The column's statistics target
     (migration search 0013) makes them name up to 10,000, each with its document share. Checked on 300 real
-    Reuters stories (some 6,000 distinct words)."""
+    Reuters stories (it names 3,665 of their words)."""
     from newsdesk.ingest.formats.base import WireItem
     from newsdesk.ingest.formats.reuters import parse as parse_reuters
     from newsdesk.search.backends import postgres
