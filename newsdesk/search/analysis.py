@@ -47,6 +47,27 @@ RUSSIAN_STOPWORDS = frozenset(
 )
 
 
+# A name of (Latin) letters joined by an ampersand: "AT&T", "S&P", "P&G", "Texas A&M", "M&A". Both engines' tokenizers
+# split it into letters and short words ("at", "t"), stop words that PostgreSQL leaves out of its index, so
+# "AT&T" found nothing there. Such a name is also indexed whole, as one term ("atandt"), among a document's
+# keywords (documents.build_document), and a query of the name looks for that term too (query.parse).
+_AMPERSAND_NAME = re.compile(r"(?<![\w&])([A-Za-z]{1,4})&([A-Za-z]{1,4})(?![\w&])")
+_AMPERSAND_QUERY = re.compile(r"[^\w&]*([A-Za-z]{1,4})&([A-Za-z]{1,4})(?:['’]s)?[^\w&]*")
+
+
+def ampersand_terms(text: str) -> list[str]:
+    """The whole terms of a text's ampersand names, each once: "AT&T bid, S&P falls" -> ["atandt", "sandp"]."""
+    return list(
+        dict.fromkeys(f"{fold(left)}and{fold(right)}" for left, right in _AMPERSAND_NAME.findall(text))
+    )
+
+
+def ampersand_term(chunk: str) -> str | None:
+    """The whole term of a query word that is an ampersand name ("AT&T", "at&t's"), or None."""
+    match = _AMPERSAND_QUERY.fullmatch(chunk)
+    return f"{fold(match.group(1))}and{fold(match.group(2))}" if match else None
+
+
 def has_cyrillic(text: str) -> bool:
     return _CYRILLIC.search(text) is not None
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from newsdesk.news.html import html_to_text
 from newsdesk.news.models import Article
 
-from .analysis import fold
+from .analysis import ampersand_terms, fold
 from .models import SearchDocument
 
 # \x02/\x03 mark highlights inside snippets; they must never occur in indexed text.
@@ -35,6 +35,7 @@ def build_document(
     if article.dateline_place:
         keywords.append(article.dateline_place.title())
     body = html_to_text(article.body)
+    keywords += ampersand_terms(" ".join((article.headline, article.lead, body)))  # "AT&T" as "atandt"
     return SearchDocument(
         article_id=article.pk,
         headline=clean_text(article.headline),
@@ -149,4 +150,5 @@ def articles_for_index(ids: Iterable[int]):
 
 def spelling_words(document: SearchDocument) -> set[str]:
     text = " ".join((document.headline, document.lead, document.body, document.keywords))
-    return {fold(word) for word in _SPELL_WORD.findall(text)}  # as queries are (ё read as е)
+    words = {fold(word) for word in _SPELL_WORD.findall(text)}  # as queries are (ё read as е)
+    return words - set(ampersand_terms(text))  # never "did you mean atandt"

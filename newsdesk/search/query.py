@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .analysis import RUSSIAN, RUSSIAN_STOPWORDS, fold, query_language
+from .analysis import RUSSIAN, RUSSIAN_STOPWORDS, ampersand_term, fold, query_language
 
 MAX_QUERY_LENGTH = 200  # characters kept from the reader's query; longer input is cut, not refused
 MAX_CLAUSES = 12  # words/phrases used; more adds cost and almost never changes the results
@@ -123,12 +123,15 @@ def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
             pending_or = False
             continue
         count += 1
+        # "AT&T": the phrase "at t", or the name's whole term (analysis.ampersand_terms), either one.
+        whole = ampersand_term(chunk)
+        clauses = [clause, Term(whole)] if whole else [clause]
         if negated:
-            query.must_not.append(clause)
+            query.must_not.extend(clauses)
         elif pending_or:
-            query.must[-1].append(clause)
+            query.must[-1].extend(clauses)
         else:
-            query.must.append([clause])
+            query.must.append(clauses)
         pending_or = False
     return query
 

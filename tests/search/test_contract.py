@@ -94,6 +94,23 @@ def test_phrases_with_stop_words_and_repeated_pairs(newsroom):
     assert ids(search_articles(q='"rocket launchers"')) == []
 
 
+def test_a_name_of_letters_and_an_ampersand_is_found_on_both_engines(backend):
+    """ "AT&T" is "at" and "t" to both tokenizers: stop words, which PostgreSQL leaves out of its index, so it
+    found nothing there. The name is also indexed whole, and the query looks for either."""
+    att = story(
+        "AT&T agrees to buy Time Warner", "<p>AT&amp;T said it would buy Time Warner for $85 billion.</p>"
+    )
+    verizon = story("Verizon reports higher profit", "<p>Verizon's profit rose, the company said.</p>")
+    sandp = story("Stocks close higher", "<p>The S&amp;P 500 index rose 1 per cent on Friday.</p>")
+    search_sync_pending()
+    for q in ("AT&T", "at&t", "AT&T's", '"AT&T"', "AT&T merger"):
+        assert ids(search_articles(q=q))[:1] == [att.pk], q
+    assert ids(search_articles(q="profit -AT&T")) == [verizon.pk]
+    assert set(ids(search_articles(q="Verizon OR AT&T"))) == {verizon.pk, att.pk}
+    assert ids(search_articles(q="s&p 500"))[:1] == [sandp.pk]
+    assert search_articles(q="atandtt").did_you_mean is None  # the whole term is never offered as a spelling
+
+
 def test_exclusion_or_and_prefix(newsroom):
     search_sync_pending()
     assert ids(search_articles(q="Moscow -hurricane")) == [newsroom["ryabkov"].pk]

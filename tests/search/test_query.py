@@ -3,6 +3,7 @@
 import datetime as dt
 import zoneinfo
 
+from newsdesk.search.analysis import ampersand_terms
 from newsdesk.search.backends.postgres import tsquery_sql
 from newsdesk.search.backends.sqlite import match_expression
 from newsdesk.search.documents import document_tags, filter_groups
@@ -19,6 +20,24 @@ def test_words_phrases_exclusions_or_and_prefix():
 def test_punctuation_splits_words_and_hyphenated_words_are_phrases():
     assert parse("Russian-US ties!").must == [[Phrase(("russian", "us"))], [Term("ties")]]
     assert parse("Kamaz;").must == [[Term("kamaz")]]
+
+
+def test_a_name_with_an_ampersand_is_its_phrase_or_its_whole_term():
+    assert parse("AT&T's bid").must == [[Phrase(("at", "t", "s")), Term("atandt")], [Term("bid")]]
+    assert parse("Ford -S&P").must_not == [Phrase(("s", "p")), Term("sandp")]
+    assert parse("Ford OR P&G").must == [[Term("ford"), Phrase(("p", "g")), Term("pandg")]]
+    # Not a name of letters: digits, three parts, long words, spaced.
+    assert [parse(q).must for q in ("1&2", "R&D&X", "Johnson&Johnson", "AT & T")] == [
+        [[Phrase(("1", "2"))]],
+        [[Phrase(("r", "d", "x"))]],
+        [[Phrase(("johnson", "johnson"))]],
+        [],
+    ]
+    assert ampersand_terms("AT&T bids; S&P falls, AT&T says. R&D&X, 1&2, Texas A&M") == [
+        "atandt",
+        "sandp",
+        "aandm",
+    ]
 
 
 def test_unbalanced_quote_runs_to_the_end():

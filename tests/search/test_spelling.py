@@ -54,3 +54,13 @@ def _visible():
     from django.utils import timezone
 
     return selectors.gated_articles(filters=selectors.SearchFilters(), at=timezone.now())
+
+
+def test_the_whole_term_of_an_ampersand_name_is_indexed_but_never_a_spelling(backend):
+    from newsdesk.search.documents import build_document, spelling_words
+
+    document = build_document(
+        story("AT&T agrees to buy Time Warner", "<p>AT&amp;T will pay $85 billion.</p>")
+    )
+    assert "atandt" in document.keywords.split()
+    assert "atandt" not in spelling_words(document) and "warner" in spelling_words(document)
