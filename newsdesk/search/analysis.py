@@ -55,11 +55,14 @@ _AMPERSAND_NAME = re.compile(r"(?<![\w&])([A-Za-z]{1,4})&([A-Za-z]{1,4})(?![\w&]
 _AMPERSAND_QUERY = re.compile(r"[^\w&]*([A-Za-z]{1,4})&([A-Za-z]{1,4})(?:['’]s)?[^\w&]*")
 
 
+def ampersand_names(text: str) -> list[tuple[str, str]]:
+    """A text's ampersand names, as their two sides: "AT&T bid" -> [("AT", "T")]."""
+    return _AMPERSAND_NAME.findall(text)
+
+
 def ampersand_terms(text: str) -> list[str]:
     """The whole terms of a text's ampersand names, each once: "AT&T bid, S&P falls" -> ["atandt", "sandp"]."""
-    return list(
-        dict.fromkeys(f"{fold(left)}and{fold(right)}" for left, right in _AMPERSAND_NAME.findall(text))
-    )
+    return list(dict.fromkeys(f"{fold(left)}and{fold(right)}" for left, right in ampersand_names(text)))
 
 
 def ampersand_term(chunk: str) -> str | None:

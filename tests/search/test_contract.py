@@ -1,6 +1,7 @@
 """One behavioural contract for every search back end (see conftest.backend): SQLite FTS5 and PostgreSQL."""
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.db import connection
@@ -96,7 +97,7 @@ def test_phrases_with_stop_words_and_repeated_pairs(newsroom):
 
 def test_a_name_of_letters_and_an_ampersand_is_found_on_both_engines(backend):
     """ "AT&T" is "at" and "t" to both tokenizers: stop words, which PostgreSQL leaves out of its index, so it
-    found nothing there. The name is also indexed whole, and the query looks for either."""
+    found nothing there. The name is also indexed whole, and the query looks for either; it is marked whole."""
     att = story(
         "AT&T agrees to buy Time Warner", "<p>AT&amp;T said it would buy Time Warner for $85 billion.</p>"
     )
@@ -104,11 +105,35 @@ def test_a_name_of_letters_and_an_ampersand_is_found_on_both_engines(backend):
     sandp = story("Stocks close higher", "<p>The S&amp;P 500 index rose 1 per cent on Friday.</p>")
     search_sync_pending()
     for q in ("AT&T", "at&t", "AT&T's", '"AT&T"', "AT&T merger"):
-        assert ids(search_articles(q=q))[:1] == [att.pk], q
+        result = search_articles(q=q)
+        assert ids(result)[:1] == [att.pk], q
+        assert "<mark>AT&amp;T</mark> agrees" in result.hits[0].highlight.headline, q  # the name marked whole
     assert ids(search_articles(q="profit -AT&T")) == [verizon.pk]
     assert set(ids(search_articles(q="Verizon OR AT&T"))) == {verizon.pk, att.pk}
-    assert ids(search_articles(q="s&p 500"))[:1] == [sandp.pk]
+    result = search_articles(q="s&p 500")
+    assert ids(result)[:1] == [sandp.pk]
+    assert "The <mark>S&amp;P</mark> <mark>500</mark> index" in result.hits[0].highlight.lead
     assert search_articles(q="atandtt").did_you_mean is None  # the whole term is never offered as a spelling
+
+
+def test_migration_0014_gives_the_stories_indexed_before_it_their_ampersand_names_whole(backend):
+    migration = importlib.import_module("newsdesk.search.migrations.0014_ampersand_terms")
+    att = story(
+        "AT&T and Verizon bid", "<p>AT&amp;T and Verizon bid for the spectrum.</p>", dateline_place="DALLAS"
+    )
+    other = story("Verizon reports higher profit", "<p>Verizon's profit rose &amp; its shares fell.</p>")
+    search_sync_pending()
+    built = SearchDocument.objects.get(pk=att.pk).keywords
+    assert built == "Dallas · atandt"
+    SearchDocument.objects.filter(pk=att.pk).update(keywords="Dallas")  # as indexed before the change
+    untouched = SearchDocument.objects.get(pk=other.pk).keywords
+    assert migration.rewrite(connection, add=True, batch=1) == 1
+    assert SearchDocument.objects.get(pk=att.pk).keywords == built
+    assert ids(search_articles(q="AT&T")) == [att.pk]
+    assert migration.rewrite(connection, add=True) == 0  # nothing left to do
+    assert migration.rewrite(connection, add=False) == 1
+    assert SearchDocument.objects.get(pk=att.pk).keywords == "Dallas"
+    assert SearchDocument.objects.get(pk=other.pk).keywords == untouched
 
 
 def test_exclusion_or_and_prefix(newsroom):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ImproperlyConfigured
@@ -18,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .. import rerank
-from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS
+from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS, ampersand_names
 from ..models import SearchDocument
 from ..query import ParsedQuery
 from ..rerank import Features
@@ -98,6 +99,28 @@ class TextSize(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, function="OCTET_LENGTH", **extra)
+
+
+def ampersand_marks(text: str) -> Callable[[str | None], str | None]:
+    """What marks the query's ampersand names ("AT&T") in an engine's marked text: PostgreSQL's
+    ``ts_headline`` leaves them unmarked ("at" and "t" are stop words) or marks a part ("S&[P]"), and
+    FTS5 marks them only where the phrase matched, not where the whole term did ("AT&T's")."""
+    names = ampersand_names(text)
+    if not names:
+        return lambda found: found
+    start, end = re.escape(MARK_START), re.escape(MARK_END)
+    sides = "|".join(
+        rf"{start}?{re.escape(left)}{end}?&{start}?{re.escape(right)}{end}?" for left, right in names
+    )
+    pattern = re.compile(rf"(?<![\w&])(?:{sides})(?![\w&])", re.IGNORECASE)
+
+    def whole(match: re.Match) -> str:
+        return MARK_START + match.group(0).replace(MARK_START, "").replace(MARK_END, "") + MARK_END
+
+    def mark(found: str | None) -> str | None:
+        return pattern.sub(whole, found) if found else found
+
+    return mark
 
 
 def marked_html(text: str | None) -> SafeString:

@@ -37,6 +37,7 @@ from .base import (
     Highlight,
     SearchPage,
     TagGroups,
+    ampersand_marks,
     aware,
     execute_all,
     gate_sql,
@@ -736,8 +737,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, HEADLINE_OPTIONS, LEAD_OPTIONS, EXCERPT_OPTIONS, list(article_ids)])
             rows = cursor.fetchall()
+        names = ampersand_marks(query.text)
         return {
-            pk: Highlight(marked_html(headline), marked_html(lead), marked_html(excerpt))
+            pk: Highlight(*(marked_html(names(text)) for text in (headline, lead, excerpt)))
             for pk, headline, lead, excerpt in rows
         }
 

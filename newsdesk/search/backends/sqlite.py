@@ -28,6 +28,7 @@ from .base import (
     Highlight,
     SearchPage,
     TagGroups,
+    ampersand_marks,
     aware,
     execute_all,
     gate_sql,
@@ -397,8 +398,9 @@ class SQLiteSearchBackend(BaseSearchBackend):
                 ],
             )
             rows = cursor.fetchall()
+        names = ampersand_marks(query.text)
         return {
-            pk: Highlight(marked_html(headline), marked_html(lead), marked_html(excerpt))
+            pk: Highlight(*(marked_html(names(text)) for text in (headline, lead, excerpt)))
             for pk, headline, lead, excerpt in rows
         }
 
