@@ -60,9 +60,14 @@ def ampersand_names(text: str) -> list[tuple[str, str]]:
     return _AMPERSAND_NAME.findall(text)
 
 
+MAX_AMPERSAND_TERMS = 20  # a story names a few; a list of codes ("A&B, C&D, ...") must not swell its keywords
+
+
 def ampersand_terms(text: str) -> list[str]:
-    """The whole terms of a text's ampersand names, each once: "AT&T bid, S&P falls" -> ["atandt", "sandp"]."""
-    return list(dict.fromkeys(f"{fold(left)}and{fold(right)}" for left, right in ampersand_names(text)))
+    """The whole terms of a text's ampersand names, each once, the first ``MAX_AMPERSAND_TERMS``: "AT&T bid,
+    S&P falls" -> ["atandt", "sandp"]."""
+    terms = dict.fromkeys(f"{fold(left)}and{fold(right)}" for left, right in ampersand_names(text))
+    return list(terms)[:MAX_AMPERSAND_TERMS]
 
 
 def ampersand_term(chunk: str) -> str | None:

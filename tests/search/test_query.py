@@ -3,7 +3,7 @@
 import datetime as dt
 import zoneinfo
 
-from newsdesk.search.analysis import ampersand_terms
+from newsdesk.search.analysis import MAX_AMPERSAND_TERMS, ampersand_terms
 from newsdesk.search.backends.postgres import tsquery_sql
 from newsdesk.search.backends.sqlite import match_expression
 from newsdesk.search.documents import document_tags, filter_groups
@@ -38,6 +38,8 @@ def test_a_name_with_an_ampersand_is_its_phrase_or_its_whole_term():
         "sandp",
         "aandm",
     ]
+    codes = " ".join(f"{a}&{b}" for a in "ABCDEFGHIJ" for b in "KLMNOPQRST")  # 100 distinct names
+    assert len(ampersand_terms(codes)) == MAX_AMPERSAND_TERMS
 
 
 def test_unbalanced_quote_runs_to_the_end():
