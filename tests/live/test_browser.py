@@ -3,6 +3,7 @@ by polling (the default) and over Server-Sent Events (NEWSDESK_LIVE_TRANSPORT=ss
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -14,6 +15,30 @@ from tests.browser import axe_violations
 from tests.factories import ArticleFactory, user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _streams_end_before_the_flush(monkeypatch):
+    """The test database is flushed only after every stream the live server opened has stopped reading it.
+    With in-memory SQLite the server's threads share the test's one connection, and a stream's read racing
+    the flush's deletes can deadlock the two (seen once in a full run). A stream ends at its lifetime (10 s
+    here) or at its first write after the page has gone."""
+    from newsdesk.live import views
+
+    ended: list[threading.Event] = []
+    serve = views._sync_stream
+
+    def tracked(*args, **kwargs):
+        done = threading.Event()
+        ended.append(done)
+        try:
+            yield from serve(*args, **kwargs)
+        finally:
+            done.set()
+
+    monkeypatch.setattr(views, "_sync_stream", tracked)
+    yield
+    assert all(done.wait(timeout=30) for done in ended), "a live stream still open after 30 s"
 
 
 @pytest.fixture
