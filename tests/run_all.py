@@ -76,7 +76,8 @@ def main() -> int:
             print(f"\nPostgreSQL run skipped: {exc} (install Debian's postgresql-15 to run it).", flush=True)
         else:
             postgres_args = [*args, "-m", "not browser"] if whole else args
-            lane.append(({"DATABASE_URL": url}, "PostgreSQL (browser tests on SQLite only)", postgres_args))
+            label = "PostgreSQL (browser tests on SQLite only)" if whole else "PostgreSQL"
+            lane.append(({"DATABASE_URL": url}, label, postgres_args))
         if whole:
             for zone in ZONES:
                 zoned = [*TIME_SENSITIVE, *args, "-m", "not browser"]

@@ -448,7 +448,8 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         return TemplateResponse(request, "newsroom/article_conflict.html", context, status=409)
 
     def lock_view(self, request, pk: int):
-        """The form's heartbeat ("refresh"), a closed tab ("release") and an editor's "Take over" ("take"). Answers
+        """The form's heartbeat ("refresh"; "reopen" when shown again from the page cache), a closed tab
+        ("release") and an editor's "Take over" ("take"). Answers
         JSON to the script, or goes back to the form without it."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -463,8 +464,8 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             state = None
         elif action == "take":
             state = lock_take_over(article_id=pk, user=request.user, token=token)
-        else:
-            state = lock_open(article_id=pk, user=request.user, token=token)
+        else:  # "refresh", or "reopen": the page shown again from the browser's page cache
+            state = lock_open(article_id=pk, user=request.user, token=token, reopened=action == "reopen")
         if "application/json" in request.headers.get("Accept", ""):
             # "label" is who else holds the story; empty when nobody does, or this person does.
             mine = bool(state and state.mine)

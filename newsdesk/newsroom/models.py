@@ -1,5 +1,7 @@
 """The newsroom's own data: who has an article open (soft edit locks)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -18,6 +20,11 @@ class EditLock(models.Model):
     token = models.CharField(max_length=32)
     since = models.DateTimeField(help_text="When this person took the lock.")
     seen = models.DateTimeField(help_text="The form's last sign of life.")
+
+    # A closed page's lock is kept, expired, with this as its last sign of life (services.lock_release): a
+    # heartbeat that page sent before it closed, answered after the release, must not take the story again (it
+    # would stay "being edited" by someone who has left until the lock expired, minutes later).
+    RELEASED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
     class Meta:
         verbose_name = "edit lock"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, F, Max, OuterRef
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -232,7 +232,8 @@ def desk_position(*, now: dt.datetime | None = None) -> str:
     now = now or timezone.now()
     revision = Revision.objects.order_by("-id").values_list("id", flat=True).first() or 0
     correction = Correction.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    locks = EditLock.objects.aggregate(n=Count("id"), since=Max("since"), user=Max("user_id"))
+    held = Q(seen__gt=EditLock.RELEASED)  # a closed page's lock is kept, released: it counts as given back
+    locks = EditLock.objects.filter(held).aggregate(n=Count("id"), since=Max("since"), user=Max("user_id"))
     since = int(locks["since"].timestamp()) if locks["since"] else 0
     return (
         f"r{revision}.c{correction}.l{locks['n']}-{since}-{locks['user'] or 0}.m{int(now.timestamp()) // 60}"

@@ -23,11 +23,14 @@ def new_token() -> str:
 
 
 @transaction.atomic
-def lock_open(*, article_id: int, user: User, token: str) -> LockState | None:
+def lock_open(*, article_id: int, user: User, token: str, reopened: bool = False) -> LockState | None:
     """Take or refresh the lock for a form ``user`` has just opened (or whose heartbeat came), unless someone else
-    holds a fresh one: then leave it and return theirs."""
+    holds a fresh one: then leave it and return theirs. A heartbeat of a page that has been closed takes nothing
+    (None), unless the page says it is shown again (``reopened``: back from the browser's page cache)."""
     now = timezone.now()
     lock = EditLock.objects.select_for_update().select_related("user").filter(article_id=article_id).first()
+    if lock is not None and lock.token == token and lock.seen <= EditLock.RELEASED and not reopened:
+        return None
     if lock is None:
         try:
             with transaction.atomic():  # two people opening the same story at once: one of them gets it
@@ -63,8 +66,10 @@ def lock_take_over(*, article_id: int, user: User, token: str) -> LockState:
 
 
 def lock_release(*, article_id: int, user: User, token: str | None = None) -> None:
-    """Drop ``user``'s lock (only the one ``token`` names, when given: a closed tab's, not a newer page's)."""
+    """Drop ``user``'s lock; with ``token``, only the lock that page holds (a closed tab's, not a newer page's),
+    kept as ``EditLock.RELEASED``: expired for everyone, and that page's late heartbeat takes nothing."""
     locks = EditLock.objects.filter(article_id=article_id, user=user)
-    if token is not None:
-        locks = locks.filter(token=token)
-    locks.delete()
+    if token is None:
+        locks.delete()
+    else:
+        locks.filter(token=token).update(seen=EditLock.RELEASED)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from newsdesk.news.models import Article
 from newsdesk.newsroom.models import EditLock
 from newsdesk.newsroom.roles import EDITOR
+from newsdesk.newsroom.selectors import desk_position, lock_for
 from tests.factories import ArticleFactory, user_with_role
 
 from .forms_in_html import form_in
@@ -220,7 +221,7 @@ def test_a_lock_expires_without_its_heartbeat_and_a_closed_tab_releases_only_its
     anna.post(lock_url(article), {"action": "release", "token": first})  # the first page's tab closing
     assert EditLock.objects.get(article=article).user == anna.user
     anna.post(lock_url(article), {"action": "release", "token": second})
-    assert not EditLock.objects.filter(article=article).exists()
+    assert lock_for(article_id=article.pk, user=boris.user) is None  # nobody holds it
 
     anna.get(change_url(article))
     EditLock.objects.filter(article=article).update(
@@ -229,6 +230,32 @@ def test_a_lock_expires_without_its_heartbeat_and_a_closed_tab_releases_only_its
     assert "Being edited by" not in boris.get(reverse("admin:news_article_changelist")).content.decode()
     assert "Being edited by" not in boris.get(change_url(article)).content.decode()
     assert EditLock.objects.get(article=article).user == boris.user  # an expired lock is free
+
+
+def test_a_heartbeat_answered_after_its_page_was_closed_takes_nothing(anna, boris):
+    """Boris's last heartbeat left before his tab closed and was answered after the tab's release: it took the
+    story again, and Anna's form showed "Being edited by Boris" for minutes after he had gone."""
+    article = ArticleFactory()
+    anna_token = page_token(anna.get(change_url(article)).content.decode())
+    boris_token = page_token(boris.get(change_url(article)).content.decode())
+    boris.post(lock_url(article), {"action": "take", "token": boris_token})
+    position = desk_position()
+    boris.post(lock_url(article), {"action": "release", "token": boris_token})  # his tab closes
+    assert desk_position() != position  # the desk sees the story given back
+    late = {"action": "refresh", "token": boris_token}
+    assert boris.post(lock_url(article), late, HTTP_ACCEPT="application/json").json() == {
+        "mine": False,
+        "label": "",
+    }
+    assert lock_for(article_id=article.pk, user=anna.user) is None
+    beat = {"action": "refresh", "token": anna_token}
+    assert anna.post(lock_url(article), beat, HTTP_ACCEPT="application/json").json()["mine"] is True
+
+    # Anna's page shown again from the browser's page cache after her tab's release takes it again, if free.
+    anna.post(lock_url(article), {"action": "release", "token": anna_token})
+    assert anna.post(lock_url(article), beat, HTTP_ACCEPT="application/json").json()["mine"] is False
+    again = {"action": "reopen", "token": anna_token}
+    assert anna.post(lock_url(article), again, HTTP_ACCEPT="application/json").json()["mine"] is True
 
 
 def test_only_an_editor_takes_over_and_saving_releases_the_lock(reporter_client, reporter, editor_client):

@@ -38,10 +38,10 @@
       if (take) take.hidden = !state.label;
     }
 
-    function beat() {
+    function beat(action) {
       fetch(box.dataset.url, {
         method: "POST",
-        body: send("refresh"),
+        body: send(action || "refresh"),
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       })
@@ -50,11 +50,16 @@
         .catch(function () { /* offline for a moment: the next beat tries again */ });
     }
 
-    window.setInterval(beat, every);
+    window.setInterval(function () { beat("refresh"); }, every);
     // Leaving the page frees the story at once instead of when the lock expires. Only this page's lock: the token
-    // names it, so the page shown after "Save and continue" keeps the one it has just taken.
+    // names it, so the page shown after "Save and continue" keeps the one it has just taken. A heartbeat sent
+    // before leaving and answered after the release takes nothing; a page shown again from the browser's page
+    // cache says so, and takes the story again if it is free.
     window.addEventListener("pagehide", function () {
       if (navigator.sendBeacon) navigator.sendBeacon(box.dataset.url, send("release"));
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) beat("reopen");
     });
   }
 
