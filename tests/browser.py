@@ -7,8 +7,12 @@ installed into node_modules by `.ci/run`/`make install-axe`) and returns WCAG 2.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
+import signal
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,11 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+# A browser test still running after this long is hung: a Playwright call with no timeout of its own (an
+# evaluate, a download's file, a close) waiting on a browser that will never answer. The guard names the test,
+# prints every thread's stack and kills Chromium, so that the call raises and the test fails; the next test gets
+# a new browser. Without it a hang lasted until CI's own limit, an hour later, without naming the test.
+HANG_SECONDS = float(os.environ.get("NEWSDESK_TEST_BROWSER_HANG_SECONDS", 180))
 
 
 def _require_chromium() -> None:
@@ -33,15 +42,126 @@ def _require_chromium() -> None:
         pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian package 'chromium')")
 
 
+class _Chromium:
+    """The session's Chromium, launched again if it has gone (killed by the hang guard, or crashed)."""
+
+    def __init__(self, playwright):
+        self._playwright = playwright
+        self._browser = None
+
+    def _current(self):
+        if self._browser is None or not self._browser.is_connected():
+            self._browser = self._playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+        return self._browser
+
+    def __getattr__(self, name):
+        return getattr(self._current(), name)
+
+    def close(self) -> None:
+        if self._browser is not None and self._browser.is_connected():
+            self._browser.close()
+
+
 @pytest.fixture(scope="session")
 def chromium():
     _require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = _Chromium(pw)
         yield browser
         browser.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process started, directly or not, by process ``pid`` (from /proc: Linux only)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # the field after the name, which is in parentheses and may hold spaces
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _kill_chromium() -> list[int]:
+    killed = []
+    for pid in _descendants(os.getpid()):
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip().startswith("chrom"):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+        except OSError:
+            pass
+    return killed
+
+
+def _terminal(config):
+    """The terminal's stderr, which the test's output capture does not take (the one pytest's faulthandler
+    timeout writes to); else the captured stderr, shown in the test's report."""
+    try:
+        from _pytest.faulthandler import fault_handler_stderr_fd_key
+
+        return open(config.stash[fault_handler_stderr_fd_key], "w", closefd=False)
+    except (ImportError, KeyError, OSError):
+        return sys.__stderr__
+
+
+def _hung(nodeid: str, config) -> None:
+    out = _terminal(config)
+    print(
+        f"\n*** {nodeid} still running after {HANG_SECONDS:.0f} s: hung. Every thread's stack:",
+        file=out,
+        flush=True,
+    )
+    faulthandler.dump_traceback(file=out, all_threads=True)
+    killed = _kill_chromium()
+    print(
+        f"*** Chromium killed (processes {killed}); the test fails and the next gets a new browser.", file=out
+    )
+    out.flush()
+
+
+def _still_hung(nodeid: str, config) -> None:
+    """Chromium's end did not end the test: what it waits on is not the browser. The run stops here, failed."""
+    out = _terminal(config)
+    print(
+        f"\n*** {nodeid} still hung a minute after Chromium was killed. Every thread's stack:",
+        file=out,
+        flush=True,
+    )
+    faulthandler.dump_traceback(file=out, all_threads=True)
+    print("*** The test run stops here, failed.", file=out, flush=True)
+    os._exit(3)
+
+
+@pytest.fixture(autouse=True)
+def _browser_hang_guard(request):
+    """For a browser test: ends a hang (see HANG_SECONDS). Set up before, and so ended after, the test's pages."""
+    if request.node.get_closest_marker("browser") is None or not sys.platform.startswith("linux"):
+        yield
+        return
+    args = (request.node.nodeid, request.config)
+    timers = [
+        threading.Timer(HANG_SECONDS, _hung, args),
+        threading.Timer(HANG_SECONDS + 60, _still_hung, args),
+    ]
+    for timer in timers:
+        timer.daemon = True
+        timer.start()
+    yield
+    for timer in timers:
+        timer.cancel()
 
 
 @pytest.fixture
