@@ -62,6 +62,9 @@ class ParsedQuery:
     # The analysis its words get (analysis.py): "ru" stems Cyrillic words with the Russian stemmer, "en" as
     # before. Decided by ``parse`` from the edition searched and the query's script.
     language: str = "en"
+    # The words of what was left out as common ("the", a phrase of them: "the who"), in the order typed: what
+    # a query of them alone searches instead (common_words.py).
+    common_words: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -69,8 +72,9 @@ class ParsedQuery:
 
     @property
     def common_words_only(self) -> bool:
-        """Words were typed, but all are stop words ("the", "and"): nothing is left to search for."""
-        return not self.must and not self.must_not and _LETTER.search(self.text) is not None
+        """Words were typed, but all are stop words ("the", "and", "the who" in quotes too): nothing is left for
+        the index to search (common_words.py searches them another way)."""
+        return not self.must and not self.must_not and bool(self.common_words)
 
     def positive_words(self) -> list[str]:
         return [w for group in self.must for c in group for w in _words_of(c)]
@@ -87,12 +91,20 @@ def clean_text(raw: str) -> tuple[str, bool]:
     return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
 
 
-def _clause(chunk: str, quoted: bool, stopwords: frozenset[str] = STOPWORDS) -> Clause | None:
+def _words(chunk: str) -> list[str]:
     words = [fold(w) for w in _WORD.findall(chunk) if w != "_"][:MAX_PHRASE_WORDS]
-    words = [w.strip("_") for w in words if w.strip("_")]
+    return [w.strip("_") for w in words if w.strip("_")]
+
+
+def _clause(chunk: str, quoted: bool, stopwords: frozenset[str] = STOPWORDS) -> Clause | None:
+    words = _words(chunk)
     if not words:
         return None
     if len(words) > 1:
+        if all(word in stopwords for word in words):
+            return (
+                None  # "the who": neither engine's index holds such a phrase (PostgreSQL's has no stop words)
+            )
         return Phrase(tuple(words))  # "Russian-US" is searched as the phrase "russian us"
     prefix = not quoted and chunk.endswith("*") and len(words[0]) >= MIN_PREFIX_LENGTH
     if words[0] in stopwords and not prefix:
@@ -119,13 +131,16 @@ def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
         else:
             chunk, quoted = quoted_text, True
         clause = _clause(chunk, quoted, stopwords)
-        if clause is None or count >= MAX_CLAUSES:
+        # "AT&T": the phrase "at t" (stop words: none to search), or the name's whole term
+        # (analysis.ampersand_terms), either one.
+        whole = ampersand_term(chunk)
+        clauses = [c for c in (clause, Term(whole) if whole else None) if c is not None]
+        if not clauses and not negated:
+            query.common_words += tuple(_words(chunk))
+        if not clauses or count >= MAX_CLAUSES:
             pending_or = False
             continue
         count += 1
-        # "AT&T": the phrase "at t", or the name's whole term (analysis.ampersand_terms), either one.
-        whole = ampersand_term(chunk)
-        clauses = [clause, Term(whole)] if whole else [clause]
         if negated:
             query.must_not.extend(clauses)
         elif pending_or:

@@ -29,7 +29,7 @@ from scipy import sparse
 
 from newsdesk.news.models import Article, Person, Section, Topic
 
-from . import analysis, related
+from . import analysis, common_words, related
 from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
@@ -99,6 +99,9 @@ class SearchResult:
     did_you_mean: str | None = None
     any_words: bool = False  # no match of all the words filled the page: matches of some of them follow
     all_words: int = 0  # how many match all the words (of the newest CANDIDATES)
+    # Only common words were typed: they were looked for as a phrase in the newest stories' headlines and
+    # leads (common_words.py), newest first.
+    common_words: bool = False
 
     @property
     def page_count(self) -> int:
@@ -150,6 +153,8 @@ def search_articles(
     query = parse(q, language=language)
     result = SearchResult(query=query, sort=sort, page=page, per_page=per_page)
     within = gated_articles(filters=filters, at=at, language=language)
+    if query.common_words_only:
+        return _common_words_search(result, within)
     if query.is_empty and not filters.any:
         return result
     groups = filters.index_groups(at=at)  # what the index can match of the filters
@@ -174,6 +179,18 @@ def search_articles(
     result.facets = _facets(found.facets)
     if not found.all_words and not query.is_empty:
         result.did_you_mean = did_you_mean(query=query, within=within)
+    return result
+
+
+def _common_words_search(result: SearchResult, within: QuerySet[Article]) -> SearchResult:
+    offset = (result.page - 1) * result.per_page
+    found = common_words.search(
+        result.query.common_words, within=within, offset=offset, count=result.per_page
+    )
+    result.common_words, result.sort = True, "date"
+    result.total, result.total_exact = found.total, found.exact
+    articles = Article.objects.filter(pk__in=found.hits).for_cards().in_bulk()
+    result.hits = [Hit(articles[pk], 0.0, found.highlights[pk]) for pk in found.hits if pk in articles]
     return result
 
 

@@ -153,6 +153,8 @@ def search_api(request):
             # Few or no stories have all the words: those with some of them follow (after the ones with all).
             "any_words": result.any_words,
             "all_words": result.all_words,
+            # Only common words were typed: the newest stories with them, as typed, in the headline or lead.
+            "common_words": result.common_words,
         },
         json_dumps_params={"ensure_ascii": False},
     )

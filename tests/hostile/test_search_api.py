@@ -45,11 +45,14 @@ def test_a_typo_near_a_stop_word_is_answered_never_a_500(client, indexed, q):
     assert suggestion is None or not parse(suggestion).is_empty, suggestion
 
 
-@pytest.mark.parametrize("q", ["the", "The AND of", '"the"'])
-def test_a_query_of_stop_words_says_so(client, indexed, q):
+@pytest.mark.parametrize("q", ["the", "The AND of", '"the"', '"and the"'])
+def test_a_query_of_stop_words_says_so_and_finds_them_as_typed(client, indexed, q):
     html = client.get("/search/", {"q": q}).content.decode()
     assert "has only very common words" in html
-    assert client.get("/api/v1/search", {"q": q}).json()["total"] == 0
+    found = client.get("/api/v1/search", {"q": q}).json()
+    assert found["common_words"] is True
+    # "The AND of": the phrase "the and of", which the story does not have.
+    assert found["total"] == (0 if q == "The AND of" else 1), found
 
 
 def test_both_engines_answer_an_empty_query_with_nothing(indexed):

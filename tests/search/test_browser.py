@@ -40,6 +40,16 @@ def test_search_filter_and_page_in_chromium(live_server, browser_page):
     assert page.locator("#q").input_value() == "Kamaz trucks"
     assert page.locator(".search-hits > li").count() == 10
 
+    # A common word only ("to": no index holds it): looked for as typed in headlines (the Business & Economy
+    # filter still on), and said so.
+    page.fill("#q", "to")
+    page.click(".search-form button[type=submit]")
+    assert "12 results for “to”, page 1 of 2." in page.locator(".search-summary").inner_text()
+    assert "has only very common words" in page.locator(".search-common-words").inner_text()
+    assert page.locator(".search-hits mark").first.inner_text() == "to"
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)

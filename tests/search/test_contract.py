@@ -116,6 +116,51 @@ def test_a_name_of_letters_and_an_ampersand_is_found_on_both_engines(backend):
     assert search_articles(q="atandtt").did_you_mean is None  # the whole term is never offered as a spelling
 
 
+def test_a_query_of_common_words_only_finds_them_as_typed_in_the_newest_headlines_and_leads(backend):
+    """ "the who", "WHO", "can": words neither index holds (PostgreSQL leaves its stop words out), so they
+    gave an empty page. They are looked for as typed, as one phrase of whole words, in headlines and leads,
+    newest first, and marked there; the reader's filters and the visibility gate still apply."""
+    band = story(
+        "The Who to play Moscow for the first time",
+        "<p>The British rock band will play the Olimpiysky arena.</p>",
+        lead="The Who will play their first concert in Russia in June, the organisers said.",
+        hours_ago=3,
+        section="society",
+    )
+    who = story(
+        "WHO warns of measles outbreaks in Europe",
+        "<p>Cases rose in 15 countries.</p>",
+        lead="The World Health Organization said measles cases in Europe had tripled.",
+        hours_ago=2,
+    )
+    att = story(
+        "AT&T agrees to buy Time Warner", "<p>AT&amp;T said it would buy Time Warner.</p>", hours_ago=1
+    )
+    story(
+        "Whole towns cut off by floods in Siberia",
+        "<p>Whom to ask: the Emergencies Ministry.</p>",
+        hours_ago=4,
+    )
+    draft = story("Who is who in the new government", hours_ago=0.5)
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.DRAFT)
+    search_sync_pending()
+
+    result = search_articles(q="the who")
+    assert result.common_words and ids(result) == [band.pk]  # the phrase: not "WHO warns", never the draft
+    assert "<mark>The Who</mark> to play" in result.hits[0].highlight.headline
+    assert "<mark>The Who</mark> will play" in result.hits[0].highlight.lead
+    assert ids(search_articles(q='"The Who"')) == [band.pk]  # in quotes: the same (it found nothing)
+    assert ids(search_articles(q="WHO")) == [
+        who.pk,
+        band.pk,
+    ]  # newest first; "Whom" and "Whole" are not "who"
+    assert ids(search_articles(q="who", filters=SearchFilters(section=band.section))) == [band.pk]
+    assert ids(search_articles(q="at t")) == [att.pk]  # AT&T typed without its ampersand
+    nothing = search_articles(q="had been")
+    assert nothing.common_words and nothing.hits == [] and nothing.total == 0
+    assert not search_articles(q="the band").common_words  # a word of meaning: the index searches it
+
+
 def test_migration_0014_gives_the_stories_indexed_before_it_their_ampersand_names_whole(backend):
     migration = importlib.import_module("newsdesk.search.migrations.0014_ampersand_terms")
     att = story(

@@ -1,0 +1,95 @@
+"""A query of common words only: "can", "the who", "WHO", `"the who"` in quotes.
+
+Neither engine's index holds such words (PostgreSQL's 'english' and 'russian' leave their stop words out, and
+query.parse drops them for SQLite too, so that both answer the same), so the index cannot find them. They are
+searched instead as typed, as one phrase (whole words, any case, ``ё`` as ``е``), in the headlines and leads
+of the newest ``WINDOW`` stories of the search's set (the visibility gate and the reader's filters), newest
+first. Bounded like every search: the database narrows the window by the phrase's longest word (``LIKE``), and
+the phrase itself is checked here on those rows only, until ``MAX_MATCHES`` are found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from newsdesk.news.models import Article
+
+from .backends.base import MARK_END, MARK_START, Highlight, marked_html
+from .query import MAX_PHRASE_WORDS
+
+WINDOW = 5_000  # the newest stories of the set looked at (ten days of a wire's English service)
+MAX_MATCHES = 1_000  # matches kept; more are counted as "more than"
+_FIELDS = ("headline", "lead")
+
+
+@dataclass
+class CommonWordsPage:
+    total: int = 0
+    exact: bool = True  # False: the window or MAX_MATCHES was reached, so there may be more
+    hits: list[int] = field(default_factory=list)
+    highlights: dict[int, Highlight] = field(default_factory=dict)
+
+
+def phrase_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """The words, whole and in order, whatever separates them; any case; ``е`` also as ``ё``."""
+    parts = [re.escape(word).replace("е", "[её]") for word in words]
+    return re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+def _narrowing(word: str) -> Q:
+    """Rows that may hold ``word``: a superset, for the database to test cheaply. ``icontains`` is
+    case-blind for every letter on PostgreSQL, for ASCII letters only on SQLite: other words are also looked
+    for as written in lower case, capitalised and in capitals."""
+    forms = {word, word.replace("е", "ё")}
+    q = Q()
+    for name in _FIELDS:
+        for form in forms:
+            q |= Q(**{f"{name}__icontains": form})
+            if not form.isascii():
+                q |= Q(**{f"{name}__contains": form.capitalize()}) | Q(**{f"{name}__contains": form.upper()})
+    return q
+
+
+def search(words: tuple[str, ...], *, within: QuerySet[Article], offset: int, count: int) -> CommonWordsPage:
+    """The newest stories of ``within`` whose headline or lead holds ``words`` (query.ParsedQuery.common_words)
+    as a phrase: the page from ``offset``, ``count`` long, with the phrase marked."""
+    words = words[:MAX_PHRASE_WORDS]
+    page = CommonWordsPage()
+    if not words:
+        return page
+    pattern = phrase_pattern(words)
+    newest = within.order_by("-publish_at", "-id")
+    # The window's oldest story: the set's index walked WINDOW entries deep (a covering index on SQLite and
+    # PostgreSQL), none when the set is smaller. Half the cost of the window as a list of ids to look up.
+    edge = list(newest.values_list("publish_at", "pk")[WINDOW - 1 : WINDOW])
+    longest = max(reversed(words), key=len)  # the last of the longest: "the who" narrows by "who"
+    rows = newest.filter(_narrowing(longest))
+    if edge:
+        ((oldest, oldest_id),) = edge
+        rows = rows.filter(Q(publish_at__gt=oldest) | Q(publish_at=oldest, pk__gte=oldest_id))
+    matches: list[tuple[int, str, str]] = []
+    for article_id, headline, lead in rows.values_list("pk", *_FIELDS).iterator(chunk_size=500):
+        if pattern.search(headline) or pattern.search(lead):
+            matches.append((article_id, headline, lead))
+            if len(matches) > MAX_MATCHES:
+                break
+    page.exact = len(matches) <= MAX_MATCHES and not edge  # else cut at MAX_MATCHES or at the window
+    matches = matches[:MAX_MATCHES]
+    page.total = len(matches)
+    mark = _marker(pattern)
+    for article_id, headline, lead in matches[offset : offset + count]:
+        page.hits.append(article_id)
+        page.highlights[article_id] = Highlight(
+            headline=mark(headline), lead=mark(lead), excerpt=marked_html("")
+        )
+    return page
+
+
+def _marker(pattern: re.Pattern):
+    def mark(text: str):
+        return marked_html(pattern.sub(lambda m: MARK_START + m.group(0) + MARK_END, text or ""))
+
+    return mark
