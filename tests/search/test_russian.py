@@ -227,3 +227,19 @@ def test_reindex_command_indexes_one_edition_again(editions):
     assert ids(search_articles(q="sanctions", language="en")) == [editions["english"].pk]
     with pytest.raises(SystemExit):
         call_command("reindex", "--language", "xx", stderr=io.StringIO())
+
+
+def test_a_russian_query_of_common_words_only_finds_them_as_typed(backend):
+    """Common words of the Russian edition ("в", "и", "всё"): no index holds them, so they are looked for as
+    typed in headlines and leads (common_words.py), any case, ``ё`` as ``е``, on SQLite too (whose LIKE is
+    case-blind for ASCII letters only)."""
+    kremlin = russian("Путин провёл совещание в Кремле", PUTIN, hours_ago=2)
+    korolev = russian("Королёв и первый спутник", KOROLEV, hours_ago=3)
+    everything = russian("Всё о первом спутнике", KOROLEV_PLAIN, hours_ago=4)
+    search_sync_pending()
+    result = search_articles(q="В", language="ru")
+    assert result.common_words and ids(result) == [kremlin.pk]  # not the "в" inside "первый" or "Всё"
+    assert "совещание <mark>в</mark> Кремле" in result.hits[0].highlight.headline
+    assert ids(search_articles(q="и", language="ru")) == [korolev.pk]
+    assert ids(search_articles(q="все", language="ru")) == [everything.pk]
+    assert "<mark>Всё</mark> о" in search_articles(q="все", language="ru").hits[0].highlight.headline
