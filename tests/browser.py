@@ -26,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Shared memory in /tmp, not /dev/shm: a container's /dev/shm is 64 MB unless its runner says otherwise, and
+    # a Chromium that runs out of it crashes or hangs its renderer.
+    "--disable-dev-shm-usage",
 ]
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 # A browser test still running after this long is hung: a Playwright call with no timeout of its own (an
