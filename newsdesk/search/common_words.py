@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from newsdesk.news.models import Article
@@ -23,6 +24,7 @@ from .query import MAX_PHRASE_WORDS
 WINDOW = 5_000  # the newest stories of the set looked at (ten days of a wire's English service)
 MAX_MATCHES = 1_000  # matches kept; more are counted as "more than"
 _FIELDS = ("headline", "lead")
+VISIBLE = (Article.Status.PUBLISHED, Article.Status.SCHEDULED)  # the gate's (news.models ...published)
 
 
 @dataclass
@@ -62,16 +64,15 @@ def search(words: tuple[str, ...], *, within: QuerySet[Article], offset: int, co
         return page
     pattern = phrase_pattern(words)
     newest = within.order_by("-publish_at", "-id")
-    # The window's oldest story: the set's index walked WINDOW entries deep (a covering index on SQLite and
-    # PostgreSQL), none when the set is smaller. Half the cost of the window as a list of ids to look up.
-    edge = list(newest.values_list("publish_at", "pk")[WINDOW - 1 : WINDOW])
+    edge = _edge(newest)
     longest = max(reversed(words), key=len)  # the last of the longest: "the who" narrows by "who"
     rows = newest.filter(_narrowing(longest))
     if edge:
-        ((oldest, oldest_id),) = edge
-        rows = rows.filter(Q(publish_at__gt=oldest) | Q(publish_at=oldest, pk__gte=oldest_id))
+        rows = rows.filter(publish_at__gte=edge[0][0])  # one index range (the edge's ties are all in)
+    # One fetch, at most the window's rows: a server-side cursor (``iterator`` on PostgreSQL) is planned for its
+    # first rows, and walked the archive's index in order instead of the window's range (130 against 17 ms).
     matches: list[tuple[int, str, str]] = []
-    for article_id, headline, lead in rows.values_list("pk", *_FIELDS).iterator(chunk_size=500):
+    for article_id, headline, lead in rows.values_list("pk", *_FIELDS):
         if pattern.search(headline) or pattern.search(lead):
             matches.append((article_id, headline, lead))
             if len(matches) > MAX_MATCHES:
@@ -86,6 +87,19 @@ def search(words: tuple[str, ...], *, within: QuerySet[Article], offset: int, co
             headline=mark(headline), lead=mark(lead), excerpt=marked_html("")
         )
     return page
+
+
+def _edge(newest: QuerySet[Article]) -> list[tuple]:
+    """The window's oldest story (publish time, id): the set's index walked WINDOW entries deep; none when the
+    set is smaller. SQLite walks the gate's two statuses in one index range. PostgreSQL sorts the whole range
+    of an IN list (a parallel scan of the archive: 100 ms at 200,000 stories), so there it walks each status
+    alone and takes the WINDOW-th of the two (news.selectors._card_rows does the same)."""
+    if not connection.features.supports_slicing_ordering_in_compound:
+        return list(newest.values_list("publish_at", "pk")[WINDOW - 1 : WINDOW])
+    first, *others = [
+        newest.filter(status=status).values_list("publish_at", "pk")[:WINDOW] for status in VISIBLE
+    ]
+    return list(first.union(*others, all=True).order_by("-publish_at", "-pk")[WINDOW - 1 : WINDOW])
 
 
 def _marker(pattern: re.Pattern):

@@ -161,6 +161,23 @@ def test_a_query_of_common_words_only_finds_them_as_typed_in_the_newest_headline
     assert not search_articles(q="the band").common_words  # a word of meaning: the index searches it
 
 
+def test_common_words_are_looked_for_in_the_newest_stories_of_every_visible_status(backend, monkeypatch):
+    """The window is the set's newest stories, published or scheduled and due alike (PostgreSQL walks each
+    status alone and takes the newest of the two); older ones are not looked at, and the total says so."""
+    from newsdesk.search import common_words
+
+    monkeypatch.setattr(common_words, "WINDOW", 2)
+    story("WHO warns of measles outbreaks in Europe", hours_ago=3)
+    due = story("WHO names a new chief of its Europe office", hours_ago=2)
+    Article.objects.filter(pk=due.pk).update(status=Article.Status.SCHEDULED)  # due two hours ago: visible
+    story("Kamaz to supply trucks to the Philippines", KAMAZ, hours_ago=1)
+    search_sync_pending()
+    result = search_articles(q="WHO")
+    assert ids(result) == [due.pk] and not result.total_exact  # the two newest: Kamaz and the scheduled one
+    monkeypatch.setattr(common_words, "WINDOW", 3)
+    assert len(ids(search_articles(q="WHO"))) == 2
+
+
 def test_migration_0014_gives_the_stories_indexed_before_it_their_ampersand_names_whole(backend):
     migration = importlib.import_module("newsdesk.search.migrations.0014_ampersand_terms")
     att = story(
