@@ -154,7 +154,11 @@ def search_articles(
     result = SearchResult(query=query, sort=sort, page=page, per_page=per_page)
     within = gated_articles(filters=filters, at=at, language=language)
     if query.common_words_only:
-        return _common_words_search(result, within)
+        # The window: the edition's newest stories in the dates asked for (an index range); a section's,
+        # person's or topic's filter keeps what it keeps of the matches (common_words.search).
+        dates = SearchFilters(date_from=filters.date_from, date_to=filters.date_to)
+        edition = gated_articles(filters=dates, at=at, language=language)
+        return _common_words_search(result, edition, within if filters.kinds > dates.kinds else edition)
     if query.is_empty and not filters.any:
         return result
     groups = filters.index_groups(at=at)  # what the index can match of the filters
@@ -182,11 +186,12 @@ def search_articles(
     return result
 
 
-def _common_words_search(result: SearchResult, within: QuerySet[Article]) -> SearchResult:
+def _common_words_search(
+    result: SearchResult, edition: QuerySet[Article], within: QuerySet[Article]
+) -> SearchResult:
     offset = (result.page - 1) * result.per_page
-    found = common_words.search(
-        result.query.common_words, within=within, offset=offset, count=result.per_page
-    )
+    words = result.query.common_words
+    found = common_words.search(words, edition=edition, within=within, offset=offset, count=result.per_page)
     result.common_words, result.sort = True, "date"
     result.total, result.total_exact = found.total, found.exact
     articles = Article.objects.filter(pk__in=found.hits).for_cards().in_bulk()

@@ -176,6 +176,13 @@ def test_common_words_are_looked_for_in_the_newest_stories_of_every_visible_stat
     assert ids(result) == [due.pk] and not result.total_exact  # the two newest: Kamaz and the scheduled one
     monkeypatch.setattr(common_words, "WINDOW", 3)
     assert len(ids(search_articles(q="WHO"))) == 2
+    # Dates narrow the window (the edition's newest in them); a section keeps what it keeps of its matches.
+    old = story("WHO declares the Zika outbreak an emergency", hours_ago=24 * 40)
+    day = timezone.localtime(old.publish_at).date()
+    assert ids(search_articles(q="WHO", filters=SearchFilters(date_from=day, date_to=day))) == [old.pk]
+    economy = Section.objects.get(slug="economy")
+    Article.objects.filter(pk=due.pk).update(section=economy)
+    assert ids(search_articles(q="WHO", filters=SearchFilters(section=economy))) == [due.pk]
 
 
 def test_migration_0014_gives_the_stories_indexed_before_it_their_ampersand_names_whole(backend):
