@@ -8,6 +8,7 @@ installed into node_modules by `.ci/run`/`make install-axe`) and returns WCAG 2.
 from __future__ import annotations
 
 import faulthandler
+import functools
 import os
 import shutil
 import signal
@@ -33,9 +34,11 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 # A browser test still running after this long is hung: a Playwright call with no timeout of its own (an
 # evaluate, a download's file, a close) waiting on a browser that will never answer. The guard names the test,
-# prints every thread's stack and kills Chromium, so that the call raises and the test fails; the next test gets
-# a new browser. Without it a hang lasted until CI's own limit, an hour later, without naming the test.
+# prints every thread's stack and kills Chromium, so that the call raises and the test fails; it is then run once
+# more, on a new browser (pytest-rerunfailures; a test that failed without hanging is never run again). Without
+# the guard a hang lasted until CI's own limit, an hour later, without naming the test.
 HANG_SECONDS = float(os.environ.get("NEWSDESK_TEST_BROWSER_HANG_SECONDS", 180))
+_HUNG: set[str] = set()  # the tests the guard has ended
 
 
 def _require_chromium() -> None:
@@ -121,6 +124,7 @@ def _terminal(config):
 
 
 def _hung(nodeid: str, config) -> None:
+    _HUNG.add(nodeid)
     out = _terminal(config)
     print(
         f"\n*** {nodeid} still running after {HANG_SECONDS:.0f} s: hung. Every thread's stack:",
@@ -130,7 +134,8 @@ def _hung(nodeid: str, config) -> None:
     faulthandler.dump_traceback(file=out, all_threads=True)
     killed = _kill_chromium()
     print(
-        f"*** Chromium killed (processes {killed}); the test fails and the next gets a new browser.", file=out
+        f"*** Chromium killed (processes {killed}); the test fails, and is run once more on a new browser if this was its first run.",
+        file=out,
     )
     out.flush()
 
@@ -146,6 +151,17 @@ def _still_hung(nodeid: str, config) -> None:
     faulthandler.dump_traceback(file=out, all_threads=True)
     print("*** The test run stops here, failed.", file=out, flush=True)
     os._exit(3)
+
+
+def _was_hung(nodeid: str) -> bool:
+    return nodeid in _HUNG
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Each browser test is run once more only if the guard ended it (a rerun's condition, read after the run)."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.flaky(reruns=1, condition=functools.partial(_was_hung, item.nodeid)))
 
 
 @pytest.fixture(autouse=True)
