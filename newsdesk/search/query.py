@@ -33,6 +33,7 @@ STOPWORDS = frozenset(
 
 _WORD = re.compile(r"\w+")
 _CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z.])['’][sS](?=\W*$)")  # an English possessive at the chunk's end
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LETTER = re.compile(r"[^\W_]")
 
@@ -97,7 +98,9 @@ def _words(chunk: str) -> list[str]:
 
 
 def _clause(chunk: str, quoted: bool, stopwords: frozenset[str] = STOPWORDS) -> Clause | None:
-    words = _words(chunk)
+    # "Russia's", "Amazon.com's" typed alone: the name ("s" was a word of a phrase on SQLite, so "Russia's"
+    # missed "Russia said"; PostgreSQL drops it as a stop word). In quotes it stays: the phrase as written.
+    words = _words(chunk if quoted else _POSSESSIVE.sub("", chunk))
     if not words:
         return None
     if len(words) > 1:

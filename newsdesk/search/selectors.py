@@ -153,6 +153,20 @@ def search_articles(
     query = parse(q, language=language)
     result = SearchResult(query=query, sort=sort, page=page, per_page=per_page)
     within = gated_articles(filters=filters, at=at, language=language)
+    name = _ampersand_name(query)
+    if name:  # "at t": AT&T typed without its ampersand, found by the name's whole term across the archive
+        named = search_articles(
+            q=name,
+            filters=filters,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            at=at,
+            facets=facets,
+            language=language,
+        )
+        if named.total:
+            return named
     if query.common_words_only:
         # The window: the edition's newest stories in the dates asked for (an index range); a section's,
         # person's or topic's filter keeps what it keeps of the matches (common_words.search).
@@ -184,6 +198,18 @@ def search_articles(
     if not found.all_words and not query.is_empty:
         result.did_you_mean = did_you_mean(query=query, within=within)
     return result
+
+
+def _ampersand_name(query: ParsedQuery) -> str | None:
+    """A query of two short common words ("at t", "s p") as the name they may be with an ampersand ("at&t"):
+    both are stop words (PostgreSQL's index has neither), so only the name's whole term (analysis.ampersand_terms)
+    finds its stories beyond the headlines and leads that the common words' search reads."""
+    words = query.common_words
+    if not query.common_words_only or len(words) != 2 or "&" in query.text:
+        return None
+    if all(word.isascii() and word.isalpha() and len(word) <= 4 for word in words):
+        return "&".join(words)
+    return None
 
 
 def _common_words_search(

@@ -116,6 +116,72 @@ def test_a_name_of_letters_and_an_ampersand_is_found_on_both_engines(backend):
     assert search_articles(q="atandtt").did_you_mean is None  # the whole term is never offered as a spelling
 
 
+def test_a_site_written_as_its_address_is_found_by_its_name_on_both_engines(backend):
+    """PostgreSQL's parser reads "Lenta.ru" as one token (a host), so "lenta" found nothing there, nor did
+    "lenta.ru" (the query's words, "lenta" and "ru"). The parts of each address (host, e-mail, link) are
+    indexed too, with the weight of the field they are in; SQLite's tokenizer splits them already."""
+    lenta = story(
+        "Lenta.ru editor dismissed",
+        "<p>The owner of Lenta.ru dismissed its editor, NEWSru.com reported, citing "
+        "http://www.interfax.ru/russia/123 and a letter to news@tass.ru.</p>",
+    )
+    amazon = story(
+        "Amazon.com to buy Whole Foods for $13.7 bln", "<p>The U.S. online retailer will pay cash.</p>"
+    )
+    story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
+    search_sync_pending()
+    for q in ("lenta", "newsru", "interfax", "tass"):
+        assert ids(search_articles(q=q)) == [lenta.pk], q
+    # The address as typed, or its parts: first (the fallback may add stories with one of its words).
+    for q in ("Lenta.ru", "lenta ru", "newsru com", "NEWSru.com", "interfax.ru", "news@tass.ru"):
+        assert ids(search_articles(q=q))[:1] == [lenta.pk], q
+    for q in ("amazon", "amazon.com", "Amazon.com's"):
+        assert ids(search_articles(q=q))[:1] == [amazon.pk], q
+    # The name in the headline weighs as the headline does: first, above the story that has it in the body.
+    mention = story("Retailers' shares fall", "<p>Shares of Amazon.com fell 2 per cent.</p>", hours_ago=0.5)
+    search_sync_pending()
+    assert ids(search_articles(q="amazon")) == [amazon.pk, mention.pk]
+
+
+def test_migration_0015_indexes_the_addresses_of_stories_indexed_before_it(backend):
+    if backend.vendor != "postgresql":
+        pytest.skip("SQLite's tokenizer splits addresses: nothing to do there")
+    migration = importlib.import_module("newsdesk.search.migrations.0015_address_words")
+    lenta = story("Lenta.ru editor dismissed", "<p>The owner of Lenta.ru dismissed its editor.</p>")
+    kamaz = story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
+    search_sync_pending()
+    with connection.cursor() as cursor:  # the vectors as the trigger made them before 0015
+        cursor.execute(
+            "UPDATE search_searchdocument SET vector = setweight(to_tsvector('english', headline), 'A') || "
+            "setweight(to_tsvector('english', body), 'D')"
+        )
+        assert ids(search_articles(q="lenta")) == []
+        vector = "SELECT vector::text FROM search_searchdocument WHERE article_id = %s"
+        cursor.execute(vector, [kamaz.pk])
+        before = cursor.fetchone()
+        assert migration.reindex(connection, batch=1) == 1  # only the story with an address
+        assert ids(search_articles(q="lenta")) == [lenta.pk]
+        cursor.execute(vector, [kamaz.pk])
+        assert cursor.fetchone() == before
+
+
+def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):
+    """ "U.S.", "U.N.": PostgreSQL's parser reads "U.S." in a story as one token ("u.s"), and the query's
+    letters "u" and "s" found nothing there, even in quotes; SQLite's reads the letters."""
+    amazon = story(
+        "Amazon.com to buy Whole Foods for $13.7 bln", "<p>The U.S. online retailer will pay cash.</p>"
+    )
+    un = story("U.N. envoy to visit Syria", "<p>J.P. Morgan analysts said the talks may resume.</p>")
+    story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
+    search_sync_pending()
+    for q in ("U.S.", "u.s", '"U.S. online retailer"', "U.S. retailer"):
+        assert ids(search_articles(q=q)) == [amazon.pk], q
+    for q in ("U.N.", "U.N. envoy", "J.P. Morgan", '"morgan analysts"'):
+        assert ids(search_articles(q=q)) == [un.pk], q
+    result = search_articles(q="U.N. envoy")
+    assert "<mark>U.N</mark>" in result.hits[0].highlight.headline
+
+
 def test_a_query_of_common_words_only_finds_them_as_typed_in_the_newest_headlines_and_leads(backend):
     """ "the who", "WHO", "can": words neither index holds (PostgreSQL leaves its stop words out), so they
     gave an empty page. They are looked for as typed, as one phrase of whole words, in headlines and leads,
@@ -155,7 +221,12 @@ def test_a_query_of_common_words_only_finds_them_as_typed_in_the_newest_headline
         band.pk,
     ]  # newest first; "Whom" and "Whole" are not "who"
     assert ids(search_articles(q="who", filters=SearchFilters(section=band.section))) == [band.pk]
-    assert ids(search_articles(q="at t")) == [att.pk]  # AT&T typed without its ampersand
+    # AT&T typed without its ampersand: the name's whole term, in bodies too, across the archive.
+    deal = story("Time Warner holders back the sale", "<p>Shareholders approved the sale to AT&amp;T.</p>")
+    search_sync_pending()
+    result = search_articles(q="at t")
+    assert set(ids(result)) == {att.pk, deal.pk} and not result.common_words
+    assert ids(search_articles(q="at t", filters=SearchFilters(section=band.section))) == []
     nothing = search_articles(q="had been")
     assert nothing.common_words and nothing.hits == [] and nothing.total == 0
     assert not search_articles(q="the band").common_words  # a word of meaning: the index searches it

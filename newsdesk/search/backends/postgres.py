@@ -66,16 +66,30 @@ _LANGUAGE_CASE = (
     + " ".join(f"WHEN '{code}' THEN '{config}'::regconfig" for code, config in PG_CONFIGS.items())
     + f" ELSE '{PG_DEFAULT_CONFIG}'::regconfig END"
 )
-_TRIGGER_VECTOR = (
-    VECTOR.replace(f"'{CONFIG}'::regconfig", "config")
-    .replace("coalesce(headline", "coalesce(NEW.headline")
-    .replace("coalesce(lead", "coalesce(NEW.lead")
-    .replace("coalesce(keywords", "coalesce(NEW.keywords")
-    .replace("coalesce(body", "coalesce(NEW.body")
+# An address in a text ("Lenta.ru", "NEWSru.com", "news@tass.ru", a link's host) is one token to PostgreSQL's
+# parser ("lenta.ru"), so "lenta" found nothing, nor did "lenta.ru" (the query's words "lenta" and "ru"). Each
+# field is also given its addresses' parts ("lenta ru", "news tass ru"), after its own words, with its weight
+# (migration 0015). The parser's host and e-mail tokens (ts_token_type 6 and 4; a link gives its host as a
+# token of its own); "U.S." and "e.g." are file names to it and stay as they are. SQLite's tokenizer splits
+# addresses already.
+ADDRESS_WORDS = "newsdesk_address_words"
+ADDRESS_TOKENS = (4, 6)
+# What every address has ("a.ru", "s@ta"): a text without it is not parsed a second time (most are not; the
+# parse doubled the cost of a vector, this test adds a tenth).
+ADDRESS_HINT = "[[:alnum:]][.@][[:alpha:]]{2}"
+_FIELD = "to_tsvector(config, coalesce(NEW.{name}, ''))"
+_TRIGGER_VECTOR = " || ".join(
+    f"setweight({_FIELD.format(name=name)} || "
+    f"to_tsvector(config, {ADDRESS_WORDS}(coalesce(NEW.{name}, ''))), '{weight}')"
+    for name, weight in (("headline", "A"), ("lead", "B"), ("keywords", "C"), ("body", "D"))
 )
 VECTOR_FUNCTION = "newsdesk_document_vector"
 LANGUAGE_SCHEMA = [
     f"ALTER TABLE {DOCS} ALTER COLUMN vector DROP EXPRESSION IF EXISTS",
+    f"""CREATE OR REPLACE FUNCTION {ADDRESS_WORDS}(t text) RETURNS text
+        LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(string_agg(translate(token, '.@-_', '    '), ' '), '')
+        FROM ts_parse('default', t) WHERE tokid IN {ADDRESS_TOKENS} AND t ~ '{ADDRESS_HINT}' $$""",  # noqa: S608
     f"""CREATE OR REPLACE FUNCTION {VECTOR_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE config regconfig := {_LANGUAGE_CASE};
         BEGIN
@@ -89,6 +103,7 @@ LANGUAGE_SCHEMA = [
 LANGUAGE_DROP = [
     f"DROP TRIGGER IF EXISTS search_document_vector ON {DOCS}",
     f"DROP FUNCTION IF EXISTS {VECTOR_FUNCTION}()",
+    f"DROP FUNCTION IF EXISTS {ADDRESS_WORDS}(text)",
 ]
 DROP = ["DROP INDEX IF EXISTS search_document_vector", f"ALTER TABLE {DOCS} DROP COLUMN IF EXISTS vector"]
 # Two more GIN indexes (migration 0005), ANDed in one bitmap scan with the id window (see _match_sql):
@@ -192,13 +207,35 @@ def _array(ids: list[int]) -> str:
     return "{" + ",".join(map(str, ids)) + "}"
 
 
+def phrase_words(words: tuple[str, ...]) -> list[str]:
+    """A phrase's words as PostgreSQL's parser reads them in a story: a run of single letters is one
+    abbreviation ("u s" -> "u.s", as it reads "U.S.", "U.N.", "J.P. Morgan": one token, where "u" and "s" are
+    none: "U.S." found nothing there), every other word as it is."""
+    out: list[str] = []
+    for word in words:
+        if _letters(word) and out and _letters(out[-1]):
+            out[-1] += "." + word
+        else:
+            out.append(word)
+    return out
+
+
+def _letters(word: str) -> bool:
+    """A single Latin letter, or letters joined by dots ("u.s")."""
+    return all(len(part) == 1 and part.isascii() and part.isalpha() for part in word.split("."))
+
+
+def phrase_text(words: tuple[str, ...]) -> str:
+    return " ".join(phrase_words(words))
+
+
 def _clause(
     clause: Term | Phrase, config: str = CONFIG, language: str = "en", forms: str = DEFAULT_RUSSIAN_FORMS
 ) -> tuple[str, list[str]]:
     # Each word reaches PostgreSQL as a bound parameter of a *plain*/phrase parser, never as tsquery syntax;
     # only prefix terms use to_tsquery, with a word that query.parse reduced to \w+. ``config`` is ours.
     if isinstance(clause, Phrase):
-        return f"phraseto_tsquery('{config}', %s)", [" ".join(clause.words)]
+        return f"phraseto_tsquery('{config}', %s)", [phrase_text(clause.words)]
     if clause.prefix:
         return f"to_tsquery('{config}', %s)", [f"'{clause.word}':*"]
     # Also as the index terms of its other forms ("киев", "киевск"): 'simple' keeps them as they are.
@@ -219,7 +256,7 @@ def _any(
 def required_phrases(query: ParsedQuery) -> list[str]:
     """Phrases every match must hold (a group of one phrase of two or more words)."""
     return [
-        " ".join(group[0].words)
+        phrase_text(group[0].words)
         for group in query.must
         if len(group) == 1 and isinstance(group[0], Phrase) and len(group[0].words) > 1
     ]
@@ -492,7 +529,9 @@ class PostgresSearchBackend(BaseSearchBackend):
 
         def share(clause: Term | Phrase) -> float:
             words = (
-                [clause.word] if isinstance(clause, Term) else [w for w in clause.words if w not in STOPWORDS]
+                [clause.word]
+                if isinstance(clause, Term)
+                else [w for w in phrase_words(clause.words) if w not in STOPWORDS]
             )
             found = min(
                 (shares.get(lexeme, rare) for lexeme in _lexemes(words, query.language)), default=rare
