@@ -9,6 +9,7 @@ import contextlib
 import math
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 
 from django.db import connection, transaction
@@ -235,7 +236,8 @@ def _clause(
     # Each word reaches PostgreSQL as a bound parameter of a *plain*/phrase parser, never as tsquery syntax;
     # only prefix terms use to_tsquery, with a word that query.parse reduced to \w+. ``config`` is ours.
     if isinstance(clause, Phrase):
-        return f"phraseto_tsquery('{config}', %s)", [phrase_text(clause.words)]
+        text = phrase_text(clause.words)
+        return _or_unaccented(f"phraseto_tsquery('{config}', %s)", text)
     if clause.prefix:
         return f"to_tsquery('{config}', %s)", [f"'{clause.word}':*"]
     # Also as the index terms of its other forms ("киев", "киевск"): 'simple' keeps them as they are.
@@ -243,7 +245,25 @@ def _clause(
     if others:
         simple = ["plainto_tsquery('simple', %s)"] * len(others)
         return "(" + " || ".join([f"plainto_tsquery('{config}', %s)", *simple]) + ")", [clause.word, *others]
-    return f"plainto_tsquery('{config}', %s)", [clause.word]
+    return _or_unaccented(f"plainto_tsquery('{config}', %s)", clause.word)
+
+
+def _or_unaccented(sql: str, text: str) -> tuple[str, list[str]]:
+    """The query, or its Latin letters without their accents ("maâloul" also as "maaloul", "házy" as "hazy"):
+    the copy often writes a name without them, SQLite's index folds them away on both sides, PostgreSQL's
+    'english' keeps them, so an accented name typed found nothing there."""
+    plain = unaccented(text)
+    return (sql, [text]) if plain == text else (f"({sql} || {sql})", [text, plain])
+
+
+def unaccented(text: str) -> str:
+    """Latin letters without their accents; every other letter as it is (Russian "й" and "ё" stay)."""
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        plain = parts[0].isascii() and all(unicodedata.combining(mark) for mark in parts[1:])
+        out.append(parts[0] if plain else char)
+    return "".join(out)
 
 
 def _any(
@@ -254,12 +274,14 @@ def _any(
 
 
 def required_phrases(query: ParsedQuery) -> list[str]:
-    """Phrases every match must hold (a group of one phrase of two or more words)."""
-    return [
+    """Phrases every match must hold (a group of one phrase of two or more words); one with accents may be
+    matched without them (``_or_unaccented``), so it narrows nothing."""
+    phrases = [
         phrase_text(group[0].words)
         for group in query.must
         if len(group) == 1 and isinstance(group[0], Phrase) and len(group[0].words) > 1
     ]
+    return [text for text in phrases if unaccented(text) == text]
 
 
 def tsquery_sql(
