@@ -143,11 +143,12 @@ def test_a_site_written_as_its_address_is_found_by_its_name_on_both_engines(back
     assert ids(search_articles(q="amazon")) == [amazon.pk, mention.pk]
 
 
-def test_migration_0015_indexes_the_addresses_of_stories_indexed_before_it(backend):
+def test_migration_0015_indexes_the_addresses_and_accents_of_stories_indexed_before_it(backend):
     if backend.vendor != "postgresql":
         pytest.skip("SQLite's tokenizer splits addresses: nothing to do there")
-    migration = importlib.import_module("newsdesk.search.migrations.0015_address_words")
+    migration = importlib.import_module("newsdesk.search.migrations.0015_extra_words")
     lenta = story("Lenta.ru editor dismissed", "<p>The owner of Lenta.ru dismissed its editor.</p>")
+    palace = story("Macron receives Merkel at the Élysée", "<p>Angela Merkel met Emmanuel Macron.</p>")
     kamaz = story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
     search_sync_pending()
     with connection.cursor() as cursor:  # the vectors as the trigger made them before 0015
@@ -155,12 +156,13 @@ def test_migration_0015_indexes_the_addresses_of_stories_indexed_before_it(backe
             "UPDATE search_searchdocument SET vector = setweight(to_tsvector('english', headline), 'A') || "
             "setweight(to_tsvector('english', body), 'D')"
         )
-        assert ids(search_articles(q="lenta")) == []
+        assert ids(search_articles(q="lenta")) == ids(search_articles(q="elysee")) == []
         vector = "SELECT vector::text FROM search_searchdocument WHERE article_id = %s"
         cursor.execute(vector, [kamaz.pk])
         before = cursor.fetchone()
-        assert migration.reindex(connection, batch=1) == 1  # only the story with an address
+        assert migration.reindex(connection, batch=1) == 2  # only the stories with an address or an accent
         assert ids(search_articles(q="lenta")) == [lenta.pk]
+        assert ids(search_articles(q="elysee")) == [palace.pk]
         cursor.execute(vector, [kamaz.pk])
         assert cursor.fetchone() == before
 
@@ -177,6 +179,15 @@ def test_a_name_typed_with_accents_finds_the_copy_that_wrote_it_without(backend)
     for q in ("Maâloul", "maaloul", "Nabil Maâloul", '"nabil maâloul"'):
         assert ids(search_articles(q=q)) == [coach.pk], q
     assert "<mark>Maaloul</mark>" in search_articles(q="Maâloul").hits[0].highlight.headline
+    # And the other way: the copy wrote the accents, the reader typed none (PostgreSQL indexes both forms).
+    palace = story(
+        "Macron receives Merkel at the Élysée", "<p>Angela Merkel met Emmanuel Macron in Paris.</p>"
+    )
+    müller = story("Müller named Bundesbank board member", "<p>Gerd Müller joins the board in May.</p>")
+    search_sync_pending()
+    for q, found in (("elysee", palace), ("Élysée", palace), ("muller", müller), ("Müller", müller)):
+        assert ids(search_articles(q=q)) == [found.pk], q
+    assert ids(search_articles(q='"the elysee"')) == [palace.pk]
 
 
 def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):
