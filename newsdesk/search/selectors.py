@@ -154,8 +154,10 @@ def search_articles(
     result = SearchResult(query=query, sort=sort, page=page, per_page=per_page)
     within = gated_articles(filters=filters, at=at, language=language)
     name = _ampersand_name(query)
-    if name:  # "at t": AT&T typed without its ampersand, found by the name's whole term across the archive
-        named = search_articles(
+    # "at t": AT&T typed without its ampersand, found by the name's whole term across the archive (when a story
+    # has it: one look at the index, so that "the who" costs no search more).
+    if name and backend.candidates(parse(name, language=language), within=within, limit=1):
+        return search_articles(
             q=name,
             filters=filters,
             sort=sort,
@@ -165,8 +167,6 @@ def search_articles(
             facets=facets,
             language=language,
         )
-        if named.total:
-            return named
     if query.common_words_only:
         # The window: the edition's newest stories in the dates asked for (an index range); a section's,
         # person's or topic's filter keeps what it keeps of the matches (common_words.search).
