@@ -22,6 +22,22 @@ def test_punctuation_splits_words_and_hyphenated_words_are_phrases():
     assert parse("Kamaz;").must == [[Term("kamaz")]]
 
 
+def test_a_possessive_typed_alone_is_the_name_and_kept_in_quotes():
+    assert parse("Russia's").must == parse("Russia’s,").must == [[Term("russia")]]
+    assert parse("Amazon.com's shares").must == [[Phrase(("amazon", "com"))], [Term("shares")]]
+    assert parse('"Russia\'s trade"').must == [[Phrase(("russia", "s", "trade"))]]
+    assert parse("O'Neil").must == [[Phrase(("o", "neil"))]]  # a name's apostrophe is not a possessive
+
+
+def test_postgres_reads_a_phrase_of_single_letters_as_one_abbreviation_and_accents_both_ways():
+    sql, params = tsquery_sql(parse('"U.S. dollar" J.P. Morgan'))
+    assert params == ["u.s dollar", "j.p", "morgan"]
+    sql, params = tsquery_sql(parse("Maâloul"))
+    assert params == ["maâloul", "maaloul"] and sql.count("plainto_tsquery") == 2
+    assert tsquery_sql(parse("Йошкар"))[1][:1] == ["йошкар"]  # Russian "й" is not an accented Latin letter
+    assert not any("и" in word for word in tsquery_sql(parse("Йошкар"))[1])
+
+
 def test_a_name_with_an_ampersand_is_its_phrase_or_its_whole_term():
     # "at t s": stop words only, which neither index holds: the whole term alone.
     assert parse("AT&T's bid").must == [[Term("atandt")], [Term("bid")]]
