@@ -137,6 +137,7 @@ def test_a_site_written_as_its_address_is_found_by_its_name_on_both_engines(back
         assert ids(search_articles(q=q))[:1] == [lenta.pk], q
     for q in ("amazon", "amazon.com", "Amazon.com's"):
         assert ids(search_articles(q=q))[:1] == [amazon.pk], q
+    assert search_articles(q="lenta").hits[0].highlight.headline.startswith("<mark>Lenta</mark>.ru editor")
     # The name in the headline weighs as the headline does: first, above the story that has it in the body.
     mention = story("Retailers' shares fall", "<p>Shares of Amazon.com fell 2 per cent.</p>", hours_ago=0.5)
     search_sync_pending()
@@ -188,6 +189,7 @@ def test_a_name_typed_with_accents_finds_the_copy_that_wrote_it_without(backend)
     for q, found in (("elysee", palace), ("Élysée", palace), ("muller", müller), ("Müller", müller)):
         assert ids(search_articles(q=q)) == [found.pk], q
     assert ids(search_articles(q='"the elysee"')) == [palace.pk]
+    assert "at the <mark>Élysée</mark>" in search_articles(q="elysee").hits[0].highlight.headline
 
 
 def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):

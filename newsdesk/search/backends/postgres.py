@@ -272,6 +272,37 @@ def _clause(
     return _or_unaccented(f"plainto_tsquery('{config}', %s)", clause.word)
 
 
+_MARKED = re.compile(f"({re.escape(MARK_START)}.*?{re.escape(MARK_END)})", re.DOTALL)
+_LATIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+def extra_marks(query: ParsedQuery) -> Callable[[str | None], str | None]:
+    """What marks, in ``ts_headline``'s text, the words it found only through the ``EXTRA_WORDS`` (it reads the
+    text as the parser does, whole): a part of an address ("Lenta" in "Lenta.ru") and an accented word
+    ("Élysée") whose stem without accents is a query word's. SQLite's ``highlight()`` marks them already."""
+    wanted = set(stems([unaccented(word) for word in query.positive_words() if word.isascii()]))
+    if not wanted:
+        return lambda found: found
+
+    def word(match: re.Match) -> str:
+        text, start, end = match.string, match.start(), match.end()
+        address = (start > 1 and text[start - 1] in ".@" and text[start - 2].isalnum()) or (
+            end + 1 < len(text) and text[end] in ".@" and text[end + 1].isalpha()
+        )
+        plain = unaccented(match.group(0))
+        if (address or plain != match.group(0)) and stems([plain.lower()])[0] in wanted:
+            return MARK_START + match.group(0) + MARK_END
+        return match.group(0)
+
+    def mark(found: str | None) -> str | None:
+        if not found:
+            return found
+        parts = _MARKED.split(found)  # the marked stretches at odd places: left as they are
+        return "".join(part if n % 2 else _LATIN_WORD.sub(word, part) for n, part in enumerate(parts))
+
+    return mark
+
+
 def _or_unaccented(sql: str, text: str) -> tuple[str, list[str]]:
     """The query, or its Latin letters without their accents ("maâloul" also as "maaloul", "házy" as "hazy"):
     the copy often writes a name without them, SQLite's index folds them away on both sides, PostgreSQL's
@@ -812,9 +843,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, HEADLINE_OPTIONS, LEAD_OPTIONS, EXCERPT_OPTIONS, list(article_ids)])
             rows = cursor.fetchall()
-        names = ampersand_marks(query.text)
+        names, extra = ampersand_marks(query.text), extra_marks(query)
         return {
-            pk: Highlight(*(marked_html(names(text)) for text in (headline, lead, excerpt)))
+            pk: Highlight(*(marked_html(extra(names(text))) for text in (headline, lead, excerpt)))
             for pk, headline, lead, excerpt in rows
         }
 
