@@ -47,6 +47,9 @@ class Term:
 @dataclass(frozen=True)
 class Phrase:
     words: tuple[str, ...]
+    # The phrase as typed ("covid-19", "2.5%", "9/11"; None when its words were cut at MAX_PHRASE_WORDS), for an
+    # engine whose parser reads such a text otherwise than as its words (PostgreSQL: "covid" and "-19").
+    written: str | None = field(default=None, compare=False)
 
 
 Clause = Term | Phrase
@@ -100,7 +103,8 @@ def _words(chunk: str) -> list[str]:
 def _clause(chunk: str, quoted: bool, stopwords: frozenset[str] = STOPWORDS) -> Clause | None:
     # "Russia's", "Amazon.com's" typed alone: the name ("s" was a word of a phrase on SQLite, so "Russia's"
     # missed "Russia said"; PostgreSQL drops it as a stop word). In quotes it stays: the phrase as written.
-    words = _words(chunk if quoted else _POSSESSIVE.sub("", chunk))
+    text = chunk if quoted else _POSSESSIVE.sub("", chunk)
+    words = _words(text)
     if not words:
         return None
     if len(words) > 1:
@@ -108,7 +112,8 @@ def _clause(chunk: str, quoted: bool, stopwords: frozenset[str] = STOPWORDS) -> 
             return (
                 None  # "the who": neither engine's index holds such a phrase (PostgreSQL's has no stop words)
             )
-        return Phrase(tuple(words))  # "Russian-US" is searched as the phrase "russian us"
+        written = text if len(_WORD.findall(text)) <= MAX_PHRASE_WORDS else None
+        return Phrase(tuple(words), written)  # "Russian-US" is searched as the phrase "russian us"
     prefix = not quoted and chunk.endswith("*") and len(words[0]) >= MIN_PREFIX_LENGTH
     if words[0] in stopwords and not prefix:
         return None

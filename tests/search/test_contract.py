@@ -150,6 +150,7 @@ def test_migration_0015_indexes_the_addresses_and_accents_of_stories_indexed_bef
     migration = importlib.import_module("newsdesk.search.migrations.0015_extra_words")
     lenta = story("Lenta.ru editor dismissed", "<p>The owner of Lenta.ru dismissed its editor.</p>")
     palace = story("Macron receives Merkel at the Élysée", "<p>Angela Merkel met Emmanuel Macron.</p>")
+    jets = story("Su-35 jets for China", "<p>Russia will deliver the fighters in 2018.</p>")
     kamaz = story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
     search_sync_pending()
     with connection.cursor() as cursor:  # the vectors as the trigger made them before 0015
@@ -161,9 +162,10 @@ def test_migration_0015_indexes_the_addresses_and_accents_of_stories_indexed_bef
         vector = "SELECT vector::text FROM search_searchdocument WHERE article_id = %s"
         cursor.execute(vector, [kamaz.pk])
         before = cursor.fetchone()
-        assert migration.reindex(connection, batch=1) == 2  # only the stories with an address or an accent
+        assert migration.reindex(connection, batch=1) == 3  # only the stories with an address, accent or code
         assert ids(search_articles(q="lenta")) == [lenta.pk]
         assert ids(search_articles(q="elysee")) == [palace.pk]
+        assert ids(search_articles(q="su 35")) == [jets.pk]
         cursor.execute(vector, [kamaz.pk])
         assert cursor.fetchone() == before
 
@@ -190,6 +192,37 @@ def test_a_name_typed_with_accents_finds_the_copy_that_wrote_it_without(backend)
         assert ids(search_articles(q=q)) == [found.pk], q
     assert ids(search_articles(q='"the elysee"')) == [palace.pk]
     assert "at the <mark>Élysée</mark>" in search_articles(q="elysee").hits[0].highlight.headline
+
+
+def test_codes_numbers_and_dates_typed_as_written_are_found_on_both_engines(backend):
+    """PostgreSQL's parser reads "COVID-19" in a story as "covid" and "-19", "S-400" as "-400", "2.5%" as
+    "2.5", "9/11" as one token: the query's words ("covid" "19", "2" "5") found nothing there. The phrase
+    as typed is looked for too, read by the same parser."""
+    made = {
+        "covid": story("COVID-19 cases rise in Moscow", "<p>New COVID-19 cases were reported.</p>"),
+        "s400": story("S-400 deliveries to Turkey begin", "<p>Russia started delivering S-400 systems.</p>"),
+        "f35": story("F-35 jets arrive in Japan", "<p>The F-35 fighters landed.</p>"),
+        "g20": story("G20 summit opens in Hamburg", "<p>Leaders of the G-20 met on Friday.</p>"),
+        "prices": story("Inflation slows to 2.5%", "<p>Consumer prices rose 2.5% year on year.</p>"),
+        "memorial": story("9/11 memorial opens", "<p>The 9/11 attacks killed nearly 3,000 people.</p>"),
+    }
+    search_sync_pending()
+    for q, key in (
+        ("covid-19", "covid"),
+        ("COVID-19 cases", "covid"),
+        ('"covid-19 cases"', "covid"),
+        ("s-400", "s400"),
+        ("f-35", "f35"),
+        ("g-20", "g20"),
+        ("2.5%", "prices"),
+        ("2.5", "prices"),
+        ("9/11", "memorial"),
+    ):
+        assert ids(search_articles(q=q))[:1] == [made[key].pk], q
+    # A code typed with a space finds it too: PostgreSQL also indexes "COVID-19" as "covid 19".
+    for q, key in (("covid 19", "covid"), ("s 400", "s400"), ("f 35", "f35"), ("g 20", "g20")):
+        result = search_articles(q=q)
+        assert ids(result)[:1] == [made[key].pk] and not result.any_words, q
 
 
 def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):

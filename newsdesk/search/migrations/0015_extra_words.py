@@ -1,18 +1,20 @@
-"""On PostgreSQL, each field is also indexed with the parts of its addresses ("Lenta.ru" as "lenta ru") and its
-accented words without their accents ("Élysée" as "elysee"), so that "lenta" and "elysee" find them, as they do
-on SQLite (backends/postgres.py, ``EXTRA_WORDS``): the trigger that makes a document's vector is installed
-again, and the documents indexed before it that may hold either are indexed again.
+"""On PostgreSQL, each field is also indexed with the parts of its addresses ("Lenta.ru" as "lenta ru"), its
+accented words without their accents ("Élysée" as "elysee") and its codes' letters and numbers ("COVID-19" as
+"covid 19"), so that "lenta", "elysee" and "covid 19" find them, as they do on SQLite (backends/postgres.py,
+``EXTRA_WORDS``): the trigger that makes a document's vector is installed again, and the documents indexed
+before it that may hold any of them are indexed again.
 
-Those are the documents whose text has what every address or accented word has (``ADDRESS_HINT``,
-``ACCENT_HINT``: the trigger's own tests; "U.S." and "11.9" do not), read in batches of ``BATCH`` by article
-id, each batch in its own transaction; writing a document's body to itself fires the trigger: one pass over
-the table by primary key, reading every text. Going back leaves the words in place: they only add words the
-document has. Nothing to do on SQLite, whose tokenizer splits addresses and folds accents."""
+Those are the documents whose text has what every address, accented word or code has (``ADDRESS_HINT``,
+``ACCENT_HINT``, ``CODE_HINT``: the trigger's own tests; "U.S." and "11.9" do not), read in batches of
+``BATCH`` by article id, each batch in its own transaction; writing a document's body to itself fires the
+trigger: one pass over the table by primary key, reading every text. Going back leaves the words in place:
+they only add words the document has. Nothing to do on SQLite, whose tokenizer splits addresses and codes and
+folds accents."""
 
 from django.db import migrations, transaction
 from django.utils.module_loading import import_string
 
-from newsdesk.search.backends.postgres import ACCENT_HINT, ADDRESS_HINT
+from newsdesk.search.backends.postgres import ACCENT_HINT, ADDRESS_HINT, CODE_HINT
 
 POSTGRES = "newsdesk.search.backends.postgres.PostgresSearchBackend"
 BATCH = 1000
@@ -26,7 +28,7 @@ def reindex(connection, *, batch: int = BATCH) -> int:
     )
     while True:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(find, [last, f"{ADDRESS_HINT}|{ACCENT_HINT}", batch])
+            cursor.execute(find, [last, f"{ADDRESS_HINT}|{ACCENT_HINT}|{CODE_HINT}", batch])
             found = [row[0] for row in cursor.fetchall()]
             if not found:
                 return done
