@@ -4,7 +4,7 @@ import datetime as dt
 import zoneinfo
 
 from newsdesk.search.analysis import MAX_AMPERSAND_TERMS, ampersand_terms
-from newsdesk.search.backends.postgres import tsquery_sql
+from newsdesk.search.backends.postgres import required_phrases, tsquery_sql
 from newsdesk.search.backends.sqlite import match_expression
 from newsdesk.search.documents import document_tags, filter_groups
 from newsdesk.search.query import MAX_CLAUSES, MAX_QUERY_LENGTH, Phrase, Term, parse, replace_words
@@ -34,6 +34,11 @@ def test_postgres_reads_a_phrase_of_single_letters_as_one_abbreviation_and_accen
     assert params == ["u.s dollar", "j.p", "morgan"]
     sql, params = tsquery_sql(parse("Maâloul"))
     assert params == ["maâloul", "maaloul"] and sql.count("plainto_tsquery") == 2
+    # A phrase is also looked for as typed where the parser reads it otherwise than as its words; one of
+    # letters and hyphens keeps its one form (and the narrowing by its word pairs).
+    assert tsquery_sql(parse("COVID-19"))[1] == ["covid 19", "COVID-19"]
+    assert tsquery_sql(parse("Нью-Йорк"))[1] == ["нью йорк"]
+    assert required_phrases(parse("Нью-Йорк")) == ["нью йорк"] and required_phrases(parse("9/11")) == []
     assert tsquery_sql(parse("Йошкар"))[1][:1] == ["йошкар"]  # Russian "й" is not an accented Latin letter
     assert not any("и" in word for word in tsquery_sql(parse("Йошкар"))[1])
 

@@ -313,9 +313,15 @@ def phrase_texts(clause: Phrase) -> list[str]:
     "2.5%" is "2.5", "9/11" is "9/11": the words "covid" "19", "2" "5", "9" "11" found nothing), each also
     without its accents."""
     texts = [phrase_text(clause.words)]
-    if clause.written and _plain(clause.written) != texts[0]:
+    if clause.written and _READ_OTHERWISE.search(clause.written) and _plain(clause.written) != texts[0]:
         texts.append(clause.written)
     return list(dict.fromkeys(text for found in texts for text in (found, unaccented(found))))
+
+
+# What the parser reads otherwise than as words: numbers ("-19", "2.5"), hosts, e-mail addresses, paths. A phrase
+# of letters and hyphens ("Нью-Йорк", "Russian-US") is its words to it too, at their places: it keeps its one
+# form, and with it the narrowing by its word pairs (``required_phrases``), which long Russian names need.
+_READ_OTHERWISE = re.compile(r"[\d./@]")
 
 
 def _plain(text: str) -> str:
