@@ -101,6 +101,9 @@ _ACCENTED = "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isalpha() and u
 _PLAIN = unaccented(_ACCENTED)
 ACCENT_HINT = f"[{_ACCENTED}]"
 CODE_HINT = "[[:alpha:]]-[0-9]"
+# An accented word with what it is joined to ("L'Oréal", "Saint-Étienne"): added whole, its parts stay side by
+# side ("l oreal"), so the phrase a query makes of it ("l'oreal": "l" "oreal") finds it.
+_WORD_RUN = "[[:alpha:]''’-]"
 _FIELD = "to_tsvector(config, coalesce(NEW.{name}, ''))"
 _TRIGGER_VECTOR = " || ".join(
     f"setweight({_FIELD.format(name=name)} || "
@@ -116,7 +119,7 @@ LANGUAGE_SCHEMA = [
             (SELECT string_agg(translate(token, '.@-_', '    '), ' ') FROM ts_parse('default', t)
                 WHERE tokid IN {ADDRESS_TOKENS} AND t ~ '{ADDRESS_HINT}'),
             (SELECT string_agg(translate(m[1], '{_ACCENTED}', '{_PLAIN}'), ' ')
-                FROM regexp_matches(t, '([[:alpha:]]*{ACCENT_HINT}[[:alpha:]]*)', 'g') AS m
+                FROM regexp_matches(t, '({_WORD_RUN}*{ACCENT_HINT}{_WORD_RUN}*)', 'g') AS m
                 WHERE t ~ '{ACCENT_HINT}'),
             (SELECT string_agg(m[1] || ' ' || m[2], ' ')
                 FROM regexp_matches(t, '([[:alpha:]]+)-([0-9]+)', 'g') AS m WHERE t ~ '{CODE_HINT}')) $$""",  # noqa: S608
