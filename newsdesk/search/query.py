@@ -33,6 +33,7 @@ STOPWORDS = frozenset(
 
 _WORD = re.compile(r"\w+")
 _CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_CODE = re.compile(r"([^\W\d_]+)(\d+)")  # letters, then digits: "covid19", "f35"
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z.])['’][sS](?=\W*$)")  # an English possessive at the chunk's end
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _LETTER = re.compile(r"[^\W_]")
@@ -120,6 +121,17 @@ def _clause(chunk: str, quoted: bool, stopwords: frozenset[str] = STOPWORDS) -> 
     return Term(words[0], prefix=prefix)
 
 
+def _code(clause: Clause | None, stopwords: frozenset[str]) -> Phrase | None:
+    """A word of letters and then digits ("covid19", "f35", "mh17", "су35") is also the code written with a
+    hyphen or a space ("COVID-19", "F 35"): the phrase of its letters and its number, either one. Not when the
+    letters are a stop word ("s400": PostgreSQL would look for "400" alone)."""
+    found = _CODE.fullmatch(clause.word) if isinstance(clause, Term) and not clause.prefix else None
+    if found is None or found.group(1) in stopwords:
+        return None
+    letters, number = found.groups()
+    return Phrase((letters, number), f"{letters}-{number}")
+
+
 def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
     """``language``: the edition searched (None: every edition, as the newsroom searches)."""
     text, truncated = clean_text(raw)
@@ -142,7 +154,8 @@ def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
         # "AT&T": the phrase "at t" (stop words: none to search), or the name's whole term
         # (analysis.ampersand_terms), either one.
         whole = ampersand_term(chunk)
-        clauses = [c for c in (clause, Term(whole) if whole else None) if c is not None]
+        code = _code(clause, stopwords)
+        clauses = [c for c in (clause, code, Term(whole) if whole else None) if c is not None]
         if not clauses and not negated:
             query.common_words += tuple(_words(chunk))
         if not clauses or count >= MAX_CLAUSES:

@@ -22,6 +22,13 @@ def test_punctuation_splits_words_and_hyphenated_words_are_phrases():
     assert parse("Kamaz;").must == [[Term("kamaz")]]
 
 
+def test_a_word_of_letters_and_digits_is_also_its_code_with_a_hyphen():
+    assert parse("covid19").must == [[Term("covid19"), Phrase(("covid", "19"))]]
+    assert parse("Су35").must == [[Term("су35"), Phrase(("су", "35"))]]
+    assert parse("s400").must == [[Term("s400")]]  # "s" is a stop word: PostgreSQL would look for "400"
+    assert parse("2q covid19*").must == [[Term("2q")], [Term("covid19", prefix=True)]]
+
+
 def test_a_possessive_typed_alone_is_the_name_and_kept_in_quotes():
     assert parse("Russia's").must == parse("Russia’s,").must == [[Term("russia")]]
     assert parse("Amazon.com's shares").must == [[Phrase(("amazon", "com"))], [Term("shares")]]
