@@ -20,7 +20,7 @@ POSTGRES = "newsdesk.search.backends.postgres.PostgresSearchBackend"
 BATCH = 1000
 
 
-def reindex(connection, *, batch: int = BATCH) -> int:
+def reindex(connection, *, batch: int = BATCH, hints: str = f"{ADDRESS_HINT}|{ACCENT_HINT}|{CODE_HINT}") -> int:
     done, last = 0, 0
     find = (
         "SELECT article_id FROM search_searchdocument WHERE article_id > %s AND concat_ws(' ', headline, "
@@ -28,7 +28,7 @@ def reindex(connection, *, batch: int = BATCH) -> int:
     )
     while True:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(find, [last, f"{ADDRESS_HINT}|{ACCENT_HINT}|{CODE_HINT}", batch])
+            cursor.execute(find, [last, hints, batch])
             found = [row[0] for row in cursor.fetchall()]
             if not found:
                 return done
