@@ -40,6 +40,12 @@ def ids(result) -> list[int]:
     return [hit.article.pk for hit in result.hits]
 
 
+def assert_each_finds_only(expected) -> None:
+    """Each query of (query, article) pairs finds that article and nothing else."""
+    for q, found in expected:
+        assert ids(search_articles(q=q)) == [found.pk], q
+
+
 @pytest.fixture
 def newsroom(backend):
     return {
@@ -190,15 +196,16 @@ def test_a_name_typed_with_accents_finds_the_copy_that_wrote_it_without(backend)
     search_sync_pending()
     loreal = story("L'Oréal buys a stake in a Moscow perfumer", "<p>The deal closes in June.</p>")
     search_sync_pending()
-    for q, found in (
-        ("elysee", palace),
-        ("Élysée", palace),
-        ("muller", müller),
-        ("Müller", müller),
-        ("l'oreal", loreal),
-        ("L'Oréal", loreal),
-    ):
-        assert ids(search_articles(q=q)) == [found.pk], q
+    assert_each_finds_only(
+        (
+            ("elysee", palace),
+            ("Élysée", palace),
+            ("muller", müller),
+            ("Müller", müller),
+            ("l'oreal", loreal),
+            ("L'Oréal", loreal),
+        )
+    )
     assert ids(search_articles(q='"the elysee"')) == [palace.pk]
     assert "at the <mark>Élysée</mark>" in search_articles(q="elysee").hits[0].highlight.headline
 
@@ -216,19 +223,20 @@ def test_a_quoted_phrase_finds_accented_words_and_codes_whichever_way_it_writes_
     # without accents are added after it, as before, and still found one by one.
     cafe = story("Café owners protest", "<p>Owners of the café met the mayor at the Hôtel de Ville à</p>")
     search_sync_pending()
-    for q, found in (
-        ('"elysee palace"', palace),
-        ('"Élysée Palace"', palace),
-        ('"merkel at the elysee"', palace),
-        ('"sao paulo"', palace),
-        ('"São Paulo follow"', palace),
-        ('"covid 19 cases"', cases),
-        ('"covid-19 cases"', cases),
-        ('"19 cases rise"', cases),
-        ("hotel", cafe),
-        ('"cafe owners"', cafe),
-    ):
-        assert ids(search_articles(q=q)) == [found.pk], q
+    assert_each_finds_only(
+        (
+            ('"elysee palace"', palace),
+            ('"Élysée Palace"', palace),
+            ('"merkel at the elysee"', palace),
+            ('"sao paulo"', palace),
+            ('"São Paulo follow"', palace),
+            ('"covid 19 cases"', cases),
+            ('"covid-19 cases"', cases),
+            ('"19 cases rise"', cases),
+            ("hotel", cafe),
+            ('"cafe owners"', cafe),
+        )
+    )
     # The words keep their order and their count.
     assert ids(search_articles(q='"palace elysee"')) == ids(search_articles(q='"paulo sao"')) == []
     assert ids(search_articles(q='"19 more were"')) == [cases.pk]
@@ -241,6 +249,31 @@ def test_a_quoted_phrase_finds_accented_words_and_codes_whichever_way_it_writes_
         assert "'-19':2A '19':2A,9B,16 'case':3A 'covid':1A" in vector
 
 
+def test_words_joined_by_a_slash_are_found_one_by_one_on_both_engines(backend):
+    """PostgreSQL's parser reads "HIV/AIDS", "Israeli/Palestinian" and "U.S./Canada" ("u.s" and "./canada") as
+    file names, one token each: "aids", "palestinian" and "canada" found nothing there. SQLite's tokenizer
+    splits them. "24/7" and "6-3/4" stay as they are."""
+    aids = story("HIV/AIDS cases fall in Africa", "<p>Fewer people were infected, the UN said.</p>")
+    talks = story("Israeli/Palestinian talks resume", "<p>Negotiators met in Cairo.</p>")
+    trade = story("U.S./Canada trade pact signed", "<p>The pact lowers tariffs on lumber.</p>")
+    bonds = story("Bond yields 6-3/4 pct", "<p>Dealers quoted the notes at 6-3/4 pct, open 24/7.</p>")
+    search_sync_pending()
+    assert_each_finds_only(
+        (
+            ("aids", aids),
+            ("HIV", aids),
+            ("HIV/AIDS", aids),
+            ('"hiv/aids cases"', aids),
+            ("palestinian", talks),
+            ("israeli", talks),
+            ("canada", trade),
+            ("u.s./canada", trade),
+            ("24/7", bonds),
+        )
+    )
+    assert "HIV/<mark>AIDS</mark>" in search_articles(q="aids").hits[0].highlight.headline
+
+
 def test_migration_0016_indexes_accented_words_and_codes_where_they_stand(backend):
     if backend.vendor != "postgresql":
         pytest.skip("SQLite's tokenizer folds accents and splits codes: nothing to do there")
@@ -248,22 +281,25 @@ def test_migration_0016_indexes_accented_words_and_codes_where_they_stand(backen
     palace = story("Merkel at the Élysée Palace", "<p>Angela Merkel met Emmanuel Macron.</p>")
     cases = story("COVID-19 cases rise in Moscow", "<p>New cases were reported.</p>")
     lenta = story("Lenta.ru editor dismissed", "<p>The owner of Lenta.ru dismissed its editor.</p>")
+    aids = story("HIV/AIDS cases fall in Africa", "<p>Fewer people died of AIDS last year.</p>")
     search_sync_pending()
     with connection.cursor() as cursor:  # the words as 0015 indexed them: after the field's own
         cursor.execute(
             "UPDATE search_searchdocument SET vector = setweight(to_tsvector('english', headline) || "
             "to_tsvector('english', CASE article_id WHEN %s THEN 'elysee' ELSE 'covid 19' END), 'A') || "
-            "setweight(to_tsvector('english', body), 'D') WHERE article_id IN (%s, %s)",
-            [palace.pk, palace.pk, cases.pk],
+            "setweight(to_tsvector('english', body), 'D') WHERE article_id IN (%s, %s, %s)",
+            [palace.pk, palace.pk, cases.pk, aids.pk],
         )
         assert ids(search_articles(q="elysee")) == [palace.pk]
         assert ids(search_articles(q='"elysee palace"')) == ids(search_articles(q='"covid 19 cases"')) == []
+        assert ids(search_articles(q="hiv")) == []
         vector = "SELECT vector::text FROM search_searchdocument WHERE article_id = %s"
         cursor.execute(vector, [lenta.pk])
         before = cursor.fetchone()
-        assert migration.reindex(connection) == 2  # only the stories with an accent or a code
+        assert migration.reindex(connection) == 3  # only the stories with an accent, a code or a slash
         assert ids(search_articles(q='"elysee palace"')) == [palace.pk]
         assert ids(search_articles(q='"covid 19 cases"')) == [cases.pk]
+        assert ids(search_articles(q="hiv")) == [aids.pk]
         cursor.execute(vector, [lenta.pk])
         assert cursor.fetchone() == before
 

@@ -73,6 +73,8 @@ _LANGUAGE_CASE = (
 #   signed number), so "covid 19" found only "covid" and "s 400" nothing;
 # - an address ("Lenta.ru", "NEWSru.com", "news@tass.ru", a link's host) is one token to its parser
 #   ("lenta.ru"), so "lenta" found nothing, nor did "lenta.ru" (the query's words "lenta" and "ru").
+# - so are words joined by a slash ("HIV/AIDS", "Israeli/Palestinian", "AC/DC", "U.S./Canada": a file name to it,
+#   "./canada"), so "aids" and "canada" found nothing there.
 # A field's accented words and codes are indexed a second time **where they stand** (``FIELD_VECTOR``): the
 # field's text is read again without accents and with each code's hyphen as a space (``PLAIN_TEXT``), which
 # gives the same tokens in the same places (letters stay letters, "-19" becomes "19"), and the two vectors'
@@ -83,8 +85,9 @@ _LANGUAGE_CASE = (
 # its accent at the end, or a text the parser reads otherwise once unaccented, as "café.com"), the new words
 # are added after the field's instead, as before 0016. A query's accented word is looked for both ways
 # (``_or_unaccented``).
-# An address's parts, and a code the plain text leaves joined to more ("AN/UGC-136", "F-4EJ"), are added after
-# the field's own words, with its weight: the parts are more tokens than the address. A text with none of them
+# An address's parts, the words of a file name with a letter beside a slash (not "24/7", "6-3/4"; "AN/UGC-136"
+# as "an ugc 136"), and a code the plain text leaves joined to more ("F-4EJ") are added after the field's own
+# words, with its weight: the parts are more tokens than the address. A text with none of them
 # is not read a second time (the hints). Migration 0015 added every such word after the field's words (with
 # ``EXTRA_WORDS``, a function installing this schema drops).
 EXTRA_WORDS = "newsdesk_extra_words"
@@ -92,6 +95,8 @@ PLAIN_TEXT = "newsdesk_plain_text"
 FIELD_VECTOR = "newsdesk_field_vector"
 ADDRESS_TOKENS = (4, 6)
 ADDRESS_HINT = "[[:alnum:]][.@][[:alpha:]]{2}"  # what every address has ("a.ru", "s@ta")
+FILE_TOKEN = 19
+SLASH_HINT = "[[:alpha:]]/|/[[:alpha:]]"  # what the file names with words have
 
 
 def unaccented(text: str) -> str:
@@ -145,13 +150,13 @@ LANGUAGE_SCHEMA = [
                     v := v || ts_delete(plain, tsvector_to_array(v));
                 END IF;
             END IF;
-            IF t ~ '{ADDRESS_HINT}' THEN
-                extra := (SELECT string_agg(translate(token, '.@-_', '    '), ' ') FROM ts_parse('default', t)
-                          WHERE tokid IN {ADDRESS_TOKENS});
+            IF t ~ '{ADDRESS_HINT}|{SLASH_HINT}' THEN
+                extra := (SELECT string_agg(translate(token, '.@-_/', '     '), ' ') FROM ts_parse('default', t)
+                          WHERE tokid IN {ADDRESS_TOKENS} OR (tokid = {FILE_TOKEN} AND token ~ '{SLASH_HINT}'));
             END IF;
             IF plain_text ~ '{CODE_HINT}' THEN
-                extra := concat_ws(' ', extra, (SELECT string_agg(m[1] || ' ' || m[2], ' ')
-                                                FROM regexp_matches(plain_text, '([[:alpha:]]+)-([0-9]+)', 'g') AS m));
+                extra := concat_ws(' ', extra, (SELECT string_agg(m[2] || ' ' || m[3], ' ')
+                    FROM regexp_matches(plain_text, '(^|[^/[:alpha:]])([[:alpha:]]+)-([0-9]+)', 'g') AS m));
             END IF;
             IF extra <> '' THEN
                 v := v || to_tsvector(config, extra);
@@ -323,7 +328,8 @@ _LATIN_WORD = re.compile(r"[^\W\d_]+")
 
 def extra_marks(query: ParsedQuery) -> Callable[[str | None], str | None]:
     """What marks, in ``ts_headline``'s text, the words it found only through ``FIELD_VECTOR``'s added words (it
-    reads the text as the parser does, whole): a part of an address ("Lenta" in "Lenta.ru") and an accented word
+    reads the text as the parser does, whole): a part of an address ("Lenta" in "Lenta.ru") or of words joined by
+    a slash ("AIDS" in "HIV/AIDS"), and an accented word
     ("Élysée") whose stem without accents is a query word's. SQLite's ``highlight()`` marks them already."""
     wanted = set(stems([unaccented(word) for word in query.positive_words() if word.isascii()]))
     if not wanted:
@@ -331,8 +337,8 @@ def extra_marks(query: ParsedQuery) -> Callable[[str | None], str | None]:
 
     def word(match: re.Match) -> str:
         text, start, end = match.string, match.start(), match.end()
-        address = (start > 1 and text[start - 1] in ".@" and text[start - 2].isalnum()) or (
-            end + 1 < len(text) and text[end] in ".@" and text[end + 1].isalpha()
+        address = (start > 1 and text[start - 1] in ".@/" and text[start - 2].isalnum()) or (
+            end + 1 < len(text) and text[end] in ".@/" and text[end + 1].isalpha()
         )
         plain = unaccented(match.group(0))
         if (address or plain != match.group(0)) and stems([plain.lower()])[0] in wanted:
