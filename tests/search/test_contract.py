@@ -255,7 +255,7 @@ def test_words_joined_by_a_slash_are_found_one_by_one_on_both_engines(backend):
     splits them. "24/7" and "6-3/4" stay as they are."""
     aids = story("HIV/AIDS cases fall in Africa", "<p>Fewer people were infected, the UN said.</p>")
     talks = story("Israeli/Palestinian talks resume", "<p>Negotiators met in Cairo.</p>")
-    trade = story("U.S./Canada trade pact signed", "<p>The pact lowers tariffs on lumber.</p>")
+    trade = story("U.S./Canada trade pact signed", "<p>The text is at tass.com/economy/4821 in full.</p>")
     bonds = story("Bond yields 6-3/4 pct", "<p>Dealers quoted the notes at 6-3/4 pct, open 24/7.</p>")
     search_sync_pending()
     assert_each_finds_only(
@@ -268,6 +268,7 @@ def test_words_joined_by_a_slash_are_found_one_by_one_on_both_engines(backend):
             ("israeli", talks),
             ("canada", trade),
             ("u.s./canada", trade),
+            ("economy", trade),
             ("24/7", bonds),
         )
     )

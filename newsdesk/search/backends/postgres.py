@@ -74,7 +74,7 @@ _LANGUAGE_CASE = (
 # - an address ("Lenta.ru", "NEWSru.com", "news@tass.ru", a link's host) is one token to its parser
 #   ("lenta.ru"), so "lenta" found nothing, nor did "lenta.ru" (the query's words "lenta" and "ru").
 # - so are words joined by a slash ("HIV/AIDS", "Israeli/Palestinian", "AC/DC", "U.S./Canada": a file name to it,
-#   "./canada"), so "aids" and "canada" found nothing there.
+#   "./canada"), so "aids" and "canada" found nothing there, and a link's path ("tass.com/politics/123").
 # A field's accented words and codes are indexed a second time **where they stand** (``FIELD_VECTOR``): the
 # field's text is read again without accents and with each code's hyphen as a space (``PLAIN_TEXT``), which
 # gives the same tokens in the same places (letters stay letters, "-19" becomes "19"), and the two vectors'
@@ -95,7 +95,7 @@ PLAIN_TEXT = "newsdesk_plain_text"
 FIELD_VECTOR = "newsdesk_field_vector"
 ADDRESS_TOKENS = (4, 6)
 ADDRESS_HINT = "[[:alnum:]][.@][[:alpha:]]{2}"  # what every address has ("a.ru", "s@ta")
-FILE_TOKEN = 19
+PATH_TOKENS = (18, 19)  # a link's path ("/politics/123") and a file name
 SLASH_HINT = "[[:alpha:]]/|/[[:alpha:]]"  # what the file names with words have
 
 
@@ -152,7 +152,7 @@ LANGUAGE_SCHEMA = [
             END IF;
             IF t ~ '{ADDRESS_HINT}|{SLASH_HINT}' THEN
                 extra := (SELECT string_agg(translate(token, '.@-_/', '     '), ' ') FROM ts_parse('default', t)
-                          WHERE tokid IN {ADDRESS_TOKENS} OR (tokid = {FILE_TOKEN} AND token ~ '{SLASH_HINT}'));
+                          WHERE tokid IN {ADDRESS_TOKENS} OR (tokid IN {PATH_TOKENS} AND token ~ '{SLASH_HINT}'));
             END IF;
             IF plain_text ~ '{CODE_HINT}' THEN
                 extra := concat_ws(' ', extra, (SELECT string_agg(m[2] || ' ' || m[3], ' ')
