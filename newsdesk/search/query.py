@@ -36,6 +36,9 @@ _CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _CODE = re.compile(r"([^\W\d_]+)(\d+)")  # letters, then digits: "covid19", "f35"
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z.])['’][sS](?=\W*$)")  # an English possessive at the chunk's end
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The quotation marks a phone's keyboard or a Russian layout types ("smart" quotes, guillemets): a phrase's
+# quotes, as '"' is. Apostrophes stay as they are.
+_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»〝〞〟", '"'))
 _LETTER = re.compile(r"[^\W_]")
 
 
@@ -90,8 +93,8 @@ def _words_of(clause: Clause) -> tuple[str, ...]:
 
 
 def clean_text(raw: str) -> tuple[str, bool]:
-    """Normalise (NFKC), drop control characters, cap the length."""
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", raw or ""))
+    """Normalise (NFKC, every kind of double quotation mark as '"'), drop control characters, cap the length."""
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", raw or "")).translate(_QUOTES)
     text = " ".join(text.split())
     return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
 

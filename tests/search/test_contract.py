@@ -84,6 +84,9 @@ def test_exact_phrase_needs_the_words_in_order(newsroom):
     search_sync_pending()
     assert ids(search_articles(q='"foreign trade"')) == [newsroom["trade"].pk]
     assert ids(search_articles(q='"trade foreign"')) == []
+    # As a phone's keyboard types the quotes.
+    assert ids(search_articles(q="“foreign trade”")) == [newsroom["trade"].pk]
+    assert ids(search_articles(q="“trade foreign”")) == []
     # Unquoted, the same words match wherever they are (the Ryabkov story has "Foreign Minister").
     assert set(ids(search_articles(q="foreign"))) == {newsroom["trade"].pk, newsroom["ryabkov"].pk}
 

@@ -71,6 +71,25 @@ def test_a_name_with_an_ampersand_is_its_phrase_or_its_whole_term():
     assert len(ampersand_terms(codes)) == MAX_AMPERSAND_TERMS
 
 
+def test_quotes_a_phone_or_a_russian_keyboard_types_make_a_phrase():
+    """iOS and Android type "smart" quotes by default, a Russian layout guillemets: each made a phrase typed
+    on them two words searched apart."""
+    for q in (
+        "“foreign trade”",
+        "„foreign trade“",
+        "«foreign trade»",
+        "〝foreign trade〞",
+        "＂foreign trade＂",
+    ):
+        assert parse(q).must == [[Phrase(("foreign", "trade"), "foreign trade")]], q
+    assert parse("«внешняя торговля»").must == [[Phrase(("внешняя", "торговля"), "внешняя торговля")]]
+    excluded = parse("oil -“foreign trade”")
+    assert excluded.must == [[Term("oil")]] and excluded.must_not == [
+        Phrase(("foreign", "trade"), "foreign trade")
+    ]
+    assert parse("Russia’s").must == [[Term("russia")]]  # an apostrophe stays one
+
+
 def test_unbalanced_quote_runs_to_the_end():
     assert parse('Ryabkov "Fort Ross').must == [[Term("ryabkov")], [Phrase(("fort", "ross"))]]
     assert parse('"').is_empty
