@@ -125,6 +125,13 @@ _TRIGGER_VECTOR = " || ".join(
     for name, weight in (("headline", "A"), ("lead", "B"), ("keywords", "C"), ("body", "D"))
 )
 VECTOR_FUNCTION = "newsdesk_document_vector"
+# A field whose own vector is larger than this (bytes) gets no words added: a tsvector holds 1 MB of words, and
+# each kind of added word at most doubles it (``documents.MAX_INDEXED_BODY`` keeps a real story far below).
+EXTRA_BUDGET = 100_000
+# Two readings at each place give up to four pairs of adjacent words where one gave one (``PAIRS``, whose tsvector
+# holds 1 MB too): a field is merged only when that many pairs would fit (8 bytes a letter, 20 a place), else
+# its new words are added after it (a real story of 10,000 words is merged).
+PAIRS_BUDGET = 800_000
 _LAST_POSITION = "(SELECT max(p) FROM unnest({v}) AS e, unnest(e.positions) AS p)"
 LANGUAGE_SCHEMA = [
     f"ALTER TABLE {DOCS} ALTER COLUMN vector DROP EXPRESSION IF EXISTS",
@@ -140,11 +147,18 @@ LANGUAGE_SCHEMA = [
             plain_text text;
             plain tsvector;
             extra text;
+            last integer;
+            pairs bigint;
         BEGIN
+            IF pg_column_size(v) > {EXTRA_BUDGET} THEN
+                RETURN v;
+            END IF;
             IF t ~ '{ACCENT_HINT}|{CODE_HINT}' THEN
                 plain_text := {PLAIN_TEXT}(t);
                 plain := to_tsvector(config, plain_text);
-                IF plain <> v AND {_LAST_POSITION.format(v="plain")} = {_LAST_POSITION.format(v="v")} THEN
+                SELECT max(p), 8 * sum(octet_length(e.lexeme)) + 20 * count(*) INTO last, pairs
+                    FROM unnest(v) AS e, unnest(e.positions) AS p;
+                IF plain <> v AND last = {_LAST_POSITION.format(v="plain")} AND pairs <= {PAIRS_BUDGET} THEN
                     v := (v::text || ' ' || plain::text)::tsvector;
                 ELSIF plain <> v THEN
                     v := v || ts_delete(plain, tsvector_to_array(v));
