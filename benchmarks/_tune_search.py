@@ -4,8 +4,8 @@ all six sets together and checked by leaving one set out.
 
 ``python -m benchmarks._tune_search [fields|rerank|postgres|russian|coordination|length]`` (a few minutes
 each on two cores; not part of `make bench`); ``length``: the second stage's weight of a subject query's
-length share (``rerank.length_share``), on both engines, English and Russian sets; ``postgres``: PostgreSQL's rank (each word group's ``ts_rank`` times its idf,
-over a power of the document's length), measured on PostgreSQL; ``russian``: what a Russian query word is looked
+length share (``rerank.length_share``), on both engines, English and Russian sets; ``postgres``: PostgreSQL's rank (BM25's k1 and b over each word group's
+``ts_rank_cd``, and the ``ts_rank`` rank before it), measured on PostgreSQL; ``russian``: what a Russian query word is looked
 for as besides its stem (``RUSSIAN_FORMS``: nothing, the whole word, and the adjectives made of it), on both
 engines, over the Russian sets and the English Wikinews set (which it must leave as it is); ``coordination``:
 the fallback counting the query's words a story has by their idf, or each as one, on both engines. The objective is the
@@ -50,10 +50,16 @@ def rerank_grid(fields: dict) -> dict[str, dict]:
 
 
 def postgres_grid() -> dict[str, dict]:
-    """PostgreSQL's rank: the exponent of the length normalization (0: none, 1: ts_rank's flag 1, over
-    1 + ln of the length), with each word group's idf; and without the idf."""
-    grid = {f"length {a:g}": {"LENGTH_NORMALIZATION": a} for a in (0.0, 0.25, 0.5, 0.75, 1.0)}
-    return grid | {"length 0.5, no idf": {"LENGTH_NORMALIZATION": 0.5, "IDF": False}}
+    """PostgreSQL's rank: BM25's k1 and b over ts_rank_cd's weighted occurrences (the default), and the
+    ts_rank rank it replaced with the exponent of its length normalization (0: none, 1: over 1 + ln of the
+    length)."""
+    grid = {
+        f"bm25 k1 {k1:g} b {b:g}": {"TERM_FREQUENCY": "bm25", "BM25_K1": k1, "BM25_B": b}
+        for k1, b in ((1.2, 0.75), (1.2, 0.9), (1.2, 1.0), (0.9, 0.9), (2.0, 0.75))
+    }
+    return grid | {
+        f"ts_rank length {a:g}": {"TERM_FREQUENCY": "ts_rank", "LENGTH_NORMALIZATION": a} for a in (0.25, 0.5)
+    }
 
 
 def russian_grid() -> dict[str, dict]:

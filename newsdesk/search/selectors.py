@@ -2,7 +2,7 @@
 
 Ranking (docs/search.md): the database ranks the candidates in the statement that also counts the facets
 (backends.base.SEARCH_SQL) by the engine's relevance (BM25 on SQLite with headline ×3, persons/topics ×3, lead
-and body ×1; ``ts_rank`` with the same weights scaled to 1 on PostgreSQL) times a recency boost
+and body ×1; on PostgreSQL the same BM25 from ``ts_rank_cd``'s weighted occurrences) times a recency boost
 ``1 + RECENCY_WEIGHT × 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)``; the best ``depth`` are then scored again
 from their text (rerank.py: the words in the headline and the opening, adjacent words side by side). Only the
 newest ``CANDIDATES`` matches are scored, so very common words cost the same as rare ones. A query whose

@@ -275,7 +275,8 @@ _broad_cache: list = []  # [expires, tokens], per process
 # About how many bytes a distinct word takes in a stored (compressed) vector: the stored size over this is
 # the length the rank normalizes by (``_rank_sql``).
 STORED_BYTES_PER_WORD = 8
-_frequency_cache: list = []  # [expires, {lexeme: share of documents}, share below which a lexeme is rare, rows]
+# [expires, {lexeme: share of documents}, share below which a lexeme is rare, rows, average stored vector size]
+_frequency_cache: list = []
 WORK_MEM = "32MB"  # per search transaction, see _reading(): exact bitmaps over ~350,000 table pages
 HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
 LEAD_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20"
@@ -479,6 +480,12 @@ class PostgresSearchBackend(BaseSearchBackend):
         # (benchmarks/_tune_search.py postgres; docs/search.md).
         self.idf = bool(options.get("IDF", True))
         self.length_normalization = float(options.get("LENGTH_NORMALIZATION", 0.5))
+        # TERM_FREQUENCY "bm25" (the default): each group's occurrences by field weight (ts_rank_cd of the group
+        # alone: their sum) saturated as BM25 does, k1 as SQLite's FTS5 (1.2), b 0.9 (FTS5's 0.75 cost the place
+        # names), the length against the archive's average; "ts_rank": ts_rank's own saturation over the length
+        # normalization above (chosen 2026-12-04; docs/search.md).
+        self.term_frequency = str(options.get("TERM_FREQUENCY", "bm25"))
+        self.k1, self.b = float(options.get("BM25_K1", 1.2)), float(options.get("BM25_B", 0.9))
 
     def install_narrowing(self, schema_editor) -> None:
         execute_all(schema_editor, FILTER_SCHEMA)
@@ -645,16 +652,29 @@ class PostgresSearchBackend(BaseSearchBackend):
         return sql, [*rank_params, _array(kept[1]), *[_array(ids)] * 2]
 
     def _rank_sql(self, query: ParsedQuery, *, size: str) -> tuple[str, list[str]]:
-        """The relevance of a candidate, BM25's shape from what the vector holds: for each word group,
-        ``ts_rank`` of the group alone (its occurrences by field weight, saturating) times the group's idf,
-        summed, over (1 + ln of the document's distinct words) ^ ``length_normalization``. ts_rank of the
-        whole query has no document frequencies (in "balance of payments", "balance" counted as much as
-        "payments") and its length normalization (flag 1, the exponent 1) let short stories with the word in
-        the headline outrank the stories about it: topics −4.7 % against BM25, now −0.2 % (docs/search.md).
-        A match of some of the words (the fallback) gets the sum of the groups it has."""
+        """The relevance of a candidate, BM25 from what the vector holds, as SQLite's FTS5 computes it: for each
+        word group, its occurrences weighted by field (``ts_rank_cd`` of the group alone, normalization 0: their
+        sum), saturated as tf (k1 + 1) / (tf + k1 (1 - b + b · length / average length)), times the group's
+        idf, summed. The length is the stored vector's size, the average that of the newest 2,000. ts_rank of
+        the whole query had no document frequencies (in "balance of payments", "balance" counted as much as
+        "payments"), and ts_rank's own saturation counts a word's second occurrence a quarter of its first: the
+        stories that keep to a subject ("trade", "corn", "copper") lost to those that name it once in the
+        headline. ``TERM_FREQUENCY`` "ts_rank" keeps that rank, over (1 + ln of the length) ^
+        ``length_normalization`` (docs/search.md). A match of some of the words (the fallback) gets the sum of
+        the groups it has."""
         weights = self._weights()
         parts, params = [], []
         config = pg_config(query.language)
+        if self.term_frequency == "bm25":
+            top = max(self.field_weights.values()) or 1.0
+            norm = f"{self.k1:.4f} * (1 - {self.b:.4f} + {self.b:.4f} * {size} / {self._average_size():.1f})"
+            for group, weight in zip(query.must, self._idfs(query), strict=True):
+                sql, group_params = _any(group, config, query.language, self.russian_forms)
+                # tf (k1 + 1) / (tf + norm), as (k1 + 1) (1 - norm / (tf + norm)): the group's ts_rank_cd once.
+                tf = f"{top:.6f} * ts_rank_cd('{weights}', doc.vector, {sql}, 0)"
+                parts.append(f"{weight * (self.k1 + 1):.6f}::float4 * (1 - ({norm}) / ({tf} + {norm}))")
+                params += group_params
+            return f"({' + '.join(parts)})", params
         for group, weight in zip(query.must, self._idfs(query), strict=True):
             sql, group_params = _any(group, config, query.language, self.russian_forms)
             parts.append(f"{weight:.6f}::float4 * ts_rank('{weights}', doc.vector, {sql}, 0)")
@@ -729,8 +749,20 @@ class PostgresSearchBackend(BaseSearchBackend):
             # The frequencies list has three more entries than the lexemes: min, max and the null share.
             shares = {lexeme: float(f) for lexeme, f in zip(row[0], row[1], strict=False)}
             rare = float(row[1][len(row[0])]) / 2
-        _frequency_cache[:] = [now + BROAD_TTL, shares, rare, rows]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT avg(pg_column_size(vector)) FROM (SELECT vector FROM {DOCS} "  # noqa: S608
+                "ORDER BY article_id DESC LIMIT 2000) AS newest"
+            )
+            average = float(cursor.fetchone()[0] or 1000.0)
+        _frequency_cache[:] = [now + BROAD_TTL, shares, rare, rows, average]
         return shares, rare
+
+    def _average_size(self) -> float:
+        """The average stored size of the newest 2,000 documents' vectors (what ``size`` measures), read with the
+        statistics."""
+        self._frequencies()
+        return _frequency_cache[4]
 
     def _frequencies_rows(self) -> int:
         """How many documents the statistics' shares are of (``pg_class.reltuples``, what ANALYZE or VACUUM
