@@ -731,7 +731,7 @@ class PostgresSearchBackend(BaseSearchBackend):
     def _frequencies(self) -> tuple[dict[str, float], float]:
         """{lexeme: share of documents} for the most common lexemes of the vector column and the share below
         which the rest are (``pg_stats``; read at most every ``BROAD_TTL`` seconds). Before ANALYZE has
-        run there are none, and every word counts as rare: the rank is then ts_rank's per word, summed."""
+        run there are none, and every word counts as rare: the rank is then each word's BM25 without its idf."""
         now = time.monotonic()
         if _frequency_cache and _frequency_cache[0] > now:
             return _frequency_cache[1], _frequency_cache[2]
