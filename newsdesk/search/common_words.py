@@ -60,18 +60,21 @@ def search(
     words: tuple[str, ...],
     *,
     edition: QuerySet[Article],
-    within: QuerySet[Article],
     offset: int,
     count: int,
+    section: int | None = None,
+    person: int | None = None,
+    topic: int | None = None,
 ) -> CommonWordsPage:
     """The newest of the ``edition``'s newest WINDOW stories (what readers of the edition may see, in the dates
     asked for) whose headline or lead holds ``words`` (query.ParsedQuery.common_words) as a phrase and that
-    are in ``within`` (the reader's other filters): the page from ``offset``, ``count`` long, the phrase marked.
+    are in the reader's other filters (a ``section``, ``person`` or ``topic`` id): the page from ``offset``,
+    ``count`` long, the phrase marked.
 
     The window is the edition's, never narrowed by a section, person or topic: a topic's stories, newest first,
     are a walk of a link table (150 ms for a topic of 33,000 stories at 200,000 on SQLite), a section's a walk
     of its index with a lookup of each story's edition (45 ms), where the edition's window is one index range
-    (7 ms); the filters then keep what they keep of the matches, in one lookup."""
+    (7 ms). The filters then keep what they keep of the matches (``_kept``)."""
     words = words[:MAX_PHRASE_WORDS]
     page = CommonWordsPage()
     if not words:
@@ -87,12 +90,13 @@ def search(
     # first rows, and walked the archive's index in order instead of the window's range (130 against 17 ms).
     found = {
         article_id: (headline, lead)
-        for article_id, headline, lead in rows.values_list("pk", *_FIELDS)
-        if pattern.search(headline) or pattern.search(lead)
+        for article_id, section_id, headline, lead in rows.values_list("pk", "section_id", *_FIELDS)
+        if (section is None or section_id == section) and (pattern.search(headline) or pattern.search(lead))
     }
-    if found and within is not edition:
-        kept = set(within.filter(pk__in=list(found)).values_list("pk", flat=True))
-        found = {article_id: texts for article_id, texts in found.items() if article_id in kept}
+    if found and (person or topic):
+        found = {
+            article_id: found[article_id] for article_id in _kept(list(found), person=person, topic=topic)
+        }
     matches = list(found.items())
     page.exact = len(matches) <= MAX_MATCHES and not edge  # else cut at MAX_MATCHES or at the window
     matches = matches[:MAX_MATCHES]
@@ -104,6 +108,23 @@ def search(
             headline=mark(headline), lead=mark(lead), excerpt=marked_html("")
         )
     return page
+
+
+def _kept(ids: list[int], *, person: int | None, topic: int | None) -> list[int]:
+    """The ``ids`` (newest first) that have the ``person`` and the ``topic`` asked for: their links read by
+    story, through the link tables' (story, person) and (story, topic) index. The filtered set of stories,
+    with the ids as one more condition, let the planner walk the person's or topic's links or the edition's
+    index instead (at 1,000,000 articles on SQLite, 150 ms for a common word in one topic; 15 ms without
+    the filter)."""
+    kept = set(ids)
+    for through, column, value in (
+        (Article.persons.through, "person_id", person),
+        (Article.topics.through, "topic_id", topic),
+    ):
+        if value is not None:
+            links = through.objects.filter(article_id__in=ids).values_list("article_id", column)
+            kept &= {article_id for article_id, linked in links if linked == value}
+    return [article_id for article_id in ids if article_id in kept]
 
 
 def _edge(newest: QuerySet[Article]) -> list[tuple]:

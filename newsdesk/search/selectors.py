@@ -172,7 +172,7 @@ def search_articles(
         # person's or topic's filter keeps what it keeps of the matches (common_words.search).
         dates = SearchFilters(date_from=filters.date_from, date_to=filters.date_to)
         edition = gated_articles(filters=dates, at=at, language=language)
-        return _common_words_search(result, edition, within if filters.kinds > dates.kinds else edition)
+        return _common_words_search(result, edition, filters)
     if query.is_empty and not filters.any:
         return result
     groups = filters.index_groups(at=at)  # what the index can match of the filters
@@ -213,11 +213,18 @@ def _ampersand_name(query: ParsedQuery) -> str | None:
 
 
 def _common_words_search(
-    result: SearchResult, edition: QuerySet[Article], within: QuerySet[Article]
+    result: SearchResult, edition: QuerySet[Article], filters: SearchFilters
 ) -> SearchResult:
     offset = (result.page - 1) * result.per_page
-    words = result.query.common_words
-    found = common_words.search(words, edition=edition, within=within, offset=offset, count=result.per_page)
+    found = common_words.search(
+        result.query.common_words,
+        edition=edition,
+        offset=offset,
+        count=result.per_page,
+        section=filters.section.pk if filters.section else None,
+        person=filters.person.pk if filters.person else None,
+        topic=filters.topic.pk if filters.topic else None,
+    )
     result.common_words, result.sort = True, "date"
     result.total, result.total_exact = found.total, found.exact
     articles = Article.objects.filter(pk__in=found.hits).for_cards().in_bulk()

@@ -467,6 +467,38 @@ def test_common_words_are_looked_for_in_the_newest_stories_of_every_visible_stat
     assert ids(search_articles(q="WHO", filters=SearchFilters(section=economy))) == [due.pk]
 
 
+def test_a_person_topic_and_section_keep_the_common_words_matches_that_have_them(backend):
+    """A person's or topic's filter keeps, of the window's matches, the stories linked to it (read by story);
+    with a section too, the stories that have both; newest first, whatever order the links were made in."""
+    tedros = PersonFactory(name="Tedros Adhanom Ghebreyesus")
+    health = TopicFactory(name="Health")
+    chief = story("WHO chief warns of a cholera surge in Yemen", hours_ago=1, section="world")
+    measles = story("WHO warns of measles outbreaks in Europe", hours_ago=2, section="society")
+    zika = story("WHO declares the Zika outbreak an emergency", hours_ago=3, section="world")
+    story("WHO names a new chief of its Europe office", hours_ago=4, section="world")
+    band = story("The Who to play Moscow for the first time", hours_ago=5, section="society")
+    zika.persons.add(tedros)
+    chief.persons.add(tedros)
+    for article in (zika, measles, band):
+        article.topics.add(health)  # "the who" is no health story: the phrase still decides
+    search_sync_pending()
+
+    assert ids(search_articles(q="WHO", filters=SearchFilters(person=tedros))) == [chief.pk, zika.pk]
+    assert ids(search_articles(q="WHO", filters=SearchFilters(topic=health))) == [
+        measles.pk,
+        zika.pk,
+        band.pk,
+    ]
+    both = SearchFilters(person=tedros, topic=health)
+    assert ids(search_articles(q="WHO", filters=both)) == [zika.pk]
+    world = Section.objects.get(slug="world")
+    assert ids(search_articles(q="WHO", filters=SearchFilters(section=world, topic=health))) == [zika.pk]
+    assert ids(search_articles(q="the who", filters=SearchFilters(topic=health))) == [band.pk]
+    nobody = PersonFactory(name="Margaret Chan")
+    result = search_articles(q="WHO", filters=SearchFilters(person=nobody))
+    assert result.common_words and result.hits == [] and result.total == 0
+
+
 def test_migration_0014_gives_the_stories_indexed_before_it_their_ampersand_names_whole(backend):
     migration = importlib.import_module("newsdesk.search.migrations.0014_ampersand_terms")
     att = story(
