@@ -116,7 +116,11 @@ def gated_articles(
     *, filters: SearchFilters, at: dt.datetime, language: str | None = None
 ) -> QuerySet[Article]:
     """What readers may see now, narrowed by the filters (and to one edition's ``language``): the set every
-    reader search runs within."""
+    reader search runs within. A date range's end, where it is before ``at``, is the gate's own bound: with
+    two upper bounds on the publish time, SQLite walks the edition's index from the one it takes (now, for a
+    month years ago: half a million entries, 100 ms at 1,000,000 articles, to reach the month)."""
+    if filters.date_to:
+        at = min(at, _day_start(filters.date_to + dt.timedelta(days=1)) - _INSTANT)
     articles = Article.objects.published(at=at)
     if language:
         articles = articles.filter(language=language)
@@ -128,8 +132,6 @@ def gated_articles(
         articles = articles.filter(topics=filters.topic)
     if filters.date_from:
         articles = articles.filter(publish_at__gte=_day_start(filters.date_from))
-    if filters.date_to:
-        articles = articles.filter(publish_at__lt=_day_start(filters.date_to + dt.timedelta(days=1)))
     return articles
 
 
