@@ -172,8 +172,7 @@ def search_articles(
     if query.common_words_only:
         # The window: the edition's newest stories in the dates asked for (an index range); a section's,
         # person's or topic's filter keeps what it keeps of the matches (common_words.search).
-        dates = SearchFilters(date_from=filters.date_from, date_to=filters.date_to)
-        edition = gated_articles(filters=dates, at=at, language=language)
+        edition = gated_articles(filters=SearchFilters(date_to=filters.date_to), at=at, language=language)
         return _common_words_search(result, edition, filters)
     if query.is_empty and not filters.any:
         return result
@@ -221,6 +220,7 @@ def _common_words_search(
     found = common_words.search(
         result.query.common_words,
         edition=edition,
+        since=_day_start(filters.date_from) if filters.date_from else None,
         offset=offset,
         count=result.per_page,
         section=filters.section.pk if filters.section else None,

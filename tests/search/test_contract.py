@@ -449,7 +449,7 @@ def test_common_words_are_looked_for_in_the_newest_stories_of_every_visible_stat
     from newsdesk.search import common_words
 
     monkeypatch.setattr(common_words, "WINDOW", 2)
-    story("WHO warns of measles outbreaks in Europe", hours_ago=3)
+    warns = story("WHO warns of measles outbreaks in Europe", hours_ago=3)
     due = story("WHO names a new chief of its Europe office", hours_ago=2)
     Article.objects.filter(pk=due.pk).update(status=Article.Status.SCHEDULED)  # due two hours ago: visible
     story("Kamaz to supply trucks to the Philippines", KAMAZ, hours_ago=1)
@@ -462,6 +462,11 @@ def test_common_words_are_looked_for_in_the_newest_stories_of_every_visible_stat
     old = story("WHO declares the Zika outbreak an emergency", hours_ago=24 * 40)
     day = timezone.localtime(old.publish_at).date()
     assert ids(search_articles(q="WHO", filters=SearchFilters(date_from=day, date_to=day))) == [old.pk]
+    # From a day on, the window is the newest three since then; up to a day, the newest three until then.
+    assert ids(search_articles(q="WHO", filters=SearchFilters(date_from=day))) == [due.pk, warns.pk]
+    assert ids(search_articles(q="WHO", filters=SearchFilters(date_to=day))) == [old.pk]
+    before = day - dt.timedelta(days=1)
+    assert search_articles(q="WHO", filters=SearchFilters(date_to=before)).hits == []
     economy = Section.objects.get(slug="economy")
     Article.objects.filter(pk=due.pk).update(section=economy)
     assert ids(search_articles(q="WHO", filters=SearchFilters(section=economy))) == [due.pk]
