@@ -2,7 +2,10 @@
 1-, 2-, 3-word and phrase queries, with and without filters and facets, on SQLite FTS5, PostgreSQL and — the reference, same
 corpus and queries, same run — tantivy. ``BENCH_SEARCH_DOCS`` sets the size (default 100,000; the target is
 1,000,000). Each engine runs in its own process on its own throwaway database; results go to stdout and to
-``var/bench/search-<size>.json``.
+``var/bench/search-<size>.json``. ``BENCH_SEARCH_KEEP=DIR`` keeps each archive there instead, and the next run
+with the same size and ``BENCH_SEARCH_NOW`` times it again without building it. PostgreSQL's server gets a
+quarter of the machine's memory for ``shared_buffers``, as docs/scale-out.md sets one
+(``BENCH_PG_SHARED_BUFFERS``: another size, or "default" for PostgreSQL's 128 MB).
 
 A search here is ``newsdesk.search.selectors.search_articles`` as the page and the API call it: the one
 statement (candidates, ranking, page, facets), the article cards and the highlights. Tantivy's
@@ -440,7 +443,11 @@ PHASES = {
 }
 
 
-def _spawn(engine: str, n: int, now: dt.datetime, env: dict[str, str]) -> dict | None:
+def _spawn(
+    engine: str, n: int, now: dt.datetime, env: dict[str, str], built: Path | None = None
+) -> dict | None:
+    """Build the archive, then time it, each in a fresh process. ``built``: where a kept archive's build
+    figures are (BENCH_SEARCH_KEEP): when it exists the archive is there already and only the timing runs."""
     import json
     import os
     import subprocess
@@ -450,15 +457,37 @@ def _spawn(engine: str, n: int, now: dt.datetime, env: dict[str, str]) -> dict |
     child_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsdesk.settings", "DEBUG": "0", **env}
     print(f"search_bench: {engine}, {n:,} articles …", flush=True)
     result: dict = {}
-    for phase in range(len(PHASES[engine])):
+    first = 0
+    if built is not None and built.exists():
+        result, first = json.loads(built.read_text()), 1
+        print(f"search_bench: {engine}: the kept archive ({built.parent})", flush=True)
+    for phase in range(first, len(PHASES[engine])):
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             command = [sys.executable, "-m", "benchmarks.search_bench", engine, str(phase), str(n), now.isoformat(), out.name]  # fmt: skip
             if subprocess.call(command, cwd=ROOT, env=child_env) != 0:  # noqa: S603 - our own module
                 print(f"search_bench: {engine} failed (see above)", flush=True)
                 return None
             result.update(json.loads(Path(out.name).read_text()))
+        if phase == 0 and built is not None and len(PHASES[engine]) > 1:
+            built.write_text(json.dumps(result))
     print(report([result]), flush=True)
     return result
+
+
+def postgres_settings() -> dict[str, str]:
+    """The benchmark server's memory, as docs/scale-out.md has a PostgreSQL server set: ``shared_buffers`` a
+    quarter of the machine's memory (PostgreSQL's documentation's starting point; its default, 128 MB, holds
+    none of a 1,000,000-article archive's working set). BENCH_PG_SHARED_BUFFERS: another size ("2GB"), or
+    "default" for PostgreSQL's own."""
+    import os
+
+    wanted = os.environ.get("BENCH_PG_SHARED_BUFFERS", "25%")
+    if wanted == "default":
+        return {}
+    if wanted.endswith("%"):
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        wanted = f"{int(memory * float(wanted[:-1]) / 100) // 2**20}MB"
+    return {"shared_buffers": wanted}
 
 
 def report(results: list[dict]) -> str:
@@ -486,6 +515,7 @@ def report(results: list[dict]) -> str:
 
 
 def main() -> None:
+    import contextlib
     import importlib.util
     import json
     import os
@@ -501,16 +531,27 @@ def main() -> None:
     now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     if os.environ.get("BENCH_SEARCH_NOW"):
         now = dt.datetime.fromisoformat(os.environ["BENCH_SEARCH_NOW"]).astimezone(dt.UTC)
+    # BENCH_SEARCH_KEEP: a folder where each engine's archive is kept and, on the next run with the same size
+    # and BENCH_SEARCH_NOW, timed again without a new build (a code change timed on one archive; a second
+    # timing, once PostgreSQL's server has run a while).
+    keep = os.environ.get("BENCH_SEARCH_KEEP")
+    kept = {engine: Path(keep) / f"{engine}-{n}" for engine in engines} if keep else {}
     results = []
     if "sqlite" in engines:
-        with tempfile.TemporaryDirectory() as tmp:
-            results.append(_spawn("sqlite", n, now, {"NEWSDESK_DATA_DIR": tmp}))
+        with contextlib.ExitStack() as stack:
+            data = str(kept["sqlite"]) if keep else stack.enter_context(tempfile.TemporaryDirectory())
+            Path(data).mkdir(parents=True, exist_ok=True)
+            built = kept["sqlite"] / "built.json" if keep else None
+            results.append(_spawn("sqlite", n, now, {"NEWSDESK_DATA_DIR": data}, built))
     if "postgres" in engines:
         try:
             from tests.servers import postgres_server
 
-            with postgres_server() as url:
-                results.append(_spawn("postgres", n, now, {"DATABASE_URL": url}))
+            settings = postgres_settings()
+            print(f"search_bench: PostgreSQL with {settings or 'its default settings'}", flush=True)
+            with postgres_server(str(kept["postgres"]) if keep else None, settings) as url:
+                built = kept["postgres"] / "built.json" if keep else None
+                results.append(_spawn("postgres", n, now, {"DATABASE_URL": url}, built))
         except FileNotFoundError as exc:
             print(f"search_bench: PostgreSQL skipped ({exc}); install Debian's postgresql-15")
     if "tantivy" in engines and importlib.util.find_spec("tantivy"):

@@ -53,6 +53,7 @@ from benchmarks.search_bench import (
     load_sources,
     make_queries,
     percentiles,
+    postgres_settings,
     recombine,
 )
 
@@ -328,20 +329,6 @@ def report(results: list[dict]) -> str:
                 p = percentiles(values)
                 lines.append(f"    {combo:<28} p50 {p['p50']:7.1f}  p95 {p['p95']:7.1f}  ({p['n']})")
     return "\n".join(lines)
-
-
-def postgres_settings() -> dict[str, str]:
-    """The benchmark server's memory, as docs/scale-out.md has a PostgreSQL server set: ``shared_buffers`` a
-    quarter of the machine's memory (PostgreSQL's documentation's starting point; its default, 128 MB, holds
-    none of a 1,000,000-article archive's working set). BENCH_PG_SHARED_BUFFERS: another size ("2GB"), or
-    "default" for PostgreSQL's own."""
-    wanted = os.environ.get("BENCH_PG_SHARED_BUFFERS", "25%")
-    if wanted == "default":
-        return {}
-    if wanted.endswith("%"):
-        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        wanted = f"{int(memory * float(wanted[:-1]) / 100) // 2**20}MB"
-    return {"shared_buffers": wanted}
 
 
 def main() -> None:
