@@ -28,9 +28,11 @@ def backend(request, settings, db):
     settings.SEARCH_BACKENDS = {"default": {"BACKEND": path, "OPTIONS": {"CANDIDATES": 2000}}}
     from newsdesk.search.backends import get_backend, postgres
 
-    # PostgreSQL's statistics (each word's share, the average length) are kept for five minutes by the process:
+    # PostgreSQL's statistics (each word's share, the average length, the sections' and broad tokens' shares) are kept for five minutes by the process:
     # read afresh for this test's stories, as a site reads them for its archive, not another test's.
     postgres._frequency_cache.clear()
+    postgres._section_cache.clear()
+    postgres._broad_cache.clear()
 
     return get_backend()
 

@@ -1400,6 +1400,65 @@ def test_postgres_frequent_words_take_one_window(backend, settings, monkeypatch)
     ]
 
 
+def test_postgres_walks_the_newest_documents_for_frequent_words(backend, settings, monkeypatch):
+    """Where the words are in a large share of the archive, PostgreSQL reads the newest documents (or a
+    section's) in id order and checks the words on each row, instead of windows that each read the words' whole
+    posting lists (postgres.py, ``_windows``: a walk). The same stories as the windows find: hidden ones among
+    the newest passed over, a section's and a broad topic's kept, and a walk that runs short (a density too high)
+    continued. A person's filter, which no index gives in id order, is never walked."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's id windows")
+    from newsdesk.search.backends import postgres
+
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 3}
+    reset_backend()
+    broad, person = TopicFactory(name="Russia-US relations"), PersonFactory(name="Sergei Kogogin")
+    shipments = []
+    for n in range(10):
+        shipments.append(story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=300 - 6 * n, section="economy"))
+        story(f"Trucks stuck after the hurricane in Moscow, {n}", HURRICANE, hours_ago=299 - 6 * n)
+        story(f"Hurricane in Moscow, update {n}", HURRICANE, hours_ago=298 - 6 * n, section="economy")
+        if n % 2:
+            shipments[-1].topics.add(broad)
+    shipments[3].persons.add(person)  # one story of 36: not a broad token
+    hidden = [story(f"Kamaz trucks draft {n}", KAMAZ, status=Article.Status.DRAFT).pk for n in range(3)]
+    hidden += [
+        story(f"Kamaz trucks tomorrow {n}", KAMAZ, hours_ago=-24, section="economy").pk for n in range(3)
+    ]
+    Article.objects.update(modified_at=timezone.now())
+    search_sync_pending()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+    postgres._broad_cache.clear()
+    postgres._section_cache.clear()
+    economy = Section.objects.get(slug="economy")
+    assert economy.pk in backend._section_shares() and f"xt{broad.pk}" in backend._broad_tokens()
+    searches = [
+        {"q": "trucks", "sort": "date"},
+        {"q": "trucks", "sort": "date", "filters": SearchFilters(section=economy)},
+        {"q": "kamaz trucks", "filters": SearchFilters(topic=broad)},
+        {"q": "shipment", "filters": SearchFilters(section=economy)},
+    ]
+    # Every word in every document, by the statistics: a walk's first range holds 2 × 3 ids, too few.
+    monkeypatch.setattr(type(backend), "_group_shares", lambda self, query, **kw: [1.0] * len(query.must))
+
+    def run(walk_cost: float, **kwargs) -> tuple[tuple, int]:
+        monkeypatch.setattr(postgres, "WALK_ROW_COST_IN_IDS", walk_cost)
+        with CaptureQueriesContext(connection) as statements:
+            found = search_articles(**kwargs)
+        walks = sum("ORDER BY doc.article_id DESC" in s["sql"] for s in statements)
+        return (ids(found), found.total, found.all_words), walks
+
+    for kwargs in searches:
+        (walked, walks), (windowed, windows) = run(1e-9, **kwargs), run(1e9, **kwargs)
+        assert walks >= 1 and windows == 0, kwargs
+        assert walked == windowed and not set(walked[0]) & set(hidden), kwargs
+    assert run(1e-9, **searches[1])[0][0] == [s.pk for s in shipments[:-4:-1]]
+    assert run(1e-9, **searches[2])[0][0] == [shipments[n].pk for n in (9, 7, 5)]
+    assert f"xp{person.pk}" not in backend._broad_tokens()
+    assert run(1e-9, q="trucks", filters=SearchFilters(person=person)) == (([shipments[3].pk], 1, True), 0)
+
+
 def test_postgres_rank_saturates_a_words_occurrences_as_bm25_does(backend):
     """PostgreSQL's rank is BM25 over ts_rank_cd's weighted occurrences, as SQLite's FTS5 computes it: a word
     said four times counts tf (k1 + 1) / (tf + k1 · norm), about 1.65 times a word said once in a story of the

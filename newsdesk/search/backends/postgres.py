@@ -258,6 +258,13 @@ POSTING_COST_IN_IDS = 2
 # (a bitmap of the range ANDed with the words'): past the point where a window's range costs more than the
 # words' rows, the rest is one last window with the range checked on each row instead (``_windows``).
 ROW_COST_IN_IDS = 25
+# A walk (``_windows``): the newest documents (or a section's) read in id order from the primary key (or the
+# section's index), the words checked on each row, where a window would read the words' posting lists. One
+# row read so costs about this many ids of a window's range ("new" in a section: 4,700 rows in 14 ms, where
+# each of its two windows decoded the word's 374,082 postings in 45 ms). A walk's range holds this many
+# times the rows the statistics say its matches need; it stops at the last match it needs.
+WALK_ROW_COST_IN_IDS = 30
+WALK_MARGIN = 2.0
 # Words found this many times as often as their shares multiplied say go together (``candidate_sql``), if
 # this share of the rarest word's documents has them all: each other one is a vector read for nothing
 # ("московский государственный университет": 23,772 of them, 6 → 348 ms; "государственная дума", 2,851 for
@@ -271,7 +278,8 @@ Statement = Callable[
     ..., tuple[str, list]
 ]  # (low, high, limit) or (high, limit) -> a window's SQL, parameters
 BROAD_TOKEN, BROAD_TTL = 0.05, 300.0
-_broad_cache: list = []  # [expires, tokens], per process
+_broad_cache: list = []  # [expires, {token: share of documents}], per process
+_section_cache: list = []  # [expires, {section id: share of documents}], per process
 # About how many bytes a distinct word takes in a stored (compressed) vector: the stored size over this is
 # the length the rank normalizes by (``_rank_sql``).
 STORED_BYTES_PER_WORD = 8
@@ -608,6 +616,26 @@ class PostgresSearchBackend(BaseSearchBackend):
                     plain, f"doc.vector @@ {rare_sql} AND ts_match_vq(doc.vector, ({tsquery}))", 1
                 )
                 together = _statement(together_sql, [*rare_params, *words, *gate_params], [])
+            # A walk of the newest documents, the words checked on each row (``_windows``): no phrase's pairs,
+            # and filters it can read in id order.
+            walk, walk_rows, density = None, 1.0, 0.0
+            way = self._walk_way(tags) if not narrowed and match.startswith(plain) else None
+            if way is not None:
+                walk_sql = select.replace(plain, f"ts_match_vq(doc.vector, ({tsquery}))", 1).replace(
+                    "ORDER BY doc.article_id + 0 DESC", "ORDER BY doc.article_id DESC"
+                )
+                walk = _statement(walk_sql, [*words, *gate_params], [])
+                walk_rows, kept_share = way
+                # matches per id: the words' shares as if independent (all of them, or any of the fallback's
+                # groups), in the way's rows, the gate's share
+                each = [min(share, 1.0) for share in self._group_shares(query)]
+                if tier:
+                    words_share = math.prod(each)
+                else:
+                    words_share = 1 - math.prod(
+                        1 - each[n] for n in (range(len(each)) if only is None else only)
+                    )
+                density = words_share * walk_rows * kept_share
             known_ids = set(kept[1]) if tier == 0 and only is not None else set()
             found = self._windows(
                 _statement(select, [*words, *gate_params], []),
@@ -618,6 +646,9 @@ class PostgresSearchBackend(BaseSearchBackend):
                 together=together,
                 independent=math.prod(min(share, 1.0) for share in shares) * newest,
                 whole=whole,
+                walk=walk,
+                walk_rows=walk_rows,
+                density=density,
             )
             kept[tier] = [pk for pk in found if pk not in known_ids][:limit]
             if tier == 0 and only is not None and not kept[0] and len(only) < len(query.must):
@@ -781,6 +812,9 @@ class PostgresSearchBackend(BaseSearchBackend):
         together: Statement | None = None,
         independent: float = 0.0,
         whole: bool = False,
+        walk: Statement | None = None,
+        walk_rows: float = 1.0,
+        density: float = 0.0,
     ) -> list[int]:
         """The windows, newest first; each ``select`` orders by ``article_id + 0``, which no index gives, so a
         window is a bitmap scan of the indexes it uses, never an ordered walk. PostgreSQL estimates a word's
@@ -795,7 +829,18 @@ class PostgresSearchBackend(BaseSearchBackend):
         "рейган" on /ru/, 4,354 rows, 35 → 8 ms. ``together``: the windows' statement for words that go
         together, taken when the first windows find them ``TOGETHER`` times as often as ``independent`` (the
         matches their shares multiplied give) says, and in ``TOGETHER_SHARE`` of the rarest word's documents
-        (``bound``). ``whole``: no windows, the whole archive in the last one's way."""
+        (``bound``). ``whole``: no windows, the whole archive in the last one's way.
+
+        ``walk``: the same matches read another way, where the words are frequent: the primary key's (or a
+        section's index's) rows in id order from the range's top, the words checked on each row, until the
+        matches needed. It reads no posting list, so it costs the rows it reads (``walk_rows`` of them per id)
+        where a window costs the words' postings (``bound``: GIN skips through the other groups' lists by the
+        rarest one's), whatever its range: "new" (374,082 documents) in one section took two windows, 43 and
+        49 ms, and takes a walk of 4,700 rows, 14 ms; the fallback's "land | year | bla" a window of 150 ms, a
+        walk of 13 ms. Taken for a step when the rows the density says the missing matches need cost less
+        than that: before any window, the density is the statistics' (``density``: matches per id), after,
+        what the steps found. Its range holds ``WALK_MARGIN`` times those rows, so a density that was too high
+        (a word rare in a section) costs that range, and the next step knows the density found."""
         if whole:
             with connection.cursor() as cursor:
                 cursor.execute(*rest(newest, limit))
@@ -807,14 +852,26 @@ class PostgresSearchBackend(BaseSearchBackend):
             span = estimate
         with connection.cursor() as cursor:
             while high > 0 and len(found) < limit:
-                low = max(high - span, 0)
-                # the words' rows: the statistics' bound, or the density found so far when that is more
-                rows = max(bound, len(found) * newest / (newest - high)) if found else bound
-                if low == 0 or (high < newest and rows < span / ROW_COST_IN_IDS + limit - len(found)):
-                    cursor.execute(*rest(high, limit - len(found)))
-                    found += [row[0] for row in cursor.fetchall()]
-                    break
-                cursor.execute(*window(low, high, limit - len(found)))
+                missing = limit - len(found)
+                # matches per id: the statistics' before the first step, then the density the steps found
+                per_id = len(found) / (newest - high) if found else density if high == newest else 0.0
+                # the rows a walk reads to the missing matches against the postings a window reads
+                if (
+                    walk is not None
+                    and per_id > 0
+                    and (missing / per_id * walk_rows * WALK_ROW_COST_IN_IDS < bound * POSTING_COST_IN_IDS)
+                ):
+                    low = max(high - int(WALK_MARGIN * missing / per_id) - 1, 0)
+                    cursor.execute(*walk(low, high, missing))
+                else:
+                    low = max(high - span, 0)
+                    # the words' rows: the statistics' bound, or the density found so far when that is more
+                    rows = max(bound, len(found) * newest / (newest - high)) if found else bound
+                    if low == 0 or (high < newest and rows < span / ROW_COST_IN_IDS + missing):
+                        cursor.execute(*rest(high, missing))
+                        found += [row[0] for row in cursor.fetchall()]
+                        break
+                    cursor.execute(*window(low, high, missing))
                 found += [row[0] for row in cursor.fetchall()]
                 if found:  # matches per id so far, for what the rest needs, with a margin
                     span = int((limit - len(found)) * (newest - low) / len(found) * WINDOW_MARGIN) + 1
@@ -864,20 +921,60 @@ class PostgresSearchBackend(BaseSearchBackend):
         return " AND ".join(conditions), params
 
     def _broad_tokens(self) -> set[str]:
-        """Filter tokens in more than ``BROAD_TOKEN`` of the documents, from the planner's statistics of the
-        tokens' index (what ANALYZE found; none before it runs), read at most every ``BROAD_TTL`` seconds."""
+        """Filter tokens in more than ``BROAD_TOKEN`` of the documents (``_broad_shares``)."""
+        return set(self._broad_shares())
+
+    def _broad_shares(self) -> dict[str, float]:
+        """{token: share of documents} for the filter tokens in more than ``BROAD_TOKEN`` of them, from the
+        planner's statistics of the tokens' index (what ANALYZE found; none before it runs), read at most every
+        ``BROAD_TTL`` seconds."""
         now = time.monotonic()
         if _broad_cache and _broad_cache[0] > now:
             return _broad_cache[1]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT e FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs) AS u(e, f)"
+                "SELECT e, f FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs) AS u(e, f)"
                 " WHERE schemaname = current_schema() AND tablename = 'search_document_tags' AND f > %s",
                 [BROAD_TOKEN],
             )
-            broad = {row[0] for row in cursor.fetchall() if row[0]}
+            broad = {row[0]: float(row[1]) for row in cursor.fetchall() if row[0]}
         _broad_cache[:] = [now + BROAD_TTL, broad]
         return broad
+
+    def _section_shares(self) -> dict[int, float]:
+        """{section id: share of documents}, from the planner's statistics of the (section, article) index
+        (none before ANALYZE runs), read at most every ``BROAD_TTL`` seconds."""
+        now = time.monotonic()
+        if _section_cache and _section_cache[0] > now:
+            return _section_cache[1]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT v, f FROM pg_stats, unnest(most_common_vals::text::text[], most_common_freqs) AS u(v, f)"
+                " WHERE schemaname = current_schema() AND tablename = 'search_document_section'"
+            )
+            shares = {int(row[0]): float(row[1]) for row in cursor.fetchall() if row[0]}
+        _section_cache[:] = [now + BROAD_TTL, shares]
+        return shares
+
+    def _walk_way(self, tags: TagGroups) -> tuple[float, float] | None:
+        """How a walk (``_windows``) reads the filters ``tags``: (the rows it reads per id, the share of them
+        the gate keeps), or None where it cannot. A section's rows come from its index, in id order; a broad
+        token is checked by the gate on each match (``_match_sql``). Any other token (a person, a topic, a
+        month, an edition) is read from an index that gives no id order: a walk would check it on each row."""
+        rows, kept = 1.0, 1.0
+        for group in tags:
+            if len(group) == 1 and token_language(group[0]):
+                return None
+            if len(group) == 1 and re.fullmatch(r"xs\d+", group[0]) and rows == 1.0:
+                share = self._section_shares().get(int(group[0][2:]))
+                if not share:
+                    return None
+                rows = share
+            elif set(group) <= self._broad_tokens():
+                kept *= min(sum(self._broad_shares()[token] for token in group), 1.0)
+            else:
+                return None
+        return rows, kept
 
     def _phrase_pairs(self, phrases: list[str], config: str = CONFIG) -> str | None:
         """The adjacent word pairs of the phrases as one tsquery text ('interest~rate' & ...), or None when
