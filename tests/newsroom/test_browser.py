@@ -1,5 +1,7 @@
 """The newsroom in a real Chromium: log in, upload a photo, write and publish an article, read it as a reader."""
 
+from urllib.parse import quote_plus
+
 import pytest
 from django.urls import reverse
 from PIL import Image
@@ -46,9 +48,13 @@ def fill_body(page, text: str) -> None:
 
 
 def pick_autocomplete(page, field: str, term: str, choice: str) -> None:
-    """Choose in one of the admin's select2 autocomplete boxes the way an editor does: type, then click."""
+    """Choose in one of the admin's select2 autocomplete boxes the way an editor does: type, wait for the answer
+    to what was typed, then click. Select2 first lists every choice and redraws the list when the answer comes:
+    a click in between can land on an option that is then gone, and nothing is chosen."""
     page.click(f"#id_{field} + .select2 .select2-selection")
-    page.fill(".select2-container--open .select2-search__field", term)
+    typed = f"term={quote_plus(term)}"
+    with page.expect_response(lambda response: "/autocomplete/" in response.url and typed in response.url):
+        page.fill(".select2-container--open .select2-search__field", term)
     page.click(f".select2-results__option:has-text('{choice}')")
     assert page.input_value(f"#id_{field}")
 
