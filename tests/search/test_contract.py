@@ -1459,6 +1459,48 @@ def test_postgres_walks_the_newest_documents_for_frequent_words(backend, setting
     assert run(1e-9, q="trucks", filters=SearchFilters(person=person)) == (([shipments[3].pk], 1, True), 0)
 
 
+def test_postgres_reads_a_wide_windows_range_from_the_id_ranges_index(backend, settings, monkeypatch):
+    """A wide id window of the words alone reads its range from the ids' BRIN index (postgres.py,
+    ``WIDE_RANGE``), where the primary key's bitmap of the range costs its span: the same stories as the
+    narrow windows find, hidden ones passed over. A phrase's window and a filter's never do: the index's pages
+    are lossy, and every row on them would have its pairs or its tokens computed again."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's id windows")
+    from newsdesk.search.backends import postgres
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_document_id_ranges'")
+        # A BRIN index of the expression the wide windows write (as PostgreSQL prints it back), so the
+        # planner can read their range from it.
+        assert f"USING brin (({postgres.WIDE_RANGE}))" in cursor.fetchone()[0]
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"CANDIDATES": 3}
+    reset_backend()
+    person = PersonFactory(name="Sergei Kogogin")
+    shipments = []
+    for n in range(10):
+        shipments.append(story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=300 - 6 * n))
+        story(f"Hurricane in Moscow, update {n}", HURRICANE, hours_ago=299 - 6 * n)
+    shipments[2].persons.add(person)
+    hidden = [story(f"Kamaz trucks draft {n}", KAMAZ, status=Article.Status.DRAFT).pk for n in range(3)]
+    Article.objects.update(modified_at=timezone.now())
+    search_sync_pending()
+    monkeypatch.setattr(postgres, "WALK_ROW_COST_IN_IDS", 1e9)  # windows, never walks
+    monkeypatch.setattr(postgres, "FIRST_WINDOW", 2)  # two of them: the drafts and one story, then the rest
+
+    def run(wide_window: float, **kwargs) -> tuple[tuple, int]:
+        monkeypatch.setattr(postgres, "WIDE_WINDOW", wide_window)
+        with CaptureQueriesContext(connection) as statements:
+            found = search_articles(sort="date", **kwargs)
+        wide = sum(f"doc.{postgres.WIDE_RANGE[1:-1]} >" in s["sql"] for s in statements)
+        return (ids(found), found.total), wide
+
+    (wide, used), (narrow, unused) = run(0, q="kamaz trucks"), run(1e12, q="kamaz trucks")
+    assert used >= 1 and unused == 0
+    assert wide == narrow and wide[0] == [s.pk for s in shipments[:-4:-1]] and not set(wide[0]) & set(hidden)
+    assert run(0, q='"kamaz trucks"')[1] == 0
+    assert run(0, q="trucks", filters=SearchFilters(person=person)) == (([shipments[2].pk], 1), 0)
+
+
 def test_postgres_rank_saturates_a_words_occurrences_as_bm25_does(backend):
     """PostgreSQL's rank is BM25 over ts_rank_cd's weighted occurrences, as SQLite's FTS5 computes it: a word
     said four times counts tf (k1 + 1) / (tf + k1 · norm), about 1.65 times a word said once in a story of the
