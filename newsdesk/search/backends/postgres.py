@@ -905,7 +905,8 @@ class PostgresSearchBackend(BaseSearchBackend):
                         found += [row[0] for row in cursor.fetchall()]
                         break
                     wider = wide is not None and window is not together and high - low > WIDE_WINDOW
-                    cursor.execute(*(wide if wider else window)(low, high, missing))
+                    statement = wide if wide is not None and wider else window
+                    cursor.execute(*statement(low, high, missing))
                 found += [row[0] for row in cursor.fetchall()]
                 if found:  # matches per id so far, for what the rest needs, with a margin
                     span = int((limit - len(found)) * (newest - low) / len(found) * WINDOW_MARGIN) + 1
