@@ -101,6 +101,8 @@ SLASH_HINT = "[[:alpha:]]/|/[[:alpha:]]"  # what the file names with words have
 
 def unaccented(text: str) -> str:
     """Latin letters without their accents; every other letter as it is (Russian "й" and "ё" stay)."""
+    if text.isascii():
+        return text
     out = []
     for char in text:
         parts = unicodedata.normalize("NFD", char)
@@ -362,6 +364,7 @@ def _clause(
 
 _MARKED = re.compile(f"({re.escape(MARK_START)}.*?{re.escape(MARK_END)})", re.DOTALL)
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
+_JOINED = re.compile(r"\w[.@/]\w")  # what an address or words joined by a slash have (``extra_marks``)
 
 
 def extra_marks(query: ParsedQuery) -> Callable[[str | None], str | None]:
@@ -378,6 +381,8 @@ def extra_marks(query: ParsedQuery) -> Callable[[str | None], str | None]:
         address = (start > 1 and text[start - 1] in ".@/" and text[start - 2].isalnum()) or (
             end + 1 < len(text) and text[end] in ".@/" and text[end + 1].isalpha()
         )
+        if not address and match.group(0).isascii():  # nearly every word of the text: nothing to add
+            return match.group(0)
         plain = unaccented(match.group(0))
         if (address or plain != match.group(0)) and stems([plain.lower()])[0] in wanted:
             return MARK_START + match.group(0) + MARK_END
@@ -387,7 +392,11 @@ def extra_marks(query: ParsedQuery) -> Callable[[str | None], str | None]:
         if not found:
             return found
         parts = _MARKED.split(found)  # the marked stretches at odd places: left as they are
-        return "".join(part if n % 2 else _LATIN_WORD.sub(word, part) for n, part in enumerate(parts))
+        # A stretch of plain ASCII words (nearly every one) has nothing to add.
+        return "".join(
+            part if n % 2 or (part.isascii() and not _JOINED.search(part)) else _LATIN_WORD.sub(word, part)
+            for n, part in enumerate(parts)
+        )
 
     return mark
 
