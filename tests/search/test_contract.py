@@ -1314,7 +1314,7 @@ def test_postgres_last_window_finds_what_the_id_windows_find(backend, settings, 
 
     monkeypatch.setattr(postgres, "ROW_COST_IN_IDS", 1e-9)  # rows cheap: the last window after the first
     last, last_sql = run()
-    assert sum("SELECT w.id FROM" in sql for sql in last_sql) >= len(searches)
+    assert sum("SELECT w.id" in sql for sql in last_sql) >= len(searches)
     assert last[0][:2] == ([s.pk for s in shipments[:-4:-1]], 3)
     assert not {pk for found, _, _ in last for pk in found} & set(hidden)
     monkeypatch.setattr(postgres, "ROW_COST_IN_IDS", 1e9)  # rows dear: id windows until the oldest id
@@ -1358,12 +1358,12 @@ def test_postgres_words_that_go_together_find_what_the_words_index_finds(backend
     assert all("Kamaz" in Article.objects.get(pk=pk).headline for pk in apart[0][:4])
     repeated, repeated_sql = run("trucks kamaz trucks kamaz")
     assert repeated == apart
-    window = next(sql for sql in repeated_sql if "doc.article_id AS id FROM" in sql)
+    window = next(sql for sql in repeated_sql if "doc.article_id AS id," in sql)
     assert window.count("plainto_tsquery") == apart_sql_words(apart_sql)
 
 
 def apart_sql_words(statements: list[str]) -> int:
-    return next(sql for sql in statements if "doc.article_id AS id FROM" in sql).count("plainto_tsquery")
+    return next(sql for sql in statements if "doc.article_id AS id," in sql).count("plainto_tsquery")
 
 
 def test_postgres_frequent_words_take_one_window(backend, settings, monkeypatch):
@@ -1503,8 +1503,9 @@ def test_postgres_reads_a_wide_windows_range_from_the_id_ranges_index(backend, s
 
 def test_the_visibility_gate_reads_only_what_it_checks(backend):
     """The gate each match passes (``gate_sql``) asks for the article's id only, and on PostgreSQL the edition's
-    index holds what it checks (status, publish time): a window checks its matches from the index alone. It
-    asked for every column of the article, a row read from the table for each match (5 against 3 µs)."""
+    index holds what it checks (status, publish time) and the section the rank statement takes from the window:
+    a window checks its matches from the index alone. It asked for every column of the article, a row read from
+    the table for each match (5 against 3 µs)."""
     from newsdesk.search.backends.base import gate_sql
     from newsdesk.search.selectors import gated_articles
 
@@ -1515,10 +1516,50 @@ def test_the_visibility_gate_reads_only_what_it_checks(backend):
     if backend.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_language_recent'")
-            assert cursor.fetchone()[0].endswith("(language, id DESC) INCLUDE (status, publish_at)")
+            assert cursor.fetchone()[0].endswith(
+                "(language, id DESC) INCLUDE (status, publish_at, section_id)"
+            )
         story("Kamaz trucks shipment", KAMAZ)
         search_sync_pending()
         assert ids(search_articles(q="kamaz")) == list(Article.objects.values_list("pk", flat=True))
+
+
+def test_postgres_candidates_carry_what_the_gate_read(backend, monkeypatch):
+    """PostgreSQL's windows read each match's publish time and section in the gate's own look-up (the edition's
+    index holds them), and the rank statement takes them from there: it looks no candidate up in the article
+    table. Every way a window is read, and the fallback's known matches, give the article's own values."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's id windows")
+    from newsdesk.search.backends import postgres
+    from newsdesk.search.selectors import gated_articles
+
+    made = [story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=30 - n, section="economy") for n in range(4)]
+    made += [
+        story(f"Trucks after the hurricane {n}", HURRICANE, hours_ago=20 - n, section="society")
+        for n in range(3)
+    ]
+    made.append(story("Kamaz trucks draft", KAMAZ, status=Article.Status.DRAFT))
+    search_sync_pending()
+    within = gated_articles(filters=SearchFilters(), at=timezone.now(), language="en")
+    truth = {
+        a.pk: (a.publish_at, a.section_id) for a in Article.objects.filter(status=Article.Status.PUBLISHED)
+    }
+
+    def rows(query: str, **kwargs) -> dict[int, tuple]:
+        sql, params = backend.candidate_sql(parse(query), within=within, limit=10, **kwargs)
+        assert "news_article AS art" not in sql and "JOIN news_article" not in sql
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {row[0]: (row[2], row[3]) for row in cursor.fetchall()}
+
+    kamaz = {pk: truth[pk] for pk in (a.pk for a in made[:4])}
+    trucks = {pk: truth[pk] for pk in (a.pk for a in made[:7])}
+    assert rows("kamaz") == kamaz and rows("trucks") == trucks  # id windows
+    monkeypatch.setattr(postgres, "ROW_COST_IN_IDS", 1e-9)  # the last window
+    assert rows("kamaz") == kamaz
+    known = dict.fromkeys(kamaz, 1.0)
+    fallback = rows("kamaz hurricane", any_words=True, known=known)
+    assert fallback == trucks  # the known ones looked up, the others from the windows
 
 
 def test_postgres_rank_saturates_a_words_occurrences_as_bm25_does(backend):

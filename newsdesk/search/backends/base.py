@@ -142,9 +142,16 @@ def gate_sql(within: QuerySet, outer_id: str) -> tuple[str, list]:
     filters) row by row, in the same statement, so limits and counts apply to visible articles only."""
     # Its id only: the gate's subquery keeps its select list (``OFFSET 0``, postgres.py), and every column of
     # the article was a row read from the table for each match, where the index holds what the gate checks.
-    subquery = within.order_by().filter(pk=RawSQL(outer_id, ())).values("pk")  # noqa: S611 - a column name of ours
+    sql, params = gate_row_sql(within, outer_id, "pk")
+    return f"EXISTS ({sql})", params
+
+
+def gate_row_sql(within: QuerySet, outer_id: str, *columns: str) -> tuple[str, list]:
+    """SQL of ``SELECT <columns> FROM <within> WHERE id = <outer_id>``: the gate as a row of the article, for
+    an engine that reads what the candidates need (publish time, section) in the gate's own look-up."""
+    subquery = within.order_by().filter(pk=RawSQL(outer_id, ())).values(*columns)  # noqa: S611 - a column name of ours
     sql, params = subquery.query.get_compiler(using=within.db).as_sql()
-    return f"EXISTS ({sql})", list(params)
+    return sql, list(params)
 
 
 def browse_sql(within: QuerySet, limit: int) -> tuple[str, list]:

@@ -41,6 +41,7 @@ from .base import (
     ampersand_marks,
     aware,
     execute_all,
+    gate_row_sql,
     gate_sql,
     idf,
     marked_html,
@@ -308,12 +309,13 @@ LEAD_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWord
 EXCERPT_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=12, MaxFragments=2"
 
 
-def _statement(sql: str, head: list, tail: list) -> Statement:
-    """A window's statement: its parameters are ``head``, the range's ids, ``tail``, then the limit."""
+def _statement(sql: str, head: list, tail: list, after: list | None = None) -> Statement:
+    """A window's statement: its parameters are ``head``, the range's ids, ``tail``, the limit, then
+    ``after``."""
 
     def statement(*bounds: int) -> tuple[str, list]:
         *ids, limit = bounds
-        return sql, [*head, *ids, *tail, limit]
+        return sql, [*head, *ids, *tail, limit, *(after or [])]
 
     return statement
 
@@ -572,7 +574,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         the statement gets the ids. ``any_words``: the same for the fallback's matches of some of the words,
         bounded on their own; ``known``: the matches of all the words, found by the statement before (no
         windows for them)."""
-        kept: dict[int, list[int]] = {}
+        kept: dict[int, list[tuple]] = {}
         # (tier, the fallback's word groups or None for all, whether its matches are read in one window)
         tiers: list[tuple[int, list[int] | None, bool]] = [(1, None, False)]
         newest, (_, rare) = self._newest_id(), self._frequencies()
@@ -584,7 +586,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             # (12,200 documents for "glick", which has 41): a word they do not name counts as rare here,
             # and the rare words' matches in the whole archive are read in one window ("gideon glick ...
             # honest": 2,728 rows, where a window's id range was 822,249 ids, 54 ms).
-            kept[1], tiers = list(known), []
+            kept[1], tiers = self._known_rows(known), []
             shares = self._group_shares(query)
             only = self.fallback_groups(
                 [UNNAMED if share <= rare else share for share in shares], self._frequencies_rows()
@@ -599,14 +601,21 @@ class PostgresSearchBackend(BaseSearchBackend):
             )
             match, match_params = self._match_sql(query, f"({tsquery})", tags, phrases=tier == 1)
             gate, gate_params = gate_sql(within, "doc.article_id")
+            row_sql, row_params = gate_row_sql(within, "doc.article_id", "publish_at", "section_id")
             if not narrowed:
                 # OFFSET 0 keeps the gate a check per row looked at; as a join, PostgreSQL would read every
                 # visible article to hash them. A narrowed gate (a long date range) stays a join the planner
                 # may start from.
                 gate = gate[:-1] + " OFFSET 0)"
+                row_sql += " OFFSET 0"
+            # The gate as a row joined to each match (the same look-up as EXISTS), which gives what the rank
+            # statement needs of the article: its publish time (as text, written back into that statement's
+            # array as it came) and section, read from the edition's index with what the gate checks. The
+            # rank statement looked the candidates up again (3 µs each, 5 ms for 1,750).
             select = f"""
-                SELECT doc.article_id AS id FROM {DOCS} AS doc
-                WHERE {match} AND {gate} AND doc.article_id > %s AND doc.article_id <= %s
+                SELECT doc.article_id AS id, g.publish_at::text, g.section_id
+                FROM {DOCS} AS doc CROSS JOIN LATERAL ({row_sql}) AS g
+                WHERE {match} AND doc.article_id > %s AND doc.article_id <= %s
                 ORDER BY doc.article_id + 0 DESC LIMIT %s"""  # noqa: S608 - see _windows
             # The rest of the archive in one window, its range checked on each row: the gate checked on the
             # matches newest first until the limit has passed it (5 µs a row, the most of such a window).
@@ -618,10 +627,11 @@ class PostgresSearchBackend(BaseSearchBackend):
                 )
             else:
                 last = f"""
-                    SELECT w.id FROM (
+                    SELECT w.id, g.publish_at::text, g.section_id FROM (
                         SELECT doc.article_id AS id, doc.article_id + 0 AS newest FROM {DOCS} AS doc
                         WHERE {match} AND doc.article_id + 0 <= %s ORDER BY 2 DESC OFFSET 0
-                    ) AS w WHERE {gate.replace("doc.article_id", "w.id")} ORDER BY w.newest DESC LIMIT %s"""  # noqa: S608 - see _windows
+                    ) AS w CROSS JOIN LATERAL ({row_sql.replace("doc.article_id", "w.id")}) AS g
+                    ORDER BY w.newest DESC LIMIT %s"""  # noqa: S608 - see _windows
             # The rows the words' index gives, at most: all the words' as many as the rarest group's, some
             # of them as many as all groups' together (``_windows``).
             shares = self._group_shares(query, prefix=1.0)
@@ -629,7 +639,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             # above); the density the first window finds is.
             some = shares if only is None else [UNNAMED if shares[n] <= rare else shares[n] for n in only]
             bound = min(min(shares) if tier else sum(some), 1.0) * newest
-            head, tail = (words, gate_params) if not narrowed else ([*words, *gate_params], [])
+            head, tail = (words, row_params) if not narrowed else ([*row_params, *words], [])
             # Words that go together ("санкт петербург"): PostgreSQL multiplies the groups' shares as if they
             # were independent (100 matches where there were 21,783) and then checks a window's range on each
             # of the words' rows instead of ANDing the range's bitmap (84 ms a window). When the first window
@@ -645,17 +655,34 @@ class PostgresSearchBackend(BaseSearchBackend):
                 together_sql = select.replace(
                     plain, f"doc.vector @@ {rare_sql} AND ts_match_vq(doc.vector, ({tsquery}))", 1
                 )
-                together = _statement(together_sql, [*rare_params, *words, *gate_params], [])
+                together = _statement(together_sql, [*row_params, *rare_params, *words], [])
             # A walk of the newest documents, the words checked on each row (``_windows``): no phrase's pairs,
             # and filters it can read in id order.
             walk, walk_rows, density = None, 1.0, 0.0
             way = self._walk_way(tags) if not narrowed and match.startswith(plain) else None
             if way is not None:
+                walk_rows, kept_share = way
                 walk_sql = select.replace(plain, f"ts_match_vq(doc.vector, ({tsquery}))", 1).replace(
                     "ORDER BY doc.article_id + 0 DESC", "ORDER BY doc.article_id DESC"
                 )
-                walk = _statement(walk_sql, [*words, *gate_params], [])
-                walk_rows, kept_share = way
+                walk = _statement(walk_sql, [*row_params, *words], [])
+                if walk_rows < 1.0:
+                    # A section's rows: the gate a check per row in the walk's own statement, its row read
+                    # for the matches kept. The planner costs a filter's subquery per row read and a join's
+                    # per row joined, and with the gate joined it walked the primary key, every section's
+                    # rows, checking the section on each (81 against 19 ms for "operation" in one section).
+                    checked = f"""
+                        SELECT doc.article_id AS id FROM {DOCS} AS doc
+                        WHERE ts_match_vq(doc.vector, ({tsquery})){match[len(plain) :]} AND {gate}
+                          AND doc.article_id > %s AND doc.article_id <= %s
+                        ORDER BY doc.article_id DESC LIMIT %s"""  # noqa: S608 - see _windows
+                    walk_sql = f"""
+                        SELECT w.id, g.publish_at::text, g.section_id FROM ({checked}) AS w
+                        CROSS JOIN LATERAL ({row_sql.replace("doc.article_id", "w.id")}) AS g
+                        ORDER BY w.id DESC"""  # noqa: S608 - see _windows
+
+                    walk = _statement(walk_sql, [*words, *gate_params], [], row_params)
+
                 # matches per id: the words' shares as if independent (all of them, or any of the fallback's
                 # groups), in the way's rows, the gate's share
                 each = [min(share, 1.0) for share in self._group_shares(query)]
@@ -673,10 +700,10 @@ class PostgresSearchBackend(BaseSearchBackend):
                     "doc.article_id > %s AND doc.article_id <= %s",
                     f"doc.{WIDE_RANGE[1:-1]} > %s AND doc.{WIDE_RANGE[1:-1]} <= %s",
                 )
-                wide = _statement(wide_sql, [*words, *gate_params], [])
-            known_ids = set(kept[1]) if tier == 0 and only is not None else set()
+                wide = _statement(wide_sql, [*row_params, *words], [])
+            known_ids = {row[0] for row in kept[1]} if tier == 0 and only is not None else set()
             found = self._windows(
-                _statement(select, [*words, *gate_params], []),
+                _statement(select, [*row_params, *words], []),
                 _statement(last, head, tail),
                 limit=limit + len(known_ids),
                 newest=newest,
@@ -689,37 +716,56 @@ class PostgresSearchBackend(BaseSearchBackend):
                 density=density,
                 wide=wide,
             )
-            kept[tier] = [pk for pk in found if pk not in known_ids][:limit]
+            kept[tier] = [row for row in found if row[0] not in known_ids][:limit]
             if tier == 0 and only is not None and not kept[0] and len(only) < len(query.must):
                 # The statistics name the most common words only: one they do not name counts as rare and
                 # may have no match at all, where a word left out has some. Then every group's.
                 tiers.append((0, list(range(len(query.must))), False))
-        # The rank reads (detoasts) each vector: only for the candidates kept, never for every row looked at.
-        # With several word groups, once: each group's ts_rank would fetch and decompress the stored vector
-        # again (~6 ms a group for 1,750 candidates), so an inner select hands them the vector already read
-        # (setweight with no lexemes to weight is a copy of it); one group reads it once anyway, and the
-        # copy would cost it 2 ms. Both lookups take the kept ids as one array (an index scan each, merged),
-        # not a probe per row.
-        ids = [*kept[1], *kept.get(0, [])]
+        return self._rank_statement(query, kept)
+
+    def _known_rows(self, known: Mapping[int, float]) -> list[tuple]:
+        """The rows (id, publish time, section) of the matches the statement before found (fewer than a page)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, publish_at::text, section_id FROM news_article WHERE id = ANY(%s::bigint[])",
+                [_array(list(known))],
+            )
+            return cursor.fetchall()
+
+    def _rank_statement(self, query: ParsedQuery, kept: dict[int, list[tuple]]) -> tuple[str, list]:
+        """The statement of the candidates ``kept`` (by tier: rows of id, publish time as text, section), each
+        with its relevance. What the windows read of the article comes in as arrays (unnest): the article table
+        is not read again. The rank reads (detoasts) each vector: only for the candidates kept, never for every
+        row looked at. With several word groups, once: each group's ts_rank would fetch and decompress the
+        stored vector again (~6 ms a group for 1,750 candidates), so an inner select hands them the vector
+        already read (setweight with no lexemes to weight is a copy of it); one group reads it once anyway, and
+        the copy would cost it 2 ms. The vectors are looked up by one array of ids (an index scan), not a probe
+        per row; each list is one array literal (psycopg's list adapter took 5 ms to write three lists of 1,750
+        ids)."""
+        rows = [*kept[1], *kept.get(0, [])]
+        ids = _array([row[0] for row in rows])
+        columns = [
+            ids,
+            "{" + ",".join("NULL" if row[1] is None else f'"{row[1]}"' for row in rows) + "}",
+            "{" + ",".join("NULL" if row[2] is None else str(row[2]) for row in rows) + "}",
+            "{" + ",".join(["1"] * len(kept[1]) + ["0"] * len(kept.get(0, []))) + "}",
+        ]
+        candidates = "unnest(%s::bigint[], %s::timestamptz[], %s::bigint[], %s::int[]) AS c(id, publish_at, section_id, tier)"
         if len(query.must) > 1:
             rank_sql, rank_params = self._rank_sql(query, size="doc.stored_size")
-            documents = f"""(
-                SELECT stored.article_id, setweight(stored.vector, 'A', '{{}}'::text[]) AS vector,
-                       pg_column_size(stored.vector) AS stored_size
-                FROM {DOCS} AS stored WHERE stored.article_id = ANY(%s::bigint[]) OFFSET 0
-            ) AS doc"""  # noqa: S608
-            where = "art.id = ANY(%s::bigint[])"
-        else:
-            rank_sql, rank_params = self._rank_sql(query, size="pg_column_size(doc.vector)")
-            documents = f"{DOCS} AS doc"
-            where = "doc.article_id = ANY(%s::bigint[]) AND art.id = ANY(%s::bigint[])"
+            sql = f"""
+                SELECT doc.article_id AS id, {rank_sql} AS rel, c.publish_at, c.section_id, c.tier FROM (
+                    SELECT stored.article_id, setweight(stored.vector, 'A', '{{}}'::text[]) AS vector,
+                           pg_column_size(stored.vector) AS stored_size
+                    FROM {DOCS} AS stored WHERE stored.article_id = ANY(%s::bigint[]) OFFSET 0
+                ) AS doc JOIN {candidates} ON c.id = doc.article_id"""  # noqa: S608
+            return sql, [*rank_params, ids, *columns]
+        rank_sql, rank_params = self._rank_sql(query, size="pg_column_size(doc.vector)")
         sql = f"""
-            SELECT doc.article_id AS id, {rank_sql} AS rel, art.publish_at, art.section_id,
-                   CASE WHEN doc.article_id = ANY(%s::bigint[]) THEN 1 ELSE 0 END AS tier
-            FROM {documents} JOIN news_article AS art ON art.id = doc.article_id
-            WHERE {where}"""  # noqa: S608
-        # Each list as one array literal: psycopg's list adapter took 5 ms to write three lists of 1,750 ids.
-        return sql, [*rank_params, _array(kept[1]), *[_array(ids)] * 2]
+            SELECT doc.article_id AS id, {rank_sql} AS rel, c.publish_at, c.section_id, c.tier
+            FROM {DOCS} AS doc JOIN {candidates} ON c.id = doc.article_id
+            WHERE doc.article_id = ANY(%s::bigint[])"""  # noqa: S608
+        return sql, [*rank_params, *columns, ids]
 
     def _rank_sql(self, query: ParsedQuery, *, size: str) -> tuple[str, list[str]]:
         """The relevance of a candidate, BM25 from what the vector holds, as SQLite's FTS5 computes it: for each
@@ -855,9 +901,10 @@ class PostgresSearchBackend(BaseSearchBackend):
         walk_rows: float = 1.0,
         density: float = 0.0,
         wide: Statement | None = None,
-    ) -> list[int]:
-        """The windows, newest first; each ``select`` orders by ``article_id + 0``, which no index gives, so a
-        window is a bitmap scan of the indexes it uses, never an ordered walk. PostgreSQL estimates a word's
+    ) -> list[tuple]:
+        """The windows' rows (id, publish time as text, section), newest first; each ``select`` orders by
+        ``article_id + 0``, which no index gives, so a window is a bitmap scan of the indexes it uses, never an
+        ordered walk. PostgreSQL estimates a word's
         matches in an edition from the whole archive's statistics ("inc": 35,703 on /ru/, 531 in fact), and
         with the LIMIT it walked the edition's documents newest first through an index in article order,
         testing each one's vector: 3.3 s for the last window of "inc" on /ru/ at 1,000,000 articles.
@@ -886,8 +933,8 @@ class PostgresSearchBackend(BaseSearchBackend):
         if whole:
             with connection.cursor() as cursor:
                 cursor.execute(*rest(newest, limit))
-                return [row[0] for row in cursor.fetchall()]
-        found: list[int] = []
+                return cursor.fetchall()
+        found: list[tuple] = []
         high, span = newest, FIRST_WINDOW * limit
         estimate = int(FREQUENT_MARGIN * limit * newest / bound) + 1 if bound >= 1 else newest
         if span < estimate < span + bound * POSTING_COST_IN_IDS:  # a frequent word: one window, not two
@@ -911,12 +958,12 @@ class PostgresSearchBackend(BaseSearchBackend):
                     rows = max(bound, len(found) * newest / (newest - high)) if found else bound
                     if low == 0 or (high < newest and rows < span / ROW_COST_IN_IDS + missing):
                         cursor.execute(*rest(high, missing))
-                        found += [row[0] for row in cursor.fetchall()]
+                        found += cursor.fetchall()
                         break
                     wider = wide is not None and window is not together and high - low > WIDE_WINDOW
                     statement = wide if wide is not None and wider else window
                     cursor.execute(*statement(low, high, missing))
-                found += [row[0] for row in cursor.fetchall()]
+                found += cursor.fetchall()
                 if found:  # matches per id so far, for what the rest needs, with a margin
                     span = int((limit - len(found)) * (newest - low) / len(found) * WINDOW_MARGIN) + 1
                     matches = len(found) * newest / (newest - low)  # in the whole archive, at this density
