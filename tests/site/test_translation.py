@@ -178,6 +178,9 @@ def russian_site() -> dict[str, tuple]:
     infographic.section = politika
     infographic.save()
     today = timezone.localdate()
+    # The lead story's day, which has stories whatever the hour: in the first hour after midnight (Moscow)
+    # "today" had none yet, and its archive page was a 404.
+    day = timezone.localdate(article.publish_at)
     store_cbr(today, scale=Decimal(1))
     store_cbr(today - dt.timedelta(days=1), scale=Decimal("1.01"))
     return {
@@ -187,7 +190,7 @@ def russian_site() -> dict[str, tuple]:
         "section": ("site:section", [politika.slug], ""),
         "person": ("site:person", [person.slug], ""),
         "topic": ("site:topic", [topic.slug], ""),
-        "archive": ("site:archive_day", [today.year, f"{today.month:02d}", f"{today.day:02d}"], ""),
+        "archive": ("site:archive_day", [day.year, f"{day.month:02d}", f"{day.day:02d}"], ""),
         "empty archive": ("site:archive_day", [2001, "01", "02"], ""),
         "article": ("site:article", [article.public_id, article.slug], ""),
         "article page 2": ("site:article", [article.public_id, article.slug], "?page=2"),
