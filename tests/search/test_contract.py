@@ -1275,6 +1275,33 @@ def test_postgres_fallback_looks_again_when_its_rare_words_have_no_match(backend
     assert result.any_words and len(result.hits) == 3
 
 
+def test_the_fallback_adds_nothing_when_its_rare_words_matches_are_all_known(backend, settings):
+    """When the fallback's rare words have matches and every one of them is a match of all the words (found by
+    the statement before), the fallback has nothing to add: the page is those matches, on both engines.
+    PostgreSQL took its matches being known for no match at all and looked for every word's: the common
+    word's newest stories, each window reading its whole posting list."""
+    from newsdesk.search.backends import postgres
+
+    both = story("Spillway evacuation ordered below the dam", DAM, hours_ago=60)
+    for n in range(5):
+        story(f"Dam spillway inspected, part {n}", DAM.replace("told to leave", "shown"), hours_ago=50 + n)
+    search_sync_pending()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument" if connection.vendor == "postgresql" else "SELECT 1")
+    settings.SEARCH_BACKENDS["default"]["OPTIONS"] = {"FALLBACK_CANDIDATES": 3}
+    postgres._frequency_cache.clear()
+    reset_backend()
+    try:
+        if backend.vendor == "postgresql":  # the statistics leave "spillway" out, "evacuation" is unnamed
+            shares = get_backend()._group_shares(parse("spillway evacuation"))
+            assert get_backend().fallback_groups(shares, 6) == [1]
+        result = search_articles(q="spillway evacuation")
+    finally:
+        postgres._frequency_cache.clear()
+        reset_backend()
+    assert ids(result) == [both.pk] and result.total == 1 and not result.any_words
+
+
 def test_postgres_last_window_finds_what_the_id_windows_find(backend, settings, monkeypatch):
     """PostgreSQL reads the rest of the archive in one last window, the id range checked on each row and the
     gate on the matches newest first until the bound has passed it, when the words' rows cost less than the

@@ -717,9 +717,12 @@ class PostgresSearchBackend(BaseSearchBackend):
                 wide=wide,
             )
             kept[tier] = [row for row in found if row[0] not in known_ids][:limit]
-            if tier == 0 and only is not None and not kept[0] and len(only) < len(query.must):
+            if tier == 0 and only is not None and not found and len(only) < len(query.must):
                 # The statistics name the most common words only: one they do not name counts as rare and
-                # may have no match at all, where a word left out has some. Then every group's.
+                # may have no match at all, where a word left out has some. Then every group's. Not when its
+                # matches are all among the known ones: then the fallback has nothing to add, as on SQLite,
+                # whose counts are exact (it added the common word's newest matches, reading its whole posting
+                # list in each window: 35 ms a window for "world" in one section at 1,000,000 articles).
                 tiers.append((0, list(range(len(query.must))), False))
         return self._rank_statement(query, kept)
 
