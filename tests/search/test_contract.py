@@ -4,6 +4,7 @@ import datetime as dt
 import importlib
 import itertools
 import string
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -704,6 +705,41 @@ def test_facets_count_sections_persons_topics_months(newsroom):
     bare = search_articles(q="Russia OR Russian OR Moscow", facets=False)
     assert ids(bare) == ids(result) and bare.total == result.total == 4
     assert not any(bare.facets.values())
+
+
+# UTC instants at and around month boundaries, in zones from UTC-11 to UTC+14 (Kathmandu's +5:45 too): where the
+# SQLite back end reads the month from the stored text (the 2nd to the 27th) and where it converts it.
+MONTH_EDGES = [
+    dt.datetime(2026, 2, 28, 21, 30, tzinfo=dt.UTC),  # 1 March in Moscow, 28 February in New York
+    dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC),  # 28 February in New York and Pago Pago
+    dt.datetime(2026, 3, 2, 0, 0, tzinfo=dt.UTC),  # 1 March in Pago Pago, 2 March in Kiritimati
+    dt.datetime(2026, 3, 27, 23, 59, tzinfo=dt.UTC),  # 28 March in Kiritimati
+    dt.datetime(2026, 3, 31, 10, 30, tzinfo=dt.UTC),  # 1 April in Kiritimati
+    dt.datetime(2026, 4, 30, 18, 15, tzinfo=dt.UTC),  # 1 May, 00:00, in Kathmandu
+    dt.datetime(2026, 4, 30, 18, 14, tzinfo=dt.UTC),  # still 30 April there
+]
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Moscow", "America/New_York", "Pacific/Pago_Pago", "Pacific/Kiritimati", "Asia/Kathmandu"]
+)
+def test_the_month_facet_counts_each_story_in_its_local_month(backend, zone):
+    now = timezone.now()
+    for n, at in enumerate(MONTH_EDGES):
+        story(
+            f"Kamaz to supply trucks to Philippines, report {n + 1}",
+            KAMAZ,
+            hours_ago=(now - at) / dt.timedelta(hours=1),
+        )
+    search_sync_pending()
+    expected = {}
+    for at in MONTH_EDGES:
+        month = at.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m")
+        expected[month] = expected.get(month, 0) + 1
+    with timezone.override(zone):
+        result = search_articles(q="Kamaz trucks")
+    assert result.total == len(MONTH_EDGES)
+    assert {f.key: f.count for f in result.facets["month"]} == expected
 
 
 def test_highlights_mark_matches_and_escape_text(backend):
