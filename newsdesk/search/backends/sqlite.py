@@ -374,8 +374,8 @@ class SQLiteSearchBackend(BaseSearchBackend):
 
     def month_sql(self, column: str) -> tuple[str, list]:
         # An instant from the 2nd to the 27th of its UTC month is in that month in every time zone (their
-        # offsets are under a day), so its month is the stored text's; only the others (days 1 and 28-31, a
-        # sixth of them) are converted by the function. Converting each of 1,750 candidates took 4-6 ms of a
+        # offsets are under a day), so its month is the stored text's; only the others (days 1 and 28-31, about
+        # one in seven) are converted by the function. Converting each of 1,750 candidates took 4-6 ms of a
         # search at 1,000,000 articles whenever they were not in its cache, the usual case (docs/search.md).
         month = f"{MONTH_FUNCTION}({column}, %s)"
         sql = f"CASE WHEN substr({column}, 9, 2) BETWEEN '02' AND '27' THEN substr({column}, 1, 7) ELSE {month} END"
