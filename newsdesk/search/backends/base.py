@@ -167,13 +167,17 @@ def browse_sql(within: QuerySet, limit: int) -> tuple[str, list]:
 # Matches of all the words (tier 1) before matches of some (tier 0: the any-words fallback).
 ORDERS = {"relevance": "tier DESC, score DESC, publish_at DESC, id DESC", "date": "publish_at DESC, id DESC"}
 # CROSS JOIN makes SQLite start from the candidates and probe the link table by article (PostgreSQL plans it as
-# an inner join), instead of scanning every article's tags.
+# an inner join), instead of scanning every article's tags. The links are counted by id first and each person,
+# topic or section counted is looked up once, not once per link (a topic's facet of 1,750 candidates at
+# 1,000,000 articles: SQLite 1.0 -> 0.7 ms, PostgreSQL 3.7 -> 2.6 ms; a section's 0.7 -> 0.3 and 0.8 -> 0.4).
 _TAG_FACET = """
     SELECT '{name}', CAST(NULL AS INTEGER), slug, name, n, 0, NULL, NULL, NULL FROM (
-        SELECT t.slug, t.name, count(*) AS n
-        FROM cand CROSS JOIN news_article_{name}s AS link CROSS JOIN news_{name} AS t
-        WHERE link.article_id = cand.id AND t.id = link.{name}_id
-        GROUP BY t.id, t.slug, t.name ORDER BY n DESC, t.name LIMIT {{facet_size}}) AS {name}_facet"""
+        SELECT t.slug, t.name, counted.n
+        FROM (SELECT link.{name}_id AS tag_id, count(*) AS n
+              FROM cand CROSS JOIN news_article_{name}s AS link WHERE link.article_id = cand.id
+              GROUP BY link.{name}_id) AS counted
+        CROSS JOIN news_{name} AS t WHERE t.id = counted.tag_id
+        ORDER BY counted.n DESC, t.name LIMIT {{facet_size}}) AS {name}_facet"""
 # Rows: (kind, article id, key, label, value, position, relevance, boost, tier). Identifiers are ours; values are
 # bound parameters. The hits are the requested page, or the first ``depth`` when the second stage reranks them.
 SEARCH_SQL = """
@@ -191,8 +195,9 @@ WHERE pos > %s AND pos <= %s"""
 FACETS_SQL = (
     """
 UNION ALL
-SELECT 'section', NULL, s.slug, s.name, count(*), min(s."order"), NULL, NULL, NULL
-FROM cand CROSS JOIN news_section AS s WHERE s.id = cand.section_id GROUP BY s.id, s.slug, s.name
+SELECT 'section', NULL, s.slug, s.name, counted.n, s."order", NULL, NULL, NULL
+FROM (SELECT section_id, count(*) AS n FROM cand GROUP BY section_id) AS counted
+CROSS JOIN news_section AS s WHERE s.id = counted.section_id
 UNION ALL"""  # noqa: S608
     + _TAG_FACET.format(name="person")
     + "\nUNION ALL"
