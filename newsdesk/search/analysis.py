@@ -1,20 +1,23 @@
 """How the words of each edition's language become index terms (docs/search.md, "Russian").
 
-English text is left to the engines as before (FTS5's Porter stemmer, PostgreSQL's ``english``). Russian text
-is stemmed with Snowball's Russian stemmer on both engines — PostgreSQL's ``russian`` configuration, and on
-SQLite the same algorithm from PyStemmer applied here, at index time (the FTS5 triggers call ``index_text``
-through an SQL function) and at query time (``query_word``) — with ``ё`` folded to ``е`` on both sides.
+Both engines stem with Snowball: PostgreSQL's ``english`` and ``russian`` configurations, and on SQLite the
+same algorithms from PyStemmer applied here, at index time (the FTS5 triggers call ``index_text`` through an
+SQL function) and at query time (``query_word``). Latin words are stemmed as English in every edition (as
+PostgreSQL's ``russian`` does too), Cyrillic words as Russian in the Russian edition, with ``ё`` folded to
+``е`` on both sides. FTS5's own Porter stemmer (before migration search 0018) made words one that Snowball
+keeps apart and PostgreSQL found apart: "news" and "new", "way" and "Wai".
 
-On SQLite each Cyrillic word of a Russian document is replaced by its stem where it stands and everything
-else is kept, so the FTS5 tokenizer finds the same number of tokens at the same positions in the indexed
-(stemmed) text as in the stored text: ``highlight()`` and ``snippet()`` read the stored text and mark the
-tokens at the positions the index matched, so the reader sees "Путина" marked for the query "Путин".
+On SQLite each word is replaced by its stem where it stands and everything else is kept, so the FTS5
+tokenizer finds the same number of tokens at the same positions in the indexed (stemmed) text as in the
+stored text: ``highlight()`` and ``snippet()`` read the stored text and mark the tokens at the positions the
+index matched, so the reader sees "Путина" marked for the query "Путин" and "Reuters'" for "reuters".
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 import Stemmer
 
@@ -32,6 +35,11 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # tokenizers treat as separators or keep as they are).
 _CYRILLIC_RUN = re.compile(r"[^\W\d_]*[\u0400-\u04ff][^\W\d_]*")
 _STEMMER = Stemmer.Stemmer("russian")
+# A run of Latin letters (ASCII and the Latin-1 and Extended-A/B blocks: "Élysée", "Müller", "Wałęsa"): what
+# is stemmed as English. A run inside a token with digits ("g7", "1980s") is stemmed on its own, on both
+# sides alike, and stays inside its token.
+_LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
+_ENGLISH_STEMMER = Stemmer.Stemmer("english")
 RUSSIAN_ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 
 # PostgreSQL's Russian stop words (tsearch_data/russian.stop, ё folded): both back ends ignore them as single
@@ -95,11 +103,27 @@ def _stem_run(match: re.Match) -> str:
     return stem(fold(match.group(0)))
 
 
+@functools.lru_cache(maxsize=100_000)
+def english_stem(word: str) -> str:
+    """The Snowball English stem of a run of Latin letters, lower-cased and without its accents first (as the
+    FTS5 tokenizer folds them: "Élysée" is stemmed as "elysee"); the folded word when the stem would be
+    empty."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+    return _ENGLISH_STEMMER.stemWord(folded) or folded
+
+
+def _english_run(match: re.Match) -> str:
+    return english_stem(match.group(0))
+
+
 def index_text(text: str | None, language: str | None) -> str | None:
-    """What the SQLite index is given for a stored text of a document in ``language``: for Russian, each
-    Cyrillic word replaced by its stem (a run of letters by a run of letters: token positions are kept);
-    any other language's text unchanged."""
-    if language != RUSSIAN or not text or not has_cyrillic(text):
+    """What the SQLite index is given for a stored text of a document in ``language``: each run of Latin
+    letters replaced by its English stem, and for Russian each Cyrillic word by its Russian stem (a run of
+    letters by a run of letters: token positions are kept); a Cyrillic word of another edition as it is."""
+    if not text:
+        return text
+    text = _LATIN_RUN.sub(_english_run, text)
+    if language != RUSSIAN or not has_cyrillic(text):
         return text
     return _CYRILLIC_RUN.sub(_stem_run, text)
 
@@ -114,10 +138,8 @@ def query_language(text: str, edition: str | None) -> str:
 
 
 def query_word(word: str, language: str) -> str:
-    """A (lower-cased) query word as the SQLite index holds it."""
-    if language == RUSSIAN and has_cyrillic(word):
-        return _CYRILLIC_RUN.sub(_stem_run, word)
-    return word
+    """A (lower-cased) query word as the SQLite index holds it (``index_text`` of the word alone)."""
+    return index_text(word, language) or word
 
 
 # What a Russian query word is looked for as besides its stem (OPTIONS["RUSSIAN_FORMS"], ``other_terms``):

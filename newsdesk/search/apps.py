@@ -3,12 +3,16 @@ from django.db.backends.signals import connection_created
 
 
 def _sqlite_functions(sender, connection, **kwargs) -> None:
-    """The SQL function the FTS5 triggers call for every write of a search document (backends/sqlite.py): on
-    every SQLite connection Django opens, so that any writer (site, worker, migrations, commands) can write."""
+    """The SQL functions of backends/sqlite.py, on every SQLite connection Django opens, once: the one the
+    FTS5 triggers call for every write of a search document (so that any writer — site, worker, migrations,
+    commands — can write) and the month facet's. Registered once: SQLite refuses to redefine a function
+    while a statement of the connection is still active (an open cursor, or FTS5's own after an 'optimize')."""
     if connection.vendor == "sqlite":
         from .analysis import INDEX_FUNCTION, index_text
+        from .backends.sqlite import MONTH_FUNCTION, local_month
 
         connection.connection.create_function(INDEX_FUNCTION, 2, index_text, deterministic=True)
+        connection.connection.create_function(MONTH_FUNCTION, 2, local_month, deterministic=True)
 
 
 class SearchConfig(AppConfig):

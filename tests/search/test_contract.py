@@ -84,6 +84,70 @@ def test_words_are_stemmed(newsroom):
     assert ids(search_articles(q="concerns")) == [newsroom["ryabkov"].pk]
 
 
+def test_both_engines_stem_alike_and_keep_apart_what_snowball_keeps_apart(backend):
+    """Both engines stem with Snowball (SQLite since migration 0018; FTS5's Porter made "news" and "new",
+    "way" and "Wai" one term, and ranked "new iPod" first for "abc news")."""
+    made = {
+        "news": story("ABC News wins the ratings war", "<p>The network's evening news led the ratings.</p>"),
+        "new": story("Apple unveils a new iPod", "<p>The new player is smaller than the last.</p>"),
+        "wai": story("Wai Hung-kei elected to the council", "<p>Mr Wai won the seat by 400 votes.</p>"),
+        "way": story("A new way to pay the toll", "<p>Drivers will pay the toll by phone.</p>"),
+    }
+    search_sync_pending()
+    assert ids(search_articles(q="news")) == [made["news"].pk]
+    assert ids(search_articles(q="abc news")) == [made["news"].pk]
+    assert ids(search_articles(q="wai")) == [made["wai"].pk]
+    assert ids(search_articles(q="way")) == [made["way"].pk]
+    assert set(ids(search_articles(q="new"))) == {made["new"].pk, made["way"].pk}
+    # the inflected forms still meet at their stem, and the reader's own word is the one marked
+    assert ids(search_articles(q="unveiled players")) == [made["new"].pk]
+    assert "<mark>ratings</mark>" in search_articles(q="rating").hits[0].highlight.headline
+
+
+class _StatementEditor:
+    """What a migration's RunPython uses of its schema editor: the connection and ``execute``."""
+
+    connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+
+def test_migration_0018_indexes_the_stories_stored_before_it_as_snowball_stems(backend):
+    if backend.vendor != "sqlite":
+        pytest.skip("PostgreSQL has always stemmed English with Snowball")
+    from newsdesk.search.backends import sqlite
+
+    migration = importlib.import_module("newsdesk.search.migrations.0018_snowball_english")
+    news = story("Fox News hosts the debate", "<p>The news channel hosted the debate.</p>")
+    new = story("Moscow opens a new metro line", "<p>The new line has six stations.</p>")
+    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
+    russian = ArticleFactory(
+        headline="Путин провёл совещание в Кремле", body="<p>Путина встретили в Кремле.</p>", language="ru",
+        section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
+    )  # fmt: skip
+    search_sync_pending()
+    editor = _StatementEditor()  # SQLite's schema editor cannot open inside the test's transaction
+    migration.backwards(None, editor)  # the index as 0017 made it: Porter, English text as stored
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [sqlite.FTS])
+        assert "porter" in cursor.fetchone()[0]
+    assert set(ids(search_articles(q="news"))) == {news.pk, new.pk}  # Porter's one term
+    migration.forwards(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [sqlite.FTS])
+        assert "porter" not in cursor.fetchone()[0]
+    assert ids(search_articles(q="news")) == [news.pk]
+    assert ids(search_articles(q="new")) == [new.pk]
+    assert ids(search_articles(q="путин", language="ru")) == [russian.pk]
+    news.headline = "Fox News hosts the second debate"  # the triggers keep the index in step afterwards
+    news.save()
+    search_sync_pending()
+    assert ids(search_articles(q="second debate")) == [news.pk]
+    assert ids(search_articles(q="news")) == [news.pk]
+
+
 def test_exact_phrase_needs_the_words_in_order(newsroom):
     search_sync_pending()
     assert ids(search_articles(q='"foreign trade"')) == [newsroom["trade"].pk]

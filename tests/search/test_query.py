@@ -115,7 +115,8 @@ def test_length_and_clause_caps_and_control_characters():
 
 def test_back_ends_quote_every_word():
     q = parse('NEAR(Kamaz trucks) "x" -AND col:term')
-    words = '"near kamaz" AND "trucks" AND "x" AND "col term"'
+    # each word as the index holds it: its Snowball stem ("trucks" -> "truck")
+    words = '"near kamaz" AND "truck" AND "x" AND "col term"'
     assert match_expression(q) == words
     # a filter's tokens are matched in the tags column only, quoted like words; a group is any of its tokens
     assert match_expression(q, (("xs3",), ("xm201705", "xm201706"))) == (

@@ -1,7 +1,7 @@
 """SQLite FTS5 in the same database file: an external-content FTS5 table over ``SearchDocument`` kept in step
-by triggers, the Porter stemmer for English, Snowball's Russian stemmer for Russian documents (the triggers
-index ``analysis.index_text`` of the text: an SQL function of this process, registered on every connection
-by apps.py), and FTS5's own BM25 with per-column weights."""
+by triggers, Snowball's English and Russian stemmers as PostgreSQL's (the triggers index
+``analysis.index_text`` of the text: an SQL function of this process, registered on every connection by
+apps.py; FTS5's tokenizer only splits and folds), and FTS5's own BM25 with per-column weights."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ TEXT_COLUMNS = "{headline lead body keywords}"
 
 def _indexed(row: str) -> str:
     """The values the FTS5 table is given for a row (``new`` or ``old``): each text column as
-    ``analysis.index_text`` makes it for the row's language (unchanged for English). A 'delete' must give
+    ``analysis.index_text`` makes it for the row's language (each word as its stem). A 'delete' must give
     what was indexed, so both triggers use the same function; a new stemmer needs ``newsdesk reindex``."""
     texts = [
         f"{INDEX_FUNCTION}({row}.{name}, {row}.language)" for name in ("headline", "lead", "body", "keywords")
@@ -61,10 +61,14 @@ OLD = "'delete', " + _indexed("old")
 # an empty site, and a search reads about twice as many segments (12 -> 25 after 10,000 items at 1,000,000
 # articles) for no measurable cost (CPU per query p50 / p95 +2 / +1 %). docs/wire.md has the figures.
 AUTOMERGE = f"INSERT INTO {FTS}({FTS}, rank) VALUES ('automerge', 16)"  # noqa: S608
+# FTS5's tokenizer splits the words and folds their case and accents; the stems are index_text's (until
+# migration search 0018 it was 'porter unicode61 ...': FTS5's Porter stemmer, and English text was given as
+# stored).
+TOKENIZER = "unicode61 remove_diacritics 2"
 # Identifiers below are this module's constants; every value from a reader travels as a bound parameter.
 SCHEMA = [
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5({COLUMNS}, content='{DOCS}',
-        content_rowid='article_id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')""",
+        content_rowid='article_id', tokenize='{TOKENIZER}', prefix='2 3')""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS}_ai AFTER INSERT ON {DOCS} BEGIN
         INSERT INTO {FTS}(rowid, {COLUMNS}) VALUES ({NEW});
     END""",  # noqa: S608
@@ -78,6 +82,12 @@ SCHEMA = [
     AUTOMERGE,
 ]
 REBUILD = f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')"  # noqa: S608
+# The documents already stored, indexed as the triggers index them ('rebuild' would index the stored text),
+# then merged into one segment as a bulk-loaded index should be.
+FILL = [
+    f"INSERT INTO {FTS}(rowid, {COLUMNS}) SELECT {_indexed(DOCS)} FROM {DOCS}",  # noqa: S608
+    f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')",  # noqa: S608
+]
 DROP = [f"DROP TRIGGER IF EXISTS {FTS}_{t}" for t in ("ai", "ad", "au")] + [f"DROP TABLE IF EXISTS {FTS}"]
 
 # The other editions' index (migration 0011): the documents of every edition but the default one, a second
@@ -103,7 +113,7 @@ def _editions_write(row: str) -> str:
 
 EDITIONS_SCHEMA = [
     f"""CREATE VIRTUAL TABLE {EDITIONS_FTS} USING fts5({COLUMNS}, content='{DOCS}',
-        content_rowid='article_id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')""",
+        content_rowid='article_id', tokenize='{TOKENIZER}', prefix='2 3')""",
     f"INSERT INTO {EDITIONS_FTS}({EDITIONS_FTS}, rank) VALUES ('automerge', 16)",  # noqa: S608 - as AUTOMERGE
     f"CREATE TRIGGER {EDITIONS_FTS}_ai AFTER INSERT ON {DOCS} BEGIN {_editions_write('new')} END",
     f"CREATE TRIGGER {EDITIONS_FTS}_ad AFTER DELETE ON {DOCS} BEGIN {_editions_write('old')} END",
@@ -229,6 +239,14 @@ class SQLiteSearchBackend(BaseSearchBackend):
         schema_editor.execute(update_sql)
         self.install(schema_editor)
         schema_editor.execute(REBUILD)
+
+    def install_anew(self, schema_editor) -> None:
+        """Both FTS5 tables and their triggers made anew and filled from the documents stored (migration
+        search 0018, when what the index holds for a word changed)."""
+        self.uninstall(schema_editor)
+        self.install(schema_editor)
+        execute_all(schema_editor, FILL)
+        self.install_editions(schema_editor)
 
     def install_editions(self, schema_editor) -> None:
         """The other editions' index (EDITIONS_SCHEMA), made anew with the documents already stored."""
@@ -368,8 +386,6 @@ class SQLiteSearchBackend(BaseSearchBackend):
 
     def search(self, query: ParsedQuery | None, **kwargs) -> SearchPage:
         self.check()
-        connection.ensure_connection()
-        connection.connection.create_function(MONTH_FUNCTION, 2, local_month, deterministic=True)
         return super().search(query, **kwargs)
 
     def month_sql(self, column: str) -> tuple[str, list]:
