@@ -38,7 +38,7 @@ _STEMMER = Stemmer.Stemmer("russian")
 # A run of Latin letters (ASCII and the Latin-1 and Extended-A/B blocks: "Élysée", "Müller", "Wałęsa"): what
 # is stemmed as English. A run inside a token with digits ("g7", "1980s") is stemmed on its own, on both
 # sides alike, and stays inside its token.
-_LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+")
+_LATIN_SPLIT = re.compile(r"([A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]+)")
 _ENGLISH_STEMMER = Stemmer.Stemmer("english")
 RUSSIAN_ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 
@@ -103,17 +103,32 @@ def _stem_run(match: re.Match) -> str:
     return stem(fold(match.group(0)))
 
 
-@functools.lru_cache(maxsize=100_000)
+_ENGLISH_STEMS: dict[str, str] = {}  # word as written -> stem; a plain dict: a story's words stem in 0.05 ms
+MAX_ENGLISH_STEMS = (
+    100_000  # the words of a site's vocabulary that are cached (beyond them, stemmed each time)
+)
+
+
 def english_stem(word: str) -> str:
     """The Snowball English stem of a run of Latin letters, lower-cased and without its accents first (as the
     FTS5 tokenizer folds them: "Élysée" is stemmed as "elysee"); the folded word when the stem would be
     empty."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
-    return _ENGLISH_STEMMER.stemWord(folded) or folded
+    found = _ENGLISH_STEMS.get(word)
+    if found is None:
+        folded = word.lower()
+        if not folded.isascii():
+            folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+        found = _ENGLISH_STEMMER.stemWord(folded) or folded
+        if len(_ENGLISH_STEMS) < MAX_ENGLISH_STEMS:
+            _ENGLISH_STEMS[word] = found
+    return found
 
 
-def _english_run(match: re.Match) -> str:
-    return english_stem(match.group(0))
+def english_index_text(text: str) -> str:
+    """``text`` with each run of Latin letters replaced by its English stem, everything else as it is."""
+    parts = _LATIN_SPLIT.split(text)  # the runs at odd indexes
+    parts[1::2] = [_ENGLISH_STEMS.get(word) or english_stem(word) for word in parts[1::2]]
+    return "".join(parts)
 
 
 def index_text(text: str | None, language: str | None) -> str | None:
@@ -122,7 +137,7 @@ def index_text(text: str | None, language: str | None) -> str | None:
     letters by a run of letters: token positions are kept); a Cyrillic word of another edition as it is."""
     if not text:
         return text
-    text = _LATIN_RUN.sub(_english_run, text)
+    text = english_index_text(text)
     if language != RUSSIAN or not has_cyrillic(text):
         return text
     return _CYRILLIC_RUN.sub(_stem_run, text)
