@@ -65,6 +65,8 @@ _AMPERSAND_QUERY = re.compile(r"[^\w&]*([A-Za-z]{1,4})&([A-Za-z]{1,4})(?:['’]s
 
 def ampersand_names(text: str) -> list[tuple[str, str]]:
     """A text's ampersand names, as their two sides: "AT&T bid" -> [("AT", "T")]."""
+    if "&" not in text:  # most stories: the pattern's look-behind at every character cost 0.02 ms a story
+        return []
     return _AMPERSAND_NAME.findall(text)
 
 

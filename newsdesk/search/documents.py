@@ -164,5 +164,9 @@ def articles_for_index(ids: Iterable[int]):
 
 def spelling_words(document: SearchDocument) -> set[str]:
     text = " ".join((document.headline, document.lead, document.body, document.keywords))
-    words = {fold(word) for word in _SPELL_WORD.findall(text)}  # as queries are (ё read as е)
+    folded = fold(text)  # as queries are (ё read as е)
+    if len(folded) == len(text):  # each character folded to one: the same words, found in one pass
+        words = set(_SPELL_WORD.findall(folded))
+    else:  # a letter that lower-cases to two ("İ"): each word folded on its own, as it always was
+        words = {fold(word) for word in _SPELL_WORD.findall(text)}
     return words - set(ampersand_terms(text))  # never "did you mean atandt"
