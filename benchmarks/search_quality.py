@@ -93,10 +93,7 @@ def load_stories(stories, language: str = "en") -> dict[int, str]:
     )  # fmt: skip
     with connection.cursor() as cursor:  # an imported archive: last modified when published
         cursor.execute("UPDATE news_article SET modified_at = publish_at")
-    search_rebuild(batch_size=1000)
-    if connection.vendor == "postgresql":  # what autovacuum does a minute after a bulk load
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    search_rebuild(batch_size=1000)  # which brings PostgreSQL's statistics up to date, as users get it
     return {a.pk: s.key for a, s in zip(articles, stories, strict=True)}
 
 

@@ -24,6 +24,7 @@ from newsdesk.news.models import (
     Article,
 )
 from newsdesk.ops import metrics
+from newsdesk.search.services import search_statistics_refresh
 
 from .batch import BATCH_SIZE, Document, ingest_documents
 from .fetch import FetchError, fetch
@@ -43,7 +44,8 @@ PROCESSED, FAILED = "processed", "failed"
 def ingest_paths(
     *, paths: Iterable[str], routing: Routing, source: IngestSource | None = None, fmt: str = "auto"
 ) -> IngestReport:
-    """Files, folders (their files, not recursing) and http(s) URLs, in the order given."""
+    """Files, folders (their files, not recursing) and http(s) URLs, in the order given. Then the search
+    engine's statistics, when the batch changed many documents (``search_statistics_refresh``)."""
     report = IngestReport()
     for location in paths:
         if re.match(r"^https?://", location):
@@ -55,6 +57,7 @@ def ingest_paths(
             files=files, routing=routing, source=source, fmt=fmt
         ):
             report.merge(result)
+    search_statistics_refresh()
     return report
 
 

@@ -16,6 +16,7 @@ Visibility is never decided here: readers' searches pass every match through ``A
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -44,8 +45,28 @@ def search_index_article(article_id: int) -> None:
 
 def search_index_changed(*, article_ids: list[int]) -> int:
     """The pipeline's effect: index the changed articles whose document is missing or older than the article
-    (a bulk import has indexed its own already); a deleted article's document went with it."""
-    return search_index_articles(article_ids=stale_among(article_ids=article_ids)) if article_ids else 0
+    (a bulk import has indexed its own already); a deleted article's document went with it. Then the
+    engine's statistics, when many documents changed (at most once a ``STATISTICS_EVERY`` in this process)."""
+    done = search_index_articles(article_ids=stale_among(article_ids=article_ids)) if article_ids else 0
+    if article_ids:
+        search_statistics_refresh(every=STATISTICS_EVERY)
+    return done
+
+
+STATISTICS_EVERY = 60.0  # seconds between the pipeline's checks in one process (autovacuum's naptime)
+_statistics_checked = [float("-inf")]
+
+
+def search_statistics_refresh(*, every: float = 0.0) -> bool:
+    """The engine's statistics brought up to date when many documents changed since they were taken
+    (``refresh_statistics``: PostgreSQL analyzes its table; SQLite's counts are always exact). After a bulk
+    load, a rebuild or a burst of ingest, so that the next search ranks with what is there. ``every``: not
+    again within that many seconds in this process. True when it refreshed them."""
+    now = time.monotonic()
+    if now < _statistics_checked[0] + every:
+        return False
+    _statistics_checked[0] = now
+    return get_backend().refresh_statistics()
 
 
 @transaction.atomic
@@ -136,6 +157,7 @@ def search_rebuild(*, batch_size: int = 500, progress: Callable[[int], None] | N
         )
         if not ids:
             search_mark_synced(at=started)  # what changed during the rebuild is newer than this
+            search_statistics_refresh()
             return done
         done += search_index_articles(article_ids=ids)
         last = ids[-1]
@@ -157,6 +179,7 @@ def search_reindex_language(
             .values_list("pk", flat=True)[:batch_size]
         )
         if not ids:
+            search_statistics_refresh()
             return done
         with transaction.atomic():
             # The upsert rewrites every column, so the engine's triggers index each document afresh.

@@ -300,6 +300,11 @@ class BaseSearchBackend:
     def clear(self) -> None:
         SearchDocument.objects.all().delete()
 
+    def refresh_statistics(self) -> bool:
+        """Bring what the engine knows of its documents up to date after many changed (a bulk load, a rebuild,
+        a burst of ingest); True when it did. FTS5 counts them exactly for every search: nothing to do."""
+        return False
+
     def install(self, schema_editor) -> None:
         """Create the engine's structures beside ``SearchDocument`` (idempotent; called by the migration)."""
         execute_all(schema_editor, self.schema)
