@@ -95,9 +95,18 @@ def fold(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
-@functools.lru_cache(maxsize=50_000)
+# Only words up to this long are kept in the stems' caches: a word is a few letters, and a hostile text of long
+# runs of letters ("aaaa…" of a megabyte each) must not fill a cache of 100,000 entries with them.
+MAX_CACHED_WORD = 64
+
+
 def stem(word: str) -> str:
     """The Snowball Russian stem of a folded word; the word itself when the stem would be empty."""
+    return _russian_stem(word) if len(word) <= MAX_CACHED_WORD else (_STEMMER.stemWord(word) or word)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _russian_stem(word: str) -> str:
     return _STEMMER.stemWord(word) or word
 
 
@@ -121,7 +130,7 @@ def english_stem(word: str) -> str:
         if not folded.isascii():
             folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
         found = _ENGLISH_STEMMER.stemWord(folded) or folded
-        if len(_ENGLISH_STEMS) < MAX_ENGLISH_STEMS:
+        if len(_ENGLISH_STEMS) < MAX_ENGLISH_STEMS and len(word) <= MAX_CACHED_WORD:
             _ENGLISH_STEMS[word] = found
     return found
 

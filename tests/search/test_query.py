@@ -155,3 +155,17 @@ def test_filter_groups_hold_every_month_a_date_range_touches_in_utc():
     assert filter_groups(since=since, before=since + dt.timedelta(days=400)) == ()  # 14 months: SQL only
     assert filter_groups(since=before, before=since) == ()
     assert document_tags(section=3, topics=[7], published=since) == "xs3 xt7 xm201611"
+
+
+def test_a_hostile_text_of_long_words_does_not_fill_the_stems_caches():
+    """The index's stems are cached by word; a text of megabyte-long runs of letters must not fill the caches."""
+    from newsdesk.search import analysis
+
+    latin = " ".join("q" * 5_000 + "s" * (n + 1) for n in range(40))
+    cyrillic = " ".join("ж" * 5_000 + "ами" * (n + 1) for n in range(40))
+    cached = len(analysis._ENGLISH_STEMS), analysis._russian_stem.cache_info().currsize
+    indexed = analysis.index_text(f"{latin} {cyrillic}", "ru")
+    assert len(indexed.split()) == 80  # every word still indexed, one token each
+    assert (len(analysis._ENGLISH_STEMS), analysis._russian_stem.cache_info().currsize) == cached
+    assert analysis.index_text("Trucks trucks", "en") == "truck truck"  # a word of news is cached as before
+    assert analysis._ENGLISH_STEMS["Trucks"] == "truck"
