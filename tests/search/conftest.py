@@ -33,6 +33,7 @@ def backend(request, settings, db):
     postgres._frequency_cache.clear()
     postgres._section_cache.clear()
     postgres._broad_cache.clear()
+    postgres._statistics_stamp.clear()
 
     return get_backend()
 

@@ -4,6 +4,7 @@ import datetime as dt
 import importlib
 import itertools
 import string
+import time
 import zoneinfo
 
 import pytest
@@ -173,6 +174,37 @@ def test_a_bulk_load_leaves_postgresql_with_statistics_of_what_it_loaded(backend
     search_sync_pending()
     assert search_statistics_refresh() is False  # 3 rows of 60: autovacuum would wait too
     assert ids(search_articles(q="rearmed trucks")) != []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_reads_the_statistics_another_process_took_within_seconds(backend, monkeypatch):
+    """A web process keeps the statistics it read (each word's share, for the idf) for five minutes: after a
+    load analyzed by another process (an ingest command, the demo, autovacuum) it ranked with the old ones
+    that long. It now asks every ``STATISTICS_CHECK`` seconds whether the table was analyzed since."""
+    if backend.vendor != "postgresql":
+        pytest.skip("FTS5 counts each word's documents for every search")
+    from django.db import connections
+
+    from newsdesk.search.backends import postgres
+
+    for n in range(60):
+        story(f"Kamaz to supply {n + 10} trucks to the Philippines", KAMAZ, hours_ago=n + 1)
+    search_rebuild()
+    assert "kamaz" in backend._frequencies()[0]
+    for n in range(120):
+        story(f"Russian rocket artillery to be rearmed, stage {n + 1}", ARTILLERY)
+    search_sync_pending()
+    other = connections.create_connection("default")  # another process's ANALYZE
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchdocument")
+    finally:
+        other.close()
+    assert "rearm" not in backend._frequencies()[0]  # what this process read, until it next asks
+    later = time.monotonic() + postgres.STATISTICS_CHECK + 1
+    monkeypatch.setattr(postgres.time, "monotonic", lambda: later)
+    shares = backend._frequencies()[0]
+    assert "rearm" in shares and shares["rearm"] > shares["kamaz"]  # 120 stories of 180 against 60
 
 
 def test_exact_phrase_needs_the_words_in_order(newsroom):

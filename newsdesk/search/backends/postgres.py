@@ -296,13 +296,15 @@ Statement = Callable[
     ..., tuple[str, list]
 ]  # (low, high, limit) or (high, limit) -> a window's SQL, parameters
 BROAD_TOKEN, BROAD_TTL = 0.05, 300.0
-# While the search table has no statistics yet (a site just loaded), they are looked for again this often.
-NO_STATISTICS_TTL = 15.0
+# How often a process asks whether the search table was analyzed (or vacuumed) since it read the statistics
+# (``_statistics_check``): a load or an ingest in another process, or autovacuum, reaches its rank this soon.
+STATISTICS_CHECK = 15.0
 # autovacuum's defaults (autovacuum_analyze_threshold, autovacuum_analyze_scale_factor): the search table is
 # analyzed when more of its rows changed since its last analysis than this (``refresh_statistics``).
 ANALYZE_THRESHOLD, ANALYZE_SCALE = 50, 0.1
 _broad_cache: list = []  # [expires, {token: share of documents}], per process
 _section_cache: list = []  # [expires, {section id: share of documents}], per process
+_statistics_stamp: list = []  # [next check, when the search table was last analyzed or vacuumed], per process
 # About how many bytes a distinct word takes in a stored (compressed) vector: the stored size over this is
 # the length the rank normalizes by (``_rank_sql``).
 STORED_BYTES_PER_WORD = 8
@@ -495,6 +497,29 @@ def tsquery_sql(
         not_sql, not_params = _any(query.must_not, config, query.language, forms)
         sql, params = f"({sql}) && !!{not_sql}", params + not_params
     return sql, params
+
+
+def _statistics_check() -> float:
+    """The time now (``time.monotonic``), after forgetting the statistics this process read when the search
+    table was analyzed or vacuumed since: asked at most every ``STATISTICS_CHECK`` seconds (one read of the
+    server's activity counters, well under a millisecond), so that a load, an ingest or autovacuum in another
+    process reaches this one's rank within seconds, not at its caches' ``BROAD_TTL``."""
+    now = time.monotonic()
+    if _statistics_stamp and _statistics_stamp[0] > now:
+        return now
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT greatest(last_analyze, last_autoanalyze, last_vacuum, last_autovacuum)"
+            " FROM pg_stat_user_tables WHERE relid = %s::regclass",
+            [DOCS],
+        )
+        row = cursor.fetchone()
+    stamp = row[0] if row else None
+    if not _statistics_stamp or _statistics_stamp[1] != stamp:
+        for cache in (_frequency_cache, _broad_cache, _section_cache):
+            cache.clear()
+    _statistics_stamp[:] = [now + STATISTICS_CHECK, stamp]
+    return now
 
 
 def _lexemes(words: list[str], language: str) -> list[str]:
@@ -854,9 +879,9 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def _frequencies(self) -> tuple[dict[str, float], float]:
         """{lexeme: share of documents} for the most common lexemes of the vector column and the share below
-        which the rest are (``pg_stats``; read at most every ``BROAD_TTL`` seconds). Before ANALYZE has
-        run there are none, and every word counts as rare: the rank is then each word's BM25 without its idf."""
-        now = time.monotonic()
+        which the rest are (``pg_stats``; read again after each analysis, ``_statistics_check``, and at most
+        every ``BROAD_TTL`` seconds otherwise). Before ANALYZE has run there are none, and every word counts as rare: the rank is then each word's BM25 without its idf."""
+        now = _statistics_check()
         if _frequency_cache and _frequency_cache[0] > now:
             return _frequency_cache[1], _frequency_cache[2]
         with connection.cursor() as cursor:
@@ -879,8 +904,7 @@ class PostgresSearchBackend(BaseSearchBackend):
                 "ORDER BY article_id DESC LIMIT 2000) AS newest"
             )
             average = float(cursor.fetchone()[0] or 1000.0)
-        ttl = BROAD_TTL if shares else NO_STATISTICS_TTL
-        _frequency_cache[:] = [now + ttl, shares, rare, rows, average]
+        _frequency_cache[:] = [now + BROAD_TTL, shares, rare, rows, average]
         return shares, rare
 
     def _average_size(self) -> float:
@@ -1026,9 +1050,9 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def _broad_shares(self) -> dict[str, float]:
         """{token: share of documents} for the filter tokens in more than ``BROAD_TOKEN`` of them, from the
-        planner's statistics of the tokens' index (what ANALYZE found; none before it runs), read at most every
-        ``BROAD_TTL`` seconds."""
-        now = time.monotonic()
+        planner's statistics of the tokens' index (what ANALYZE found; none before it runs), read again after each
+        analysis (``_statistics_check``) and at most every ``BROAD_TTL`` seconds otherwise."""
+        now = _statistics_check()
         if _broad_cache and _broad_cache[0] > now:
             return _broad_cache[1]
         with connection.cursor() as cursor:
@@ -1043,8 +1067,9 @@ class PostgresSearchBackend(BaseSearchBackend):
 
     def _section_shares(self) -> dict[int, float]:
         """{section id: share of documents}, from the planner's statistics of the (section, article) index
-        (none before ANALYZE runs), read at most every ``BROAD_TTL`` seconds."""
-        now = time.monotonic()
+        (none before ANALYZE runs), read again after each analysis (``_statistics_check``) and at most every
+        ``BROAD_TTL`` seconds otherwise."""
+        now = _statistics_check()
         if _section_cache and _section_cache[0] > now:
             return _section_cache[1]
         with connection.cursor() as cursor:
@@ -1176,7 +1201,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         and read the statistics anew. The rank's idf and the fallback's rare words come from them: before a
         bulk-loaded table's first analysis every word counts as rare, which cost the judged sets up to 3
         points (other outlets 0.748 -> 0.716, organisations 0.667 -> 0.649), and autovacuum analyzes it only
-        within a minute or so, which this process would then read only at its next ``BROAD_TTL``. ANALYZE
+        within a minute or so (other processes read it at their next ``_statistics_check``). ANALYZE
         blocks neither reads nor writes."""
         with connection.cursor() as cursor:
             # This process's own counts reach the statistics once it is idle, at most once a second: the last
@@ -1191,7 +1216,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             if row is None or row[0] <= ANALYZE_THRESHOLD + ANALYZE_SCALE * row[1]:
                 return False
             cursor.execute(f"ANALYZE {DOCS}")  # noqa: S608 - our table's name
-        for cache in (_frequency_cache, _broad_cache, _section_cache):
+        for cache in (_frequency_cache, _broad_cache, _section_cache, _statistics_stamp):
             cache.clear()
         return True
 
