@@ -880,7 +880,8 @@ class PostgresSearchBackend(BaseSearchBackend):
     def _frequencies(self) -> tuple[dict[str, float], float]:
         """{lexeme: share of documents} for the most common lexemes of the vector column and the share below
         which the rest are (``pg_stats``; read again after each analysis, ``_statistics_check``, and at most
-        every ``BROAD_TTL`` seconds otherwise). Before ANALYZE has run there are none, and every word counts as rare: the rank is then each word's BM25 without its idf."""
+        every ``BROAD_TTL`` seconds otherwise). Before ANALYZE has run there are none, and every word counts as
+        rare: the rank is then each word's BM25 without its idf."""
         now = _statistics_check()
         if _frequency_cache and _frequency_cache[0] > now:
             return _frequency_cache[1], _frequency_cache[2]
