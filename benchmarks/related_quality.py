@@ -19,6 +19,16 @@ body; the background first, older), indexed, and:
 - **TF-IDF cosine**, the textbook baseline, on the same stories: lower-cased words of three letters or more,
   PostgreSQL's stop words removed, idf log(N / df) over the 350, cosine.
 Targets (issue 18): Pearson ≥ 0.60, first three ≥ 0.58. SQLite and PostgreSQL each in their own process.
+
+Two more judged sets, of other outlets and other judges, scored once (the similarity is the same Python on
+both engines: ``related.Pool`` and ``Index.similar_many``, what ``related_scores`` calls, over the stories'
+text, without a database), each beside TF-IDF cosine and a random pick:
+- **Reuters topics**: the 19,043 Reuters-21578 stories with a title and a body in six pools of 3,000 in
+  order of time (what the pipeline compares against: the newest 3,000), every story with a TOPICS label a
+  subject; a suggestion is right when it shares a topic with the story (precision of the first 3 and 10);
+- **MEANTIME groups**: the 120 English Wikinews stories of MEANTIME, in four groups by their subject (Airbus,
+  Apple, General Motors, the stock market), with GUM's 24 Wikinews stories beside them; right when of the
+  same group.
 """
 
 from __future__ import annotations
@@ -37,7 +47,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.search_bench import ROOT
+from benchmarks.search_bench import REUTERS, ROOT
 
 GENSIM = "gensim==4.3.3"
 FILES = {
@@ -170,6 +180,145 @@ def baselines(ratings: list[list[float]]) -> dict:
     }  # fmt: skip
 
 
+# More judged sets: stories that share a label ---------------------------------------------------------------
+REUTERS_POOL = 3_000
+
+
+def reuters_pools() -> list[tuple[str, list[tuple[str, str]], list[int], list[frozenset]]]:
+    """(name, (headline, body) of each story, the subjects, each story's labels) of each pool: Reuters-21578
+    in pools of ``REUTERS_POOL`` stories in order of time, the subjects those with a TOPICS label."""
+    from benchmarks import _judged
+
+    reuters = _judged._reuters()
+    topics: dict[str, set[str]] = {}
+    for label, keys in reuters.labels["TOPICS"].items():
+        for key in keys:
+            topics.setdefault(key, set()).add(label)
+    stories = sorted(reuters.stories, key=lambda story: (story.published, story.key))
+    pools = []
+    for number, start in enumerate(range(0, len(stories) - REUTERS_POOL + 1, REUTERS_POOL)):
+        chunk = stories[start : start + REUTERS_POOL]
+        labels = [frozenset(topics.get(story.key, ())) for story in chunk]
+        texts = [(story.headline, " ".join(story.paragraphs)) for story in chunk]
+        pools.append(
+            (
+                f"Reuters topics, pool {number + 1}",
+                texts,
+                [i for i, found in enumerate(labels) if found],
+                labels,
+            )
+        )
+    return pools  # fmt: skip
+
+
+def meantime_groups() -> tuple[str, list[tuple[str, str]], list[int], list[frozenset]]:
+    """MEANTIME's 120 stories labelled with their group (the folder they come in), GUM's beside them."""
+    from benchmarks import _judged
+
+    stories, _ = _judged.wikinews()
+    group = {
+        "meantime:" + path.stem.split("_", 1)[0]: path.parent.name
+        for path in (_judged.ENTITIES / "meantime" / "GOLD").glob("*/*.naf")
+    }
+    labels = [frozenset([group[s.key]]) if s.key in group else frozenset() for s in stories]
+    texts = [(story.headline, " ".join(story.paragraphs)) for story in stories]
+    return "MEANTIME groups", texts, [i for i, found in enumerate(labels) if found], labels
+
+
+def read_also_lists(texts: list[tuple[str, str]], subjects: list[int], limit: int = 10) -> list[list[int]]:
+    """Each subject's first ``limit`` suggestions among ``texts`` as the pipeline ranks them."""
+    import numpy as np
+
+    from newsdesk.search import related
+
+    pool = related.Pool()
+    pool.sync(
+        dict.fromkeys(range(len(texts)), 1),
+        lambda ids: {i: (related.bag(texts[i][0], "", texts[i][1]), frozenset()) for i in ids},
+        now=0.0,
+    )
+    keys, scores = pool.index.similar_many([(pool.vector(pool.bags[i], member=i), i) for i in subjects])
+    found, scores = np.asarray(keys), scores.tocsr()
+    return [[key for key, _ in related.best_of(scores, row, found, limit)] for row in range(len(subjects))]
+
+
+def tfidf_lists(texts: list[tuple[str, str]], subjects: list[int], limit: int = 10) -> list[list[int]]:
+    """The same with ``tfidf_scores``' cosine (idf over the pool), ties the later story first."""
+    import numpy as np
+    from scipy import sparse
+
+    from newsdesk.search.query import STOPWORDS
+
+    bags = [
+        Counter(w for w in re.findall(r"[^\W\d_]{3,}", f"{head} {body}".lower()) if w not in STOPWORDS)
+        for head, body in texts
+    ]
+    df = Counter(word for found in bags for word in found)
+    columns: dict[str, int] = {}
+    rows, cols, data = [], [], []
+    for row, found in enumerate(bags):
+        weights = {w: c * math.log(len(bags) / df[w]) for w, c in found.items()}
+        norm = math.sqrt(sum(x * x for x in weights.values())) or 1.0
+        for word, x in weights.items():
+            rows.append(row)
+            cols.append(columns.setdefault(word, len(columns)))
+            data.append(x / norm)
+    matrix = sparse.csr_matrix((data, (rows, cols)), shape=(len(bags), max(len(columns), 1)))
+    lists = []
+    for row, similar in zip(subjects, (matrix[subjects] @ matrix.T).toarray(), strict=True):
+        similar[row] = 0.0
+        order = np.lexsort((-np.arange(len(bags)), -np.round(similar, 9)))[:limit]
+        lists.append([int(i) for i in order if similar[i] > 0])
+    return lists
+
+
+def precision(lists: list[list[int]], subjects: list[int], labels: list[frozenset], k: int) -> float:
+    """The share of each subject's first ``k`` that share a label with it, averaged over the subjects."""
+    return statistics.fmean(
+        sum(1 for j in shown[:k] if labels[i] & labels[j]) / k
+        for i, shown in zip(subjects, lists, strict=True)
+    )
+
+
+def by_chance(subjects: list[int], labels: list[frozenset]) -> float:
+    """What a random pick would get: the share of the other stories that share a label, averaged."""
+    n = len(labels)
+    return statistics.fmean(
+        sum(1 for j in range(n) if j != i and labels[i] & labels[j]) / (n - 1) for i in subjects
+    )
+
+
+def other_sets() -> list[dict]:
+    """Read also and TF-IDF cosine on the Reuters pools and MEANTIME's groups (empty when ../shared is not
+    there)."""
+    from benchmarks import _judged
+
+    if _judged.available(("news", "wikinews")):
+        return []
+    rows = []
+    for name, texts, subjects, labels in [meantime_groups(), *reuters_pools()]:
+        ours, tfidf = read_also_lists(texts, subjects), tfidf_lists(texts, subjects)
+        rows.append({
+            "set": name, "stories": len(texts), "subjects": len(subjects), "chance": by_chance(subjects, labels),
+            **{f"{who}@{k}": precision(found, subjects, labels, k)
+               for who, found in (("ours", ours), ("tfidf", tfidf)) for k in (3, 10)},
+        })  # fmt: skip
+    return rows
+
+
+def report_sets(rows: list[dict]) -> str:
+    lines = [
+        "\nOther judged sets (no database): a suggestion is right when it shares the story's label",
+        f"  {'set':<26} {'subjects':>9} {'Read also @3 / @10':>19} {'TF-IDF @3 / @10':>16} {'random':>7}",
+    ]
+    for r in rows:
+        lines.append(
+            f"  {r['set']:<26} {r['subjects']:>9,} {r['ours@3']:>10.3f} / {r['ours@10']:.3f} "
+            f"{r['tfidf@3']:>7.3f} / {r['tfidf@10']:.3f} {r['chance']:>7.3f}"
+        )
+    return "\n".join(lines)
+
+
 # The worker: one engine, one throwaway database --------------------------------------------------------------
 def _worker(engine: str) -> dict:
     import datetime as dt
@@ -244,12 +393,12 @@ def report(result: dict) -> str:
 
 
 def main() -> None:
+    engines = [a for a in sys.argv[1:] if a in ("sqlite", "postgres")] or ["sqlite", "postgres"]
     try:
         lee_files()
     except (LeeMissing, OSError, subprocess.SubprocessError) as exc:
-        print(f"related_quality skipped: the Lee corpus is not available ({exc})")
-        return
-    engines = [a for a in sys.argv[1:] if a in ("sqlite", "postgres")] or ["sqlite", "postgres"]
+        print(f"related_quality: the Lee corpus skipped, not available ({exc})")
+        engines = []
     results = []
 
     def spawn(engine: str, env: dict[str, str]) -> None:
@@ -271,9 +420,16 @@ def main() -> None:
                 spawn("postgres", {"DATABASE_URL": url})
         except FileNotFoundError as exc:
             print(f"related_quality: PostgreSQL skipped ({exc})")
+    sets = other_sets()
+    if sets:
+        print(report_sets(sets), flush=True)
+    else:
+        print(
+            f"related_quality: the other sets skipped (Reuters-21578 or the entity corpora not at {REUTERS.parent})"
+        )
     out = ROOT / "var" / "bench" / "related-quality.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results))
+    out.write_text(json.dumps({"lee": results, "other_sets": sets}))
 
 
 if __name__ == "__main__":

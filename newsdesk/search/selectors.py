@@ -376,7 +376,7 @@ _BAGS_KEPT = 20_000  # stories whose stems a process keeps (by id and modified_a
 @dataclass(frozen=True)
 class _Story:
     pk: int
-    bag: tuple  # related.bag(): stems and their counts, surface words, names
+    bag: tuple  # related.bag(): stems and their counts, surface words
     tags: frozenset[tuple[str, int]]  # ("p", person id), ("t", topic id)
 
 

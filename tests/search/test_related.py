@@ -85,3 +85,18 @@ def test_agrees_with_people_on_the_lee_corpus(lee, db):
     baseline = lee.measures(lee.tfidf_scores(stories, background), ratings)
     assert ours["pearson"] >= 0.60 and ours["pearson"] > baseline["pearson"]
     assert ours["top3"] > baseline["top3"]
+
+
+def test_suggestions_share_a_topic_more_often_than_tfidf_on_reuters():
+    """On 3,000 Reuters-21578 stories (the size of the pipeline's pool), the first three suggestions of each
+    story with a topic label share one of its topics more often than plain TF-IDF cosine's and far more often
+    than chance (read from ../shared in place; skipped without it; docs/search.md)."""
+    benchmark = pytest.importorskip("benchmarks.related_quality")
+    from benchmarks import _judged
+
+    if missing := _judged.available(("news",)):
+        pytest.skip(missing)
+    _, texts, subjects, labels = benchmark.reuters_pools()[-1]
+    ours = benchmark.precision(benchmark.read_also_lists(texts, subjects), subjects, labels, 3)
+    tfidf = benchmark.precision(benchmark.tfidf_lists(texts, subjects), subjects, labels, 3)
+    assert ours > tfidf + 0.01 and ours > 5 * benchmark.by_chance(subjects, labels)
