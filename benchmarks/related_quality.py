@@ -28,7 +28,10 @@ text, without a database), each beside TF-IDF cosine and a random pick:
   subject; a suggestion is right when it shares a topic with the story (precision of the first 3 and 10);
 - **MEANTIME groups**: the 120 English Wikinews stories of MEANTIME, in four groups by their subject (Airbus,
   Apple, General Motors, the stock market), with GUM's 24 Wikinews stories beside them; right when of the
-  same group.
+  same group;
+- **NEREL names** (Russian): NEREL's 933 Russian Wikinews stories; right when both name a person or an
+  organisation linked to the same Wikidata entity, among those named in at most ``COMMON_NAME`` of the
+  stories (Russia's president is named in a fifth of them: sharing him says little).
 """
 
 from __future__ import annotations
@@ -182,6 +185,7 @@ def baselines(ratings: list[list[float]]) -> dict:
 
 # More judged sets: stories that share a label ---------------------------------------------------------------
 REUTERS_POOL = 3_000
+COMMON_NAME = 0.05
 
 
 def reuters_pools() -> list[tuple[str, list[tuple[str, str]], list[int], list[frozenset]]]:
@@ -225,6 +229,27 @@ def meantime_groups() -> tuple[str, list[tuple[str, str]], list[int], list[froze
     return "MEANTIME groups", texts, [i for i, found in enumerate(labels) if found], labels
 
 
+def nerel_names() -> tuple[str, list[tuple[str, str]], list[int], list[frozenset]]:
+    """NEREL's stories labelled with the people and organisations they name (the less common ones)."""
+    from benchmarks import _judged
+
+    stories, found, _ = _judged.nerel()
+    number = {story.key: i for i, story in enumerate(stories)}
+    labels: list[set[str]] = [set() for _ in stories]
+    for kind in ("ru-people", "ru-organisations"):
+        for link, keys in found[kind].items():
+            if len(keys) <= COMMON_NAME * len(stories):
+                for key in keys:
+                    labels[number[key]].add(link)
+    texts = [(story.headline, " ".join(story.paragraphs)) for story in stories]
+    return (
+        "NEREL names (Russian)",
+        texts,
+        [i for i, x in enumerate(labels) if x],
+        [frozenset(x) for x in labels],
+    )
+
+
 def read_also_lists(texts: list[tuple[str, str]], subjects: list[int], limit: int = 10) -> list[list[int]]:
     """Each subject's first ``limit`` suggestions among ``texts`` as the pipeline ranks them."""
     import numpy as np
@@ -243,14 +268,17 @@ def read_also_lists(texts: list[tuple[str, str]], subjects: list[int], limit: in
 
 
 def tfidf_lists(texts: list[tuple[str, str]], subjects: list[int], limit: int = 10) -> list[list[int]]:
-    """The same with ``tfidf_scores``' cosine (idf over the pool), ties the later story first."""
+    """The same with ``tfidf_scores``' cosine (idf over the pool; English and Russian stop words out), ties the
+    later story first."""
     import numpy as np
     from scipy import sparse
 
+    from newsdesk.search.analysis import RUSSIAN_STOPWORDS
     from newsdesk.search.query import STOPWORDS
 
+    stop = STOPWORDS | RUSSIAN_STOPWORDS
     bags = [
-        Counter(w for w in re.findall(r"[^\W\d_]{3,}", f"{head} {body}".lower()) if w not in STOPWORDS)
+        Counter(w for w in re.findall(r"[^\W\d_]{3,}", f"{head} {body}".lower()) if w not in stop)
         for head, body in texts
     ]
     df = Counter(word for found in bags for word in found)
@@ -289,14 +317,17 @@ def by_chance(subjects: list[int], labels: list[frozenset]) -> float:
 
 
 def other_sets() -> list[dict]:
-    """Read also and TF-IDF cosine on the Reuters pools and MEANTIME's groups (empty when ../shared is not
-    there)."""
+    """Read also and TF-IDF cosine on the Reuters pools, MEANTIME's groups and NEREL's names (empty when
+    ../shared is not there)."""
     from benchmarks import _judged
 
     if _judged.available(("news", "wikinews")):
         return []
+    sets = [meantime_groups(), *reuters_pools()]
+    if not _judged.available(("nerel",)):
+        sets.append(nerel_names())
     rows = []
-    for name, texts, subjects, labels in [meantime_groups(), *reuters_pools()]:
+    for name, texts, subjects, labels in sets:
         ours, tfidf = read_also_lists(texts, subjects), tfidf_lists(texts, subjects)
         rows.append({
             "set": name, "stories": len(texts), "subjects": len(subjects), "chance": by_chance(subjects, labels),

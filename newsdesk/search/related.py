@@ -1,17 +1,17 @@
 """How close two stories are, for "Read also": TF-IDF vectors over the whole text (headline, lead and body),
 compared by cosine, a story's vector widened by its nearest neighbours, shared persons and topics on top.
 
-Measured against human judgement on the Lee corpus (50 news stories, every pair rated by people; docs/search.md,
-benchmarks/related_quality.py), each choice below was kept because it raised the agreement:
-- words are Snowball-stemmed (PostgreSQL's english does the same), stop words and words of fewer than three
-  letters dropped; a stem's weight is (1 + log tf) × log(1 + N / df) over the stories compared (the selectors:
-  the newest stories the site has published), and a stem that no other story has is dropped (it can only
-  add to the length of the vector);
+Measured against human judgement on the Lee corpus (50 news stories, every pair rated by people) and on three
+sets of stories that share a label (Reuters-21578 topics, MEANTIME's story groups, NEREL's Russian names;
+docs/search.md, benchmarks/related_quality.py):
+- words are Snowball-stemmed, Russian ones with Russian stems (as both engines index them); stop words of
+  both languages and words of fewer than three letters are dropped; a stem's weight is (1 + log tf) ×
+  log(1 + N / df) over the stories compared (the selectors: the newest stories the site has published), and
+  a stem that no other story has is dropped (it can only add to the length of the vector);
 - the subject's vector is widened with its ``NEIGHBOURS`` closest stories (weighted by closeness, ``WIDEN``):
   two stories about the same event often share fewer words with each other than with a third one.
-The constants were checked on two more judged sets, Reuters-21578 stories that share a topic and MEANTIME's
-story groups (``benchmarks._tune_related``): more neighbours and longer vectors held on all three, and the
-extra weight Lee's ratings had given to names (capitalised words) cost the Reuters topics what it gained there.
+The constants were chosen across the sets (``benchmarks._tune_related``); an extra weight for names
+(capitalised words), which Lee's ratings had favoured, cost the Reuters topics what it gained there.
 Pure functions over text and counts; the selectors read the stories and the counts.
 """
 
@@ -26,6 +26,8 @@ import numpy as np
 import Stemmer
 from scipy import sparse
 
+from .analysis import RUSSIAN_STOPWORDS, fold, has_cyrillic
+from .analysis import stem as russian_stem
 from .query import STOPWORDS
 
 Vector = dict[str, float]
@@ -33,9 +35,12 @@ NEIGHBOURS, WIDEN = 15, 2.0
 # A story's vector keeps its heaviest stems (a long story has hundreds; comparing is then a few thousand
 # steps, not a hundred thousand), the widened subject its heaviest of the sum.
 VECTOR_TERMS, WIDENED_TERMS = 100, 200
-# Words that say nothing about a news story (PostgreSQL's stop words, plus the agency's own verbs).
-_STOP = STOPWORDS | frozenset(
-    "said says also would could one two new year years last mr mrs ms per cent".split()
+# Words that say nothing about a news story (PostgreSQL's English and Russian stop words, plus the agency's own
+# English verbs).
+_STOP = (
+    STOPWORDS
+    | RUSSIAN_STOPWORDS
+    | frozenset("said says also would could one two new year years last mr mrs ms per cent".split())
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _STEMMER = Stemmer.Stemmer("english")
@@ -50,7 +55,7 @@ def stems(found: list[str]) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return [w for w in (m.lower() for m in _WORD.findall(text)) if w not in _STOP]
+    return [w for w in (fold(m) for m in _WORD.findall(text)) if w not in _STOP]
 
 
 def bag(*texts: str) -> tuple[Counter[str], dict[str, str]]:
@@ -60,7 +65,11 @@ def bag(*texts: str) -> tuple[Counter[str], dict[str, str]]:
         surface.update(words(text))
     counts: Counter[str] = Counter()
     forms: dict[str, tuple[int, str]] = {}
-    for (word, count), root in zip(surface.items(), _STEMMER.stemWords(list(surface)), strict=True):
+    found = list(surface)
+    roots = _STEMMER.stemWords(found)
+    if any(has_cyrillic(text) for text in texts):
+        roots = [russian_stem(w) if has_cyrillic(w) else root for w, root in zip(found, roots, strict=True)]
+    for (word, count), root in zip(surface.items(), roots, strict=True):
         counts[root] += count
         if count > forms.get(root, (0, ""))[0]:
             forms[root] = (count, word)

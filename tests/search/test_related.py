@@ -48,6 +48,24 @@ def test_closest_story_first_and_never_itself():
     assert Counter(pool.index.similar(pool.vector(outsider))).most_common(1)[0][0] in (3, 4)
 
 
+def test_russian_stories_meet_through_their_stems_whatever_the_case():
+    """Two Russian stories about one event that share no word form ("газопровод" and "газопровода") are close
+    through their Russian stems; a Russian stop word weighs nothing."""
+    texts = {
+        1: "Газопровод в Германию достроят к осени, сообщил концерн.",
+        2: "Строительство газопровода в Германии завершат осенью, заявил представитель концерна.",
+        3: "Ураган в Москве повалил деревья, только в парках их сотни.",
+    }
+    pool = related.Pool()
+    pool.sync(
+        dict.fromkeys(texts, "a"), lambda ids: {i: (related.bag(texts[i]), frozenset()) for i in ids}, now=0.0
+    )
+    assert "только" not in related.words(texts[3])
+    assert related.bag("газопровода")[0] == related.bag("Газопровод")[0]
+    scores = pool.index.similar(pool.vector(pool.bags[1], member=1), skip=1)
+    assert scores.most_common(1)[0][0] == 2 and scores[2] > 0.5 and scores[3] == 0
+
+
 @pytest.fixture
 def lee():
     benchmark = pytest.importorskip("benchmarks.related_quality")
