@@ -19,6 +19,9 @@ body; the background first, older), indexed, and:
 - **TF-IDF cosine**, the textbook baseline, on the same stories: lower-cased words of three letters or more,
   PostgreSQL's stop words removed, idf log(N / df) over the 350, cosine.
 Targets (issue 18): Pearson ≥ 0.60, first three ≥ 0.58. SQLite and PostgreSQL each in their own process.
+The same ratings again without a database (``lee_beside``), the 50 beside Lee's background, beside the demo's
+485 tass.com stories (a `make run` site), and alone (a new site): a word's frequencies come from the stories
+beside it.
 
 Two more judged sets, of other outlets and other judges, scored once (the similarity is the same Python on
 both engines: ``related.Pool`` and ``Index.similar_many``, what ``related_scores`` calls, over the stories'
@@ -181,6 +184,51 @@ def baselines(ratings: list[list[float]]) -> dict:
         "random3": statistics.fmean(ratings[i][j] for i in range(n) for j in range(n) if j != i),
         "best3": statistics.fmean(statistics.fmean(sorted((ratings[i][j] for j in range(n) if j != i), reverse=True)[:3]) for i in range(n)),
     }  # fmt: skip
+
+
+# The same ratings, the 50 beside other stories -------------------------------------------------------------
+def lee_beside() -> list[dict]:
+    """Read also's agreement with the ratings (``Pool``, no database) as a site would have the 50 stories
+    beside others, which give the words their frequencies: Lee's 300 background stories (as the worker loads
+    them), the demo's 485 tass.com stories (a `make run` site), or none (a new site); TF-IDF beside each."""
+    from benchmarks import _judged, _tune_related
+
+    lee, background, ratings = lee_corpus()
+
+    def split(text: str) -> tuple[str, str]:
+        first, *rest = _SENTENCE.split(" ".join(text.split()), maxsplit=1)
+        return first[:300], rest[0] if rest else ""
+
+    sites = [("Lee's 300 background stories", [split(text) for text in background])]
+    try:
+        rows = _judged._news_rows()
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        print(f"related_quality: the demo's stories skipped ({exc})")
+    else:
+        demo = [(row["title"], row["text"]) for row in rows if "tass.com" in row["article_source_link"]]
+        sites.append((f"the demo's {len(demo)} tass.com stories", demo))
+    sites.append(("nothing else", []))
+    found = []
+    for name, others in sites:
+        scores = _tune_related.lee_scores(others + [split(text) for text in lee], len(others), {})
+        baseline = tfidf_scores(lee, [f"{head} {body}" for head, body in others])
+        found.append(
+            {"beside": name, "ours": measures(scores, ratings), "tfidf": measures(baseline, ratings)}
+        )
+    return found
+
+
+def report_beside(rows: list[dict]) -> str:
+    lines = [
+        "\nThe 50 Lee stories beside other stories (no database): Pearson / first three",
+        f"  {'beside':<34} {'Read also':>15} {'TF-IDF':>15}",
+    ]
+    for r in rows:
+        ours, tfidf = r["ours"], r["tfidf"]
+        lines.append(
+            f"  {r['beside']:<34} {ours['pearson']:>7.3f} / {ours['top3']:.3f} {tfidf['pearson']:>7.3f} / {tfidf['top3']:.3f}"
+        )
+    return "\n".join(lines)
 
 
 # More judged sets: stories that share a label ---------------------------------------------------------------
@@ -451,6 +499,9 @@ def main() -> None:
                 spawn("postgres", {"DATABASE_URL": url})
         except FileNotFoundError as exc:
             print(f"related_quality: PostgreSQL skipped ({exc})")
+    beside = lee_beside() if engines else []
+    if beside:
+        print(report_beside(beside), flush=True)
     sets = other_sets()
     if sets:
         print(report_sets(sets), flush=True)
@@ -460,7 +511,7 @@ def main() -> None:
         )
     out = ROOT / "var" / "bench" / "related-quality.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"lee": results, "other_sets": sets}))
+    out.write_text(json.dumps({"lee": results, "lee_beside": beside, "other_sets": sets}))
 
 
 if __name__ == "__main__":

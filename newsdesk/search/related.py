@@ -8,6 +8,9 @@ docs/search.md, benchmarks/related_quality.py):
   both languages and words of fewer than three letters are dropped; a stem's weight is (1 + log tf) ×
   log(1 + N / df) over the stories compared (the selectors: the newest stories the site has published), and
   a stem that no other story has is dropped (it can only add to the length of the vector);
+- N and df count, beside the stories compared, ``PRIOR_STORIES`` stories of general text, in which a word
+  is as common as wordfreq says it is in English or Russian: a small site's few stories cannot tell a common
+  word ("government") from a rare one ("whale") that two of them happen to share;
 - the subject's vector is widened with its ``NEIGHBOURS`` closest stories (weighted by closeness, ``WIDEN``):
   two stories about the same event often share fewer words with each other than with a third one.
 The constants were chosen across the sets (``benchmarks._tune_related``); an extra weight for names
@@ -17,6 +20,7 @@ Pure functions over text and counts; the selectors read the stories and the coun
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -35,6 +39,10 @@ NEIGHBOURS, WIDEN = 15, 2.0
 # A story's vector keeps its heaviest stems (a long story has hundreds; comparing is then a few thousand
 # steps, not a hundred thousand), the widened subject its heaviest of the sum.
 VECTOR_TERMS, WIDENED_TERMS = 100, 200
+# The prior: as many stories of general text as the pipeline's pool holds, each of ``STORY_WORDS`` words, so a
+# word's expected share of them is STORY_WORDS x its frequency (wordfreq's "small" lists: the words at least
+# one in a million, 29,000 English and 61,000 Russian; a word missing from them counts as rare).
+PRIOR_STORIES, STORY_WORDS = 3_000, 300
 # Words that say nothing about a news story (PostgreSQL's English and Russian stop words, plus the agency's own
 # English verbs).
 _STOP = (
@@ -76,15 +84,42 @@ def bag(*texts: str) -> tuple[Counter[str], dict[str, str]]:
     return counts, {root: word for root, (_, word) in forms.items()}
 
 
+@functools.cache
+def _frequencies() -> dict[str, float]:
+    """Each stem's frequency in general text, the sum of its forms' in wordfreq's English and Russian lists
+    (the stems of the two alphabets never meet; 0.7 s to build, once per process, when Read also is first
+    asked: the library is imported then, not by every process that imports this module)."""
+    import wordfreq
+
+    found: Counter[str] = Counter()
+    for language in ("en", "ru"):
+        for word, frequency in wordfreq.get_frequency_dict(language, wordlist="small").items():
+            word = fold(word)
+            if has_cyrillic(word):
+                root = russian_stem(word) if language == "ru" else ""
+            else:
+                root = stem(word) if language == "en" and word.isalpha() else ""
+            if root:
+                found[root] += frequency  # type: ignore[assignment]
+    return dict(found)
+
+
+def general_share(root: str) -> float:
+    """The share of general stories of ``STORY_WORDS`` words that have a word of this stem."""
+    return min(1.0, STORY_WORDS * _frequencies().get(root, 0.0))
+
+
 def vector_of(story: tuple, df: Mapping[str, int], total: int) -> Vector:
     """The unit TF-IDF vector of a story's ``bag`` (its ``VECTOR_TERMS`` heaviest stems); ``df``: how many
-    of the ``total`` stories (the story among them) have each stem."""
+    of the ``total`` stories (the story among them) have each stem; the prior's stories count beside them."""
     weights = {}
+    stories, general = total + PRIOR_STORIES, _frequencies()
     for root, count in story[0].items():
         found = df.get(root, 1)
         if found <= 1:
             continue  # no other story has it
-        weights[root] = (1 + math.log(count)) * math.log(1 + total / found)
+        share = found + PRIOR_STORIES * min(1.0, STORY_WORDS * general.get(root, 0.0))
+        weights[root] = (1 + math.log(count)) * math.log(1 + stories / share)
     return unit(heaviest(weights, VECTOR_TERMS))
 
 

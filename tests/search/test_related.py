@@ -48,6 +48,30 @@ def test_closest_story_first_and_never_itself():
     assert Counter(pool.index.similar(pool.vector(outsider))).most_common(1)[0][0] in (3, 4)
 
 
+def pool_of(texts: dict[int, str]) -> related.Pool:
+    pool = related.Pool()
+    pool.sync(
+        dict.fromkeys(texts, "a"), lambda ids: {i: (related.bag(texts[i]), frozenset()) for i in ids}, now=0.0
+    )
+    return pool
+
+
+def test_a_small_pool_tells_a_common_word_from_a_rare_one_by_general_frequencies():
+    """Two of a new site's three stories share "government" and "Kamaz" alike; in general text the first is
+    common and the second rare, so the rare one weighs more (a pool this small cannot tell them apart)."""
+    texts = {
+        1: "The government said Kamaz would build the plant.",
+        2: "Kamaz and the government signed the contract.",
+        3: "A hurricane hit the coast overnight.",
+    }
+    pool = pool_of(texts)
+    vector = pool.index.vectors[1]
+    assert vector[related.stem("kamaz")] > 1.5 * vector[related.stem("government")] > 0
+    assert (
+        related.general_share(related.stem("government")) > related.general_share(related.stem("kamaz")) == 0
+    )
+
+
 def test_russian_stories_meet_through_their_stems_whatever_the_case():
     """Two Russian stories about one event that share no word form ("газопровод" and "газопровода") are close
     through their Russian stems; a Russian stop word weighs nothing."""
@@ -56,10 +80,7 @@ def test_russian_stories_meet_through_their_stems_whatever_the_case():
         2: "Строительство газопровода в Германии завершат осенью, заявил представитель концерна.",
         3: "Ураган в Москве повалил деревья, только в парках их сотни.",
     }
-    pool = related.Pool()
-    pool.sync(
-        dict.fromkeys(texts, "a"), lambda ids: {i: (related.bag(texts[i]), frozenset()) for i in ids}, now=0.0
-    )
+    pool = pool_of(texts)
     assert "только" not in related.words(texts[3])
     assert related.bag("газопровода")[0] == related.bag("Газопровод")[0]
     scores = pool.index.similar(pool.vector(pool.bags[1], member=1), skip=1)
