@@ -87,20 +87,25 @@ def bag(*texts: str) -> tuple[Counter[str], dict[str, str]]:
 @functools.cache
 def _frequencies() -> dict[str, float]:
     """Each stem's frequency in general text, the sum of its forms' in wordfreq's English and Russian lists
-    (the stems of the two alphabets never meet; 0.7 s to build, once per process, when Read also is first
-    asked: the library is imported then, not by every process that imports this module)."""
+    (the stems of the two alphabets never meet). Built once per process when Read also is first asked (0.5 s):
+    the library is imported then, not by every process that imports this module, and its own copies of the
+    lists are let go; stemmed by stemmers of their own, so the 90,000 words leave the shared caches alone."""
     import wordfreq
 
     found: Counter[str] = Counter()
-    for language in ("en", "ru"):
-        for word, frequency in wordfreq.get_frequency_dict(language, wordlist="small").items():
-            word = fold(word)
-            if has_cyrillic(word):
-                root = russian_stem(word) if language == "ru" else ""
-            else:
-                root = stem(word) if language == "en" and word.isalpha() else ""
-            if root:
-                found[root] += frequency  # type: ignore[assignment]
+    for language, keep in (("en", lambda w: w.isalpha() and not has_cyrillic(w)), ("ru", has_cyrillic)):
+        pairs = [
+            (word, frequency)
+            for word, frequency in (
+                (fold(w), f) for w, f in wordfreq.get_frequency_dict(language, wordlist="small").items()
+            )
+            if keep(word)
+        ]
+        stemmer = Stemmer.Stemmer("english" if language == "en" else "russian", 0)
+        for (word, frequency), root in zip(pairs, stemmer.stemWords([w for w, _ in pairs]), strict=True):
+            found[root or word] += frequency  # type: ignore[assignment]
+    wordfreq.get_frequency_dict.cache_clear()
+    wordfreq.get_frequency_list.cache_clear()
     return dict(found)
 
 
