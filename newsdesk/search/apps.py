@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 def _sqlite_functions(sender, connection, **kwargs) -> None:
@@ -22,6 +23,9 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_sqlite_functions, dispatch_uid="newsdesk.search.sqlite_functions")
+        from .places import warm
+
+        post_migrate.connect(warm, sender=self, dispatch_uid="newsdesk.search.places")
         # Publish, correct and withdraw reach the index, then Read also (which reads it), through the
         # publishing pipeline: a batch of changes at a time, in the worker.
         from newsdesk.pipeline.effects import Effect, article_ids, register

@@ -11,6 +11,7 @@ from newsdesk.news.models import Article
 
 from .analysis import ampersand_terms, fold
 from .models import SearchDocument
+from .places import dateline_country
 
 # \x02/\x03 mark highlights inside snippets; they must never occur in indexed text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -48,6 +49,9 @@ def build_document(
     keywords = [p.name for p in persons] + [t.name for t in topics]
     if article.dateline_place:
         keywords.append(article.dateline_place.title())
+        country = dateline_country(article.dateline_place)  # "PARIS": "France" too
+        if country:
+            keywords.append(country)
     body = indexed_part(html_to_text(article.body), MAX_INDEXED_BODY)
     keywords += ampersand_terms(" ".join((article.headline, article.lead, body)))  # "AT&T" as "atandt"
     return SearchDocument(

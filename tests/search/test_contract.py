@@ -375,8 +375,9 @@ def test_a_quoted_phrase_finds_accented_words_and_codes_whichever_way_it_writes_
         with connection.cursor() as cursor:
             cursor.execute("SELECT vector::text FROM search_searchdocument WHERE article_id = %s", [cases.pk])
             vector = cursor.fetchone()[0]
-        # "19" where "-19" is (2), beside the lead's own "19" (9), then the body's (16): each once.
-        assert "'-19':2A '19':2A,9B,16 'case':3A 'covid':1A" in vector
+        # "19" where "-19" is (2), beside the lead's own "19" (9), then the body's (17, after the keywords
+        # Pskov and Russia): each once.
+        assert "'-19':2A '19':2A,9B,17 'case':3A 'covid':1A" in vector
 
 
 def test_words_joined_by_a_slash_are_found_one_by_one_on_both_engines(backend):
@@ -636,15 +637,16 @@ def test_migration_0014_gives_the_stories_indexed_before_it_their_ampersand_name
     other = story("Verizon reports higher profit", "<p>Verizon's profit rose &amp; its shares fell.</p>")
     search_sync_pending()
     built = SearchDocument.objects.get(pk=att.pk).keywords
-    assert built == "Dallas · atandt"
-    SearchDocument.objects.filter(pk=att.pk).update(keywords="Dallas")  # as indexed before the change
+    assert built == "Dallas · United States · atandt"
+    # As indexed before the change.
+    SearchDocument.objects.filter(pk=att.pk).update(keywords="Dallas · United States")
     untouched = SearchDocument.objects.get(pk=other.pk).keywords
     assert migration.rewrite(connection, add=True, batch=1) == 1
     assert SearchDocument.objects.get(pk=att.pk).keywords == built
     assert ids(search_articles(q="AT&T")) == [att.pk]
     assert migration.rewrite(connection, add=True) == 0  # nothing left to do
     assert migration.rewrite(connection, add=False) == 1
-    assert SearchDocument.objects.get(pk=att.pk).keywords == "Dallas"
+    assert SearchDocument.objects.get(pk=att.pk).keywords == "Dallas · United States"
     assert SearchDocument.objects.get(pk=other.pk).keywords == untouched
 
 
@@ -815,18 +817,19 @@ def test_facets_count_sections_persons_topics_months(newsroom):
     newsroom["trade"].persons.add(putin)
     newsroom["trade"].topics.add(topic)
     search_sync_pending()
+    # Every story is filed from Pskov (the factory's dateline), so Russia's: Kamaz's too (search/places.py).
     result = search_articles(q="Russia OR Russian OR Moscow")
     sections = {f.key: f.count for f in result.facets["section"]}
-    assert sections == {"politics": 1, "economy": 1, "defense": 1, "society": 1}
+    assert sections == {"politics": 1, "economy": 2, "defense": 1, "society": 1}
     assert [(f.label, f.count) for f in result.facets["person"]] == [
         ("Vladimir Putin", 2),
         ("Donald Trump", 1),
     ]
     assert [(f.label, f.count) for f in result.facets["topic"]] == [("Russia-US relations", 1)]
     month = timezone.localtime(newsroom["trade"].publish_at).strftime("%Y-%m")
-    assert [(f.key, f.count) for f in result.facets["month"]] == [(month, 4)]
+    assert [(f.key, f.count) for f in result.facets["month"]] == [(month, 5)]
     bare = search_articles(q="Russia OR Russian OR Moscow", facets=False)
-    assert ids(bare) == ids(result) and bare.total == result.total == 4
+    assert ids(bare) == ids(result) and bare.total == result.total == 5
     assert not any(bare.facets.values())
 
 

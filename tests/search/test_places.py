@@ -1,0 +1,101 @@
+"""A dateline's country among a story's keywords (search/places.py): a story filed from a city is found by the
+city's country, on both engines, and the stories indexed before are given theirs by migration 0019."""
+
+import importlib
+import json
+
+import pytest
+from django.db import connection
+
+from newsdesk.search.models import SearchDocument
+from newsdesk.search.places import dateline_country
+from newsdesk.search.selectors import search_articles
+from newsdesk.search.services import search_sync_pending
+
+from .conftest import story
+
+# Real wire copy: the Reuters-21578 stories these datelines come from name neither country in their text.
+CHOCOLATE = "<p>Jacobs Suchard AG said its 1986 net profit rose 20 pct on higher chocolate sales.</p>"
+TBILLS = "<p>The Bank said it would hold a tender for seven billion francs of treasury bills on Monday.</p>"
+
+
+@pytest.mark.parametrize(
+    ("place", "country"),
+    [
+        ("PARIS", "France"),  # the most populous of the cities of that name, not Paris, Texas
+        ("ZURICH", "Switzerland"),  # the city's own name is Zürich
+        ("Zürich", "Switzerland"),
+        ("NEW YORK", "United States"),  # GeoNames' name is "New York City"
+        ("PEKING", "China"),  # a city's older English name
+        ("  SAO   PAULO ", "Brazil"),
+        ("PSKOV", "Russia"),
+    ],
+)
+def test_a_city_gives_its_country(place, country):
+    assert dateline_country(place) == country
+
+
+@pytest.mark.parametrize("place", ["SINGAPORE", "KUWAIT", "ПСКОВ", "Nowhere Springs", "", "  ", "A" * 10_000])
+def test_a_country_an_unknown_place_or_a_cyrillic_one_gives_none(place):
+    """The country itself is the place already; a Cyrillic dateline's story names its country in Russian."""
+    assert dateline_country(place) == ""
+
+
+def test_a_story_filed_from_a_city_is_found_by_its_country(backend):
+    zurich = story("Jacobs Suchard 1986 net profit rises", CHOCOLATE, dateline_place="ZURICH")
+    paris = story("Seven billion franc T-bill tender", TBILLS, dateline_place="PARIS", hours_ago=2)
+    nowhere = story("Jacobs Suchard sales rise", CHOCOLATE, dateline_place="NOWHERE SPRINGS", hours_ago=3)
+    search_sync_pending()
+    assert SearchDocument.objects.get(pk=zurich.pk).keywords == "Zurich · Switzerland"
+    assert SearchDocument.objects.get(pk=nowhere.pk).keywords == "Nowhere Springs"
+    assert [hit.article.pk for hit in search_articles(q="Switzerland").hits] == [zurich.pk]
+    assert [hit.article.pk for hit in search_articles(q="France").hits] == [paris.pk]
+    # Both words: the story from Zurich first, the other one with the chocolate after it (any words).
+    assert [hit.article.pk for hit in search_articles(q="chocolate Switzerland").hits] == [
+        zurich.pk,
+        nowhere.pk,
+    ]
+
+
+def test_migration_0019_gives_the_stories_indexed_before_it_their_countries_and_takes_them_back(backend):
+    migration = importlib.import_module("newsdesk.search.migrations.0019_dateline_countries")
+    zurich = story("Jacobs Suchard 1986 net profit rises", CHOCOLATE, dateline_place="ZURICH")
+    att = story("AT&T bids", "<p>AT&amp;T bid for the spectrum.</p>", dateline_place="DALLAS", hours_ago=2)
+    plain = story("Seven billion franc T-bill tender", TBILLS, hours_ago=3, dateline_place="")
+    search_sync_pending()
+    built = {pk: SearchDocument.objects.get(pk=pk).keywords for pk in (zurich.pk, att.pk, plain.pk)}
+    assert built[att.pk] == "Dallas · United States · atandt"
+    # As indexed before the change: the place without its country.
+    SearchDocument.objects.filter(pk=zurich.pk).update(keywords="Zurich")
+    SearchDocument.objects.filter(pk=att.pk).update(keywords="Dallas · atandt")
+    assert search_articles(q="Switzerland").hits == []
+    assert migration.rewrite(connection, add=True, batch=1) == 2
+    assert {pk: SearchDocument.objects.get(pk=pk).keywords for pk in built} == built
+    assert [hit.article.pk for hit in search_articles(q="Switzerland").hits] == [zurich.pk]
+    assert migration.rewrite(connection, add=True) == 0  # nothing left to do
+    assert migration.rewrite(connection, add=False) == 2
+    assert SearchDocument.objects.get(pk=zurich.pk).keywords == "Zurich"
+    assert SearchDocument.objects.get(pk=att.pk).keywords == "Dallas · atandt"
+    assert SearchDocument.objects.get(pk=plain.pk).keywords == built[plain.pk]
+
+
+def test_the_map_is_built_once_for_the_site_and_rebuilt_when_its_file_is_damaged(settings, tmp_path):
+    from newsdesk.search import places
+
+    settings.DATA_DIR = tmp_path
+    places._countries.cache_clear()
+    try:
+        assert dateline_country("PARIS") == "France"
+        (cached,) = (tmp_path / "cache").glob("dateline-countries-*.json")
+        assert json.loads(cached.read_text("utf-8"))["paris"] == "France"
+        places._countries.cache_clear()
+        cached.write_text('{"paris": "Texas"}', "utf-8")  # another process reads the file, not the cities
+        assert dateline_country("PARIS") == "Texas"
+        for damaged in ("{not json", "[1, 2]", '{"paris": 3}', ""):
+            places._countries.cache_clear()
+            cached.write_text(damaged, "utf-8")
+            assert dateline_country("PARIS") == "France", damaged
+            assert json.loads(cached.read_text("utf-8"))["paris"] == "France"
+        assert [p.name for p in (tmp_path / "cache").iterdir()] == [cached.name]  # no partial file left
+    finally:
+        places._countries.cache_clear()
