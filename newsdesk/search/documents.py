@@ -49,7 +49,7 @@ def build_document(
     keywords = [p.name for p in persons] + [t.name for t in topics]
     if article.dateline_place:
         keywords.append(article.dateline_place.title())
-        country = dateline_country(article.dateline_place)  # "PARIS": "France" too
+        country = dateline_country(article.dateline_place, article.language)  # "PARIS": "France" too
         if country:
             keywords.append(country)
     body = indexed_part(html_to_text(article.body), MAX_INDEXED_BODY)

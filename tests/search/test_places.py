@@ -29,16 +29,38 @@ TBILLS = "<p>The Bank said it would hold a tender for seven billion francs of tr
         ("PEKING", "China"),  # a city's older English name
         ("  SAO   PAULO ", "Brazil"),
         ("PSKOV", "Russia"),
+        ("ПСКОВ", "Russia"),
     ],
 )
 def test_a_city_gives_its_country(place, country):
     assert dateline_country(place) == country
 
 
-@pytest.mark.parametrize("place", ["SINGAPORE", "KUWAIT", "ПСКОВ", "Nowhere Springs", "", "  ", "A" * 10_000])
-def test_a_country_an_unknown_place_or_a_cyrillic_one_gives_none(place):
-    """The country itself is the place already; a Cyrillic dateline's story names its country in Russian."""
-    assert dateline_country(place) == ""
+@pytest.mark.parametrize(
+    ("place", "country"),
+    [("ПСКОВ", "Россия"), ("Париж", "Франция"), ("PARIS", "Франция"), ("НЬЮ-ЙОРК", "Соединенные Штаты")],
+)
+def test_the_russian_edition_names_the_country_in_russian(place, country):
+    assert dateline_country(place, "ru") == country
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        "SINGAPORE",
+        "KUWAIT",
+        "СИНГАПУР",
+        "Nowhere Springs",
+        "Тридевятое царство",
+        "",
+        "  ",
+        "A" * 10_000,
+        "東京",
+    ],
+)
+def test_a_country_or_an_unknown_place_gives_none(place):
+    """The country itself is the place already."""
+    assert dateline_country(place) == dateline_country(place, "ru") == ""
 
 
 def test_a_story_filed_from_a_city_is_found_by_its_country(backend):
@@ -87,15 +109,15 @@ def test_the_map_is_built_once_for_the_site_and_rebuilt_when_its_file_is_damaged
     try:
         assert dateline_country("PARIS") == "France"
         (cached,) = (tmp_path / "cache").glob("dateline-countries-*.json")
-        assert json.loads(cached.read_text("utf-8"))["paris"] == "France"
+        assert json.loads(cached.read_text("utf-8"))["paris"] == "FR"
         places._countries.cache_clear()
-        cached.write_text('{"paris": "Texas"}', "utf-8")  # another process reads the file, not the cities
-        assert dateline_country("PARIS") == "Texas"
+        cached.write_text('{"paris": "US"}', "utf-8")  # another process reads the file, not the cities
+        assert dateline_country("PARIS") == "United States"
         for damaged in ("{not json", "[1, 2]", '{"paris": 3}', ""):
             places._countries.cache_clear()
             cached.write_text(damaged, "utf-8")
             assert dateline_country("PARIS") == "France", damaged
-            assert json.loads(cached.read_text("utf-8"))["paris"] == "France"
+            assert json.loads(cached.read_text("utf-8"))["paris"] == "FR"
         assert [p.name for p in (tmp_path / "cache").iterdir()] == [cached.name]  # no partial file left
     finally:
         places._countries.cache_clear()

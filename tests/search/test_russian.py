@@ -34,12 +34,16 @@ def _russian_section() -> Section:
     return Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
 
 
-def russian(headline: str, body: str, *, hours_ago: float = 1, language: str = "ru"):
+def russian(
+    headline: str, body: str, *, hours_ago: float = 1, language: str = "ru", dateline_place: str = ""
+):
+    """A story of the edition, without a dateline unless given (a dateline's country is among the keywords:
+    tests/search/test_places.py)."""
     at = timezone.now() - dt.timedelta(hours=hours_ago)
     section = _russian_section() if language == "ru" else _section("politics")
     return ArticleFactory(
         headline=headline, lead="", body=body, publish_at=at, first_published_at=at, section=section,
-        language=language,
+        language=language, dateline_place=dateline_place,
     )  # fmt: skip
 
 

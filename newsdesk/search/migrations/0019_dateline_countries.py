@@ -1,5 +1,5 @@
 """Each document whose article has a dateline in a known city also has that city's country among its keywords,
-right after the place ("Paris · France"), as ``documents.build_document`` now writes it (``places``): the
+right after the place ("Paris · France", "Псков · Россия" in the Russian edition), as ``documents.build_document`` now writes it (``places``): the
 stories indexed before it are found by their country too.
 
 Only the documents of articles with a dateline are read, in batches of ``BATCH`` by article id, each batch in
@@ -30,7 +30,8 @@ def keywords_with(keywords: str, place: str, country: str, *, add: bool) -> str:
 def rewrite(connection, *, add: bool, batch: int = BATCH) -> int:
     done, last = 0, 0
     find = (
-        "SELECT doc.article_id, article.dateline_place, doc.keywords FROM search_searchdocument AS doc "
+        "SELECT doc.article_id, article.dateline_place, article.language, doc.keywords "
+        "FROM search_searchdocument AS doc "
         "JOIN news_article AS article ON article.id = doc.article_id "
         "WHERE doc.article_id > %s AND article.dateline_place <> '' ORDER BY doc.article_id LIMIT %s"
     )
@@ -41,8 +42,8 @@ def rewrite(connection, *, add: bool, batch: int = BATCH) -> int:
             if not rows:
                 return done
             changed = []
-            for pk, place, keywords in rows:
-                country = dateline_country(place)
+            for pk, place, language, keywords in rows:
+                country = dateline_country(place, language)
                 if country:
                     rewritten = keywords_with(keywords or "", place.title(), country, add=add)
                     if rewritten != (keywords or ""):
