@@ -22,7 +22,7 @@ import statistics
 import sys
 
 from benchmarks import search_quality
-from benchmarks._judged import SETS
+from benchmarks._judged import REPORTED_ONLY, SETS
 
 CAP = 1.10
 # What ``fields`` chose (2026-12-04; docs/search.md), the base of the ``rerank`` grid.
@@ -76,7 +76,7 @@ def choose(result: dict, engine: str = "sqlite") -> None:
         reference |= data["bm25"]
         for name, table in data["engines"][engine].items():
             rows.setdefault(name, {}).update(table["scores"])
-    sets = [s for s in SETS if s in reference]
+    sets = [s for s in SETS if s in reference and s not in REPORTED_ONLY]
     ranked = sorted(rows, key=lambda name: -objective(rows[name], reference, sets, "tune"))
     print("\nobjective on the tune halves (mean over sets of nDCG@10 / BM25, capped at +10 %):")
     for name in ranked:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.search_bench import ROOT
 
-SETS = ("reuters-topics", "reuters-places", "reuters-orgs", "reuters-people")
+SETS = ("reuters-topics", "reuters-places", "reuters-orgs", "reuters-people", "reuters-codes")
 
 CHILD = r"""
 import html, json, logging, os, re, sys, time

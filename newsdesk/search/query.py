@@ -3,14 +3,15 @@
 Supported: words (stemmed by the engine), "exact phrases", -exclusion (of a word or a phrase), OR between two
 clauses, and prefix* (at least two letters). Everything else — punctuation, unbalanced quotes, operators of
 the engines themselves, control characters — is treated as a separator, so no input can become engine syntax:
-back ends only ever see the words extracted here, quoted by them.
+back ends only ever see the words extracted here, quoted by them. Words joined by punctuation ("Russian-US",
+"money-fx") are a phrase, looked for apart when too few stories have them side by side (``loosened``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .analysis import RUSSIAN, RUSSIAN_STOPWORDS, ampersand_term, fold, query_language
 
@@ -54,6 +55,9 @@ class Phrase:
     # The phrase as typed ("covid-19", "2.5%", "9/11"; None when its words were cut at MAX_PHRASE_WORDS), for an
     # engine whose parser reads such a text otherwise than as its words (PostgreSQL: "covid" and "-19").
     written: str | None = field(default=None, compare=False)
+    # Typed without quotes, its words joined by a hyphen or other punctuation ("money-fx", "nat-gas"): when
+    # no story has them side by side, the fallback looks for them apart (``loosened``).
+    joined: bool = field(default=False, compare=False)
 
 
 Clause = Term | Phrase
@@ -117,7 +121,8 @@ def _clause(chunk: str, quoted: bool, stopwords: frozenset[str] = STOPWORDS) -> 
                 None  # "the who": neither engine's index holds such a phrase (PostgreSQL's has no stop words)
             )
         written = text if len(_WORD.findall(text)) <= MAX_PHRASE_WORDS else None
-        return Phrase(tuple(words), written)  # "Russian-US" is searched as the phrase "russian us"
+        # "Russian-US" is searched as the phrase "russian us"
+        return Phrase(tuple(words), written, joined=not quoted)
     prefix = not quoted and chunk.endswith("*") and len(words[0]) >= MIN_PREFIX_LENGTH
     if words[0] in stopwords and not prefix:
         return None
@@ -173,6 +178,26 @@ def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
             query.must.append(clauses)
         pending_or = False
     return query
+
+
+def loosened(query: ParsedQuery) -> ParsedQuery | None:
+    """The query with each word group that is one phrase typed without quotes ("money-fx", "nat-gas") split into
+    its words, each its own group: what the fallback looks for when no story has the phrase's words side by
+    side (the label codes of Reuters' topics are typed so, and found nothing). Words of one character and stop
+    words stay out ("l-cattle" is "cattle"; "g-7", "u.s." are left whole). None when no group is such a
+    phrase."""
+    must: list[list[Clause]] = []
+    for group in query.must:
+        clause = group[0]
+        if len(group) == 1 and isinstance(clause, Phrase) and clause.joined:
+            words = [w for w in clause.words if len(w) > 1 and w not in STOPWORDS | RUSSIAN_STOPWORDS]
+            if words:
+                must += [[Term(w)] for w in dict.fromkeys(words)]
+                continue
+        must.append(group)
+    if must == query.must:
+        return None
+    return replace(query, must=must)
 
 
 def adjacent_pairs(query: ParsedQuery) -> list[tuple[str, str]]:

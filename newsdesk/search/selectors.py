@@ -34,7 +34,7 @@ from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
 from .models import SearchDocument, SearchTerm
-from .query import STOPWORDS, Clause, ParsedQuery, Term, parse, replace_words
+from .query import STOPWORDS, Clause, ParsedQuery, Term, loosened, parse, replace_words
 
 SORTS = ("relevance", "date")
 FACET_SIZE = 10
@@ -194,10 +194,12 @@ def search_articles(
     )
     result.total, result.total_exact = found.total, found.total < backend.candidate_limit
     result.any_words, result.all_words = found.any_words, found.all_words
-    result.hits = _hits(query, found.hits, at=at)
+    # A phrase typed without quotes that was looked for as its words apart ("money-fx"): they are marked so.
+    searched = (loosened(query) or query) if found.loosened else query
+    result.hits = _hits(searched, found.hits, at=at)
     result.facets = _facets(found.facets)
     if not found.all_words and not query.is_empty:
-        result.did_you_mean = did_you_mean(query=query, within=within)
+        result.did_you_mean = did_you_mean(query=searched, within=within)
     return result
 
 

@@ -1196,6 +1196,26 @@ def test_sql_and_operators_are_plain_words(newsroom):
     assert ids(search_articles(q="Kamaz;")) == [newsroom["kamaz"].pk]
 
 
+def test_a_phrase_typed_without_quotes_is_looked_for_apart_when_too_few_have_it(newsroom):
+    # Reuters' topic codes as typed ("money-fx", "nat-gas") found nothing: a hyphen makes a phrase, and no
+    # story had its words side by side. Now its words are looked for apart, as if typed so.
+    search_sync_pending()
+    result = search_articles(q="trucks-Philippines")  # "1,000 trucks to the Philippines"
+    assert ids(result) == [newsroom["kamaz"].pk] and not result.any_words
+    assert "<mark>trucks</mark>" in result.hits[0].highlight.headline
+    assert "<mark>Philippines</mark>" in result.hits[0].highlight.headline
+    # No story has both: the stories with one of them, as for any query whose words no story has all of.
+    result = search_articles(q="Ryabkov-Kamaz")
+    assert set(ids(result)) == {newsroom["ryabkov"].pk, newsroom["kamaz"].pk} and result.any_words
+    # Too few side by side ("Russian-US relations"): they come first, then the words apart ("Russian rocket
+    # artillery" has "Russian" without "US").
+    result = search_articles(q="Russian-US")
+    assert ids(result) == [newsroom["ryabkov"].pk, newsroom["artillery"].pk]
+    assert result.any_words and result.all_words == 1
+    # In quotes the phrase is asked for as written.
+    assert search_articles(q='"trucks Philippines"').total == 0
+
+
 def test_selector_queries_do_not_grow_with_articles(backend, django_assert_max_num_queries):
     for n in range(3):
         story(f"Kamaz trucks shipment {n}", KAMAZ, hours_ago=n + 1)

@@ -7,7 +7,7 @@ from newsdesk.search.analysis import MAX_AMPERSAND_TERMS, ampersand_terms
 from newsdesk.search.backends.postgres import required_phrases, tsquery_sql
 from newsdesk.search.backends.sqlite import match_expression
 from newsdesk.search.documents import document_tags, filter_groups
-from newsdesk.search.query import MAX_CLAUSES, MAX_QUERY_LENGTH, Phrase, Term, parse, replace_words
+from newsdesk.search.query import MAX_CLAUSES, MAX_QUERY_LENGTH, Phrase, Term, loosened, parse, replace_words
 
 
 def test_words_phrases_exclusions_or_and_prefix():
@@ -20,6 +20,17 @@ def test_words_phrases_exclusions_or_and_prefix():
 def test_punctuation_splits_words_and_hyphenated_words_are_phrases():
     assert parse("Russian-US ties!").must == [[Phrase(("russian", "us"))], [Term("ties")]]
     assert parse("Kamaz;").must == [[Term("kamaz")]]
+
+
+def test_a_phrase_typed_without_quotes_loosens_into_its_words():
+    # Reuters' topic codes as typed: when no story has the words side by side, the search looks for them apart.
+    assert loosened(parse("money-fx")).must == [[Term("money")], [Term("fx")]]
+    assert loosened(parse("nat-gas prices")).must == [[Term("nat")], [Term("gas")], [Term("prices")]]
+    assert loosened(parse("l-cattle")).must == [[Term("cattle")]]  # a letter alone is no word to look for
+    assert loosened(parse("west-germany -east")).must_not == [Term("east")]
+    # Not a phrase in quotes (asked for as written), an abbreviation of letters, an OR, a code's alternative.
+    for kept in ('"money fx"', "u.s.", "g-7", "money-fx OR forex", "covid19", "Kamaz trucks", "the-who"):
+        assert loosened(parse(kept)) is None, kept
 
 
 def test_a_word_of_letters_and_digits_is_also_its_code_with_a_hyphen():

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import rerank
 from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS, ampersand_names
 from ..models import SearchDocument
-from ..query import ParsedQuery
+from ..query import ParsedQuery, loosened
 from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
@@ -62,13 +62,15 @@ class FacetRow:
 class SearchPage:
     """One search, as the database answered it in one statement: the number of candidates, the requested
     page of (article id, score) in rank order, and facet counts over all candidates. ``any_words``: the
-    matches of all the words did not fill the page, so matches of some of them follow (``search``)."""
+    matches of all the words did not fill the page, so matches of some of them follow (``search``).
+    ``loosened``: a phrase typed without quotes found too little, and its words were looked for apart."""
 
     total: int = 0
     hits: list[tuple[int, float]] = field(default_factory=list)
     facets: dict[str, list[FacetRow]] = field(default_factory=dict)
     any_words: bool = False
     all_words: int = 0  # candidates that match all the words
+    loosened: bool = False
 
 
 @dataclass(frozen=True)
@@ -380,18 +382,35 @@ class BaseSearchBackend:
         args = {"within": within, "sort": sort, "at": at, "upto": upto, "facet_size": facet_size}
         args |= {"facets": facets, "narrowed": narrowed, "tags": tags}
         page, ranked, all_words = self._statement(query, any_words=False, **args)
-        if query is not None and self.any_words and len(query.must) > 1 and page.total < offset + count:
+        searched = query
+        if query is not None and self.any_words and page.total < offset + count:
+            # A phrase typed without quotes ("money-fx", "nat-gas", ``query.loosened``): when no story has its
+            # words side by side, the search of its words apart, as if typed so; when too few have, its words
+            # apart are the fallback's, after them. (Not in place of those few: an engine may read the phrase
+            # as typed otherwise than as its words, "24/7" being one token to PostgreSQL.)
+            loose = loosened(query)
+            if loose is not None and not page.total:
+                searched, loose = loose, None
+                page, ranked, all_words = self._statement(searched, any_words=False, **args)
             # Fewer matches of all the words than the page (and than the bound, which would have cut them):
             # the statement returned every one of them, so the second one takes them with their relevance
             # rather than looking for them again (a third of its cost at 1,000,000), and leaves them out of
-            # its matches of some of the words by their ids.
+            # its matches of some of the words by their ids (which the phrase's words apart need).
             complete = len(ranked) == page.total < self.candidate_limit
             known = {hit.article_id: hit.relevance for hit in ranked} if complete else None
-            page, ranked, all_words = self._statement(query, any_words=True, known=known, **args)
-            page.any_words = page.total > all_words
+            fallback = loose if loose is not None and known is not None else searched
+            if (
+                fallback
+                and page.total < offset + count
+                and (len(fallback.must) > 1 or fallback is not searched)
+            ):
+                page, ranked, all_words = self._statement(fallback, any_words=True, known=known, **args)
+                page.any_words = page.total > all_words
+                searched = fallback
+        page.loosened = searched is not query
         page.all_words = all_words
-        if rerank and ranked and query is not None:
-            ranked = self.reranked(query, ranked)
+        if rerank and ranked and searched is not None:
+            ranked = self.reranked(searched, ranked)
         page.hits = [(hit.article_id, hit.score) for hit in ranked[offset : offset + count]]
         return page
 
