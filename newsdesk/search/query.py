@@ -180,16 +180,16 @@ def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
     return query
 
 
-def loosened(query: ParsedQuery) -> ParsedQuery | None:
+def loosened(query: ParsedQuery, *, quoted: bool = False) -> ParsedQuery | None:
     """The query with each word group that is one phrase typed without quotes ("money-fx", "nat-gas") split into
-    its words, each its own group: what the fallback looks for when no story has the phrase's words side by
-    side (the label codes of Reuters' topics are typed so, and found nothing). Words of one character and stop
-    words stay out ("l-cattle" is "cattle"; "g-7", "u.s." are left whole). None when no group is such a
-    phrase."""
+    its words, each its own group: what the search looks for when no story, or too few, have the phrase's
+    words side by side (the label codes of Reuters' topics are typed so, and found nothing). ``quoted``: a
+    phrase in quotes too, for a query nothing matches as written. Words of one character and stop words stay
+    out ("l-cattle" is "cattle"; "g-7", "u.s." are left whole). None when no group is such a phrase."""
     must: list[list[Clause]] = []
     for group in query.must:
         clause = group[0]
-        if len(group) == 1 and isinstance(clause, Phrase) and clause.joined:
+        if len(group) == 1 and isinstance(clause, Phrase) and (clause.joined or quoted):
             words = [w for w in clause.words if len(w) > 1 and w not in STOPWORDS | RUSSIAN_STOPWORDS]
             if words:
                 must += [[Term(w)] for w in dict.fromkeys(words)]
@@ -198,6 +198,11 @@ def loosened(query: ParsedQuery) -> ParsedQuery | None:
     if must == query.must:
         return None
     return replace(query, must=must)
+
+
+def quoted_phrases(query: ParsedQuery) -> list[Phrase]:
+    """The phrases the reader put in quotes, each a word group of its own."""
+    return [g[0] for g in query.must if len(g) == 1 and isinstance(g[0], Phrase) and not g[0].joined]
 
 
 def adjacent_pairs(query: ParsedQuery) -> list[tuple[str, str]]:

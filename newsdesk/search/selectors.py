@@ -34,7 +34,7 @@ from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
 from .models import SearchDocument, SearchTerm
-from .query import STOPWORDS, Clause, ParsedQuery, Term, loosened, parse, replace_words
+from .query import STOPWORDS, Clause, ParsedQuery, Term, parse, quoted_phrases, replace_words
 
 SORTS = ("relevance", "date")
 FACET_SIZE = 10
@@ -102,6 +102,8 @@ class SearchResult:
     # Only common words were typed: they were looked for as a phrase in the newest stories' headlines and
     # leads (common_words.py), newest first.
     common_words: bool = False
+    # No story has the phrase typed in quotes: the stories with its words apart are shown.
+    phrase_apart: bool = False
 
     @property
     def page_count(self) -> int:
@@ -194,8 +196,12 @@ def search_articles(
     )
     result.total, result.total_exact = found.total, found.total < backend.candidate_limit
     result.any_words, result.all_words = found.any_words, found.all_words
-    # A phrase typed without quotes that was looked for as its words apart ("money-fx"): they are marked so.
-    searched = (loosened(query) or query) if found.loosened else query
+    # A phrase looked for as its words apart ("money-fx", or "nat gas" in quotes, which no story has): they are
+    # marked so.
+    searched = found.searched or query
+    result.phrase_apart = bool(quoted_phrases(query)) and len(quoted_phrases(searched)) < len(
+        quoted_phrases(query)
+    )
     result.hits = _hits(searched, found.hits, at=at)
     result.facets = _facets(found.facets)
     if not found.all_words and not query.is_empty:

@@ -155,6 +155,8 @@ def search_api(request):
             "all_words": result.all_words,
             # Only common words were typed: the newest stories with them, as typed, in the headline or lead.
             "common_words": result.common_words,
+            # No story has the phrase typed in quotes: these have its words apart.
+            "phrase_apart": result.phrase_apart,
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -31,6 +31,9 @@ def test_a_phrase_typed_without_quotes_loosens_into_its_words():
     # Not a phrase in quotes (asked for as written), an abbreviation of letters, an OR, a code's alternative.
     for kept in ('"money fx"', "u.s.", "g-7", "money-fx OR forex", "covid19", "Kamaz trucks", "the-who"):
         assert loosened(parse(kept)) is None, kept
+    # A phrase in quotes only when asked (a query nothing matches as written).
+    assert loosened(parse('"money fx"'), quoted=True).must == [[Term("money")], [Term("fx")]]
+    assert loosened(parse('"the who"'), quoted=True) is None
 
 
 def test_a_word_of_letters_and_digits_is_also_its_code_with_a_hyphen():

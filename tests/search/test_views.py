@@ -164,6 +164,27 @@ def test_no_story_with_all_the_words_shows_those_with_some(client, articles):
     assert data["any_words"] is False and data["all_words"] == 1
 
 
+def test_a_phrase_no_story_has_shows_its_words_apart_and_says_so(client, articles):
+    """A phrase in quotes alone that no story has ("1,000 trucks to the Philippines") is not an empty page: the
+    stories with its words apart, and the reader is told; a code typed with its hyphen, without a notice."""
+    data = client.get("/api/v1/search", {"q": '"trucks Philippines"'}).json()
+    assert [hit["id"] for hit in data["hits"]] == [articles["kamaz"].public_id] and data[
+        "phrase_apart"
+    ] is True
+    html = client.get("/search/", {"q": '"trucks Philippines"'}).content.decode()
+    assert "No story has the phrase in quotes as written; these stories have its words apart." in html
+    data = client.get("/api/v1/search", {"q": "trucks-Philippines"}).json()
+    assert [hit["id"] for hit in data["hits"]] == [articles["kamaz"].public_id] and data[
+        "phrase_apart"
+    ] is False
+    html = client.get("/ru/search/", {"q": '"trucks Philippines"'}).content.decode()
+    assert "phrase in quotes" not in html  # the Russian edition has no such story: no notice without hits
+    data = client.get("/api/v1/search", {"q": '"Deputy Foreign Minister"'}).json()
+    assert [hit["id"] for hit in data["hits"]] == [articles["ryabkov"].public_id] and data[
+        "phrase_apart"
+    ] is False
+
+
 def test_query_counts_do_not_grow_with_articles(client, articles, django_assert_max_num_queries):
     client.get("/api/v1/search", {"q": "Moscow OR trucks"})
     with django_assert_max_num_queries(20) as before:

@@ -63,14 +63,14 @@ class SearchPage:
     """One search, as the database answered it in one statement: the number of candidates, the requested
     page of (article id, score) in rank order, and facet counts over all candidates. ``any_words``: the
     matches of all the words did not fill the page, so matches of some of them follow (``search``).
-    ``loosened``: a phrase typed without quotes found too little, and its words were looked for apart."""
+    ``searched``: the query as searched, when a phrase's words were looked for apart (``query.loosened``)."""
 
     total: int = 0
     hits: list[tuple[int, float]] = field(default_factory=list)
     facets: dict[str, list[FacetRow]] = field(default_factory=dict)
     any_words: bool = False
     all_words: int = 0  # candidates that match all the words
-    loosened: bool = False
+    searched: ParsedQuery | None = None
 
 
 @dataclass(frozen=True)
@@ -388,7 +388,8 @@ class BaseSearchBackend:
             # words side by side, the search of its words apart, as if typed so; when too few have, its words
             # apart are the fallback's, after them. (Not in place of those few: an engine may read the phrase
             # as typed otherwise than as its words, "24/7" being one token to PostgreSQL.)
-            loose = loosened(query)
+            # A phrase in quotes alone that no story has: its words apart too (the page says so).
+            loose = loosened(query, quoted=not page.total and len(query.must) == 1)
             if loose is not None and not page.total:
                 searched, loose = loose, None
                 page, ranked, all_words = self._statement(searched, any_words=False, **args)
@@ -407,7 +408,7 @@ class BaseSearchBackend:
                 page, ranked, all_words = self._statement(fallback, any_words=True, known=known, **args)
                 page.any_words = page.total > all_words
                 searched = fallback
-        page.loosened = searched is not query
+        page.searched = searched if searched is not query else None
         page.all_words = all_words
         if rerank and ranked and searched is not None:
             ranked = self.reranked(searched, ranked)
