@@ -28,12 +28,23 @@ def test_a_phrase_typed_without_quotes_loosens_into_its_words():
     assert loosened(parse("nat-gas prices")).must == [[Term("nat")], [Term("gas")], [Term("prices")]]
     assert loosened(parse("l-cattle")).must == [[Term("cattle")]]  # a letter alone is no word to look for
     assert loosened(parse("west-germany -east")).must_not == [Term("east")]
-    # Not a phrase in quotes (asked for as written), an abbreviation of letters, an OR, a code's alternative.
+    # Not a phrase in quotes (asked for as written), an abbreviation, an OR, a code's alternative.
     for kept in ('"money fx"', "u.s.", "g-7", "money-fx OR forex", "covid19", "Kamaz trucks", "the-who"):
         assert loosened(parse(kept)) is None, kept
+    # An abbreviation's letters only when nothing matches as written: "u" beside "U.S." would add "U.N.".
+    assert loosened(parse("a b c"), letters=True).must == [[Term("b")], [Term("c")]]  # "a": a stop word
+    assert loosened(parse("u.s."), letters=True).must == [[Term("u")]]
     # A phrase in quotes only when asked (a query nothing matches as written).
     assert loosened(parse('"money fx"'), quoted=True).must == [[Term("money")], [Term("fx")]]
     assert loosened(parse('"the who"'), quoted=True) is None
+
+
+def test_single_letters_typed_apart_are_the_abbreviation_they_spell():
+    # "u s dollar" as "U.S. dollar": PostgreSQL reads "U.S." in a story as one token, which "u" alone missed.
+    assert parse("u s dollar").must == parse("U.S. dollar").must == [[Phrase(("u", "s"))], [Term("dollar")]]
+    assert parse("J P Morgan").must == [[Phrase(("j", "p"))], [Term("morgan")]]
+    assert parse("oil u").must == [[Term("oil")], [Term("u")]]  # one letter alone stays a word
+    assert parse("-u s").must_not == [Term("u")] and parse('"u s" dollar').must[0] == [Phrase(("u", "s"))]
 
 
 def test_a_word_of_letters_and_digits_is_also_its_code_with_a_hyphen():

@@ -389,7 +389,7 @@ class BaseSearchBackend:
             # apart are the fallback's, after them. (Not in place of those few: an engine may read the phrase
             # as typed otherwise than as its words, "24/7" being one token to PostgreSQL.)
             # A phrase in quotes alone that no story has: its words apart too (the page says so).
-            loose = loosened(query, quoted=not page.total and len(query.must) == 1)
+            loose = loosened(query, quoted=not page.total and len(query.must) == 1, letters=not page.total)
             if loose is not None and not page.total:
                 searched, loose = loose, None
                 page, ranked, all_words = self._statement(searched, any_words=False, **args)
