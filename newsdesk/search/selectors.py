@@ -34,7 +34,7 @@ from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
 from .models import SearchDocument, SearchTerm
-from .query import STOPWORDS, Clause, ParsedQuery, Term, parse, quoted_phrases, replace_words
+from .query import STOPWORDS, Clause, ParsedQuery, Term, loosened, parse, quoted_phrases, replace_words
 
 SORTS = ("relevance", "date")
 FACET_SIZE = 10
@@ -352,14 +352,20 @@ def _spelling_rank(terms: set[str]) -> dict[str, tuple[int, int, int]]:
 
 # Newsroom ----------------------------------------------------------------------------------------------
 def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]:
-    """The newsroom's article list: the same engine and query language over every status the list shows."""
+    """The newsroom's article list: the same engine and query language over every status the list shows, as a
+    filter (the stories with all the words). A phrase typed without quotes that no story has ("money-fx") is
+    its words apart, as readers' search reads it; one in quotes stays as written."""
     query = parse(q)
     backend = get_backend()
-    ids = (
-        []
-        if query.is_empty
-        else [c.article_id for c in backend.candidates(query, within=queryset, limit=backend.candidate_limit)]
-    )
+
+    def found(query: ParsedQuery) -> list[int]:
+        return [
+            c.article_id for c in backend.candidates(query, within=queryset, limit=backend.candidate_limit)
+        ]
+
+    ids = [] if query.is_empty else found(query)
+    if not ids and not query.is_empty and (loose := loosened(query, letters=True)) is not None:
+        ids = found(loose)
     condition = Q(pk__in=ids)
     if q.strip().isdigit():
         condition |= Q(public_id=int(q.strip()))

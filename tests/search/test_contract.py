@@ -1202,6 +1202,18 @@ def test_sql_and_operators_are_plain_words(newsroom):
     assert ids(search_articles(q="Kamaz;")) == [newsroom["kamaz"].pk]
 
 
+def test_the_newsroom_list_reads_a_phrase_typed_without_quotes_as_readers_search_does(newsroom):
+    # An editor's "trucks-Philippines" (a Reuters code as typed, "money-fx") found nothing in the list while
+    # readers' search found the story: no story has the words side by side.
+    search_sync_pending()
+    every = Article.objects.all()
+    assert set(newsroom_search(queryset=every, q="trucks-Philippines")) == {newsroom["kamaz"]}
+    # A filter: stories with all the words, never the fallback's some of them; a phrase in quotes as written.
+    assert not newsroom_search(queryset=every, q="Ryabkov-Kamaz").exists()
+    assert not newsroom_search(queryset=every, q='"trucks Philippines"').exists()
+    assert set(newsroom_search(queryset=every, q="rocket-artillery")) == {newsroom["artillery"]}
+
+
 def test_a_phrase_typed_without_quotes_is_looked_for_apart_when_too_few_have_it(newsroom):
     # Reuters' topic codes as typed ("money-fx", "nat-gas") found nothing: a hyphen makes a phrase, and no
     # story had its words side by side. Now its words are looked for apart, as if typed so.
