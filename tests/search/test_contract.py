@@ -312,6 +312,42 @@ def test_migration_0015_indexes_the_addresses_and_accents_of_stories_indexed_bef
         assert cursor.fetchone() == before
 
 
+def test_a_ticker_in_angle_brackets_is_found_by_its_letters(backend):
+    """Reuters writes a company's ticker after its name ("Marketing Systems <Masy> Seeks Acquisitions").
+    PostgreSQL's parser read "<Masy>" as an HTML tag and indexed nothing of it: "masy" found the story on
+    SQLite and not there. Migration 0020 indexes again the documents written before."""
+    ticker = story(
+        "Marketing Systems <Masy> Seeks Acquisitions",
+        "<p>Marketing Systems of America Inc &lt;MASY.O&gt; said it retained advisers.</p>",
+    )
+    suffixed = story(
+        "Georgia Gulf to buy back shares", "<p>Georgia Gulf Corp &lt;GRGI.O&gt; said it would.</p>"
+    )
+    other = story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
+    search_sync_pending()
+    for q in ("masy", "<Masy>", "MASY.O", "<MASY.O>"):
+        assert ids(search_articles(q=q)) == [ticker.pk], q
+    for q in ("GRGI.O", "<GRGI.O>"):  # PostgreSQL reads "GRGI.O" as one token, as it does "U.S."
+        assert ids(search_articles(q=q)) == [suffixed.pk], q
+    assert "&lt;Masy&gt;" in search_articles(q="marketing systems").hits[0].highlight.headline
+    if backend.vendor != "postgresql":
+        return
+    migration = importlib.import_module("newsdesk.search.migrations.0020_tag_words")
+    with connection.cursor() as cursor:  # the vectors as the trigger made them before 0020
+        cursor.execute(
+            "UPDATE search_searchdocument SET vector = setweight(to_tsvector('english', headline), 'A') || "
+            "setweight(to_tsvector('english', body), 'D')"
+        )
+        assert ids(search_articles(q="masy")) == []
+        vector = "SELECT vector::text FROM search_searchdocument WHERE article_id = %s"
+        cursor.execute(vector, [other.pk])
+        before = cursor.fetchone()
+        assert migration.reindex(connection, batch=1, hints="<") == 2  # only the stories with a "<"
+        assert ids(search_articles(q="masy")) == [ticker.pk]
+        cursor.execute(vector, [other.pk])
+        assert cursor.fetchone() == before
+
+
 def test_a_name_typed_with_accents_finds_the_copy_that_wrote_it_without(backend):
     """ "Maâloul", "Házy" as Wikipedia spells them; the copy wrote "Maaloul". SQLite's index folds accents on
     both sides; PostgreSQL's 'english' keeps them, so the accented query found nothing there."""

@@ -146,13 +146,19 @@ LANGUAGE_SCHEMA = [
     f"""CREATE OR REPLACE FUNCTION {FIELD_VECTOR}(config regconfig, t text) RETURNS tsvector
         LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE AS $$
         DECLARE
-            v tsvector := to_tsvector(config, t);
+            v tsvector;
             plain_text text;
             plain tsvector;
             extra text;
             last integer;
             pairs bigint;
         BEGIN
+            -- "<" and ">" as spaces: PostgreSQL's parser reads "<Masy>", a ticker in a wire story, as a tag and
+            -- indexes nothing of it (search 0020).
+            IF strpos(t, '<') > 0 THEN
+                t := translate(t, '<>', '  ');
+            END IF;
+            v := to_tsvector(config, t);
             IF pg_column_size(v) > {EXTRA_BUDGET} THEN
                 RETURN v;
             END IF;
@@ -417,8 +423,10 @@ def phrase_texts(clause: Phrase) -> list[str]:
     "2.5%" is "2.5", "9/11" is "9/11": the words "covid" "19", "2" "5", "9" "11" found nothing), each also
     without its accents."""
     texts = [phrase_text(clause.words)]
-    if clause.written and _READ_OTHERWISE.search(clause.written) and _plain(clause.written) != texts[0]:
-        texts.append(clause.written)
+    # "<" and ">" as the index reads them (``FIELD_VECTOR``): "<GRGI.O>" as typed would be a tag, nothing.
+    written = clause.written.translate(_ANGLES) if clause.written else clause.written
+    if written and _READ_OTHERWISE.search(written) and _plain(written) != texts[0]:
+        texts.append(written.strip())
     return list(dict.fromkeys(text for found in texts for text in (found, unaccented(found))))
 
 
@@ -426,6 +434,7 @@ def phrase_texts(clause: Phrase) -> list[str]:
 # of letters and hyphens ("Нью-Йорк", "Russian-US") is its words to it too, at their places: it keeps its one
 # form, and with it the narrowing by its word pairs (``required_phrases``), which long Russian names need.
 _READ_OTHERWISE = re.compile(r"[\d./@]")
+_ANGLES = str.maketrans("<>", "  ")
 
 
 def _plain(text: str) -> str:
