@@ -9,6 +9,7 @@ back ends only ever see the words extracted here, quoted by them. Words joined b
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The quotation marks a phone's keyboard or a Russian layout types ("smart" quotes, guillemets): a phrase's
 # quotes, as '"' is. Apostrophes stay as they are.
 _QUOTES = str.maketrans(dict.fromkeys("“”„‟«»〝〞〟", '"'))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _LETTER = re.compile(r"[^\W_]")
 _SINGLE_LETTERS = re.compile(r"[A-Za-z](?:\.[A-Za-z])*")
 
@@ -98,10 +100,31 @@ def _words_of(clause: Clause) -> tuple[str, ...]:
 
 
 def clean_text(raw: str) -> tuple[str, bool]:
-    """Normalise (NFKC, every kind of double quotation mark as '"'), drop control characters, cap the length."""
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFKC", raw or "")).translate(_QUOTES)
+    """Normalise (NFKC, as the index reads each character: ``_as_indexed``; every kind of double quotation mark
+    as '"'), drop control characters, cap the length."""
+    text = unicodedata.normalize("NFC", raw or "")
+    text = _NON_ASCII.sub(lambda run: "".join(map(_as_indexed, run.group(0))), text)
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text)).translate(_QUOTES)
     text = " ".join(text.split())
     return text[:MAX_QUERY_LENGTH], len(text) > MAX_QUERY_LENGTH
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_indexed(char: str) -> str:
+    """A character's compatibility form (NFKC: full-width "Ｔｏｋｙｏ" is "Tokyo", "ﬁ" is "fi"), except where the
+    index reads the character otherwise: a symbol NFKC spells with letters or digits ("№" as "No", "™" as
+    "TM", "℃" as "°C") is a space to both engines' tokenizers, so "№1" (how a Russian keyboard types "number
+    1") found nothing as "no1" and "Apple™" nothing as "appletm"; a number NFKC spells otherwise ("²", "½",
+    "Ⅱ") is a token as it stands there ("km²")."""
+    compatible = unicodedata.normalize("NFKC", char)
+    if compatible == char:
+        return char
+    kind = unicodedata.category(char)[0]
+    if kind == "S" and any(c.isalnum() for c in compatible):
+        return " "
+    if kind == "N":
+        return char
+    return compatible
 
 
 def _words(chunk: str) -> list[str]:
