@@ -17,6 +17,7 @@ from newsdesk.news import services as news
 from newsdesk.news.models import Article, Section
 from newsdesk.search.backends import get_backend, reset_backend
 from newsdesk.search.backends.base import DEFAULT_RERANK
+from newsdesk.search.backends.postgres import DOTTED_HINT
 from newsdesk.search.documents import MAX_INDEXED_BODY
 from newsdesk.search.models import SearchDocument, SearchSyncMark
 from newsdesk.search.query import parse
@@ -327,7 +328,7 @@ def test_a_ticker_in_angle_brackets_is_found_by_its_letters(backend):
     search_sync_pending()
     for q in ("masy", "<Masy>", "MASY.O", "<MASY.O>"):
         assert ids(search_articles(q=q)) == [ticker.pk], q
-    for q in ("GRGI.O", "<GRGI.O>"):  # PostgreSQL reads "GRGI.O" as one token, as it does "U.S."
+    for q in ("GRGI.O", "<GRGI.O>", "grgi"):  # PostgreSQL reads "GRGI.O" as one token (a file name)
         assert ids(search_articles(q=q)) == [suffixed.pk], q
     assert "&lt;Masy&gt;" in search_articles(q="marketing systems").hits[0].highlight.headline
     if backend.vendor != "postgresql":
@@ -344,6 +345,18 @@ def test_a_ticker_in_angle_brackets_is_found_by_its_letters(backend):
         before = cursor.fetchone()
         assert migration.reindex(connection, batch=1, hints="<") == 2  # only the stories with a "<"
         assert ids(search_articles(q="masy")) == [ticker.pk]
+        cursor.execute(vector, [other.pk])
+        assert cursor.fetchone() == before
+        # The parts of a ticker with its exchange ("grgi" of "GRGI.O"), indexed since 0021.
+        cursor.execute(
+            "UPDATE search_searchdocument SET vector = to_tsvector('english', translate(body, '<>', '  ')) "
+            "WHERE article_id = ANY(%s)",
+            [[ticker.pk, suffixed.pk]],
+        )
+        assert ids(search_articles(q="grgi")) == []
+        dotted = importlib.import_module("newsdesk.search.migrations.0021_dotted_files")
+        assert dotted.reindex(connection, batch=1, hints=DOTTED_HINT) == 2  # "MASY.O" and "GRGI.O"
+        assert ids(search_articles(q="grgi")) == [suffixed.pk]
         cursor.execute(vector, [other.pk])
         assert cursor.fetchone() == before
 

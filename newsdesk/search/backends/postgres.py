@@ -87,7 +87,7 @@ _LANGUAGE_CASE = (
 # are added after the field's instead, as before 0016. A query's accented word is looked for both ways
 # (``_or_unaccented``).
 # An address's parts, the words of a file name with a letter beside a slash (not "24/7", "6-3/4"; "AN/UGC-136"
-# as "an ugc 136"), and a code the plain text leaves joined to more ("F-4EJ") are added after the field's own
+# as "an ugc 136") or of words and dots (a ticker: "GRGI.O" as "grgi o"), and a code the plain text leaves joined to more ("F-4EJ") are added after the field's own
 # words, with its weight: the parts are more tokens than the address. A text with none of them
 # is not read a second time (the hints). Migration 0015 added every such word after the field's words (with
 # ``EXTRA_WORDS``, a function installing this schema drops).
@@ -98,6 +98,11 @@ ADDRESS_TOKENS = (4, 6)
 ADDRESS_HINT = "[[:alnum:]][.@][[:alpha:]]{2}"  # what every address has ("a.ru", "s@ta")
 PATH_TOKENS = (18, 19)  # a link's path ("/politics/123") and a file name
 SLASH_HINT = "[[:alpha:]]/|/[[:alpha:]]"  # what the file names with words have
+# A file name of words and dots: a company's ticker with its exchange, as Reuters writes it ("BP.L", "VOWG.F",
+# "PGLO.AS", "<GRGI.O>": one in nine of its stories), which SQLite's tokenizer splits. Not "U.S" (a letter
+# before its dot), which the query's single letters find as it stands (search 0021).
+DOTTED_FILE = "^[[:alnum:]]{2,}([.][[:alnum:]]+)+$"
+DOTTED_HINT = "[[:alnum:]]{2}[.][[:alpha:]]"  # what such a file name has ("BP.L"; "U.S." has not)
 
 
 def unaccented(text: str) -> str:
@@ -173,9 +178,10 @@ LANGUAGE_SCHEMA = [
                     v := v || ts_delete(plain, tsvector_to_array(v));
                 END IF;
             END IF;
-            IF t ~ '{ADDRESS_HINT}|{SLASH_HINT}' THEN
+            IF t ~ '{ADDRESS_HINT}|{SLASH_HINT}|{DOTTED_HINT}' THEN
                 extra := (SELECT string_agg(translate(token, '.@-_/', '     '), ' ') FROM ts_parse('default', t)
-                          WHERE tokid IN {ADDRESS_TOKENS} OR (tokid IN {PATH_TOKENS} AND token ~ '{SLASH_HINT}'));
+                          WHERE tokid IN {ADDRESS_TOKENS}
+                             OR (tokid IN {PATH_TOKENS} AND token ~ '{SLASH_HINT}|{DOTTED_FILE}'));
             END IF;
             IF plain_text ~ '{CODE_HINT}' THEN
                 extra := concat_ws(' ', extra, (SELECT string_agg(m[2] || ' ' || m[3], ' ')
