@@ -157,12 +157,16 @@ def main(argv: list[str] | None = None) -> None:
             f"({len(found['demo']):,} published); {len(queries)} queries through GET /api/v1/search, "
             f"{found['failed']} refused"
         )
-        print(f"  {'set':<16} {'queries':>8} {'Newsdesk':>9} {'BM25':>7} {'vs BM25':>8} {'no result':>10}")
+        print(
+            f"  {'set':<16} {'queries':>8} {'Newsdesk':>9} {'BM25':>7} {'vs BM25':>8} {'95 % interval':>17} "
+            f"{'no result':>10}"
+        )
         for name in SETS:
             ours, ref = rows[engine]["ours"][name], rows[engine]["bm25"][name]
+            low, high = search_quality.gain_interval(ours["values"], ref["values"])
             print(
                 f"  {name:<16} {int(ours['n:all']):>8} {ours['all']:>9.3f} {ref['all']:>7.3f} "
-                f"{ours['all'] / ref['all'] - 1:>+8.1%} {int(ours['zero']):>10}"
+                f"{ours['all'] / ref['all'] - 1:>+8.1%} {f'{low:+.1%} to {high:+.1%}':>17} {int(ours['zero']):>10}"
             )
     out = ROOT / "var" / "bench" / "search-outside.json"
     out.parent.mkdir(parents=True, exist_ok=True)
