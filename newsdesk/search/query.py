@@ -119,10 +119,10 @@ def _as_indexed(char: str) -> str:
     compatible = unicodedata.normalize("NFKC", char)
     if compatible == char:
         return char
-    kind = unicodedata.category(char)[0]
-    if kind == "S" and any(c.isalnum() for c in compatible):
+    kind = unicodedata.category(char)
+    if kind[0] == "S" and any(c.isalnum() for c in compatible):
         return " "
-    if kind == "N":
+    if kind in ("No", "Nl"):  # not a decimal digit: full-width "１２" is "12"
         return char
     return compatible
 

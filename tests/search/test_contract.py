@@ -379,13 +379,16 @@ def test_a_number_sign_or_trademark_typed_is_read_as_the_index_reads_it(backend)
         "Yugyd Va national park marks its anniversary",
         "<p>Russia's largest national park covers 18,917 km².</p>",
     )
-    story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
+    kamaz = story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
     search_sync_pending()
     for q in ("№1", "школе №1", "№ 1", "школа №1"):
         assert ids(search_articles(q=q, language="ru")) == [beslan.pk], q
     for q in ("Samsung™", "samsung"):
         assert ids(search_articles(q=q)) == [recall.pk], q
     assert ids(search_articles(q="km²")) == [park.pk]
+    assert ids(search_articles(q="２０２０")) == [
+        kamaz.pk
+    ]  # full-width digits, as a Japanese keyboard types them
 
 
 def test_a_name_typed_with_accents_finds_the_copy_that_wrote_it_without(backend):
