@@ -1,9 +1,13 @@
 """Test settings: the project's settings with a throwaway data dir and fast password hashing."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("NEWSDESK_DATA_DIR", tempfile.mkdtemp(prefix="newsdesk-test-"))
+if "NEWSDESK_DATA_DIR" not in os.environ:  # a server a test starts inherits its parent's
+    os.environ["NEWSDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="newsdesk-test-")
+    atexit.register(shutil.rmtree, os.environ["NEWSDESK_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 40)
 
 from newsdesk.settings import *  # noqa: E402,F403

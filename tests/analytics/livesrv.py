@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -93,5 +95,6 @@ def stop(proc: subprocess.Popen) -> None:
 
 def temp_data_dir() -> str:
     path = tempfile.mkdtemp(prefix="newsdesk-live-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)  # after the servers the test stops
     os.makedirs(os.path.join(path, "static"))  # whitenoise warns about a missing STATIC_ROOT
     return path

@@ -21,25 +21,26 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @contextlib.contextmanager
 def asgi_process(redis_url: str):
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "REDIS_URL": redis_url,
-           "NEWSDESK_DATA_DIR": tempfile.mkdtemp(prefix="newsdesk-live-"), "DATABASE_URL": ""}  # fmt: skip
-    granian = Path(sys.executable).with_name("granian")
-    proc = subprocess.Popen(
-        [str(granian), "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-         "--no-ws", "newsdesk.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        _wait_for_port(port, proc)
-        yield port
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryDirectory(prefix="newsdesk-live-") as data_dir:
+        port = _free_port()
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "REDIS_URL": redis_url,
+               "NEWSDESK_DATA_DIR": data_dir, "DATABASE_URL": ""}  # fmt: skip
+        granian = Path(sys.executable).with_name("granian")
+        proc = subprocess.Popen(
+            [str(granian), "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+             "--no-ws", "newsdesk.asgi:application"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # a stream still open keeps a graceful shutdown waiting
-            proc.kill()
-            proc.wait(timeout=10)
+            _wait_for_port(port, proc)
+            yield port
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # a stream still open keeps a graceful shutdown waiting
+                proc.kill()
+                proc.wait(timeout=10)
 
 
 class Stream:
