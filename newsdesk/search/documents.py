@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from newsdesk.news.html import html_to_text
 from newsdesk.news.models import Article
 
-from .analysis import ampersand_terms, fold
+from .analysis import ampersand_terms, fold, index_form
 from .models import SearchDocument
 from .places import dateline_country
 
@@ -28,8 +28,9 @@ MAX_INDEXED_LEAD = 5_000
 
 
 def clean_text(text: str) -> str:
-    """Plain-text fields (headline, lead) as they are, less control characters."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """Plain-text fields (headline, lead) as the index reads them (``index_form``: "ﬁnance" is "finance"), less
+    control characters."""
+    return " ".join(_CONTROL.sub(" ", index_form(text)).split())
 
 
 def indexed_part(text: str, limit: int) -> str:
@@ -52,7 +53,7 @@ def build_document(
         country = dateline_country(article.dateline_place, article.language)  # "PARIS": "France" too
         if country:
             keywords.append(country)
-    body = indexed_part(html_to_text(article.body), MAX_INDEXED_BODY)
+    body = indexed_part(index_form(html_to_text(article.body)), MAX_INDEXED_BODY)
     keywords += ampersand_terms(" ".join((article.headline, article.lead, body)))  # "AT&T" as "atandt"
     return SearchDocument(
         article_id=article.pk,

@@ -30,7 +30,7 @@ import numpy as np
 import Stemmer
 from scipy import sparse
 
-from .analysis import RUSSIAN_STOPWORDS, fold, has_cyrillic
+from .analysis import RUSSIAN_STOPWORDS, fold, has_cyrillic, index_form
 from .analysis import stem as russian_stem
 from .query import STOPWORDS
 
@@ -63,7 +63,8 @@ def stems(found: list[str]) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    return [w for w in (fold(m) for m in _WORD.findall(text)) if w not in _STOP]
+    """A text's words as the index reads them ("ﬁnance" is "finance"), less stop words."""
+    return [w for w in (fold(m) for m in _WORD.findall(index_form(text))) if w not in _STOP]
 
 
 def bag(*texts: str) -> tuple[Counter[str], dict[str, str]]:
