@@ -22,11 +22,11 @@ NEWSDESK_PIPELINE_IMMEDIATE = True
 # The suite runs in the site's default zone (Europe/Moscow: no daylight saving time); tests/run_all.py runs the
 # time-sensitive tests again in America/New_York (with DST) and in UTC through this variable.
 TIME_ZONE = os.environ.get("NEWSDESK_TEST_TIME_ZONE") or TIME_ZONE
-# SQLite's test database is a file, not memory. Django shares one in-memory connection between a test and its
-# live server's threads, and two statements on it at once could deadlock: one whose trigger calls this project's
-# SQL functions in Python (the search index's, as a transactional test's flush deletes its documents) waits
-# for the interpreter's lock, which the other holds while it waits for the connection to bind its parameters.
-# A file gives each thread its own connection, as a served site has.
+# SQLite's test database is a file, not memory. Django gives a live server's request threads the test's own
+# in-memory connection, and a run hung for good with two statements on it at once, each blocked inside SQLite:
+# a transactional test's flush (deleting search documents, whose triggers call this project's SQL functions in
+# Python) and a request's read of its session. A file gives each thread its own connection, as a served site
+# has; a conflict then waits at most the busy timeout and raises.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(os.environ["NEWSDESK_DATA_DIR"], f"test-{os.getpid()}.sqlite3")
