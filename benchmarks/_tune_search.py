@@ -25,7 +25,7 @@ from benchmarks import search_quality
 from benchmarks._judged import REPORTED_ONLY, SETS
 
 CAP = 1.10
-# What ``fields`` chose (2026-12-04; docs/search.md), the base of the ``rerank`` grid.
+# What ``fields`` chose (2026-12-04; docs/search-decisions.md), the base of the ``rerank`` grid.
 CHOSEN_FIELDS = {"headline": 3.0, "lead": 1.0, "body": 1.0}
 
 

@@ -230,7 +230,8 @@ def query_word(word: str, language: str) -> str:
 
 # What a Russian query word is looked for as besides its stem (OPTIONS["RUSSIAN_FORMS"], ``other_terms``):
 # "stem" nothing more; "whole" the word itself where Snowball shortens it; "adjectives" that and the
-# adjectives Russian makes of it with -ск-. Chosen on the judged sets' tune halves (docs/search.md).
+# adjectives Russian makes of it with -ск-. Chosen on the judged sets' tune halves
+# (docs/search-decisions.md).
 RUSSIAN_FORMS = ("stem", "whole", "adjectives")
 DEFAULT_RUSSIAN_FORMS = "adjectives"
 _ENDINGS = "аяоеиыь"  # a noun's nominative ending, left off before -ск- ("Одесса" → "одесский")

@@ -25,8 +25,8 @@ from ..query import ParsedQuery, loosened
 from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
-# Relative weight of a match in each field (docs/search.md); OPTIONS["FIELD_WEIGHTS"] overrides them. Chosen by
-# cross-validation over six judged sets (benchmarks/search_quality.py): a headline weight of 10 made every
+# Relative weight of a match in each field; OPTIONS["FIELD_WEIGHTS"] overrides them. Chosen by cross-validation
+# over six judged sets (benchmarks/search_quality.py; docs/search-decisions.md): a headline weight of 10 made every
 # story with the word in its headline outrank the stories about it ("yen": nDCG@10 0.07 against BM25's 0.67).
 DEFAULT_FIELD_WEIGHTS = {"headline": 3.0, "lead": 1.0, "keywords": 3.0, "body": 1.0}
 # The second stage (``rerank``): the best ``depth`` candidates by the engine's relevance are scored again with
@@ -36,7 +36,7 @@ DEFAULT_FIELD_WEIGHTS = {"headline": 3.0, "lead": 1.0, "keywords": 3.0, "body": 
 #   news says first what a story is about;
 # - proximity: the query's adjacent words side by side in the text (a name, "interest rates");
 # - length: for a query of a subject, not a name, how long the story is (rerank.length_share).
-# OPTIONS["RERANK"] overrides them; docs/search.md has the figures that chose them.
+# OPTIONS["RERANK"] overrides them; docs/search-decisions.md has the figures that chose them.
 DEFAULT_RERANK = {"depth": 50, "headline": 0.25, "opening": 0.3, "proximity": 0.2, "length": 0.4}
 SHARES = ("headline", "opening", "proximity", "length")
 DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "tags", "language", "source_modified_at"]
@@ -252,7 +252,7 @@ class BaseSearchBackend:
     schema: list[str] = []  # statements that create the engine's structures (idempotent)
     drop: list[str] = []  # and remove them
     # How many of the newest matches are scored (OPTIONS "CANDIDATES" overrides it): each engine's own, the
-    # smallest whose cost in nDCG@10 stays within the 2 % budget (docs/search.md).
+    # smallest whose cost in nDCG@10 stays within the 2 % budget (docs/search-decisions.md).
     default_candidates = 2000
 
     def __init__(self, *, alias: str, options: dict):
@@ -269,7 +269,7 @@ class BaseSearchBackend:
         self.fallback_limit = int(options.get("FALLBACK_CANDIDATES", self.candidate_limit))
         # The fallback's coordination by idf (``group_weights``, where the engine knows the words' document
         # frequencies); chosen on the tune halves of every judged set on each engine
-        # (benchmarks/_tune_search.py coordination; docs/search.md).
+        # (benchmarks/_tune_search.py coordination; docs/search-decisions.md).
         self.idf_coordination = bool(options.get("IDF_COORDINATION", True))
         # What a Russian query word is looked for as besides its stem (analysis.other_terms).
         self.russian_forms = str(options.get("RUSSIAN_FORMS", DEFAULT_RUSSIAN_FORMS))

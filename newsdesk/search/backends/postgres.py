@@ -557,14 +557,14 @@ class PostgresSearchBackend(BaseSearchBackend):
         super().__init__(alias=alias, options=options)
         # The rank (``_rank_sql``): each word group weighted by its idf, and the document's length counted as
         # (1 + ln length) ^ LENGTH_NORMALIZATION; 0.5 chosen by cross-validation over the six judged sets
-        # (benchmarks/_tune_search.py postgres; docs/search.md).
+        # (benchmarks/_tune_search.py postgres; docs/search-decisions.md).
         self.idf = bool(options.get("IDF", True))
         self.length_normalization = float(options.get("LENGTH_NORMALIZATION", 0.5))
         # TERM_FREQUENCY "bm25" (the default): each group's occurrences by field weight (ts_rank_cd of the group
         # alone: their sum) saturated as BM25 does, k1 and b as SQLite's FTS5 (1.2, 0.75), the length against
         # the archive's average (AVERAGE_LENGTH "archive": ANALYZE's sample of the whole table, as FTS5 counts
         # it; "newest": the newest 2,000 documents', before 2026-12-07, when b was 0.9); "ts_rank": ts_rank's own
-        # saturation over the length normalization above (chosen 2026-12-04; docs/search.md).
+        # saturation over the length normalization above (chosen 2026-12-04; docs/search-decisions.md).
         self.term_frequency = str(options.get("TERM_FREQUENCY", "bm25"))
         self.k1, self.b = float(options.get("BM25_K1", 1.2)), float(options.get("BM25_B", 0.75))
         self.average_length = str(options.get("AVERAGE_LENGTH", "archive"))
