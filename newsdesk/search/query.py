@@ -36,6 +36,8 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+")
 _CHUNK = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _CODE = re.compile(r"([^\W\d_]+)(\d+)")  # letters, then digits: "covid19", "f35"
+_WHOLE_NUMBER = re.compile(r"[1-9][0-9]{4,14}")  # "10000" as typed; four digits are mostly years
+_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")  # "10,000", as English copy writes it
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z.])['’][sS](?=\W*$)")  # an English possessive at the chunk's end
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The quotation marks a phone's keyboard or a Russian layout types ("smart" quotes, guillemets): a phrase's
@@ -164,6 +166,21 @@ def _code(clause: Clause | None, stopwords: frozenset[str]) -> Phrase | None:
     return Phrase((letters, number), f"{letters}-{number}")
 
 
+def _number(clause: Clause | None) -> Clause | None:
+    """A number typed whole ("10000", "80000") is also the number with its thousands apart, as copy writes it
+    ("10,000" in English, "80 000" in Russian: both tokenizers read each group as a word, so the whole number
+    found neither); and one typed with commas ("10,000", "1,500") is also the number whole. A number of four
+    digits typed whole stays as typed: most such queries are years, and Russian copy writes them whole."""
+    if isinstance(clause, Term) and not clause.prefix and _WHOLE_NUMBER.fullmatch(clause.word):
+        word = clause.word
+        head = len(word) % 3 or 3
+        groups = (word[:head], *(word[i : i + 3] for i in range(head, len(word), 3)))
+        return Phrase(groups, ",".join(groups))
+    if isinstance(clause, Phrase) and clause.joined and _THOUSANDS.fullmatch(clause.written or ""):
+        return Term("".join(clause.words))
+    return None
+
+
 def _letter_runs(chunks: list[tuple]) -> list[tuple]:
     """Single Latin letters typed apart ("u s dollar", "j p morgan") as the abbreviation they spell ("u.s"): a
     phrase of its letters, as "U.S." typed is. PostgreSQL reads "U.S." in a story as one token, which "u"
@@ -200,7 +217,7 @@ def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
         # "AT&T": the phrase "at t" (stop words: none to search), or the name's whole term
         # (analysis.ampersand_terms), either one.
         whole = ampersand_term(chunk)
-        code = _code(clause, stopwords)
+        code = _code(clause, stopwords) or _number(clause)
         clauses = [c for c in (clause, code, Term(whole) if whole else None) if c is not None]
         if not clauses and not negated:
             query.common_words += tuple(_words(chunk))

@@ -361,6 +361,32 @@ def test_a_ticker_in_angle_brackets_is_found_by_its_letters(backend):
         assert cursor.fetchone() == before
 
 
+def test_a_number_typed_whole_finds_it_written_with_its_thousands_apart(backend):
+    """Copy writes a number's thousands apart ("150,000" in English, "700 000" with a no-break space in
+    Russian), and both tokenizers read each group as a word: "150000" typed found neither story, on either
+    engine. Typed with commas, it also finds the number written whole; four digits typed stay as typed."""
+    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
+    hacker = ArticleFactory(
+        headline="Великобритания передаёт своего хакера США",
+        body="<p>По подсчётам американцев был нанесён материальный ущерб\xa0— 700\xa0000 долларов.</p>",
+        language="ru", section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
+    )  # fmt: skip
+    crimea = story(
+        "About 150,000 people celebrate anniversary of Crimea's reunification with Russia",
+        "<p>About 150,000 people have come to University Square near the main building.</p>",
+    )
+    whole = story("Petition gathers 200000 signatures", "<p>The petition was signed by 200000 people.</p>")
+    kamaz = story("Kamaz to supply at least 1,000 trucks to Philippines by 2020", KAMAZ)
+    search_sync_pending()
+    for q in ("150000", "150,000"):
+        assert ids(search_articles(q=q)) == [crimea.pk], q
+    for q in ("700000", "700000 долларов", "700 000 долларов"):
+        assert ids(search_articles(q=q, language="ru"))[:1] == [hacker.pk], q
+    for q, key in (("150000 people", crimea), ("200,000 signatures", whole), ("1,000 trucks", kamaz)):
+        assert ids(search_articles(q=q))[:1] == [key.pk], q
+    assert kamaz.pk not in ids(search_articles(q="1000"))  # four digits: most such queries are years
+
+
 def test_a_number_sign_or_trademark_typed_is_read_as_the_index_reads_it(backend):
     """The query's compatibility forms (NFKC) spelled "№1" as "no1" and "Samsung™" as "samsungtm", which
     neither engine's index holds: both tokenizers read those symbols as spaces, so each found nothing. A Russian

@@ -54,6 +54,15 @@ def test_a_word_of_letters_and_digits_is_also_its_code_with_a_hyphen():
     assert parse("2q covid19*").must == [[Term("2q")], [Term("covid19", prefix=True)]]
 
 
+def test_a_number_typed_whole_is_also_its_thousands_apart_and_commas_also_the_whole():
+    assert parse("150000").must == [[Term("150000"), Phrase(("150", "000"))]]
+    assert parse("1234567").must == [[Term("1234567"), Phrase(("1", "234", "567"))]]
+    assert parse("150,000").must == [[Phrase(("150", "000")), Term("150000")]]
+    assert parse("2017").must == [[Term("2017")]]  # four digits: mostly years, written whole
+    assert parse("1.500").must == [[Phrase(("1", "500"))]]  # a decimal point, not thousands
+    assert parse("150000*").must == [[Term("150000", prefix=True)]]
+
+
 def test_a_possessive_typed_alone_is_the_name_and_kept_in_quotes():
     assert parse("Russia's").must == parse("Russia’s,").must == [[Term("russia")]]
     assert parse("Amazon.com's shares").must == [[Phrase(("amazon", "com"))], [Term("shares")]]
