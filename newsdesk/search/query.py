@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
+
 from .analysis import RUSSIAN, RUSSIAN_STOPWORDS, ampersand_term, fold, query_language
 
 MAX_QUERY_LENGTH = 200  # characters kept from the reader's query; longer input is cut, not refused
@@ -52,6 +54,9 @@ _SINGLE_LETTERS = re.compile(r"[A-Za-z](?:\.[A-Za-z])*")
 class Term:
     word: str
     prefix: bool = False
+    # The other spelling of the word typed before it in its group ("defense" for "defence": ``_spellings``):
+    # the same word, so the ranking's proximity reads the group as the word typed.
+    variant: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,16 @@ def _number(clause: Clause | None) -> Clause | None:
     return None
 
 
+def _spellings(clause: Clause | None) -> list[Term]:
+    """An English word's other spelling, British or American ("defence" and "defense", "organisation" and
+    "organization", "labour" and "labor"; 1,730 pairs from breame): one edition's copy writes one, a reader
+    types the other, and neither engine's stems meet ("defenc", "defens"). Not for a prefix."""
+    if not isinstance(clause, Term) or clause.prefix:
+        return []
+    other = BRITISH_ENGLISH_SPELLINGS.get(clause.word) or AMERICAN_ENGLISH_SPELLINGS.get(clause.word)
+    return [Term(other, variant=True)] if other and other != clause.word else []
+
+
 def _letter_runs(chunks: list[tuple]) -> list[tuple]:
     """Single Latin letters typed apart ("u s dollar", "j p morgan") as the abbreviation they spell ("u.s"): a
     phrase of its letters, as "U.S." typed is. PostgreSQL reads "U.S." in a story as one token, which "u"
@@ -218,7 +233,9 @@ def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
         # (analysis.ampersand_terms), either one.
         whole = ampersand_term(chunk)
         code = _code(clause, stopwords) or _number(clause)
-        clauses = [c for c in (clause, code, Term(whole) if whole else None) if c is not None]
+        clauses = [
+            c for c in (clause, code, *_spellings(clause), Term(whole) if whole else None) if c is not None
+        ]
         if not clauses and not negated:
             query.common_words += tuple(_words(chunk))
         if not clauses or count >= MAX_CLAUSES:
@@ -268,7 +285,12 @@ def adjacent_pairs(query: ParsedQuery) -> list[tuple[str, str]]:
     """Consecutive words the reader typed, each its own group (not a phrase, an OR or a prefix): what the
     ranking's proximity looks for side by side ("james baker", "interest rates", "bank [of] england")."""
     words = [
-        g[0].word if len(g) == 1 and isinstance(g[0], Term) and not g[0].prefix else None for g in query.must
+        g[0].word
+        if isinstance(g[0], Term)
+        and not g[0].prefix
+        and all(isinstance(c, Term) and c.variant for c in g[1:])
+        else None
+        for g in query.must
     ]
     return [(a, b) for a, b in zip(words, words[1:], strict=False) if a and b and a != b]
 

@@ -361,6 +361,39 @@ def test_a_ticker_in_angle_brackets_is_found_by_its_letters(backend):
         assert cursor.fetchone() == before
 
 
+CUPS = (
+    "<p>According to data from Deutsche Umwelthilfe (DUH), a German environmental organisation, almost three "
+    "billion cups land in the trash in this country every year.</p>"
+)
+FIDE = (
+    "<p>Reports stated that FIDE's president supposedly announced his decision to step down at a meeting of the "
+    "organization's council in Athens on March 26.</p>"
+)
+
+
+def test_a_british_or_american_spelling_finds_the_other(backend):
+    """One outlet writes "organisation" and "Defence", another "organization" and "Defense", and Snowball's
+    stems do not meet ("organis", "organiz"): a reader who typed one found only the stories that write it, and
+    "defence" nothing of the agency's 88 "Defense Ministry" stories on the demo site, on either engine. A query
+    word is also looked for in its other spelling, and the story is marked where it has that one."""
+    cups = story("Can a deposit system help reusable coffee cups catch on?", CUPS)
+    fide = story("FIDE executive says Ilyumzhinov himself to blame over media buzz on his resignation", FIDE)
+    helicopters = story(
+        "Russia to upgrade helicopter protection system based on Syrian experience",
+        "<p>The system will be upgraded by next year, the Russian Defense Ministry said on Wednesday.</p>",
+    )
+    search_sync_pending()
+    for q in ("organisation", "organization", "organisation's", "organizations"):
+        assert set(ids(search_articles(q=q))) == {cups.pk, fide.pk}, q
+    for q in ("defence ministry", "Defence", "defense"):
+        result = search_articles(q=q)
+        assert ids(result) == [helicopters.pk] and not result.any_words, q
+    assert "<mark>Defense</mark>" in search_articles(q="defence").hits[0].highlight.excerpt
+    # A phrase in quotes is looked for as written and, as no story has it, as its words apart (the page says so)
+    result = search_articles(q='"defence ministry"')
+    assert ids(result) == [helicopters.pk] and result.phrase_apart
+
+
 def test_a_number_typed_whole_finds_it_written_with_its_thousands_apart(backend):
     """Copy writes a number's thousands apart ("150,000" in English, "700 000" with a no-break space in
     Russian), and both tokenizers read each group as a word: "150000" typed found neither story, on either

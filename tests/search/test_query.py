@@ -7,7 +7,16 @@ from newsdesk.search.analysis import MAX_AMPERSAND_TERMS, ampersand_terms
 from newsdesk.search.backends.postgres import required_phrases, tsquery_sql
 from newsdesk.search.backends.sqlite import match_expression
 from newsdesk.search.documents import document_tags, filter_groups
-from newsdesk.search.query import MAX_CLAUSES, MAX_QUERY_LENGTH, Phrase, Term, loosened, parse, replace_words
+from newsdesk.search.query import (
+    MAX_CLAUSES,
+    MAX_QUERY_LENGTH,
+    Phrase,
+    Term,
+    adjacent_pairs,
+    loosened,
+    parse,
+    replace_words,
+)
 
 
 def test_words_phrases_exclusions_or_and_prefix():
@@ -61,6 +70,14 @@ def test_a_number_typed_whole_is_also_its_thousands_apart_and_commas_also_the_wh
     assert parse("2017").must == [[Term("2017")]]  # four digits: mostly years, written whole
     assert parse("1.500").must == [[Phrase(("1", "500"))]]  # a decimal point, not thousands
     assert parse("150000*").must == [[Term("150000", prefix=True)]]
+
+
+def test_a_word_with_another_spelling_is_also_that_spelling_and_keeps_its_pair():
+    assert parse("defence ministry").must == [[Term("defence"), Term("defense")], [Term("ministry")]]
+    assert parse("organization").must == [[Term("organization"), Term("organisation")]]
+    assert adjacent_pairs(parse("labour party")) == [("labour", "party")]
+    assert parse("colour*").must == [[Term("colour", prefix=True)]]
+    assert parse('"defence ministry"').must == [[Phrase(("defence", "ministry"))]]
 
 
 def test_a_possessive_typed_alone_is_the_name_and_kept_in_quotes():
