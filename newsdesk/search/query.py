@@ -252,6 +252,31 @@ def parse(raw: str, *, language: str | None = None) -> ParsedQuery:
     return query
 
 
+_HYPHENATED = re.compile(r"[A-Za-z]+[-\u2010\u2011\u2013][A-Za-z]+")
+
+
+def _compound(phrase: Phrase) -> str | None:
+    """The compound written whole ("cooperation" for "co-operation", "ceasefire" for "cease-fire", "email" for
+    "e-mail"), for two runs of Latin letters typed joined by a hyphen: one outlet writes it so, another whole."""
+    if not phrase.joined or not _HYPHENATED.fullmatch(phrase.written or ""):
+        return None
+    whole = "".join(phrase.words)
+    return whole if len(whole) >= 4 and whole not in STOPWORDS else None
+
+
+def compounded(query: ParsedQuery) -> ParsedQuery | None:
+    """The query with each word group that is two words typed joined by a hyphen ("co-operation", "cease-fire",
+    "soy-meal") written as one word ("cooperation", "ceasefire", "soymeal"): what the search looks for first
+    when no story has the words side by side, before their words apart. None when no group is such a phrase."""
+    must = [
+        [Term(whole)]
+        if len(group) == 1 and isinstance(group[0], Phrase) and (whole := _compound(group[0]))
+        else group
+        for group in query.must
+    ]
+    return replace(query, must=must) if must != query.must else None
+
+
 def loosened(query: ParsedQuery, *, quoted: bool = False, letters: bool = False) -> ParsedQuery | None:
     """The query with each word group that is one phrase typed without quotes ("money-fx", "nat-gas") split into
     its words, each its own group: what the search looks for when no story, or too few, have the phrase's

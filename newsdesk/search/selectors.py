@@ -34,7 +34,17 @@ from .backends import get_backend
 from .backends.base import FacetRow, Highlight
 from .documents import filter_groups
 from .models import SearchDocument, SearchTerm
-from .query import STOPWORDS, Clause, ParsedQuery, Term, loosened, parse, quoted_phrases, replace_words
+from .query import (
+    STOPWORDS,
+    Clause,
+    ParsedQuery,
+    Term,
+    compounded,
+    loosened,
+    parse,
+    quoted_phrases,
+    replace_words,
+)
 
 SORTS = ("relevance", "date")
 FACET_SIZE = 10
@@ -354,7 +364,8 @@ def _spelling_rank(terms: set[str]) -> dict[str, tuple[int, int, int]]:
 def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]:
     """The newsroom's article list: the same engine and query language over every status the list shows, as a
     filter (the stories with all the words). A phrase typed without quotes that no story has ("money-fx") is
-    its words apart, as readers' search reads it; one in quotes stays as written."""
+    one word ("co-operation" as "cooperation") or else its words apart, as readers' search reads it; one in
+    quotes stays as written."""
     query = parse(q)
     backend = get_backend()
 
@@ -364,6 +375,8 @@ def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]
         ]
 
     ids = [] if query.is_empty else found(query)
+    if not ids and not query.is_empty and (whole := compounded(query)) is not None:
+        ids = found(whole)  # "co-operation" as "cooperation", as readers' search reads it first
     if not ids and not query.is_empty and (loose := loosened(query, letters=True)) is not None:
         ids = found(loose)
     condition = Q(pk__in=ids)

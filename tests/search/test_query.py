@@ -13,6 +13,7 @@ from newsdesk.search.query import (
     Phrase,
     Term,
     adjacent_pairs,
+    compounded,
     loosened,
     parse,
     replace_words,
@@ -78,6 +79,14 @@ def test_a_word_with_another_spelling_is_also_that_spelling_and_keeps_its_pair()
     assert adjacent_pairs(parse("labour party")) == [("labour", "party")]
     assert parse("colour*").must == [[Term("colour", prefix=True)]]
     assert parse('"defence ministry"').must == [[Phrase(("defence", "ministry"))]]
+
+
+def test_two_words_joined_by_a_hyphen_are_also_one_word_when_no_story_has_them_side_by_side():
+    assert compounded(parse("co-operation talks")).must == [[Term("cooperation")], [Term("talks")]]
+    assert compounded(parse("E-mail")).must == [[Term("email")]]
+    assert compounded(parse('"cease-fire"')) is None  # in quotes: as typed
+    for kept in ("covid-19", "U.S.-British", "nat gas", "24/7", "a-b", "Ростов-на-Дону"):
+        assert compounded(parse(kept)) is None, kept
 
 
 def test_a_possessive_typed_alone_is_the_name_and_kept_in_quotes():

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import rerank
 from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS, ampersand_names
 from ..models import SearchDocument
-from ..query import ParsedQuery, loosened
+from ..query import ParsedQuery, compounded, loosened
 from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
@@ -390,7 +390,14 @@ class BaseSearchBackend:
             # as typed otherwise than as its words, "24/7" being one token to PostgreSQL.)
             # A phrase in quotes alone that no story has: its words apart too (the page says so).
             loose = loosened(query, quoted=not page.total and len(query.must) == 1, letters=not page.total)
-            if loose is not None and not page.total:
+            # Two words joined by a hyphen that no story has side by side are first looked for written as one
+            # word ("co-operation": "cooperation", as the agency writes it; ``query.compounded``).
+            whole = compounded(query) if loose is not None and not page.total else None
+            if whole is not None:
+                page, ranked, all_words = self._statement(whole, any_words=False, **args)
+            if whole is not None and page.total:
+                searched, loose = whole, None
+            elif loose is not None and not page.total:
                 searched, loose = loose, None
                 page, ranked, all_words = self._statement(searched, any_words=False, **args)
             # Fewer matches of all the words than the page (and than the bound, which would have cut them):
