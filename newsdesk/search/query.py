@@ -268,7 +268,7 @@ def compounded(query: ParsedQuery) -> ParsedQuery | None:
     """The query with each word group that is two words typed joined by a hyphen ("co-operation", "cease-fire",
     "soy-meal") written as one word ("cooperation", "ceasefire", "soymeal"): what the search looks for first
     when no story has the words side by side, before their words apart. None when no group is such a phrase."""
-    must = [
+    must: list[list[Clause]] = [
         [Term(whole)]
         if len(group) == 1 and isinstance(group[0], Phrase) and (whole := _compound(group[0]))
         else group

@@ -416,7 +416,9 @@ def test_two_words_joined_by_a_hyphen_that_no_story_has_are_looked_for_as_one_wo
     assert ids(search_articles(q="co-operation")) == [cooperation.pk]
     assert ids(search_articles(q="military co-operation"))[:1] == [cooperation.pk]
     assert shelling.pk in ids(search_articles(q="fire"))
-    listed = newsroom_search(queryset=Article.objects.all(), q="cease-fire")  # the newsroom's list reads it alike
+    listed = newsroom_search(
+        queryset=Article.objects.all(), q="cease-fire"
+    )  # the newsroom's list reads it alike
     assert list(listed.values_list("pk", flat=True)) == [ceasefire.pk]
     assert ids(search_articles(q="money-fx")) == [money.pk]
 
