@@ -277,6 +277,44 @@ def compounded(query: ParsedQuery) -> ParsedQuery | None:
     return replace(query, must=must) if must != query.must else None
 
 
+_UNBROKEN = re.compile(r"[a-z]{6,30}")
+MIN_PART = 3  # letters of each part of a word broken in two (the spelling list holds words of three or more)
+
+
+def word_splits(word: str) -> list[tuple[str, str]]:
+    """Where a word typed whole may be two words ("antidoping": "anti" and "doping"): each split of a run of 6
+    to 30 Latin letters into two parts of ``MIN_PART`` letters or more, neither a stop word."""
+    if not _UNBROKEN.fullmatch(word):
+        return []
+    pairs = [(word[:i], word[i:]) for i in range(MIN_PART, len(word) - MIN_PART + 1)]
+    return [(a, b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS]
+
+
+def unbroken_words(query: ParsedQuery) -> list[str]:
+    """The query's words typed whole that may be two: each alone in its word group, not a prefix."""
+    return [
+        group[0].word
+        for group in query.must
+        if len(group) == 1
+        and isinstance(group[0], Term)
+        and not group[0].prefix
+        and word_splits(group[0].word)
+    ]
+
+
+def broken(query: ParsedQuery, breaks: dict[str, tuple[str, str]]) -> ParsedQuery | None:
+    """The query with each word of ``breaks`` as its two parts joined by a hyphen, as if typed so ("antidoping"
+    as "anti-doping", the phrase of "anti" and "doping"): what the search looks for when nothing matches the
+    query as typed and no story has the word whole (``BaseSearchBackend.broken_apart`` chooses the
+    parts). None when no word is broken."""
+    must: list[list[Clause]] = []
+    for group in query.must:
+        pair = breaks.get(group[0].word) if len(group) == 1 and isinstance(group[0], Term) else None
+        parts = parse("-".join(pair), language=query.language).must if pair else []
+        must.append(parts[0] if len(parts) == 1 else group)
+    return replace(query, must=must) if must != query.must else None
+
+
 def loosened(query: ParsedQuery, *, quoted: bool = False, letters: bool = False) -> ParsedQuery | None:
     """The query with each word group that is one phrase typed without quotes ("money-fx", "nat-gas") split into
     its words, each its own group: what the search looks for when no story, or too few, have the phrase's

@@ -364,8 +364,9 @@ def _spelling_rank(terms: set[str]) -> dict[str, tuple[int, int, int]]:
 def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]:
     """The newsroom's article list: the same engine and query language over every status the list shows, as a
     filter (the stories with all the words). A phrase typed without quotes that no story has ("money-fx") is
-    one word ("co-operation" as "cooperation") or else its words apart, as readers' search reads it; one in
-    quotes stays as written."""
+    one word ("co-operation" as "cooperation") or else its words apart, and a word typed whole that no story has
+    is its two parts ("antidoping" as "anti-doping"), as readers' search reads them; a phrase in quotes stays as
+    written."""
     query = parse(q)
     backend = get_backend()
 
@@ -379,6 +380,8 @@ def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]
         ids = found(whole)  # "co-operation" as "cooperation", as readers' search reads it first
     if not ids and not query.is_empty and (loose := loosened(query, letters=True)) is not None:
         ids = found(loose)
+    if not ids and not query.is_empty and (apart := backend.broken_apart(query)) is not None:
+        ids = found(apart)  # "antidoping" as "anti-doping", as readers' search reads it
     condition = Q(pk__in=ids)
     if q.strip().isdigit():
         condition |= Q(public_id=int(q.strip()))

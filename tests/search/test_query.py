@@ -13,10 +13,13 @@ from newsdesk.search.query import (
     Phrase,
     Term,
     adjacent_pairs,
+    broken,
     compounded,
     loosened,
     parse,
     replace_words,
+    unbroken_words,
+    word_splits,
 )
 
 
@@ -87,6 +90,24 @@ def test_two_words_joined_by_a_hyphen_are_also_one_word_when_no_story_has_them_s
     assert compounded(parse('"cease-fire"')) is None  # in quotes: as typed
     for kept in ("covid-19", "U.S.-British", "nat gas", "24/7", "a-b", "Ростов-на-Дону"):
         assert compounded(parse(kept)) is None, kept
+
+
+def test_a_word_typed_whole_may_be_broken_into_two_as_if_typed_with_a_hyphen():
+    assert word_splits("antidoping") == [
+        ("ant", "idoping"), ("anti", "doping"), ("antid", "oping"), ("antido", "ping"), ("antidop", "ing")
+    ]  # fmt: skip
+    assert ("cease", "fire") in word_splits("ceasefire")
+    assert ("the", "reof") not in word_splits("thereof")  # never a stop word as a part
+    for whole in ("cease", "co2fire", "Ростовнадону", "a" * 31):
+        assert word_splits(whole) == [], whole
+    query = parse("antidoping rules -russia")
+    assert unbroken_words(query) == ["antidoping"]
+    apart = broken(query, {"antidoping": ("anti", "doping")})
+    assert apart.must == [[Phrase(("anti", "doping"), written="anti-doping", joined=True)], [Term("rules")]]
+    assert apart.must_not == query.must_not and apart.text == query.text
+    assert broken(query, {"ceasefire": ("cease", "fire")}) is None
+    for kept in ("antidop*", "defence", "anti-doping", '"anti doping"'):
+        assert unbroken_words(parse(kept)) == [], kept
 
 
 def test_a_possessive_typed_alone_is_the_name_and_kept_in_quotes():

@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import rerank
 from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS, ampersand_names
-from ..models import SearchDocument
-from ..query import ParsedQuery, compounded, loosened
+from ..models import SearchDocument, SearchTerm
+from ..query import ParsedQuery, broken, compounded, loosened, unbroken_words, word_splits
 from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
@@ -400,6 +400,13 @@ class BaseSearchBackend:
             elif loose is not None and not page.total:
                 searched, loose = loose, None
                 page, ranked, all_words = self._statement(searched, any_words=False, **args)
+            # A word typed whole that no story has, where stories write it as two ("antidoping": "anti-doping";
+            # ``broken_apart``), when nothing matches the query as typed.
+            apart = self.broken_apart(query) if not page.total and searched is query else None
+            if apart is not None:
+                found = self._statement(apart, any_words=False, **args)
+                if found[0].total:
+                    (page, ranked, all_words), searched = found, apart
             # Fewer matches of all the words than the page (and than the bound, which would have cut them):
             # the statement returned every one of them, so the second one takes them with their relevance
             # rather than looking for them again (a third of its cost at 1,000,000), and leaves them out of
@@ -482,6 +489,23 @@ class BaseSearchBackend:
         scored.sort(key=lambda row: (-row[0], -row[1], row[2]))
         rescaled = [replace(hit, score=score) for _, score, _, hit in scored]
         return rescaled + [replace(hit, score=hit.relevance / best * hit.boost) for hit in rest]
+
+    def broken_apart(self, query: ParsedQuery) -> ParsedQuery | None:
+        """``query.broken``: each word typed whole that no indexed story has (by the spelling list, one read by
+        its key), split where both parts are words stories have; of several such splits, the one whose rarer
+        part is the most common ("longrange": "long" and "range", not "lon" and "grange"). None: no such word."""
+        splits = {word: word_splits(word) for word in unbroken_words(query)}
+        if not splits:
+            return None
+        terms = set(splits) | {part for pairs in splits.values() for pair in pairs for part in pair}
+        counts = dict(SearchTerm.objects.filter(term__in=terms).values_list("term", "doc_count"))
+        breaks = {}
+        for word, pairs in splits.items():
+            known = [(min(counts[a], counts[b]), a, b) for a, b in pairs if a in counts and b in counts]
+            if word not in counts and known:
+                _, first, second = max(known)
+                breaks[word] = (first, second)
+        return broken(query, breaks)
 
     def features(self, query: ParsedQuery, article_ids: list[int], *, anywhere: bool) -> dict[int, Features]:
         """``rerank.Features`` of these candidates, from their documents' text (one read of ``depth`` rows;
