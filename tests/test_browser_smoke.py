@@ -55,8 +55,10 @@ def test_a_hung_browser_test_is_named_ended_and_run_once_more_on_a_new_browser(t
     naming no test. Now the test is named, Chromium killed and the test run once more on a new browser; a test
     that fails without hanging is not run again."""
     import os
+    import shutil
     import subprocess
     import sys
+    import tempfile
     from pathlib import Path
 
     from tests.browser import _require_chromium
@@ -64,12 +66,23 @@ def test_a_hung_browser_test_is_named_ended_and_run_once_more_on_a_new_browser(t
     _require_chromium()
     root = Path(__file__).resolve().parents[1]
     (tmp_path / "test_hung.py").write_text(HUNG)
-    env = {**os.environ, "NEWSDESK_TEST_BROWSER_HANG_SECONDS": "3", "PYTHONPATH": str(root)}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "tests.browser", "-c", str(root / "pyproject.toml"),
-         "--rootdir", str(tmp_path), str(tmp_path / "test_hung.py")],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
+    # The killed browsers leave their singleton folders ("org.chromium.Chromium.*") in the temporary directory:
+    # a folder of this test's, removed after it (a short path: the socket's must fit in 108 characters).
+    scratch = tempfile.mkdtemp(prefix="newsdesk-chromium-")
+    env = {
+        **os.environ,
+        "NEWSDESK_TEST_BROWSER_HANG_SECONDS": "3",
+        "PYTHONPATH": str(root),
+        "TMPDIR": scratch,
+    }
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "tests.browser", "-c", str(root / "pyproject.toml"),
+             "--rootdir", str(tmp_path), str(tmp_path / "test_hung.py")],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     output = run.stdout + run.stderr
     assert "test_waits_on_a_page_that_never_answers still running after 3 s: hung" in output, output
     assert "Chromium killed" in output
