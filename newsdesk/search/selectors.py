@@ -44,6 +44,7 @@ from .query import (
     parse,
     quoted_phrases,
     replace_words,
+    word_splits,
 )
 
 SORTS = ("relevance", "date")
@@ -310,12 +311,17 @@ def did_you_mean(*, query: ParsedQuery, within: QuerySet[Article]) -> str | None
     known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True))
     # Never a stop word: the query language drops them, so "teh" -> "the" would search for nothing.
     edits = {word: _edits(word) - STOPWORDS for word in sorted(words - known)}
-    rank = _spelling_rank(set().union(*edits.values()))
+    # A word typed whole may be two ("moscowtrade": "moscow trade", when no story has them side by side, which
+    # the search looked for): each split whose parts are both words stories have, if no spelling is.
+    splits = {word: word_splits(word) for word in edits}
+    parts = {part for pairs in splits.values() for pair in pairs for part in pair}
+    rank = _spelling_rank(set().union(*edits.values(), parts))
     replacements = {}
     for word, spellings in edits.items():
         ranked = [(rank[term], term) for term in spellings if term in rank]
-        if ranked:
-            replacements[word] = min(ranked)[1]
+        apart = [(max(rank[a], rank[b]), f"{a} {b}") for a, b in splits[word] if a in rank and b in rank]
+        if ranked or apart:
+            replacements[word] = min(ranked or apart)[1]
     if not replacements:
         return None
     suggestion = replace_words(query, replacements)

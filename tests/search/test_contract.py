@@ -428,7 +428,8 @@ def test_a_word_typed_whole_that_no_story_has_finds_it_written_with_a_hyphen(bac
     tokenizers read the hyphenated word as two, so the word typed whole found none of the demo site's 16
     "anti-doping" stories, on either engine. When nothing matches as typed and no story has the word whole, it
     is looked for as its two parts side by side, split where both are words stories have; a word some story has
-    whole is read as typed, and parts that no story has side by side find nothing."""
+    whole is read as typed; parts that no story has side by side find nothing, and "did you mean" offers them
+    apart."""
     rusada = story(
         "Russian anti-doping agency says on right track for reinstatement",
         "<p>RUSADA expects the World Anti-Doping Agency to restore its status, its director said.</p>",
@@ -449,7 +450,10 @@ def test_a_word_typed_whole_that_no_story_has_finds_it_written_with_a_hyphen(bac
     assert ids(search_articles(q="antidoping agency"))[:1] == [rusada.pk]
     assert ids(search_articles(q="ceasefire")) == [ceasefire.pk]  # a story has it whole: as typed
     assert fire.pk in ids(search_articles(q="cease fire"))
-    assert ids(search_articles(q="moscowtrade")) == []  # no story has "moscow trade" side by side
+    apart = search_articles(
+        q="Moscowtrade"
+    )  # no story has "moscow trade" side by side: the words apart offered
+    assert ids(apart) == [] and apart.did_you_mean == "Moscow trade"
     assert trade.pk in ids(search_articles(q="moscow trade"))
     listed = newsroom_search(
         queryset=Article.objects.all(), q="antidoping"
