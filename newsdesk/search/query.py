@@ -283,10 +283,11 @@ MIN_PART = 3  # letters of each part of a word broken in two (the spelling list 
 
 def word_splits(word: str) -> list[tuple[str, str]]:
     """Where a word typed whole may be two words ("antidoping": "anti" and "doping"): each split of a run of 6
-    to 30 Latin letters into two parts of ``MIN_PART`` letters or more, neither a stop word."""
+    to 30 Latin letters into two parts of ``MIN_PART`` letters or more, neither a stop word, then a prefix of
+    two letters ("alnusra": "al" and "nusra", as "al-Nusra"; "reelection") before the rest."""
     if not _UNBROKEN.fullmatch(word):
         return []
-    pairs = [(word[:i], word[i:]) for i in range(MIN_PART, len(word) - MIN_PART + 1)]
+    pairs = [(word[:i], word[i:]) for i in (*range(MIN_PART, len(word) - MIN_PART + 1), 2)]
     return [(a, b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS]
 
 

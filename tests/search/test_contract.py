@@ -441,6 +441,10 @@ def test_a_word_typed_whole_that_no_story_has_finds_it_written_with_a_hyphen(bac
     ceasefire = story("Ceasefire holds in Syria", "<p>The ceasefire was observed overnight.</p>")
     fire = story("Forest fire put out", "<p>Firefighters said they would cease work at dawn.</p>")
     trade = story("Moscow hosts trade fair", "<p>Trade grew, Moscow officials said.</p>")
+    nusra = story(
+        "Russian top diplomat suspects Jabhat al-Nusra could be behind the attack",
+        "<p>The militants of al-Nusra control the area, Lavrov said.</p>",
+    )
     search_sync_pending()
     result = search_articles(q="antidoping")
     assert ids(result) == [rusada.pk] and not result.any_words
@@ -448,6 +452,7 @@ def test_a_word_typed_whole_that_no_story_has_finds_it_written_with_a_hyphen(bac
     assert marked.startswith("Russian <mark>anti") and "doping</mark> agency" in marked
     assert ids(search_articles(q="longrange bombers")) == [crews.pk]
     assert ids(search_articles(q="antidoping agency"))[:1] == [rusada.pk]
+    assert ids(search_articles(q="alnusra")) == [nusra.pk]  # a prefix of two letters: "al-Nusra"
     assert ids(search_articles(q="ceasefire")) == [ceasefire.pk]  # a story has it whole: as typed
     assert fire.pk in ids(search_articles(q="cease fire"))
     apart = search_articles(

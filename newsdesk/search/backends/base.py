@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import rerank
 from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS, ampersand_names
 from ..models import SearchDocument, SearchTerm
-from ..query import ParsedQuery, broken, compounded, loosened, unbroken_words, word_splits
+from ..query import MIN_PART, ParsedQuery, broken, compounded, loosened, unbroken_words, word_splits
 from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
@@ -493,7 +493,9 @@ class BaseSearchBackend:
     def broken_apart(self, query: ParsedQuery) -> ParsedQuery | None:
         """``query.broken``: each word typed whole that no indexed story has (by the spelling list, one read by
         its key), split where both parts are words stories have; of several such splits, the one whose rarer
-        part is the most common ("longrange": "long" and "range", not "lon" and "grange"). None: no such word."""
+        part is the most common ("longrange": "long" and "range", not "lon" and "grange"). A prefix of two
+        letters, which the list does not hold, only where no such split is, and the rest is a word stories have
+        ("alnusra": "al" and "nusra"). None: no such word."""
         splits = {word: word_splits(word) for word in unbroken_words(query)}
         if not splits:
             return None
@@ -501,9 +503,13 @@ class BaseSearchBackend:
         counts = dict(SearchTerm.objects.filter(term__in=terms).values_list("term", "doc_count"))
         breaks = {}
         for word, pairs in splits.items():
-            known = [(min(counts[a], counts[b]), a, b) for a, b in pairs if a in counts and b in counts]
+            known = [
+                (len(a) >= MIN_PART, min(counts.get(a, counts[b]), counts[b]), a, b)
+                for a, b in pairs
+                if (a in counts or len(a) < MIN_PART) and b in counts
+            ]
             if word not in counts and known:
-                _, first, second = max(known)
+                *_, first, second = max(known)
                 breaks[word] = (first, second)
         return broken(query, breaks)
 
