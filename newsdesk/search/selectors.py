@@ -39,7 +39,6 @@ from .query import (
     Clause,
     ParsedQuery,
     Term,
-    compounded,
     loosened,
     parse,
     quoted_phrases,
@@ -370,9 +369,8 @@ def _spelling_rank(terms: set[str]) -> dict[str, tuple[int, int, int]]:
 def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]:
     """The newsroom's article list: the same engine and query language over every status the list shows, as a
     filter (the stories with all the words). A phrase typed without quotes that no story has ("money-fx") is
-    one word ("co-operation" as "cooperation") or else its words apart, and a word typed whole that no story has
-    is its two parts ("antidoping" as "anti-doping"), as readers' search reads them; a phrase in quotes stays as
-    written."""
+    its words apart, and a word typed whole that no story has is its two parts ("antidoping" as "anti-doping"),
+    as readers' search reads them; a phrase in quotes stays as written."""
     query = parse(q)
     backend = get_backend()
 
@@ -382,8 +380,6 @@ def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]
         ]
 
     ids = [] if query.is_empty else found(query)
-    if not ids and not query.is_empty and (whole := compounded(query)) is not None:
-        ids = found(whole)  # "co-operation" as "cooperation", as readers' search reads it first
     if not ids and not query.is_empty and (loose := loosened(query, letters=True)) is not None:
         ids = found(loose)
     if not ids and not query.is_empty and (apart := backend.broken_apart(query)) is not None:

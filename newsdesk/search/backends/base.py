@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import rerank
 from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS, ampersand_names
 from ..models import SearchDocument, SearchTerm
-from ..query import MIN_PART, ParsedQuery, broken, compounded, loosened, unbroken_words, word_splits
+from ..query import MIN_PART, ParsedQuery, broken, loosened, unbroken_words, word_splits
 from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
@@ -390,14 +390,7 @@ class BaseSearchBackend:
             # as typed otherwise than as its words, "24/7" being one token to PostgreSQL.)
             # A phrase in quotes alone that no story has: its words apart too (the page says so).
             loose = loosened(query, quoted=not page.total and len(query.must) == 1, letters=not page.total)
-            # Two words joined by a hyphen that no story has side by side are first looked for written as one
-            # word ("co-operation": "cooperation", as the agency writes it; ``query.compounded``).
-            whole = compounded(query) if loose is not None and not page.total else None
-            if whole is not None:
-                page, ranked, all_words = self._statement(whole, any_words=False, **args)
-            if whole is not None and page.total:
-                searched, loose = whole, None
-            elif loose is not None and not page.total:
+            if loose is not None and not page.total:
                 searched, loose = loose, None
                 page, ranked, all_words = self._statement(searched, any_words=False, **args)
             # A word typed whole that no story has, where stories write it as two ("antidoping": "anti-doping";
