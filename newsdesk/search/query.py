@@ -277,18 +277,20 @@ def _compound(phrase: Phrase) -> str | None:
     return whole if len(whole) >= 4 and whole not in STOPWORDS else None
 
 
-_UNBROKEN = re.compile(r"[a-z]{6,30}")
+_UNBROKEN = re.compile(r"[a-z]{6,30}|[а-я]{6,30}")  # folded: "ё" is "е"
 MIN_PART = 3  # letters of each part of a word broken in two (the spelling list holds words of three or more)
 
 
 def word_splits(word: str) -> list[tuple[str, str]]:
-    """Where a word typed whole may be two words ("antidoping": "anti" and "doping"): each split of a run of 6
-    to 30 Latin letters into two parts of ``MIN_PART`` letters or more, neither a stop word, then a prefix of
-    two letters ("alnusra": "al" and "nusra", as "al-Nusra"; "reelection") before the rest."""
+    """Where a word typed whole may be two words ("antidoping": "anti" and "doping"; "вицепремьер": "вице" and
+    "премьер"): each split of a run of 6 to 30 Latin or Cyrillic letters into two parts of ``MIN_PART``
+    letters or more, neither a stop word, then a prefix of two letters ("alnusra": "al" and "nusra", as
+    "al-Nusra"; "reelection") before the rest."""
     if not _UNBROKEN.fullmatch(word):
         return []
     pairs = [(word[:i], word[i:]) for i in (*range(MIN_PART, len(word) - MIN_PART + 1), 2)]
-    return [(a, b) for a, b in pairs if a not in STOPWORDS and b not in STOPWORDS]
+    stop = STOPWORDS | RUSSIAN_STOPWORDS
+    return [(a, b) for a, b in pairs if a not in stop and b not in stop]
 
 
 def unbroken_words(query: ParsedQuery) -> list[str]:

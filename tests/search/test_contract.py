@@ -467,10 +467,17 @@ def test_a_word_typed_whole_that_no_story_has_finds_it_written_with_a_hyphen(bac
     )  # no story has "moscow trade" side by side: the words apart offered
     assert ids(apart) == [] and apart.did_you_mean == "Moscow trade"
     assert trade.pk in ids(search_articles(q="moscow trade"))
-    listed = newsroom_search(
-        queryset=Article.objects.all(), q="antidoping"
-    )  # the newsroom's list reads it alike
+    listed = newsroom_search(queryset=Article.objects.all(), q="antidoping")  # the newsroom's list: alike
     assert list(listed.values_list("pk", flat=True)) == [rusada.pk]
+    # Russian copy hyphenates too ("вице-премьер"); in the Russian edition, inflected as Russian is.
+    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
+    deputy = ArticleFactory(
+        headline="В Северной Корее расстрелян вице-премьер, курировавший образование",
+        body="<p>Вице-премьера казнили в июле, сообщило агентство.</p>",
+        language="ru", section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
+    )  # fmt: skip
+    search_sync_pending()
+    assert ids(search_articles(q="вицепремьера", language="ru")) == [deputy.pk]
 
 
 def test_a_number_typed_whole_finds_it_written_with_its_thousands_apart(backend):

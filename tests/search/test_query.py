@@ -103,7 +103,8 @@ def test_a_word_typed_whole_may_be_broken_into_two_as_if_typed_with_a_hyphen():
     assert ("cease", "fire") in word_splits("ceasefire")
     assert word_splits("alnusra")[-1] == ("al", "nusra")  # a prefix of two letters, tried last
     assert ("the", "reof") not in word_splits("thereof")  # never a stop word as a part
-    for whole in ("cease", "co2fire", "Ростовнадону", "a" * 31):
+    assert ("вице", "премьер") in word_splits("вицепремьер")
+    for whole in ("cease", "co2fire", "Ростовнадону", "moskvaмосква", "a" * 31):
         assert word_splits(whole) == [], whole
     query = parse("antidoping rules -russia")
     assert unbroken_words(query) == ["antidoping"]
