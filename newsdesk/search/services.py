@@ -91,8 +91,23 @@ def search_index_articles(
         SearchDocument.objects.filter(pk__in=[d.article_id for d in documents]).values_list("pk", flat=True)
     )
     _count_words([d for d in documents if d.article_id not in known])
+    _learn_words([d for d in documents if d.article_id in known])
     backend.upsert(documents)
     return len(documents)
+
+
+def _learn_words(documents: list[SearchDocument]) -> None:
+    """Add the words that edited documents bring to the spelling list, each counted once, those there already
+    left as they are: a word that only an edit added (a name spelt right at last) is suggested and broken into
+    (``BaseSearchBackend.broken_apart``) as the words of new documents are."""
+    words = sorted(set().union(*(spelling_words(document) for document in documents)))
+    if not words:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO search_searchterm (term, doc_count) VALUES (%s, 1) ON CONFLICT (term) DO NOTHING",
+            [(word,) for word in words],
+        )
 
 
 def _count_words(documents: list[SearchDocument]) -> None:

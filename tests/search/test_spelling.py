@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from newsdesk.search import selectors
+from newsdesk.search.models import SearchTerm
 from newsdesk.search.selectors import search_articles
-from newsdesk.search.services import search_sync_pending
+from newsdesk.search.services import search_index_articles, search_sync_pending
 
 from .conftest import story
 
@@ -22,6 +23,23 @@ def _stories(*headlines: str) -> None:
 def test_the_spelling_in_most_documents_wins(backend):
     _stories("Kamaz trucks for Manila", "Kamaz trucks for Davao", "Kamaz tracks the orders")
     assert search_articles(q="kamz trxcks").did_you_mean == "kamaz trucks"
+
+
+def test_a_word_that_only_an_edit_brings_is_a_spelling_too(backend):
+    """The spelling list counted the words of new documents only: a name spelt right by an edit ("Ryabkov" for
+    "Ryabkof") was never suggested, and a word typed whole was never broken into it."""
+    from newsdesk.news.models import Article
+
+    article = story("Ryabkof says Moscow is concerned", "<p>Deputy Foreign Minister Ryabkof said.</p>")
+    search_sync_pending()
+    Article.objects.filter(pk=article.pk).update(
+        headline="Ryabkov says Moscow is concerned", body="<p>Deputy Foreign Minister Ryabkov said.</p>"
+    )
+    search_index_articles(article_ids=[article.pk])
+    assert search_articles(q="ryabkv").did_you_mean == "ryabkov"
+    assert search_articles(q="ryabkovsays").total == 1  # "Ryabkov says" side by side
+    search_index_articles(article_ids=[article.pk])  # indexed again: counted once
+    assert SearchTerm.objects.get(term="ryabkov").doc_count == 1
 
 
 def test_a_tie_goes_to_the_first_term(backend):
