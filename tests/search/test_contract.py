@@ -767,6 +767,25 @@ def test_codes_numbers_and_dates_typed_as_written_are_found_on_both_engines(back
         assert ids(result)[:1] == [made[key].pk] and not result.any_words, q
 
 
+def test_a_code_whose_letters_are_a_stop_word_finds_it_and_not_every_story_with_the_number(backend):
+    """ "s400" typed whole found nothing on either engine ("s" is a stop word, so it was not read as "S-400");
+    and on PostgreSQL, whose parser drops "s" in a query as in a story, "s-400" found every story with 400."""
+    s400 = story("S-400 deliveries to Turkey begin", "<p>Russia started delivering S-400 systems.</p>")
+    story("Rosneft hires 400 workers", "<p>The company said 400 people joined it in March.</p>")
+    a380 = story("Airbus A-380 lands in Moscow", "<p>The A-380 touched down at Vnukovo.</p>")
+    story("Flights delayed at Vnukovo", "<p>Some 380 passengers waited for hours.</p>")
+    search_sync_pending()
+    for q, found in (
+        ("s400", s400),
+        ("s-400", s400),
+        ("S400 systems", s400),
+        ("a380", a380),
+        ("a-380", a380),
+    ):
+        result = search_articles(q=q)
+        assert ids(result)[:1] == [found.pk] and result.all_words == 1, q
+
+
 def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):
     """ "U.S.", "U.N.": PostgreSQL's parser reads "U.S." in a story as one token ("u.s"), and the query's
     letters "u" and "s" found nothing there, even in quotes; SQLite's reads the letters."""
@@ -782,6 +801,19 @@ def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):
         assert ids(search_articles(q=q)) == [un.pk], q
     result = search_articles(q="U.N. envoy")
     assert "<mark>U.N</mark>" in result.hits[0].highlight.headline
+
+
+def test_an_abbreviation_typed_with_dots_finds_copy_that_writes_it_without(backend):
+    """ "U.N. Security Council", "e.u.": most copy writes "UN", "EU", one word to both tokenizers, which the
+    phrase of the letters did not find: "U.N. Security Council" found the stories with "security council" only
+    as some of the words, "e.u." none."""
+    council = story("UN Security Council meets on Syria", "<p>The council will vote on Friday.</p>")
+    eu = story("EU extends sanctions for six months", "<p>The decision was taken in Brussels.</p>")
+    story("Security council of Russia meets", "<p>Putin chaired the meeting of the council.</p>")
+    search_sync_pending()
+    for q, found in (("U.N. Security Council", council), ("u.n. security council", council), ("e.u.", eu)):
+        result = search_articles(q=q)
+        assert ids(result)[:1] == [found.pk] and result.all_words == 1, q
 
 
 def test_a_query_of_common_words_only_finds_them_as_typed_in_the_newest_headlines_and_leads(backend):

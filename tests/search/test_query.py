@@ -54,7 +54,10 @@ def test_a_phrase_typed_without_quotes_loosens_into_its_words():
 def test_single_letters_typed_apart_are_the_abbreviation_they_spell():
     # "u s dollar" as "U.S. dollar": PostgreSQL reads "U.S." in a story as one token, which "u" alone missed.
     assert parse("u s dollar").must == parse("U.S. dollar").must == [[Phrase(("u", "s"))], [Term("dollar")]]
-    assert parse("J P Morgan").must == [[Phrase(("j", "p"))], [Term("morgan")]]
+    assert parse("J P Morgan").must == [[Phrase(("j", "p")), Term("jp", variant=True)], [Term("morgan")]]
+    # Also the word the letters spell, as most copy writes it ("UN", "EU"), not "us" (the pronoun).
+    assert parse("U.N.").must == parse("u n").must == [[Phrase(("u", "n")), Term("un", variant=True)]]
+    assert parse('"U.N."').must == [[Phrase(("u", "n"))]]
     assert parse("oil u").must == [[Term("oil")], [Term("u")]]  # one letter alone stays a word
     assert parse("-u s").must_not == [Term("u")] and parse('"u s" dollar').must[0] == [Phrase(("u", "s"))]
 
@@ -62,7 +65,7 @@ def test_single_letters_typed_apart_are_the_abbreviation_they_spell():
 def test_a_word_of_letters_and_digits_is_also_its_code_with_a_hyphen():
     assert parse("covid19").must == [[Term("covid19"), Phrase(("covid", "19"))]]
     assert parse("Су35").must == [[Term("су35"), Phrase(("су", "35"))]]
-    assert parse("s400").must == [[Term("s400")]]  # "s" is a stop word: PostgreSQL would look for "400"
+    assert parse("s400").must == [[Term("s400"), Phrase(("s", "400"))]]  # "s" a stop word too: "S-400"
     assert parse("2q covid19*").must == [[Term("2q")], [Term("covid19", prefix=True)]]
 
 
@@ -125,7 +128,7 @@ def test_a_possessive_typed_alone_is_the_name_and_kept_in_quotes():
 
 def test_postgres_reads_a_phrase_of_single_letters_as_one_abbreviation_and_accents_both_ways():
     sql, params = tsquery_sql(parse('"U.S. dollar" J.P. Morgan'))
-    assert params == ["u.s dollar", "j.p", "morgan"]
+    assert params == ["u.s dollar", "j.p", "jp", "morgan"]
     sql, params = tsquery_sql(parse("Maâloul"))
     assert params == ["maâloul", "maaloul"] and sql.count("plainto_tsquery") == 2
     # A phrase is also looked for as typed where the parser reads it otherwise than as its words; one of

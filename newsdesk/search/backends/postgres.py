@@ -21,6 +21,7 @@ from ..analysis import (
     PG_CONFIGS,
     PG_DEFAULT_CONFIG,
     RUSSIAN,
+    RUSSIAN_STOPWORDS,
     fold,
     has_cyrillic,
     other_terms,
@@ -427,12 +428,17 @@ def phrase_texts(clause: Phrase) -> list[str]:
     """What a phrase is looked for as: its words (single letters as one abbreviation: ``phrase_words``), and
     the phrase as typed where PostgreSQL's parser reads it otherwise ("covid-19" is "covid" and "-19" to it,
     "2.5%" is "2.5", "9/11" is "9/11": the words "covid" "19", "2" "5", "9" "11" found nothing), each also
-    without its accents."""
+    without its accents. A code whose letters are a stop word ("s-400", "a-380", "s400" typed whole; "с-300")
+    only as typed: the parser drops "s" here as in a story, so its words are "400" alone, every story with the
+    number, where "S-400" is "-400" to it, in the story as in the query (``FIELD_VECTOR`` also reads the
+    story's code with the hyphen as a space, which the number alone matches)."""
     texts = [phrase_text(clause.words)]
     # "<" and ">" as the index reads them (``FIELD_VECTOR``): "<GRGI.O>" as typed would be a tag, nothing.
     written = clause.written.translate(_ANGLES) if clause.written else clause.written
     if written and _READ_OTHERWISE.search(written) and _plain(written) != texts[0]:
         texts.append(written.strip())
+        if clause.words[0] in STOPWORDS | RUSSIAN_STOPWORDS and _STOPPED_CODE.fullmatch(texts[-1]):
+            texts = texts[1:]
     return list(dict.fromkeys(text for found in texts for text in (found, unaccented(found))))
 
 
@@ -440,6 +446,7 @@ def phrase_texts(clause: Phrase) -> list[str]:
 # of letters and hyphens ("Нью-Йорк", "Russian-US") is its words to it too, at their places: it keeps its one
 # form, and with it the narrowing by its word pairs (``required_phrases``), which long Russian names need.
 _READ_OTHERWISE = re.compile(r"[\d./@]")
+_STOPPED_CODE = re.compile(r"[^\W\d_]+-\d+")  # letters, a hyphen, digits: "s-400"
 _ANGLES = str.maketrans("<>", "  ")
 
 
