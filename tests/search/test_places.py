@@ -6,11 +6,14 @@ import json
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from newsdesk.news.models import Section
 from newsdesk.search.models import SearchDocument
 from newsdesk.search.places import dateline_country
 from newsdesk.search.selectors import search_articles
 from newsdesk.search.services import search_sync_pending
+from tests.factories import ArticleFactory
 
 from .conftest import story
 
@@ -121,3 +124,39 @@ def test_the_map_is_built_once_for_the_site_and_rebuilt_when_its_file_is_damaged
         assert [p.name for p in (tmp_path / "cache").iterdir()] == [cached.name]  # no partial file left
     finally:
         places._countries.cache_clear()
+
+
+def test_a_city_has_its_other_names_from_geonames():
+    from newsdesk.search.places import other_names
+
+    assert "kiev" in other_names("kyiv") and "kyiv" in other_names("kiev") and "kiev" in other_names("київ")
+    assert "mumbai" in other_names("bombay") and "kharkov" in other_names("kharkiv")
+    assert "moskva" in other_names("moscow")
+    assert other_names("talks") == [] and other_names("") == []
+
+
+def test_a_city_name_no_story_has_finds_the_stories_that_give_the_city_another_name(backend):
+    """A reader of 2026 types "Kyiv"; copy of 2017 writes "Kiev" (tass.com, March 2017): the search found
+    nothing. A word that names a city and that no story has is looked for as the city's other name that most
+    stories have, where the stories found write it as a name: "nizza" (Nice in Italian) is not "a nice day"."""
+    kiev = story(
+        "Kiev plans to swiftly finish talks with IMF",
+        "<p>KIEV, March 3. /TASS/. The government in Kiev expects to finish talks with the IMF this month.</p>",
+    )
+    story(
+        "Putin calls the talks useful", "<p>It was a nice day for the talks in the Kremlin, Putin said.</p>"
+    )
+    search_sync_pending()
+    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
+    kieve = ArticleFactory(
+        headline="В Киеве пройдёт выставка", body="<p>Выставка откроется в Киеве в субботу.</p>", language="ru",
+        section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
+    )  # fmt: skip
+    search_sync_pending()
+    for q in ("Kyiv", "kyiv talks", "Київ"):
+        result = search_articles(q=q)
+        assert [hit.article.pk for hit in result.hits][:1] == [kiev.pk] and result.all_words == 1, q
+    # On the Russian edition the city's Russian name first, its forms with it ("Киеве").
+    for q in ("Київ", "kyiv"):
+        assert [hit.article.pk for hit in search_articles(q=q, language="ru").hits] == [kieve.pk], q
+    assert search_articles(q="nizza").hits == []

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import FloatField, Func, IntegerField, QuerySet, Value
+from django.db.models import FloatField, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .. import rerank
-from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN_FORMS, ampersand_names
+from .. import places, rerank
+from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN, RUSSIAN_FORMS, ampersand_names, has_cyrillic, stem
 from ..models import SearchDocument, SearchTerm
-from ..query import MIN_PART, ParsedQuery, broken, loosened, unbroken_words, word_splits
+from ..query import MIN_PART, Clause, ParsedQuery, Term, broken, loosened, unbroken_words, word_splits
 from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
@@ -39,6 +39,7 @@ DEFAULT_FIELD_WEIGHTS = {"headline": 3.0, "lead": 1.0, "keywords": 3.0, "body": 
 # OPTIONS["RERANK"] overrides them; docs/search-decisions.md has the figures that chose them.
 DEFAULT_RERANK = {"depth": 50, "headline": 0.25, "opening": 0.3, "proximity": 0.2, "length": 0.4}
 SHARES = ("headline", "opening", "proximity", "length")
+NAMED_SAMPLE = 20  # stories read to see whether a city's other name is written as a name (``named``)
 DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "tags", "language", "source_modified_at"]
 TagGroups = tuple[tuple[str, ...], ...]
 
@@ -400,6 +401,12 @@ class BaseSearchBackend:
                 found = self._statement(apart, any_words=False, **args)
                 if found[0].total:
                     (page, ranked, all_words), searched = found, apart
+            # A city's name that no story has, as the name the stories give it ("kyiv" as "kiev"; ``renamed``).
+            for other in self.renamed(query) if not page.total and searched is query else ():
+                found = self._statement(other, any_words=False, **args)
+                if found[0].total and self.named(query, other, [hit.article_id for hit in found[1]]):
+                    (page, ranked, all_words), searched = found, other
+                    break
             # Fewer matches of all the words than the page (and than the bound, which would have cut them):
             # the statement returned every one of them, so the second one takes them with their relevance
             # rather than looking for them again (a third of its cost at 1,000,000), and leaves them out of
@@ -505,6 +512,69 @@ class BaseSearchBackend:
                 *_, first, second = max(known)
                 breaks[word] = (first, second)
         return broken(query, breaks)
+
+    def renamed(self, query: ParsedQuery) -> list[ParsedQuery]:
+        """The query with each word that names a city and that no indexed story has (by the spelling list, one
+        read by key) as the city's other name that most stories have: a 2026 reader's "Kyiv", "Kharkiv",
+        "Odesa" for a 2017 archive's "Kiev", "Kharkov", "Odessa"; "Bombay" for "Mumbai"
+        (``places.other_names``: GeoNames' names of cities of 300,000 people or more, in Latin letters and in
+        Russian). Names in the query's alphabet first ("киев" for "київ" on the Russian edition), then in the
+        other ("kiev" for "Київ" on the English one): at most two queries. None where no word names a city
+        (no read), or where none of its other names is in the list."""
+        names = {
+            group[0].word: others
+            for group in query.must
+            if len(group) == 1 and isinstance(group[0], Term) and not group[0].prefix
+            if (others := places.other_names(group[0].word))
+        }
+        if not names:
+            return []
+        counts = self._city_name_counts(set(names) | {name for others in names.values() for name in others})
+        queries = []
+        for cyrillic in (query.language == RUSSIAN, query.language != RUSSIAN):
+            renames = {}
+            for word, others in names.items():
+                known = [(counts[n], n) for n in others if counts.get(n) and has_cyrillic(n) == cyrillic]
+                if not counts.get(word) and known:
+                    renames[word] = max(known)[1]
+            if not renames:
+                continue
+            must: list[list[Clause]] = []
+            for group in query.must:
+                clause = group[0]
+                if isinstance(clause, Term) and len(group) == 1 and clause.word in renames:
+                    must.append([Term(renames[clause.word])])
+                else:
+                    must.append(group)
+            queries.append(replace(query, must=must))
+        return queries
+
+    @staticmethod
+    def _city_name_counts(names: set[str]) -> dict[str, int]:
+        """How many stories the spelling list counts for each name: a Latin one as written, a Russian one with
+        its forms, every word of the list its stem starts ("киев": "киеве", "киевом"), in one read by key."""
+        stems = {name: stem(name) for name in names if has_cyrillic(name)}
+        found = Q(term__in=[name for name in names if name not in stems])
+        for start in set(stems.values()):
+            found |= Q(term__gte=start, term__lt=start + "\uffff")
+        counts = dict(SearchTerm.objects.filter(found).values_list("term", "doc_count"))
+        out = {name: counts[name] for name in names if name in counts and name not in stems}
+        for name, start in stems.items():
+            out[name] = sum(n for term, n in counts.items() if term.startswith(start))
+        return out
+
+    def named(self, query: ParsedQuery, other: ParsedQuery, article_ids: list[int]) -> bool:
+        """Whether the first of these stories, found by ``other`` (``renamed``), write its new words as names:
+        "nizza", Nice's name in Italian, is not "a nice day" (one read of ``NAMED_SAMPLE`` leads and bodies)."""
+        typed = {clause.word for group in query.must for clause in group if isinstance(clause, Term)}
+        words = [g[0].word for g in other.must if isinstance(g[0], Term) and g[0].word not in typed]
+        texts = [
+            f"{lead}\n{body}"
+            for lead, body in SearchDocument.objects.filter(pk__in=article_ids[:NAMED_SAMPLE]).values_list(
+                "lead", "body"
+            )
+        ]
+        return all(rerank.written_as_name(word, texts) for word in words)
 
     def features(self, query: ParsedQuery, article_ids: list[int], *, anywhere: bool) -> dict[int, Features]:
         """``rerank.Features`` of these candidates, from their documents' text (one read of ``depth`` rows;
