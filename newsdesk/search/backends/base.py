@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import FloatField, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import FloatField, Func, IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
@@ -39,6 +39,7 @@ DEFAULT_FIELD_WEIGHTS = {"headline": 3.0, "lead": 1.0, "keywords": 3.0, "body": 
 # OPTIONS["RERANK"] overrides them; docs/search-decisions.md has the figures that chose them.
 DEFAULT_RERANK = {"depth": 50, "headline": 0.25, "opening": 0.3, "proximity": 0.2, "length": 0.4}
 SHARES = ("headline", "opening", "proximity", "length")
+MAX_RENAMED = 3  # words of a query looked for as a city's other name (``renamed``): the first three
 NAMED_SAMPLE = 20  # stories read to see whether a city's other name is written as a name (``named``)
 DOCUMENT_FIELDS = ["headline", "lead", "body", "keywords", "tags", "language", "source_modified_at"]
 TagGroups = tuple[tuple[str, ...], ...]
@@ -521,12 +522,16 @@ class BaseSearchBackend:
         Russian). Names in the query's alphabet first ("киев" for "київ" on the Russian edition), then in the
         other ("kiev" for "Київ" on the English one): at most two queries. None where no word names a city
         (no read), or where none of its other names is in the list."""
-        names = {
-            group[0].word: others
-            for group in query.must
-            if len(group) == 1 and isinstance(group[0], Term) and not group[0].prefix
-            if (others := places.other_names(group[0].word))
-        }
+        names = dict(
+            list(
+                {
+                    group[0].word: others
+                    for group in query.must
+                    if len(group) == 1 and isinstance(group[0], Term) and not group[0].prefix
+                    if (others := places.other_names(group[0].word))
+                }.items()
+            )[:MAX_RENAMED]
+        )
         if not names:
             return []
         counts = self._city_name_counts(set(names) | {name for others in names.values() for name in others})
@@ -554,10 +559,13 @@ class BaseSearchBackend:
         """How many stories the spelling list counts for each name: a Latin one as written, a Russian one with
         its forms, every word of the list its stem starts ("киев": "киеве", "киевом"), in one read by key."""
         stems = {name: stem(name) for name in names if has_cyrillic(name)}
-        found = Q(term__in=[name for name in names if name not in stems])
-        for start in set(stems.values()):
-            found |= Q(term__gte=start, term__lt=start + "\uffff")
-        counts = dict(SearchTerm.objects.filter(found).values_list("term", "doc_count"))
+        # Each part its own SELECT of one statement: ORed in one WHERE, SQLite's planner read the whole list.
+        reads = [SearchTerm.objects.filter(term__in=[name for name in names if name not in stems])]
+        reads += [
+            SearchTerm.objects.filter(term__gte=s, term__lt=s + "\uffff") for s in sorted(set(stems.values()))
+        ]
+        rows = [read.values_list("term", "doc_count") for read in reads]
+        counts = dict(rows[0].union(*rows[1:], all=True) if len(rows) > 1 else rows[0])
         out = {name: counts[name] for name in names if name in counts and name not in stems}
         for name, start in stems.items():
             out[name] = sum(n for term, n in counts.items() if term.startswith(start))
