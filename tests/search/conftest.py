@@ -60,3 +60,12 @@ def story(
         section=_section(section),
         **kw,
     )
+
+
+def russian_story(headline: str, body: str):
+    """A published article of the Russian edition (tass.ru copy), in its politics section."""
+    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
+    now = timezone.now()
+    return ArticleFactory(
+        headline=headline, body=body, language="ru", section=politika, publish_at=now, first_published_at=now
+    )

@@ -27,7 +27,7 @@ from newsdesk.search.services import SYNC_LOOKBACK, SYNC_MARK_EVERY, search_rebu
 from newsdesk.search.tasks import search_sync_job
 from tests.factories import ArticleFactory, PersonFactory, TopicFactory
 
-from .conftest import story
+from .conftest import russian_story, story
 
 RYABKOV = (
     "<p>Moscow is concerned as no serious breakthrough has been seen in Russian-US relations under Donald Trump's "
@@ -130,11 +130,10 @@ def test_migration_0018_indexes_the_stories_stored_before_it_as_snowball_stems(b
     migration = importlib.import_module("newsdesk.search.migrations.0018_snowball_english")
     news = story("Fox News hosts the debate", "<p>The news channel hosted the debate.</p>")
     new = story("Moscow opens a new metro line", "<p>The new line has six stations.</p>")
-    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
-    russian = ArticleFactory(
-        headline="Путин провёл совещание в Кремле", body="<p>Путина встретили в Кремле.</p>", language="ru",
-        section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
-    )  # fmt: skip
+    russian = russian_story(
+        "Путин провёл совещание в Кремле",
+        "<p>Путина встретили в Кремле.</p>",
+    )
     search_sync_pending()
     editor = _StatementEditor()  # SQLite's schema editor cannot open inside the test's transaction
     migration.backwards(None, editor)  # the index as 0017 made it: Porter, English text as stored
@@ -470,12 +469,10 @@ def test_a_word_typed_whole_that_no_story_has_finds_it_written_with_a_hyphen(bac
     listed = newsroom_search(queryset=Article.objects.all(), q="antidoping")  # the newsroom's list: alike
     assert list(listed.values_list("pk", flat=True)) == [rusada.pk]
     # Russian copy hyphenates too ("вице-премьер"); in the Russian edition, inflected as Russian is.
-    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
-    deputy = ArticleFactory(
-        headline="В Северной Корее расстрелян вице-премьер, курировавший образование",
-        body="<p>Вице-премьера казнили в июле, сообщило агентство.</p>",
-        language="ru", section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
-    )  # fmt: skip
+    deputy = russian_story(
+        "В Северной Корее расстрелян вице-премьер, курировавший образование",
+        "<p>Вице-премьера казнили в июле, сообщило агентство.</p>",
+    )
     search_sync_pending()
     assert ids(search_articles(q="вицепремьера", language="ru")) == [deputy.pk]
 
@@ -484,12 +481,10 @@ def test_a_number_typed_whole_finds_it_written_with_its_thousands_apart(backend)
     """Copy writes a number's thousands apart ("150,000" in English, "700 000" with a no-break space in
     Russian), and both tokenizers read each group as a word: "150000" typed found neither story, on either
     engine. Typed with commas, it also finds the number written whole; four digits typed stay as typed."""
-    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
-    hacker = ArticleFactory(
-        headline="Великобритания передаёт своего хакера США",
-        body="<p>По подсчётам американцев был нанесён материальный ущерб\xa0— 700\xa0000 долларов.</p>",
-        language="ru", section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
-    )  # fmt: skip
+    hacker = russian_story(
+        "Великобритания передаёт своего хакера США",
+        "<p>По подсчётам американцев был нанесён материальный ущерб\xa0— 700\xa0000 долларов.</p>",
+    )
     crimea = story(
         "About 150,000 people celebrate anniversary of Crimea's reunification with Russia",
         "<p>About 150,000 people have come to University Square near the main building.</p>",
@@ -511,12 +506,10 @@ def test_a_number_sign_or_trademark_typed_is_read_as_the_index_reads_it(backend)
     neither engine's index holds: both tokenizers read those symbols as spaces, so each found nothing. A Russian
     keyboard types "№" on Shift+3 (a school, a law, a flight: 36 of NEREL's 933 Russian stories have one). A
     number NFKC writes otherwise ("km²") is looked for as it stands, as the index holds it."""
-    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
-    beslan = ArticleFactory(
-        headline="В Беслане почтили память жертв теракта в школе №1",
-        body="<p>Траурные мероприятия прошли у мемориала на месте школы №1.</p>", language="ru",
-        section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
-    )  # fmt: skip
+    beslan = russian_story(
+        "В Беслане почтили память жертв теракта в школе №1",
+        "<p>Траурные мероприятия прошли у мемориала на месте школы №1.</p>",
+    )
     recall = story(
         "Samsung™ widens the Galaxy Note 7 recall", "<p>The company stopped selling the phone.</p>"
     )

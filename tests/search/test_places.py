@@ -7,16 +7,13 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from newsdesk.news.models import Section
 from newsdesk.search.models import SearchDocument
 from newsdesk.search.places import dateline_country
 from newsdesk.search.selectors import search_articles
 from newsdesk.search.services import search_sync_pending
-from tests.factories import ArticleFactory
 
-from .conftest import story
+from .conftest import russian_story, story
 
 # Real wire copy: the Reuters-21578 stories these datelines come from name neither country in their text.
 CHOCOLATE = "<p>Jacobs Suchard AG said its 1986 net profit rose 20 pct on higher chocolate sales.</p>"
@@ -148,11 +145,10 @@ def test_a_city_name_no_story_has_finds_the_stories_that_give_the_city_another_n
         "Putin calls the talks useful", "<p>It was a nice day for the talks in the Kremlin, Putin said.</p>"
     )
     search_sync_pending()
-    politika = Section.objects.get_or_create(slug="politika", language="ru", defaults={"name": "Политика"})[0]
-    kieve = ArticleFactory(
-        headline="В Киеве пройдёт выставка", body="<p>Выставка откроется в Киеве в субботу.</p>", language="ru",
-        section=politika, publish_at=timezone.now(), first_published_at=timezone.now(),
-    )  # fmt: skip
+    kieve = russian_story(
+        "В Киеве пройдёт выставка",
+        "<p>Выставка откроется в Киеве в субботу.</p>",
+    )
     search_sync_pending()
     for q in ("Kyiv", "kyiv talks", "Київ"):
         result = search_articles(q=q)
