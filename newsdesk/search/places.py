@@ -53,7 +53,7 @@ def _countries() -> dict[str, str]:
 def _city_names() -> dict:
     """{"names": each city's one-word names (folded; its own, its other names in Latin letters and its Russian
     one), "at": a name -> its city in "names"}, for the cities of ``OTHER_NAMES_FROM`` people or more; a name
-    several of them share is the most populous one's. Cached as ``_countries`` is (2 MB), and built by the
+    several of them share is the most populous one's. Cached as ``_countries`` is (0.7 MB), and built by the
     migrations too."""
     return _cached(
         "city-names",

@@ -520,18 +520,19 @@ class BaseSearchBackend:
         "Odesa" for a 2017 archive's "Kiev", "Kharkov", "Odessa"; "Bombay" for "Mumbai"
         (``places.other_names``: GeoNames' names of cities of 300,000 people or more, in Latin letters and in
         Russian). Names in the query's alphabet first ("киев" for "київ" on the Russian edition), then in the
-        other ("kiev" for "Київ" on the English one): at most two queries. None where no word names a city
-        (no read), or where none of its other names is in the list."""
-        names = dict(
-            list(
-                {
-                    group[0].word: others
-                    for group in query.must
-                    if len(group) == 1 and isinstance(group[0], Term) and not group[0].prefix
-                    if (others := places.other_names(group[0].word))
-                }.items()
-            )[:MAX_RENAMED]
-        )
+        other ("kiev" for "Київ" on the English one): at most two queries, for the first ``MAX_RENAMED`` such
+        words. Empty where no word names a city (no read), or where none of its other names is in the list."""
+        names: dict[str, list[str]] = {}
+        for group in query.must:
+            clause = group[0]
+            if (
+                len(names) < MAX_RENAMED
+                and len(group) == 1
+                and isinstance(clause, Term)
+                and not clause.prefix
+            ):
+                if others := places.other_names(clause.word):
+                    names[clause.word] = others
         if not names:
             return []
         counts = self._city_name_counts(set(names) | {name for others in names.values() for name in others})
