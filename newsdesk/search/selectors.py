@@ -369,8 +369,9 @@ def _spelling_rank(terms: set[str]) -> dict[str, tuple[int, int, int]]:
 def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]:
     """The newsroom's article list: the same engine and query language over every status the list shows, as a
     filter (the stories with all the words). A phrase typed without quotes that no story has ("money-fx") is
-    its words apart, and a word typed whole that no story has is its two parts ("antidoping" as "anti-doping"),
-    as readers' search reads them; a phrase in quotes stays as written."""
+    its words apart, a word typed whole that no story has is its two parts ("antidoping" as "anti-doping"),
+    and a city's name that no story has its other name ("kyiv" as "kiev"), as readers' search reads them; a
+    phrase in quotes stays as written."""
     query = parse(q)
     backend = get_backend()
 
@@ -384,6 +385,11 @@ def newsroom_search(*, queryset: QuerySet[Article], q: str) -> QuerySet[Article]
         ids = found(loose)
     if not ids and not query.is_empty and (apart := backend.broken_apart(query)) is not None:
         ids = found(apart)  # "antidoping" as "anti-doping", as readers' search reads it
+    for other in backend.renamed(query) if not ids and not query.is_empty else ():
+        ids = found(other)  # "kyiv" as "kiev", as readers' search reads it
+        if ids and backend.named(query, other, ids):
+            break
+        ids = []
     condition = Q(pk__in=ids)
     if q.strip().isdigit():
         condition |= Q(public_id=int(q.strip()))

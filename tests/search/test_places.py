@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from newsdesk.news.models import Article
 from newsdesk.search.models import SearchDocument
 from newsdesk.search.places import dateline_country
-from newsdesk.search.selectors import search_articles
+from newsdesk.search.selectors import newsroom_search, search_articles
 from newsdesk.search.services import search_sync_pending
 
 from .conftest import russian_story, story
@@ -157,6 +158,11 @@ def test_a_city_name_no_story_has_finds_the_stories_that_give_the_city_another_n
     for q in ("Київ", "kyiv"):
         assert [hit.article.pk for hit in search_articles(q=q, language="ru").hits] == [kieve.pk], q
     assert search_articles(q="nizza").hits == []
+    # The newsroom's list reads it alike, over both editions: the query's alphabet first.
+    assert list(newsroom_search(queryset=Article.objects.all(), q="Kyiv").values_list("pk", flat=True)) == [
+        kiev.pk
+    ]
+    assert not newsroom_search(queryset=Article.objects.all(), q="nizza").exists()
 
 
 def test_a_query_of_many_city_names_reads_the_spelling_list_by_key(backend):
