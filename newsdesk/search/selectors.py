@@ -110,8 +110,9 @@ class SearchResult:
     any_words: bool = False  # no match of all the words filled the page: matches of some of them follow
     all_words: int = 0  # how many match all the words (of the newest CANDIDATES)
     # Only common words were typed: they were looked for as a phrase in the newest stories' headlines and
-    # leads (common_words.py), newest first.
+    # leads (common_words.py), newest first, and when none had them, in the same stories' text (in_text).
     common_words: bool = False
+    common_words_in_text: bool = False
     # No story has the phrase typed in quotes: the stories with its words apart are shown.
     phrase_apart: bool = False
 
@@ -245,7 +246,7 @@ def _common_words_search(
         person=filters.person.pk if filters.person else None,
         topic=filters.topic.pk if filters.topic else None,
     )
-    result.common_words, result.sort = True, "date"
+    result.common_words, result.common_words_in_text, result.sort = True, found.in_text, "date"
     result.total, result.total_exact = found.total, found.exact
     articles = Article.objects.filter(pk__in=found.hits).for_cards().in_bulk()
     result.hits = [Hit(articles[pk], 0.0, found.highlights[pk]) for pk in found.hits if pk in articles]

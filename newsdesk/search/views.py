@@ -153,8 +153,10 @@ def search_api(request):
             # Few or no stories have all the words: those with some of them follow (after the ones with all).
             "any_words": result.any_words,
             "all_words": result.all_words,
-            # Only common words were typed: the newest stories with them, as typed, in the headline or lead.
+            # Only common words were typed: the newest stories with them, as typed, in the headline or lead,
+            # or when none has them there, in the text (common_words_in_text).
             "common_words": result.common_words,
+            "common_words_in_text": result.common_words_in_text,
             # No story has the phrase typed in quotes: these have its words apart.
             "phrase_apart": result.phrase_apart,
         },

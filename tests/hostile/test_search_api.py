@@ -55,6 +55,18 @@ def test_a_query_of_stop_words_says_so_and_finds_them_as_typed(client, indexed, 
     assert found["total"] == (0 if q == "The AND of" else 1), found
 
 
+def test_stop_words_only_the_text_has_are_found_there_and_the_page_says_so(client, indexed):
+    """ "was not": no headline or lead has it ("were not"), the story's text (its indexed document) does."""
+    from newsdesk.search.services import search_sync_pending
+
+    search_sync_pending()
+    html = client.get("/search/", {"q": "was not"}).content.decode()
+    assert "these stories have them in their text" in html and "<mark>was not</mark> discussed" in html
+    found = client.get("/api/v1/search", {"q": "was not"}).json()
+    assert found["common_words_in_text"] is True and found["total"] == 1
+    assert client.get("/api/v1/search", {"q": "the talks"}).json()["common_words_in_text"] is False
+
+
 def test_both_engines_answer_an_empty_query_with_nothing(indexed):
     from newsdesk.news.models import Article
 

@@ -859,6 +859,78 @@ def test_a_query_of_common_words_only_finds_them_as_typed_in_the_newest_headline
     assert not search_articles(q="the band").common_words  # a word of meaning: the index searches it
 
 
+MOISEEV = (
+    "<p>Potential restrictions for Russian companies in respect of work with nonresident banks may only pertain "
+    "to placing funds on deposits, Deputy Finance Minister Alexei Moiseev told TASS on Thursday. &quot;An idea of "
+    "restricting work with banks for state-owned companies is under consideration only and is not formalized in "
+    "legal terms,&quot; Moiseev said.</p><p>Draft regulatory acts will undergo all prescribed procedures when they "
+    "will be developed, including public discussion, the official added.</p>"
+)
+
+
+ARMENIA_LEAD = (
+    "Russia will be prepared to provide active assistance to Armenia and Turkey when they sit down at the "
+    "negotiating table, Russian Foreign Minister Sergey Lavrov said"
+)
+ARMENIA = (
+    f"<p>{ARMENIA_LEAD} in an interview with the Armenian magazine Regional Post - Caucasus.</p><p>When Yerevan "
+    "and Ankara sit at the negotiating table, Russia will be ready to provide them with most vigorous "
+    "assistance, he emphasized.</p>"
+)
+
+
+def test_common_words_no_headline_or_lead_has_are_looked_for_in_the_newest_stories_text(backend, monkeypatch):
+    """ "when they": common words that a story's text has and no headline or lead. They gave an empty page; now
+    the same window's text is read for them, newest first, the phrase marked in an excerpt of its sentence,
+    and the page says where they were found. A headline or lead with the phrase still comes alone; the gate,
+    the filters and the window apply to the text as they do to headlines and leads."""
+    from newsdesk.search import common_words
+
+    deposits = story(
+        "Finance Ministry's initiative on state-owned firms pertains to deposits only", MOISEEV, hours_ago=2
+    )
+    armenia = story("Russia to assist Armenia-Turkey talks — Lavrov", ARMENIA, hours_ago=1)
+    draft = story("Draft rules for state companies", "<p>They will apply when they are signed.</p>")
+    Article.objects.filter(pk=draft.pk).update(status=Article.Status.DRAFT)
+    search_sync_pending()
+
+    result = search_articles(q="when they")
+    assert result.common_words and result.common_words_in_text and result.total_exact
+    assert ids(result) == [armenia.pk, deposits.pk]  # newest first; never the draft
+    excerpt = str(result.hits[1].highlight.excerpt)
+    assert "procedures <mark>when they</mark> will be developed" in excerpt
+    assert excerpt.startswith("…") and len(excerpt) < 300  # the phrase's sentence, not the whole story
+    economy, lavrov = Section.objects.get(slug="economy"), PersonFactory(name="Sergey Lavrov")
+    Article.objects.filter(pk=deposits.pk).update(section=economy)
+    armenia.persons.add(lavrov)
+    assert ids(search_articles(q="when they", filters=SearchFilters(section=economy))) == [deposits.pk]
+    assert ids(search_articles(q="when they", filters=SearchFilters(person=lavrov))) == [armenia.pk]
+    assert search_articles(q="when they", filters=SearchFilters(section=economy, person=lavrov)).hits == []
+    # At most TEXTS_READ texts that may hold the phrase are read, of the newest TEXT_WINDOW stories, newest
+    # first: the total then says there may be more.
+    monkeypatch.setattr(common_words, "TEXTS_READ", 1)
+    result = search_articles(q="when they")
+    assert ids(result) == [armenia.pk] and not result.total_exact
+    monkeypatch.undo()
+    monkeypatch.setattr(common_words, "TEXT_WINDOW", 2)  # the draft is not in it: Armenia and the deposits
+    assert search_articles(q="when they").total_exact
+    monkeypatch.setattr(common_words, "TEXT_WINDOW", 1)
+    result = search_articles(q="when they")
+    assert ids(result) == [armenia.pk] and not result.total_exact
+    monkeypatch.undo()
+    # The window: a story older than the newest WINDOW is not read.
+    monkeypatch.setattr(common_words, "WINDOW", 1)
+    Article.objects.filter(pk=armenia.pk).update(publish_at=timezone.now() - dt.timedelta(hours=5))
+    result = search_articles(q="when they")
+    assert ids(result) == [deposits.pk] and not result.total_exact
+    monkeypatch.undo()
+    # A lead with the phrase: the headlines' and leads' matches alone, as before.
+    Article.objects.filter(pk=armenia.pk).update(lead=ARMENIA_LEAD)
+    result = search_articles(q="when they")
+    assert ids(result) == [armenia.pk] and not result.common_words_in_text
+    assert "Turkey <mark>when they</mark> sit down" in str(result.hits[0].highlight.lead)
+
+
 def test_common_words_are_looked_for_in_the_newest_stories_of_every_visible_status(backend, monkeypatch):
     """The window is the set's newest stories, published or scheduled and due alike (PostgreSQL walks each
     status alone and takes the newest of the two); older ones are not looked at, and the total says so."""

@@ -247,3 +247,8 @@ def test_a_russian_query_of_common_words_only_finds_them_as_typed(backend):
     assert ids(search_articles(q="и", language="ru")) == [korolev.pk]
     assert ids(search_articles(q="все", language="ru")) == [everything.pk]
     assert "<mark>Всё</mark> о" in search_articles(q="все", language="ru").hits[0].highlight.headline
+    # No headline or lead has "с" or "за": the stories' text does.
+    result = search_articles(q="С", language="ru")
+    assert result.common_words_in_text and ids(result) == [kremlin.pk]
+    assert "совещание <mark>с</mark> членами" in result.hits[0].highlight.excerpt
+    assert ids(search_articles(q="ЗА", language="ru")) == [everything.pk]
