@@ -779,6 +779,37 @@ def test_a_code_whose_letters_are_a_stop_word_finds_it_and_not_every_story_with_
         assert ids(result)[:1] == [found.pk] and result.all_words == 1, q
 
 
+def test_a_code_no_story_has_finds_nothing_rather_than_stories_with_its_number(backend):
+    """ "F-35" in an archive with the Su-35 and no F-35: its words apart, the letter left out as one
+    character, were "35", so the Su-35's story came as if it had all the words; "9/11" found every story with
+    11. After the six stories with "S-400", those with "400" followed as having some of its words. A phrase
+    whose words apart are numbers only is kept as typed; one with a word is still looked for apart."""
+    su35 = story(
+        "Contract for delivery of Russia's Su-35 fighter jets to Indonesia to be signed soon",
+        "<p>A contract for the delivery of Russian-made advanced Sukhoi Su-35 fighter jets to Indonesia is "
+        "expected to be signed in the coming months, Rostec's Viktor Kladov told TASS on Friday.</p>",
+    )
+    s400 = story(
+        "Russian Baltic Fleet's S-400 missile system crews repel air strike in drills",
+        "<p>The combat crews of S-400 Triumf antiaircraft missile systems of the Baltic Fleet repelled a "
+        "notional enemy's massive missile and air strike in drills.</p>",
+    )
+    story(
+        "Development of Arctic boosts demand for qualified specialists — experts",
+        "<p>More than 400 students and 300 teachers every year participate in academic exchange programs.</p>",
+    )
+    story("Russia's foreign trade down 11.9%, to $470 bln in 2016", TRADE)
+    search_sync_pending()
+    for q in ("F-35", "9/11"):
+        assert search_articles(q=q).hits == [], q
+    result = search_articles(q="F-35 jets")  # "jets": a word of the query, and the page says it is only some
+    assert ids(result) == [su35.pk] and result.any_words and result.all_words == 0
+    result = search_articles(q="S-400")
+    assert ids(result) == [s400.pk] and not result.any_words
+    assert ids(search_articles(q="Su-35")) == [su35.pk]
+    assert ids(search_articles(q="missile-system")) == [s400.pk]  # words: still looked for apart
+
+
 def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):
     """ "U.S.", "U.N.": PostgreSQL's parser reads "U.S." in a story as one token ("u.s"), and the query's
     letters "u" and "s" found nothing there, even in quotes; SQLite's reads the letters."""
