@@ -382,6 +382,33 @@ def adjacent_pairs(query: ParsedQuery) -> list[tuple[str, str]]:
     return [(a, b) for a, b in zip(words, words[1:], strict=False) if a and b and a != b]
 
 
+def looked_for_instead(query: ParsedQuery, instead: ParsedQuery) -> str:
+    """What was looked for in place of ``query`` (``base.SearchPage.instead``), for the page: the typed text
+    with each word that was replaced swapped, keeping its case ("Kyiv" -> "Kiev", "antidoping" ->
+    "anti-doping"), or, where a group became several ("money-fx" as "money" and "fx"), the words looked for."""
+    if len(instead.must) == len(query.must):
+        swaps = {
+            typed[0].word: _shown(looked)
+            for typed, looked in zip(query.must, instead.must, strict=True)
+            if typed != looked and isinstance(typed[0], Term)
+        }
+        if swaps:
+            return replace_words(query, swaps)
+    return " ".join(_shown(group) for group in instead.must)
+
+
+def _shown(group: list[Clause]) -> str:
+    """A word group as a reader writes it: its phrase as written, its alternatives joined by OR, the other
+    spellings it adds left out."""
+    return " OR ".join(
+        (clause.word + "*" * clause.prefix)
+        if isinstance(clause, Term)
+        else (clause.written or " ".join(clause.words))
+        for clause in group
+        if not (isinstance(clause, Term) and clause.variant)
+    )
+
+
 def replace_words(query: ParsedQuery, replacements: dict[str, str]) -> str:
     """The query text with misspelt words swapped ("did you mean"), keeping its operators and each word's case
     ("Kamz" -> "Kamaz", "NATP" -> "NATO")."""

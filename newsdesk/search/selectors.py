@@ -39,6 +39,7 @@ from .query import (
     Clause,
     ParsedQuery,
     Term,
+    looked_for_instead,
     loosened,
     parse,
     quoted_phrases,
@@ -115,6 +116,8 @@ class SearchResult:
     common_words_in_text: bool = False
     # No story has the phrase typed in quotes: the stories with its words apart are shown.
     phrase_apart: bool = False
+    # Nothing matched the query as typed: what was looked for in its place ("Kiev" for "Kyiv").
+    searched_instead: str | None = None
 
     @property
     def page_count(self) -> int:
@@ -213,6 +216,8 @@ def search_articles(
     result.phrase_apart = bool(quoted_phrases(query)) and len(quoted_phrases(searched)) < len(
         quoted_phrases(query)
     )
+    if found.instead is not None and not result.phrase_apart:
+        result.searched_instead = looked_for_instead(query, found.instead)
     result.hits = _hits(searched, found.hits, at=at)
     result.facets = _facets(found.facets)
     if not found.all_words and not query.is_empty:

@@ -159,6 +159,8 @@ def search_api(request):
             "common_words_in_text": result.common_words_in_text,
             # No story has the phrase typed in quotes: these have its words apart.
             "phrase_apart": result.phrase_apart,
+            # Nothing matched the query as typed: what was looked for in its place ("Kiev" for "Kyiv").
+            "searched_instead": result.searched_instead,
         },
         json_dumps_params={"ensure_ascii": False},
     )

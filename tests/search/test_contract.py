@@ -454,6 +454,9 @@ def test_a_word_typed_whole_that_no_story_has_finds_it_written_with_a_hyphen(bac
     search_sync_pending()
     result = search_articles(q="antidoping")
     assert ids(result) == [rusada.pk] and not result.any_words
+    assert (
+        search_articles(q="Antidoping agency").searched_instead == "Anti-doping agency"
+    )  # as typed, swapped
     marked = result.hits[0].highlight.headline  # "anti-doping" marked as found, whole or each part
     assert marked.startswith("Russian <mark>anti") and "doping</mark> agency" in marked
     assert ids(search_articles(q="longrange bombers")) == [crews.pk]
@@ -1608,6 +1611,7 @@ def test_a_phrase_typed_without_quotes_is_looked_for_apart_when_too_few_have_it(
     search_sync_pending()
     result = search_articles(q="trucks-Philippines")  # "1,000 trucks to the Philippines"
     assert ids(result) == [newsroom["kamaz"].pk] and not result.any_words
+    assert result.searched_instead == "trucks philippines"  # the page says what was looked for
     assert "<mark>trucks</mark>" in result.hits[0].highlight.headline
     assert "<mark>Philippines</mark>" in result.hits[0].highlight.headline
     # No story has both: the stories with one of them, as for any query whose words no story has all of.
@@ -1617,11 +1621,12 @@ def test_a_phrase_typed_without_quotes_is_looked_for_apart_when_too_few_have_it(
     # artillery" has "Russian" without "US").
     result = search_articles(q="Russian-US")
     assert ids(result) == [newsroom["ryabkov"].pk, newsroom["artillery"].pk]
-    assert result.any_words and result.all_words == 1
+    assert result.any_words and result.all_words == 1 and result.searched_instead is None  # found as typed
     # In quotes the phrase is asked for as written: its words apart only when no story has it, and then only
     # when it is the whole query (beside another word, the fallback keeps the phrase).
     result = search_articles(q='"trucks Philippines"')
     assert ids(result) == [newsroom["kamaz"].pk] and result.phrase_apart
+    assert result.searched_instead is None  # the phrase's own notice says it
     assert "<mark>trucks</mark>" in result.hits[0].highlight.headline
     assert not search_articles(q="trucks-Philippines").phrase_apart
     result = search_articles(q='"rocket artillery" hurricane')

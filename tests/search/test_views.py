@@ -166,7 +166,8 @@ def test_no_story_with_all_the_words_shows_those_with_some(client, articles):
 
 def test_a_phrase_no_story_has_shows_its_words_apart_and_says_so(client, articles):
     """A phrase in quotes alone that no story has ("1,000 trucks to the Philippines") is not an empty page: the
-    stories with its words apart, and the reader is told; a code typed with its hyphen, without a notice."""
+    stories with its words apart, and the reader is told; a code typed with its hyphen too, as the words that
+    were looked for instead."""
     data = client.get("/api/v1/search", {"q": '"trucks Philippines"'}).json()
     assert [hit["id"] for hit in data["hits"]] == [articles["kamaz"].public_id] and data[
         "phrase_apart"
@@ -177,6 +178,11 @@ def test_a_phrase_no_story_has_shows_its_words_apart_and_says_so(client, article
     assert [hit["id"] for hit in data["hits"]] == [articles["kamaz"].public_id] and data[
         "phrase_apart"
     ] is False
+    assert data["searched_instead"] == "trucks philippines"  # no story has them side by side: said so
+    html = client.get("/search/", {"q": "trucks-Philippines"}).content.decode()
+    assert "No story has “trucks-Philippines” as typed; these stories have “trucks philippines”." in html
+    html = client.get("/ru/search/", {"q": "trucks-Philippines"}).content.decode()
+    assert "trucks philippines" not in html  # nothing found there: no notice
     html = client.get("/ru/search/", {"q": '"trucks Philippines"'}).content.decode()
     assert "phrase in quotes" not in html  # the Russian edition has no such story: no notice without hits
     data = client.get("/api/v1/search", {"q": '"Deputy Foreign Minister"'}).json()

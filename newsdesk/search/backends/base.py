@@ -73,6 +73,9 @@ class SearchPage:
     any_words: bool = False
     all_words: int = 0  # candidates that match all the words
     searched: ParsedQuery | None = None
+    # What was looked for in place of the query, nothing matching it as typed: its phrase's words apart
+    # ("money-fx"), a word typed whole as its parts ("antidoping"), a city's other name ("kyiv").
+    instead: ParsedQuery | None = None
 
 
 @dataclass(frozen=True)
@@ -384,7 +387,7 @@ class BaseSearchBackend:
         args = {"within": within, "sort": sort, "at": at, "upto": upto, "facet_size": facet_size}
         args |= {"facets": facets, "narrowed": narrowed, "tags": tags}
         page, ranked, all_words = self._statement(query, any_words=False, **args)
-        searched = query
+        searched = instead = query
         if query is not None and self.any_words and page.total < offset + count:
             # A phrase typed without quotes ("money-fx", "nat-gas", ``query.loosened``): when no story has its
             # words side by side, the search of its words apart, as if typed so; when too few have, its words
@@ -395,6 +398,7 @@ class BaseSearchBackend:
             if loose is not None and not page.total:
                 searched, loose = loose, None
                 page, ranked, all_words = self._statement(searched, any_words=False, **args)
+                instead = searched if page.total else query
             # A word typed whole that no story has, where stories write it as two ("antidoping": "anti-doping";
             # ``broken_apart``), when nothing matches the query as typed.
             apart = self.broken_apart(query) if not page.total and searched is query else None
@@ -402,11 +406,13 @@ class BaseSearchBackend:
                 found = self._statement(apart, any_words=False, **args)
                 if found[0].total:
                     (page, ranked, all_words), searched = found, apart
+                    instead = apart
             # A city's name that no story has, as the name the stories give it ("kyiv" as "kiev"; ``renamed``).
             for other in self.renamed(query) if not page.total and searched is query else ():
                 found = self._statement(other, any_words=False, **args)
                 if found[0].total and self.named(query, other, [hit.article_id for hit in found[1]]):
                     (page, ranked, all_words), searched = found, other
+                    instead = other
                     break
             # Fewer matches of all the words than the page (and than the bound, which would have cut them):
             # the statement returned every one of them, so the second one takes them with their relevance
@@ -424,6 +430,7 @@ class BaseSearchBackend:
                 page.any_words = page.total > all_words
                 searched = fallback
         page.searched = searched if searched is not query else None
+        page.instead = instead if instead is not query else None
         page.all_words = all_words
         if rerank and ranked and searched is not None:
             ranked = self.reranked(searched, ranked)
