@@ -341,8 +341,8 @@ def loosened(query: ParsedQuery, *, quoted: bool = False, letters: bool = False)
     words side by side (the label codes of Reuters' topics are typed so, and found nothing). ``quoted``: a
     phrase in quotes too, and ``letters``: an abbreviation's letters too ("u.s", "a b c"), both for a query
     nothing matches as written. Stop words stay out, and so do words of one character beside longer ones
-    ("l-cattle" is "cattle"); a phrase whose other words are numbers only is kept ("F-35", "9/11"). None when no
-    group is such a phrase."""
+    ("l-cattle" is "cattle"); a phrase with a number is kept ("F-35", "Su-35", "9/11"). None when no group is
+    such a phrase."""
     must: list[list[Clause]] = []
     for group in query.must:
         clause = group[0]
@@ -352,9 +352,9 @@ def loosened(query: ParsedQuery, *, quoted: bool = False, letters: bool = False)
             # they are all it has ("u" after "U.S." would add the stories of "U.N.").
             short = 0 if letters and all(len(w) == 1 for w in clause.words) else 1
             words = [w for w in clause.words if len(w) > short and w not in STOPWORDS | RUSSIAN_STOPWORDS]
-            # Numbers alone are not the phrase's words apart: "F-35" is no "35" (the Su-35's stories), "9/11"
-            # no "11", "737-800" no "737" and "800" anywhere; such a phrase stays as typed.
-            if any(not word.isdigit() for word in words):
+            # A phrase with a number is a code, a date or a score, whose parts apart mean nothing: "F-35" had
+            # been "35" (the Su-35's stories), "9/11" "11", "MiG-29" "миг" (a moment) and "29"; it stays as typed.
+            if words and not any(word.isdigit() for word in clause.words):
                 must += [[Term(w)] for w in dict.fromkeys(words)]
                 continue
         must.append(group)

@@ -785,8 +785,8 @@ def test_a_code_whose_letters_are_a_stop_word_finds_it_and_not_every_story_with_
 def test_a_code_no_story_has_finds_nothing_rather_than_stories_with_its_number(backend):
     """ "F-35" in an archive with the Su-35 and no F-35: its words apart, the letter left out as one
     character, were "35", so the Su-35's story came as if it had all the words; "9/11" found every story with
-    11. After the six stories with "S-400", those with "400" followed as having some of its words. A phrase
-    whose words apart are numbers only is kept as typed; one with a word is still looked for apart."""
+    11. After the stories with "S-400" or "Su-35", those with "400", "35" or "su" followed as having some of
+    its words. A phrase with a number is kept as typed; one of words is still looked for apart."""
     su35 = story(
         "Contract for delivery of Russia's Su-35 fighter jets to Indonesia to be signed soon",
         "<p>A contract for the delivery of Russian-made advanced Sukhoi Su-35 fighter jets to Indonesia is "
@@ -802,6 +802,11 @@ def test_a_code_no_story_has_finds_nothing_rather_than_stories_with_its_number(b
         "<p>More than 400 students and 300 teachers every year participate in academic exchange programs.</p>",
     )
     story("Russia's foreign trade down 11.9%, to $470 bln in 2016", TRADE)
+    story(
+        "About 3,000 troops to take part in missile force's drills in central Russia",
+        "<p>About 10,000 servicemen and 1,000 pieces of military hardware from more than 35 units and "
+        "formations will undergo a combat readiness check.</p>",
+    )
     search_sync_pending()
     for q in ("F-35", "9/11"):
         assert search_articles(q=q).hits == [], q
@@ -810,7 +815,8 @@ def test_a_code_no_story_has_finds_nothing_rather_than_stories_with_its_number(b
     result = search_articles(q="S-400")
     assert ids(result) == [s400.pk] and not result.any_words
     assert ids(search_articles(q="Su-35")) == [su35.pk]
-    assert ids(search_articles(q="missile-system")) == [s400.pk]  # words: still looked for apart
+    result = search_articles(q="missile-drills")  # words: still looked for apart when no story has them so
+    assert len(ids(result)) == 2 and result.all_words == 2 and result.searched_instead == "missile drills"
 
 
 def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):
