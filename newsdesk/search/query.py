@@ -386,14 +386,18 @@ def looked_for_instead(query: ParsedQuery, instead: ParsedQuery) -> str:
     """What was looked for in place of ``query`` (``base.SearchPage.instead``), for the page: the typed text
     with each word that was replaced swapped, keeping its case ("Kyiv" -> "Kiev", "antidoping" ->
     "anti-doping"), or, where a group became several ("money-fx" as "money" and "fx"), the words looked for."""
-    if len(instead.must) == len(query.must):
-        swaps = {
-            typed[0].word: _shown(looked)
-            for typed, looked in zip(query.must, instead.must, strict=True)
-            if typed != looked and isinstance(typed[0], Term)
-        }
-        if swaps:
-            return replace_words(query, swaps)
+    swaps: dict[str, str] = {}
+    for typed, looked in (
+        zip(query.must, instead.must, strict=False) if len(instead.must) == len(query.must) else ()
+    ):
+        if typed == looked:
+            continue
+        if len(typed) == len(looked) and all(isinstance(c, Term) for c in typed + looked):  # a name each
+            swaps |= {a.word: b.word for a, b in zip(typed, looked, strict=True) if a.word != b.word}  # type: ignore[union-attr]
+        elif isinstance(typed[0], Term):
+            swaps[typed[0].word] = _shown(looked)
+    if swaps:
+        return replace_words(query, swaps)
     return " ".join(_shown(group) for group in instead.must)
 
 

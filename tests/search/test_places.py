@@ -156,6 +156,11 @@ def test_a_city_name_no_story_has_finds_the_stories_that_give_the_city_another_n
         assert [hit.article.pk for hit in result.hits][:1] == [kiev.pk] and result.all_words == 1, q
         assert result.searched_instead == instead  # the page says which name was looked for
     assert search_articles(q="Kiev").searched_instead is None
+    # Names ORed: each one no story has as its other name ("Kharkiv" has none in the archive: as typed).
+    result = search_articles(q="Kyiv OR Kharkiv")
+    assert [hit.article.pk for hit in result.hits] == [
+        kiev.pk
+    ] and result.searched_instead == "Kiev OR Kharkiv"
     # On the Russian edition the city's Russian name first, its forms with it ("Киеве").
     for q in ("Київ", "kyiv"):
         assert [hit.article.pk for hit in search_articles(q=q, language="ru").hits] == [kieve.pk], q

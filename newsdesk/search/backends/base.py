@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from .. import places, rerank
 from ..analysis import DEFAULT_RUSSIAN_FORMS, RUSSIAN, RUSSIAN_FORMS, ampersand_names, has_cyrillic, stem
 from ..models import SearchDocument, SearchTerm
-from ..query import MIN_PART, Clause, ParsedQuery, Term, broken, loosened, unbroken_words, word_splits
+from ..query import MIN_PART, ParsedQuery, Term, broken, loosened, unbroken_words, word_splits
 from ..rerank import Features
 
 MARK_START, MARK_END = "\x02", "\x03"  # never present in indexed text (news.html.html_to_text drops them)
@@ -530,16 +530,11 @@ class BaseSearchBackend:
         other ("kiev" for "Київ" on the English one): at most two queries, for the first ``MAX_RENAMED`` such
         words. Empty where no word names a city (no read), or where none of its other names is in the list."""
         names: dict[str, list[str]] = {}
-        for group in query.must:
-            clause = group[0]
-            if (
-                len(names) < MAX_RENAMED
-                and len(group) == 1
-                and isinstance(clause, Term)
-                and not clause.prefix
-            ):
-                if others := places.other_names(clause.word):
-                    names[clause.word] = others
+        for group in query.must:  # a word, or words ORed ("kyiv OR kharkiv"); not a prefix or a spelling's
+            words = [c.word for c in group if isinstance(c, Term) and not c.prefix and not c.variant]
+            for word in words if len(words) == len(group) else ():
+                if len(names) < MAX_RENAMED and (others := places.other_names(word)):
+                    names[word] = others
         if not names:
             return []
         counts = self._city_name_counts(set(names) | {name for others in names.values() for name in others})
@@ -552,13 +547,15 @@ class BaseSearchBackend:
                     renames[word] = max(known)[1]
             if not renames:
                 continue
-            must: list[list[Clause]] = []
-            for group in query.must:
-                clause = group[0]
-                if isinstance(clause, Term) and len(group) == 1 and clause.word in renames:
-                    must.append([Term(renames[clause.word])])
-                else:
-                    must.append(group)
+            must = [
+                [
+                    Term(renames[clause.word])
+                    if isinstance(clause, Term) and clause.word in renames
+                    else clause
+                    for clause in group
+                ]
+                for group in query.must
+            ]
             queries.append(replace(query, must=must))
         return queries
 
@@ -583,7 +580,7 @@ class BaseSearchBackend:
         """Whether the first of these stories, found by ``other`` (``renamed``), write its new words as names:
         "nizza", Nice's name in Italian, is not "a nice day" (one read of ``NAMED_SAMPLE`` leads and bodies)."""
         typed = {clause.word for group in query.must for clause in group if isinstance(clause, Term)}
-        words = [g[0].word for g in other.must if isinstance(g[0], Term) and g[0].word not in typed]
+        words = [c.word for g in other.must for c in g if isinstance(c, Term) and c.word not in typed]
         texts = [
             f"{lead}\n{body}"
             for lead, body in SearchDocument.objects.filter(pk__in=article_ids[:NAMED_SAMPLE]).values_list(
