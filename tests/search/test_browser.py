@@ -41,22 +41,19 @@ def test_search_filter_and_page_in_chromium(live_server, browser_page):
     assert page.locator(".search-hits > li").count() == 10
 
     # A common word only ("to": no index holds it): looked for as typed in headlines (the Business & Economy
-    # filter still on), and said so.
-    page.fill("#q", "to")
-    page.click(".search-form button[type=submit]")
-    assert "12 results for “to”, page 1 of 2." in page.locator(".search-summary").inner_text()
-    assert "has only very common words" in page.locator(".search-common-words").inner_text()
-    assert page.locator(".search-hits mark").first.inner_text() == "to"
-    violations = axe_violations(page)
-    assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
-    # Common words no headline or lead has ("to the"): the stories' text, marked in an excerpt, and said so.
-    page.fill("#q", "to the")
-    page.click(".search-form button[type=submit]")
-    assert "12 results for “to the”, page 1 of 2." in page.locator(".search-summary").inner_text()
-    assert "have them in their text" in page.locator(".search-common-words").inner_text()
-    assert page.locator(".search-hits .search-excerpt mark").first.inner_text() == "to the"
-    violations = axe_violations(page)
-    assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
+    # filter still on), and said so; common words no headline or lead has ("to the"): the stories' text,
+    # marked in an excerpt, and said so.
+    for q, notice, marked in (
+        ("to", "has only very common words", ".search-hits mark"),
+        ("to the", "have them in their text", ".search-hits .search-excerpt mark"),
+    ):
+        page.fill("#q", q)
+        page.click(".search-form button[type=submit]")
+        assert f"12 results for “{q}”, page 1 of 2." in page.locator(".search-summary").inner_text()
+        assert notice in page.locator(".search-common-words").inner_text()
+        assert page.locator(marked).first.inner_text() == q
+        violations = axe_violations(page)
+        assert violations == [], [(v["id"], v["nodes"][0]["html"]) for v in violations]
 
 
 @pytest.mark.browser
