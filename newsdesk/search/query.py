@@ -341,8 +341,8 @@ def loosened(query: ParsedQuery, *, quoted: bool = False, letters: bool = False)
     words side by side (the label codes of Reuters' topics are typed so, and found nothing). ``quoted``: a
     phrase in quotes too, and ``letters``: an abbreviation's letters too ("u.s", "a b c"), both for a query
     nothing matches as written. Stop words stay out, and so do words of one character beside longer ones
-    ("l-cattle" is "cattle"); a phrase with a number is kept ("F-35", "Su-35", "9/11"). None when no group is
-    such a phrase."""
+    ("l-cattle" is "cattle"); a code with a number is kept ("F-35", "Su-35", "9/11"), and so is a phrase whose
+    words apart would be numbers only. None when no group is such a phrase."""
     must: list[list[Clause]] = []
     for group in query.must:
         clause = group[0]
@@ -352,9 +352,11 @@ def loosened(query: ParsedQuery, *, quoted: bool = False, letters: bool = False)
             # they are all it has ("u" after "U.S." would add the stories of "U.N.").
             short = 0 if letters and all(len(w) == 1 for w in clause.words) else 1
             words = [w for w in clause.words if len(w) > short and w not in STOPWORDS | RUSSIAN_STOPWORDS]
-            # A phrase with a number is a code, a date or a score, whose parts apart mean nothing: "F-35" had
-            # been "35" (the Su-35's stories), "9/11" "11", "MiG-29" "миг" (a moment) and "29"; it stays as typed.
-            if words and not any(word.isdigit() for word in clause.words):
+            # Typed as one token with a number, it is a code, a date or a score, whose parts apart mean nothing:
+            # "F-35" had been "35" (the Su-35's stories), "9/11" "11", "MiG-29" "миг" (a moment) and "29"; it
+            # stays as typed. Nor are numbers alone a quoted phrase's words ("7 Thailand exported" goes apart).
+            code = clause.joined and any(word.isdigit() for word in clause.words)
+            if not code and any(not word.isdigit() for word in words):
                 must += [[Term(w)] for w in dict.fromkeys(words)]
                 continue
         must.append(group)

@@ -802,7 +802,7 @@ def test_a_code_no_story_has_finds_nothing_rather_than_stories_with_its_number(b
         "<p>More than 400 students and 300 teachers every year participate in academic exchange programs.</p>",
     )
     story("Russia's foreign trade down 11.9%, to $470 bln in 2016", TRADE)
-    story(
+    troops = story(
         "About 3,000 troops to take part in missile force's drills in central Russia",
         "<p>About 10,000 servicemen and 1,000 pieces of military hardware from more than 35 units and "
         "formations will undergo a combat readiness check.</p>",
@@ -817,6 +817,10 @@ def test_a_code_no_story_has_finds_nothing_rather_than_stories_with_its_number(b
     assert ids(search_articles(q="Su-35")) == [su35.pk]
     result = search_articles(q="missile-drills")  # words: still looked for apart when no story has them so
     assert len(ids(result)) == 2 and result.all_words == 2 and result.searched_instead == "missile drills"
+    # A quoted phrase with a number that no story has as written: its words apart, the page says so.
+    result = search_articles(q='"35 formations"')
+    assert ids(result)[:1] == [troops.pk] and result.all_words == 1 and result.phrase_apart
+    assert search_articles(q='"9 11"').hits == []  # numbers alone: no words apart
 
 
 def test_an_abbreviation_with_dots_is_found_on_both_engines(backend):
