@@ -36,6 +36,19 @@ def politics(db):
     return Section.objects.get(slug="politics")
 
 
+@pytest.fixture
+def desk_minute(monkeypatch):
+    """The minute the desk's position reads (it moves each minute too), held for the test's requests: two that
+    straddled a minute's turn differed, and a refresh that wants a 304 got a 200. Returns that minute."""
+    from django.utils import timezone
+
+    from newsdesk.newsroom import desk, selectors
+
+    minute = timezone.now()
+    monkeypatch.setattr(desk, "desk_position", lambda now=None: selectors.desk_position(now=minute))
+    return minute
+
+
 def _logged_in(user) -> Client:
     client = Client()  # one each: a test may act as a reporter and an editor at once
     client.force_login(user)

@@ -121,7 +121,9 @@ def test_a_section_filter_shows_that_desk_only(editor_client, default_sections):
     assert "Business story" in html and "Politics story" in html and "There is no section" in html
 
 
-def test_the_live_refresh_is_a_304_until_the_desk_moves(editor_client, editor, default_sections):
+def test_the_live_refresh_is_a_304_until_the_desk_moves(editor_client, editor, default_sections, desk_minute):
+    from newsdesk.newsroom import selectors
+
     article = ArticleFactory(
         headline="Story in review", status="review", publish_at=None, first_published_at=None
     )
@@ -135,6 +137,8 @@ def test_the_live_refresh_is_a_304_until_the_desk_moves(editor_client, editor, d
     moved = editor_client.get(DESK, {"part": "queues"}, headers={"If-None-Match": first["ETag"]})
     assert moved.status_code == 200 and moved["ETag"] != first["ETag"]
     assert "Story in review" in queue(moved.content.decode(), "published")
+    later = selectors.desk_position(now=desk_minute + dt.timedelta(minutes=1))  # the next minute moves it
+    assert later != selectors.desk_position(now=desk_minute)
 
 
 def test_publish_is_a_post_with_csrf_for_editors_only(editor, reporter, default_sections):

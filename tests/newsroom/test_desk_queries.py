@@ -98,7 +98,7 @@ def test_the_edit_form_reads_the_same_queries_with_5_and_50_items(editor_client,
     assert queries(editor_client, url) == few
 
 
-def test_a_desk_refresh_with_nothing_new_reads_no_queue(editor_client, grow):
+def test_a_desk_refresh_with_nothing_new_reads_no_queue(editor_client, grow, desk_minute):
     grow(5)
     url = reverse("newsroom:desk")
     etag = editor_client.get(url, {"part": "queues"})["ETag"]
